@@ -1,0 +1,392 @@
+"""The sianode design schema: what a silicon anode (and the cell around it) is made of.
+
+pydantic v2 models, loaded from TOML (:mod:`sianode.design.loader`) or built in Python.
+Every field carries its unit in its name when it is not SI and in its description.
+Unknown keys are rejected (``extra="forbid"``) so that a typo never silently falls back to a
+default. Cross-field checks reject physically impossible designs with a message that names the
+field and what is allowed.
+
+Defaults are *design values* (a reasonable, typical anode), not physical constants; physical
+constants live in the model modules with their sources.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Density of crystalline Si, used here only to check that the Si fits into a scaffold's pores.
+# Source: CRC Handbook of Chemistry and Physics (2.329 g/cm3); the materials stage has its own copy
+# with the full phase table (sianode.materials.lisi).
+_RHO_SI_G_CM3 = 2.329
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+CoatingMaterial = Literal["carbon", "SiOx/C", "SiC", "SiOx", "Al2O3", "TiO2", "polymer"]
+
+
+class Coating(_Strict):
+    """A conformal coating layer (outer particle surface or pore walls)."""
+
+    material: CoatingMaterial = Field("carbon", description="Coating material.")
+    thickness_nm: NonNegative = Field(10.0, description="Coating thickness, nm.")
+
+
+class Coatings(_Strict):
+    """Coatings on the outer particle surface and, for porous families, on the pore walls."""
+
+    outer: Coating | None = Field(None, description="Coating on the outer particle surface.")
+    pore: Coating | None = Field(None, description="Coating on internal pore walls (porous families only).")
+
+
+# --------------------------------------------------------------------------- active materials
+SiPhase = Literal["crystalline", "amorphous"]
+
+
+class SiParticles(_Strict):
+    """Dense Si particles (nano or micro), crystalline or amorphous."""
+
+    family: Literal["si_particles"] = "si_particles"
+    phase: SiPhase = Field("crystalline", description="Initial Si phase: 'crystalline' or 'amorphous'.")
+    diameter_nm: Positive = Field(100.0, description="Particle diameter, nm.")
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @property
+    def outer_radius_nm(self) -> float:
+        return self.diameter_nm / 2
+
+
+class PorousMicroSi(_Strict):
+    """Porous micron-scale Si (e.g. etched/dealloyed/hydrolysis-derived, seeds/002, 003 §2)."""
+
+    family: Literal["porous_micro_si"] = "porous_micro_si"
+    phase: SiPhase = Field("crystalline", description="Initial phase of the Si skeleton.")
+    diameter_um: Positive = Field(5.0, description="Secondary particle diameter, µm.")
+    porosity: float = Field(0.3, ge=0.0, lt=0.95, description="Internal pore volume fraction of the particle (0–0.95).")
+    pore_diameter_nm: Positive = Field(400.0, description="Mean pore diameter, nm.")
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @property
+    def outer_radius_nm(self) -> float:
+        return self.diameter_um * 500.0
+
+    @model_validator(mode="after")
+    def _pores_fit(self):
+        if self.pore_diameter_nm >= self.diameter_um * 1000.0:
+            raise ValueError(
+                f"pore_diameter_nm ({self.pore_diameter_nm:g} nm) must be smaller than the particle "
+                f"diameter ({self.diameter_um * 1000:g} nm)"
+            )
+        return self
+
+
+class HollowSi(_Strict):
+    """Hollow Si sphere (e.g. seeds/004 §4.2.3: R_in 175 nm, R_out 200 nm)."""
+
+    family: Literal["hollow"] = "hollow"
+    phase: SiPhase = Field("amorphous", description="Initial Si phase.")
+    outer_radius_nm: Positive = Field(200.0, description="Outer radius of the Si shell, nm.")
+    inner_radius_nm: Positive = Field(175.0, description="Inner (cavity) radius, nm.")
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @model_validator(mode="after")
+    def _radii(self):
+        if self.inner_radius_nm >= self.outer_radius_nm:
+            raise ValueError(
+                f"inner_radius_nm ({self.inner_radius_nm:g}) must be smaller than outer_radius_nm "
+                f"({self.outer_radius_nm:g})"
+            )
+        return self
+
+
+class CoreShell(_Strict):
+    """Si core with a rigid shell (carbon, SiOx/C, SiC...) in perfect contact."""
+
+    family: Literal["core_shell"] = "core_shell"
+    phase: SiPhase = Field("crystalline", description="Initial Si phase of the core.")
+    core_radius_nm: Positive = Field(50.0, description="Si core radius, nm.")
+    shell_material: CoatingMaterial = Field("carbon", description="Shell material.")
+    shell_thickness_nm: Positive = Field(10.0, description="Shell thickness, nm.")
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @property
+    def outer_radius_nm(self) -> float:
+        return self.core_radius_nm + self.shell_thickness_nm
+
+
+class YolkShell(_Strict):
+    """Si yolk inside a hollow shell with an empty void between them."""
+
+    family: Literal["yolk_shell"] = "yolk_shell"
+    phase: SiPhase = Field("crystalline", description="Initial Si phase of the yolk.")
+    yolk_radius_nm: Positive = Field(50.0, description="Si yolk radius, nm.")
+    void_thickness_nm: NonNegative = Field(30.0, description="Radial gap between yolk and shell, nm.")
+    shell_material: CoatingMaterial = Field("carbon", description="Shell material.")
+    shell_thickness_nm: Positive = Field(10.0, description="Shell thickness, nm.")
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @property
+    def outer_radius_nm(self) -> float:
+        return self.yolk_radius_nm + self.void_thickness_nm + self.shell_thickness_nm
+
+
+class SiOx(_Strict):
+    """Silicon suboxide SiOx (0 < x < 2), micron particles (seeds/001 §2.3.3)."""
+
+    family: Literal["siox"] = "siox"
+    x: float = Field(1.0, gt=0.0, lt=2.0, description="Oxygen stoichiometry x in SiOx (0 < x < 2).")
+    diameter_um: Positive = Field(5.0, description="Particle diameter, µm.")
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @property
+    def outer_radius_nm(self) -> float:
+        return self.diameter_um * 500.0
+
+
+class CVDSiC(_Strict):
+    """CVD Si–C: nano-Si deposited from silane inside a porous carbon scaffold (seeds/000 §4.1)."""
+
+    family: Literal["cvd_si_c"] = "cvd_si_c"
+    scaffold_pore_volume_cm3_g: Positive = Field(
+        1.2, le=5.0, description="Pore volume of the empty carbon scaffold, cm3 per g of carbon."
+    )
+    skeleton_size_um: Positive = Field(5.0, description="Carbon skeleton (secondary particle) size, µm; 4–6 µm is ideal (seeds/000 §4.1.3).")
+    si_wt_frac: float = Field(0.5, gt=0.0, lt=1.0, description="Si mass fraction of the composite (0–1).")
+    si_domain_nm: Positive = Field(5.0, description="Size of the Si domains in the pores, nm.")
+    crystalline_fraction: Fraction = Field(0.0, description="Crystalline fraction of the deposited Si (0 = fully amorphous).")
+    carbon_skeleton_density_g_cm3: Positive = Field(
+        2.0, le=2.3, description="Skeletal density of the carbon scaffold walls, g/cm3 (hard carbon ~1.9–2.1)."
+    )
+    coatings: Coatings = Field(default_factory=Coatings)
+
+    @property
+    def outer_radius_nm(self) -> float:
+        return self.skeleton_size_um * 500.0
+
+    @model_validator(mode="after")
+    def _si_fits_in_pores(self):
+        w = self.si_wt_frac
+        v_si = w / _RHO_SI_G_CM3  # cm3 Si per g composite
+        v_pore = (1.0 - w) * self.scaffold_pore_volume_cm3_g  # cm3 pores per g composite
+        if v_si > v_pore:
+            w_max = self.scaffold_pore_volume_cm3_g * _RHO_SI_G_CM3 / (1 + self.scaffold_pore_volume_cm3_g * _RHO_SI_G_CM3)
+            raise ValueError(
+                f"si_wt_frac {w:g} puts {v_si:.3f} cm3 of Si per g into {v_pore:.3f} cm3 of scaffold pores: "
+                f"more Si than the pores can hold. With scaffold_pore_volume_cm3_g = "
+                f"{self.scaffold_pore_volume_cm3_g:g}, si_wt_frac must be <= {w_max:.3f}"
+            )
+        return self
+
+
+SiliconMaterial = Annotated[
+    Union[SiParticles, PorousMicroSi, HollowSi, CoreShell, YolkShell, SiOx, CVDSiC],
+    Field(discriminator="family"),
+]
+
+
+class SiGraphiteBlend(_Strict):
+    """A blend of graphite with one Si-containing material (mixture rules)."""
+
+    family: Literal["si_graphite"] = "si_graphite"
+    si_fraction: float = Field(0.1, gt=0.0, le=1.0, description="Mass fraction of the Si-containing material in the active blend (0–1].")
+    silicon: SiliconMaterial = Field(default_factory=lambda: SiParticles(diameter_nm=100.0),
+                                     description="The Si-containing component.")
+    graphite_diameter_um: Positive = Field(15.0, description="Graphite particle diameter (D50), µm.")
+    graphite_type: Literal["natural", "artificial"] = Field("artificial", description="Graphite type.")
+
+
+ActiveMaterial = Annotated[
+    Union[SiParticles, PorousMicroSi, HollowSi, CoreShell, YolkShell, SiOx, CVDSiC, SiGraphiteBlend],
+    Field(discriminator="family"),
+]
+
+ACTIVE_FAMILIES = ("si_particles", "porous_micro_si", "hollow", "core_shell", "yolk_shell", "siox",
+                   "cvd_si_c", "si_graphite")
+
+
+# --------------------------------------------------------------------------- electrode
+class Electrode(_Strict):
+    """Composite electrode: formulation, loading, density, current collector."""
+
+    active_wt_frac: Fraction = Field(0.8, description="Active material mass fraction of the dry coating (0–1).")
+    binder_wt_frac: Fraction = Field(0.1, description="Binder mass fraction (0–1).")
+    conductive_wt_frac: Fraction = Field(0.1, description="Conductive additive mass fraction (0–1).")
+    binder: Literal["PVDF", "CMC", "CMC/SBR", "PAA", "LiPAA", "alginate", "PI", "other"] = Field(
+        "CMC/SBR", description="Binder type.")
+    conductive_additive: Literal["carbon_black", "Super_P", "CNT", "SWCNT", "graphene", "VGCF", "none"] = Field(
+        "Super_P", description="Conductive additive type.")
+    loading_mg_cm2: Positive = Field(2.0, le=60.0, description="Active material mass loading, mg/cm2.")
+    porosity: float | None = Field(None, gt=0.0, lt=1.0, description="Coating porosity (0–1). Give this or press_density_g_cm3.")
+    press_density_g_cm3: float | None = Field(None, gt=0.0, le=3.0, description="Coating (press) density, g/cm3. Give this or porosity.")
+    current_collector: Literal["Cu", "Ni", "stainless_steel", "carbon_coated_Cu"] = Field("Cu", description="Current collector.")
+    current_collector_thickness_um: Positive = Field(8.0, description="Current collector foil thickness, µm.")
+    area_cm2: Positive = Field(1.54, description="Electrode area, cm2 (default: 14 mm coin-cell disc).")
+
+    @model_validator(mode="after")
+    def _formulation(self):
+        total = self.active_wt_frac + self.binder_wt_frac + self.conductive_wt_frac
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(
+                f"active_wt_frac + binder_wt_frac + conductive_wt_frac = {total:.4g}; the formulation must sum to 1"
+            )
+        if self.active_wt_frac <= 0:
+            raise ValueError("active_wt_frac must be > 0")
+        if self.porosity is not None and self.press_density_g_cm3 is not None:
+            raise ValueError("give either porosity or press_density_g_cm3, not both")
+        return self
+
+    @property
+    def porosity_or_default(self) -> float:
+        """Porosity if given; callers that know the solid density should use press density instead."""
+        return 0.4 if self.porosity is None else self.porosity
+
+
+# --------------------------------------------------------------------------- electrolyte
+class LiquidElectrolyte(_Strict):
+    kind: Literal["liquid"] = "liquid"
+    salt: str = Field("LiPF6", description="Lithium salt.")
+    salt_molarity_M: Positive = Field(1.0, le=10.0, description="Salt concentration, mol/L.")
+    solvents: list[str] = Field(default_factory=lambda: ["EC", "DEC"], description="Solvents.")
+    additives_wt_pct: dict[str, Annotated[float, Field(ge=0.0, le=50.0)]] = Field(
+        default_factory=lambda: {"FEC": 10.0}, description="Additives and their wt% (e.g. {FEC = 10}).")
+    localized_high_concentration: bool = Field(False, description="Localized high-concentration electrolyte (LHCE).")
+
+
+class GelElectrolyte(_Strict):
+    kind: Literal["gel"] = "gel"
+    polymer: str = Field("PVDF-HFP", description="Gel polymer host.")
+    salt: str = Field("LiPF6", description="Lithium salt.")
+
+
+class SolidElectrolyte(_Strict):
+    kind: Literal["solid"] = "solid"
+    sse_class: Literal["oxide", "sulfide", "polymer", "composite"] = Field("sulfide", description="Solid electrolyte class.")
+    name: str = Field("Li6PS5Cl", description="Solid electrolyte compound (e.g. Li6PS5Cl, LLZO, PEO-LiTFSI).")
+    young_modulus_GPa: float | None = Field(None, gt=0.0, le=400.0, description="Young's modulus, GPa (default from class, seeds/004 §5.5).")
+    ionic_conductivity_S_cm: float | None = Field(None, gt=0.0, le=1.0, description="Ionic conductivity, S/cm.")
+    stack_pressure_MPa: NonNegative = Field(50.0, le=1000.0, description="Applied stack pressure, MPa.")
+    anode_sse_wt_frac: Fraction = Field(0.0, description="Solid electrolyte mass fraction mixed into the anode (0 = dense/SE-free).")
+
+
+Electrolyte = Annotated[Union[LiquidElectrolyte, GelElectrolyte, SolidElectrolyte], Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------------- cell
+class Prelithiation(_Strict):
+    method: Literal["none", "li_foil", "thin_li_layer", "slmp", "li5feo4", "li2nio2", "chemical"] = Field(
+        "none", description="Prelithiation method.")
+    dose_mAh_cm2: float | Literal["auto"] = Field("auto", description="Prelithiation dose, mAh/cm2, or 'auto' to compensate the anode's extra first-cycle loss.")
+
+    @model_validator(mode="after")
+    def _dose(self):
+        if isinstance(self.dose_mAh_cm2, float) and self.dose_mAh_cm2 < 0:
+            raise ValueError("dose_mAh_cm2 must be >= 0 or 'auto'")
+        return self
+
+
+class Cell(_Strict):
+    kind: Literal["half", "full"] = Field("half", description="'half' (vs Li metal) or 'full' (with a cathode).")
+    cathode: Literal["NCM811", "NCM622", "NCM523", "NCA", "LFP", "LCO", "LMO"] = Field("NCM811", description="Cathode (full cells).")
+    cathode_loading_mg_cm2: Positive = Field(18.75, le=80.0, description="Cathode active loading, mg/cm2 (002 pouch: 18.75).")
+    np_ratio: Positive = Field(1.1, le=5.0, description="N/P areal capacity ratio (full cells).")
+    np_basis: Literal["first_lithiation", "reversible"] = Field("reversible", description="Basis of the N/P ratio.")
+    allow_np_below_1: bool = Field(False, description="Explicitly allow N/P < 1 (Li plating risk).")
+    format: Literal["coin", "pouch", "18650", "21700", "4680"] = Field("pouch", description="Cell format (full cells).")
+    prelithiation: Prelithiation = Field(default_factory=Prelithiation)
+
+    @model_validator(mode="after")
+    def _np(self):
+        if self.kind == "full" and self.np_ratio < 1.0 and not self.allow_np_below_1:
+            raise ValueError(
+                f"np_ratio {self.np_ratio:g} < 1 means the anode cannot take the cathode's lithium (plating); "
+                "use np_ratio >= 1 or set allow_np_below_1 = true"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- protocol
+class Protocol(_Strict):
+    c_rate: float | None = Field(None, gt=0.0, le=20.0, description="Current as a C-rate (1/h). Give this or current_A_g.")
+    current_A_g: float | None = Field(None, gt=0.0, le=50.0, description="Current per gram of active material, A/g.")
+    v_min_V: float = Field(0.01, ge=-0.1, le=5.0, description="Lower voltage cut-off, V (vs Li/Li+ for half cells).")
+    v_max_V: float = Field(1.0, ge=0.0, le=5.0, description="Upper voltage cut-off, V.")
+    temperature_C: float = Field(25.0, ge=-60.0, le=120.0, description="Temperature, °C.")
+    cycles: int = Field(100, ge=1, le=100000, description="Number of cycles to simulate.")
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.v_min_V >= self.v_max_V:
+            raise ValueError(f"v_min_V ({self.v_min_V:g}) must be below v_max_V ({self.v_max_V:g})")
+        if self.c_rate is not None and self.current_A_g is not None:
+            raise ValueError("give either c_rate or current_A_g, not both")
+        return self
+
+    @property
+    def c_rate_or_default(self) -> float:
+        return 0.1 if self.c_rate is None and self.current_A_g is None else (self.c_rate or 0.0)
+
+
+# --------------------------------------------------------------------------- design
+class Design(_Strict):
+    """A complete silicon-anode design: material, electrode, electrolyte, cell and protocol."""
+
+    name: str = Field("unnamed design", description="Design name.")
+    description: str = Field("", description="Free text.")
+    active: ActiveMaterial = Field(default_factory=CVDSiC, description="Active material (discriminated by 'family').")
+    electrode: Electrode = Field(default_factory=Electrode)
+    electrolyte: Electrolyte = Field(default_factory=LiquidElectrolyte)
+    cell: Cell = Field(default_factory=Cell)
+    protocol: Protocol = Field(default_factory=Protocol)
+
+    @model_validator(mode="after")
+    def _cross_checks(self):
+        _check_coatings(self.active, "active")
+        if isinstance(self.active, SiGraphiteBlend):
+            _check_coatings(self.active.silicon, "active.silicon")
+        if self.cell.kind == "half" and self.protocol.v_max_V > 3.0:
+            raise ValueError(
+                "protocol.v_max_V above 3 V vs Li/Li+ for a half cell: anode windows are 0–3 V "
+                "(did you mean a full cell? set cell.kind = 'full')"
+            )
+        if self.cell.kind == "full" and self.protocol.v_max_V < 3.0:
+            raise ValueError(
+                "protocol.v_max_V below 3 V for a full cell: give the full-cell window (e.g. 2.8–4.2 V)"
+            )
+        return self
+
+
+def _outer_radius_nm(m) -> float | None:
+    return getattr(m, "outer_radius_nm", None)
+
+
+def _check_coatings(m, where: str) -> None:
+    c = getattr(m, "coatings", None)
+    if c is None:
+        return
+    r = _outer_radius_nm(m)
+    if c.outer is not None and r is not None and c.outer.thickness_nm >= r:
+        raise ValueError(
+            f"{where}.coatings.outer.thickness_nm ({c.outer.thickness_nm:g} nm) is not smaller than the "
+            f"particle radius ({r:g} nm): a coating must be thinner than the particle"
+        )
+    if c.pore is not None:
+        if isinstance(m, PorousMicroSi):
+            if 2 * c.pore.thickness_nm >= m.pore_diameter_nm:
+                raise ValueError(
+                    f"{where}.coatings.pore.thickness_nm ({c.pore.thickness_nm:g} nm) fills the pores "
+                    f"(pore_diameter_nm = {m.pore_diameter_nm:g}); it must be < half the pore diameter"
+                )
+        elif isinstance(m, CVDSiC):
+            pass  # pore walls of the scaffold are coated by the deposited Si itself; allowed
+        else:
+            raise ValueError(
+                f"{where}.coatings.pore is only allowed for porous families (porous_micro_si, cvd_si_c), "
+                f"not '{m.family}'"
+            )

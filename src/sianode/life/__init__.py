@@ -1,0 +1,1 @@
+"""sianode.life"""

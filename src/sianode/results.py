@@ -1,0 +1,74 @@
+"""Results handed between the chain's stages and to reports.
+
+A stage is a module with ``run(design, upstream) -> StageResult`` and
+``report(result) -> list[Section]``. ``upstream`` maps earlier stage names
+("materials", "mechanics", ...) to their :class:`StageResult`, so a later stage
+reads what an earlier one computed instead of computing it again.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class StageResult:
+    """Output of one stage of the chain.
+
+    name     : stage name ("materials", "mechanics", "interphase", "life", "echem", "cell").
+    summary  : scalar results; keys carry their unit when not SI (``capacity_mAh_g``).
+    tables   : tidy tables (one row per point / cycle / component).
+    data     : typed object with everything a downstream stage may need.
+    """
+
+    name: str
+    summary: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    data: Any = None
+
+
+@dataclass
+class ChainResult:
+    """Everything the chain computed for one design."""
+
+    design: Any
+    stages: dict[str, StageResult] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> StageResult:
+        return self.stages[name]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """All stage summaries flattened to ``{"stage.key": value}``."""
+        return {f"{s}.{k}": v for s, r in self.stages.items() for k, v in r.summary.items()}
+
+    def write(self, outdir: str | Path) -> list[Path]:
+        """Write every table as CSV and the summary as JSON; return the paths written."""
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for sname, res in self.stages.items():
+            for tname, df in res.tables.items():
+                p = outdir / f"{sname}_{tname}.csv"
+                df.to_csv(p, index=False)
+                written.append(p)
+        p = outdir / "summary.json"
+        p.write_text(json.dumps(_jsonable(self.summary), indent=2))
+        written.append(p)
+        return written
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "item"):  # numpy scalar
+        return obj.item()
+    if isinstance(obj, (str, int, float, bool)) or obj is None:
+        return obj
+    return str(obj)
