@@ -30,7 +30,8 @@ def format_validation_error(err: ValidationError, source: str = "design") -> str
             msg = "unknown key (not a field of this section; check the spelling in the docs or `sianode validate --help`)"
         elif e["type"] == "union_tag_invalid":
             ctx = e.get("ctx", {})
-            msg = f"unknown {ctx.get('discriminator', 'kind')} {ctx.get('tag')!r}; allowed: {ctx.get('expected_tags')}"
+            disc = str(ctx.get("discriminator", "kind")).strip("'")
+            msg = f"unknown {disc} {ctx.get('tag')!r}; allowed: {ctx.get('expected_tags')}"
         elif e["type"] == "missing":
             msg = "required field is missing"
         elif msg.startswith("Value error, "):

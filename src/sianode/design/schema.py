@@ -53,10 +53,10 @@ SiPhase = Literal["crystalline", "amorphous"]
 class SiParticles(_Strict):
     """Dense Si particles (nano or micro), crystalline or amorphous."""
 
-    family: Literal["si_particles"] = "si_particles"
+    family: Literal["si_particles"] = Field("si_particles", description="Family tag.")
     phase: SiPhase = Field("crystalline", description="Initial Si phase: 'crystalline' or 'amorphous'.")
     diameter_nm: Positive = Field(100.0, description="Particle diameter, nm.")
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
     def outer_radius_nm(self) -> float:
@@ -66,12 +66,12 @@ class SiParticles(_Strict):
 class PorousMicroSi(_Strict):
     """Porous micron-scale Si (e.g. etched/dealloyed/hydrolysis-derived, seeds/002, 003 §2)."""
 
-    family: Literal["porous_micro_si"] = "porous_micro_si"
+    family: Literal["porous_micro_si"] = Field("porous_micro_si", description="Family tag.")
     phase: SiPhase = Field("crystalline", description="Initial phase of the Si skeleton.")
     diameter_um: Positive = Field(5.0, description="Secondary particle diameter, µm.")
     porosity: float = Field(0.3, ge=0.0, lt=0.95, description="Internal pore volume fraction of the particle (0–0.95).")
     pore_diameter_nm: Positive = Field(400.0, description="Mean pore diameter, nm.")
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
     def outer_radius_nm(self) -> float:
@@ -90,11 +90,11 @@ class PorousMicroSi(_Strict):
 class HollowSi(_Strict):
     """Hollow Si sphere (e.g. seeds/004 §4.2.3: R_in 175 nm, R_out 200 nm)."""
 
-    family: Literal["hollow"] = "hollow"
+    family: Literal["hollow"] = Field("hollow", description="Family tag.")
     phase: SiPhase = Field("amorphous", description="Initial Si phase.")
     outer_radius_nm: Positive = Field(200.0, description="Outer radius of the Si shell, nm.")
     inner_radius_nm: Positive = Field(175.0, description="Inner (cavity) radius, nm.")
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @model_validator(mode="after")
     def _radii(self):
@@ -109,12 +109,12 @@ class HollowSi(_Strict):
 class CoreShell(_Strict):
     """Si core with a rigid shell (carbon, SiOx/C, SiC...) in perfect contact."""
 
-    family: Literal["core_shell"] = "core_shell"
+    family: Literal["core_shell"] = Field("core_shell", description="Family tag.")
     phase: SiPhase = Field("crystalline", description="Initial Si phase of the core.")
     core_radius_nm: Positive = Field(50.0, description="Si core radius, nm.")
     shell_material: CoatingMaterial = Field("carbon", description="Shell material.")
     shell_thickness_nm: Positive = Field(10.0, description="Shell thickness, nm.")
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
     def outer_radius_nm(self) -> float:
@@ -124,13 +124,13 @@ class CoreShell(_Strict):
 class YolkShell(_Strict):
     """Si yolk inside a hollow shell with an empty void between them."""
 
-    family: Literal["yolk_shell"] = "yolk_shell"
+    family: Literal["yolk_shell"] = Field("yolk_shell", description="Family tag.")
     phase: SiPhase = Field("crystalline", description="Initial Si phase of the yolk.")
     yolk_radius_nm: Positive = Field(50.0, description="Si yolk radius, nm.")
     void_thickness_nm: NonNegative = Field(30.0, description="Radial gap between yolk and shell, nm.")
     shell_material: CoatingMaterial = Field("carbon", description="Shell material.")
     shell_thickness_nm: Positive = Field(10.0, description="Shell thickness, nm.")
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
     def outer_radius_nm(self) -> float:
@@ -140,10 +140,10 @@ class YolkShell(_Strict):
 class SiOx(_Strict):
     """Silicon suboxide SiOx (0 < x < 2), micron particles (seeds/001 §2.3.3)."""
 
-    family: Literal["siox"] = "siox"
+    family: Literal["siox"] = Field("siox", description="Family tag.")
     x: float = Field(1.0, gt=0.0, lt=2.0, description="Oxygen stoichiometry x in SiOx (0 < x < 2).")
     diameter_um: Positive = Field(5.0, description="Particle diameter, µm.")
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
     def outer_radius_nm(self) -> float:
@@ -153,7 +153,7 @@ class SiOx(_Strict):
 class CVDSiC(_Strict):
     """CVD Si–C: nano-Si deposited from silane inside a porous carbon scaffold (seeds/000 §4.1)."""
 
-    family: Literal["cvd_si_c"] = "cvd_si_c"
+    family: Literal["cvd_si_c"] = Field("cvd_si_c", description="Family tag.")
     scaffold_pore_volume_cm3_g: Positive = Field(
         1.2, le=5.0, description="Pore volume of the empty carbon scaffold, cm3 per g of carbon."
     )
@@ -164,7 +164,7 @@ class CVDSiC(_Strict):
     carbon_skeleton_density_g_cm3: Positive = Field(
         2.0, le=2.3, description="Skeletal density of the carbon scaffold walls, g/cm3 (hard carbon ~1.9–2.1)."
     )
-    coatings: Coatings = Field(default_factory=Coatings)
+    coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
     def outer_radius_nm(self) -> float:
@@ -194,7 +194,7 @@ SiliconMaterial = Annotated[
 class SiGraphiteBlend(_Strict):
     """A blend of graphite with one Si-containing material (mixture rules)."""
 
-    family: Literal["si_graphite"] = "si_graphite"
+    family: Literal["si_graphite"] = Field("si_graphite", description="Family tag.")
     si_fraction: float = Field(0.1, gt=0.0, le=1.0, description="Mass fraction of the Si-containing material in the active blend (0–1].")
     silicon: SiliconMaterial = Field(default_factory=lambda: SiParticles(diameter_nm=100.0),
                                      description="The Si-containing component.")
@@ -250,7 +250,7 @@ class Electrode(_Strict):
 
 # --------------------------------------------------------------------------- electrolyte
 class LiquidElectrolyte(_Strict):
-    kind: Literal["liquid"] = "liquid"
+    kind: Literal["liquid"] = Field("liquid", description="Electrolyte kind tag.")
     salt: str = Field("LiPF6", description="Lithium salt.")
     salt_molarity_M: Positive = Field(1.0, le=10.0, description="Salt concentration, mol/L.")
     solvents: list[str] = Field(default_factory=lambda: ["EC", "DEC"], description="Solvents.")
@@ -260,13 +260,13 @@ class LiquidElectrolyte(_Strict):
 
 
 class GelElectrolyte(_Strict):
-    kind: Literal["gel"] = "gel"
+    kind: Literal["gel"] = Field("gel", description="Electrolyte kind tag.")
     polymer: str = Field("PVDF-HFP", description="Gel polymer host.")
     salt: str = Field("LiPF6", description="Lithium salt.")
 
 
 class SolidElectrolyte(_Strict):
-    kind: Literal["solid"] = "solid"
+    kind: Literal["solid"] = Field("solid", description="Electrolyte kind tag.")
     sse_class: Literal["oxide", "sulfide", "polymer", "composite"] = Field("sulfide", description="Solid electrolyte class.")
     name: str = Field("Li6PS5Cl", description="Solid electrolyte compound (e.g. Li6PS5Cl, LLZO, PEO-LiTFSI).")
     young_modulus_GPa: float | None = Field(None, gt=0.0, le=400.0, description="Young's modulus, GPa (default from class, seeds/004 §5.5).")
@@ -299,7 +299,7 @@ class Cell(_Strict):
     np_basis: Literal["first_lithiation", "reversible"] = Field("reversible", description="Basis of the N/P ratio.")
     allow_np_below_1: bool = Field(False, description="Explicitly allow N/P < 1 (Li plating risk).")
     format: Literal["coin", "pouch", "18650", "21700", "4680"] = Field("pouch", description="Cell format (full cells).")
-    prelithiation: Prelithiation = Field(default_factory=Prelithiation)
+    prelithiation: Prelithiation = Field(default_factory=Prelithiation, description="Prelithiation method and dose.")
 
     @model_validator(mode="after")
     def _np(self):
@@ -340,10 +340,10 @@ class Design(_Strict):
     name: str = Field("unnamed design", description="Design name.")
     description: str = Field("", description="Free text.")
     active: ActiveMaterial = Field(default_factory=CVDSiC, description="Active material (discriminated by 'family').")
-    electrode: Electrode = Field(default_factory=Electrode)
-    electrolyte: Electrolyte = Field(default_factory=LiquidElectrolyte)
-    cell: Cell = Field(default_factory=Cell)
-    protocol: Protocol = Field(default_factory=Protocol)
+    electrode: Electrode = Field(default_factory=Electrode, description="Electrode formulation, loading, density.")
+    electrolyte: Electrolyte = Field(default_factory=LiquidElectrolyte, description="Electrolyte (discriminated by 'kind': liquid, gel, solid).")
+    cell: Cell = Field(default_factory=Cell, description="Half cell vs Li or full cell with a cathode.")
+    protocol: Protocol = Field(default_factory=Protocol, description="Current, voltage window, temperature, cycles.")
 
     @model_validator(mode="after")
     def _cross_checks(self):

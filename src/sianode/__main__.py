@@ -1,0 +1,3 @@
+from sianode.cli import main
+
+main()

@@ -1,0 +1,174 @@
+"""The ``sianode`` command line (typer + rich).
+
+Exit codes: 0 success, 2 invalid input (design, data file, option), 1 internal failure
+(a model that could not be solved, a bug). Set SIANODE_DEBUG=1 to see tracebacks.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sianode.errors import InputError, SianodeError, SolverError
+
+app = typer.Typer(
+    name="sianode",
+    help="Silicon-anode science, computable: design and predict Si anodes, analyse measured data, "
+    "compare with the published record.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_OUT = Path("sianode-output")
+
+
+def _load(design: Optional[Path]):
+    from sianode.design import load_design, load_example
+
+    return load_example() if design is None else load_design(design)
+
+
+@app.command()
+def run(
+    design: Optional[Path] = typer.Argument(None, help="Design TOML file. Omit to run the bundled default "
+                                            "design (CVD Si–C in porous carbon)."),
+    out_dir: Path = typer.Option(DEFAULT_OUT, "-o", "--out-dir", help="Directory for report.html, CSV and JSON."),
+    stages: Optional[list[str]] = typer.Option(None, "--stage", "-s", help="Run only these stages (repeatable): "
+                                               "materials, mechanics, life, echem, cell. Default: all."),
+) -> None:
+    """Run a design through every model stage and write an HTML report, CSV tables and a JSON summary."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from sianode.chain import ModelChain
+    from sianode.report.design_report import write_report
+
+    d = _load(design)
+    chain = ModelChain(d, stages)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err_console, transient=True) as prog:
+        task = prog.add_task("starting", total=None)
+        result = chain.run(progress=lambda s: prog.update(task, description=f"stage: {s}"))
+        prog.update(task, description="writing report")
+        files = result.write(out_dir)
+        report = write_report(result, out_dir)
+    _print_summary(result)
+    console.print(f"[bold]report:[/bold] {report.resolve()}")
+    console.print(f"[dim]{len(files)} tables/summary files in {Path(out_dir).resolve()}[/dim]")
+    if result.failures:
+        for f in result.failures:
+            err_console.print(f"[red]stage {f.stage} failed:[/red] {f.message}")
+        raise typer.Exit(1)
+
+
+def _print_summary(result) -> None:
+    t = Table(title=f"sianode: {result.design.name}", show_lines=False)
+    t.add_column("stage")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    for sname, res in result.stages.items():
+        for i, (k, v) in enumerate(res.summary.items()):
+            if i >= 8:
+                break
+            t.add_row(sname if i == 0 else "", k, f"{v:.4g}" if isinstance(v, float) else str(v))
+    console.print(t)
+
+
+@app.command()
+def validate(design: Path = typer.Argument(..., help="Design TOML file to check.")) -> None:
+    """Check a design file; print what is wrong (exit 2) or a short summary (exit 0)."""
+    d = _load(design)
+    console.print(f"[green]valid[/green]: {d.name} — active family '{d.active.family}', "
+                  f"{d.cell.kind} cell, electrolyte {d.electrolyte.kind}")
+
+
+@app.command()
+def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy the example designs into this directory.")) -> None:
+    """List the bundled example designs, or write them to a directory to edit."""
+    from sianode.design.loader import DEFAULT_EXAMPLE, example_names, example_text, load_example
+
+    t = Table(title="bundled example designs")
+    t.add_column("name")
+    t.add_column("family")
+    t.add_column("description")
+    for n in example_names():
+        d = load_example(n)
+        t.add_row(n + (" (default)" if n == DEFAULT_EXAMPLE else ""), d.active.family, d.description)
+    console.print(t)
+    if write is not None:
+        write.mkdir(parents=True, exist_ok=True)
+        for n in example_names():
+            p = write / f"{n}.toml"
+            if p.exists():
+                err_console.print(f"[yellow]kept existing[/yellow] {p}")
+                continue
+            p.write_text(example_text(n), encoding="utf-8")
+            console.print(f"wrote {p}")
+
+
+def _mount(command: str, module: str, attr: str) -> None:
+    """Register a command implemented in a stage package, if that package is installed."""
+    try:
+        fn = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return
+    app.command(command)(fn)
+
+
+def _mount_group(name: str, module: str, attr: str, help: str) -> None:
+    try:
+        sub = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return
+    app.add_typer(sub, name=name, help=help)
+
+
+_mount("mechanics", "sianode.mechanics.cli", "mechanics")
+_mount("life", "sianode.life.cli", "life")
+_mount("fit-life", "sianode.life.cli", "fit_life")
+_mount("simulate", "sianode.echem.cli", "simulate")
+_mount("cell", "sianode.cell.cli", "cell")
+_mount("analyze", "sianode.analysis.cli", "analyze")
+_mount("compare", "sianode.literature.cli", "compare")
+_mount_group("literature", "sianode.literature.cli", "literature_app", "Query the published silicon-anode record.")
+
+
+def main() -> None:
+    """Console entry point: turn sianode errors into messages and exit codes."""
+    from pydantic import ValidationError
+
+    debug = bool(os.environ.get("SIANODE_DEBUG"))
+    try:
+        app()
+    except InputError as e:
+        err_console.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+        sys.exit(2)
+    except ValidationError as e:
+        from sianode.design.loader import format_validation_error
+
+        err_console.print(f"[red]error:[/red] {format_validation_error(e, 'input')}", highlight=False)
+        sys.exit(2)
+    except SolverError as e:
+        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
+        sys.exit(1)
+    except SianodeError as e:
+        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        sys.exit(1)
+    except Exception as e:  # noqa: BLE001
+        if debug:
+            raise
+        err_console.print(f"[red]internal error:[/red] {type(e).__name__}: {e}\n"
+                          "[dim]Please report it; SIANODE_DEBUG=1 shows the traceback.[/dim]", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
