@@ -131,6 +131,7 @@ def _mount_group(name: str, module: str, attr: str, help: str) -> None:
     app.add_typer(sub, name=name, help=help)
 
 
+_mount("materials", "sianode.materials.cli", "materials")
 _mount("mechanics", "sianode.mechanics.cli", "mechanics")
 _mount("life", "sianode.life.cli", "life")
 _mount("fit-life", "sianode.life.cli", "fit_life")

@@ -56,6 +56,8 @@ class SiParticles(_Strict):
     family: Literal["si_particles"] = Field("si_particles", description="Family tag.")
     phase: SiPhase = Field("crystalline", description="Initial Si phase: 'crystalline' or 'amorphous'.")
     diameter_nm: Positive = Field(100.0, description="Particle diameter, nm.")
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
@@ -71,6 +73,8 @@ class PorousMicroSi(_Strict):
     diameter_um: Positive = Field(5.0, description="Secondary particle diameter, µm.")
     porosity: float = Field(0.3, ge=0.0, lt=0.95, description="Internal pore volume fraction of the particle (0–0.95).")
     pore_diameter_nm: Positive = Field(400.0, description="Mean pore diameter, nm.")
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
@@ -94,6 +98,8 @@ class HollowSi(_Strict):
     phase: SiPhase = Field("amorphous", description="Initial Si phase.")
     outer_radius_nm: Positive = Field(200.0, description="Outer radius of the Si shell, nm.")
     inner_radius_nm: Positive = Field(175.0, description="Inner (cavity) radius, nm.")
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @model_validator(mode="after")
@@ -114,6 +120,8 @@ class CoreShell(_Strict):
     core_radius_nm: Positive = Field(50.0, description="Si core radius, nm.")
     shell_material: CoatingMaterial = Field("carbon", description="Shell material.")
     shell_thickness_nm: Positive = Field(10.0, description="Shell thickness, nm.")
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
@@ -130,6 +138,8 @@ class YolkShell(_Strict):
     void_thickness_nm: NonNegative = Field(30.0, description="Radial gap between yolk and shell, nm.")
     shell_material: CoatingMaterial = Field("carbon", description="Shell material.")
     shell_thickness_nm: Positive = Field(10.0, description="Shell thickness, nm.")
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
@@ -143,6 +153,8 @@ class SiOx(_Strict):
     family: Literal["siox"] = Field("siox", description="Family tag.")
     x: float = Field(1.0, gt=0.0, lt=2.0, description="Oxygen stoichiometry x in SiOx (0 < x < 2).")
     diameter_um: Positive = Field(5.0, description="Particle diameter, µm.")
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property
@@ -164,6 +176,8 @@ class CVDSiC(_Strict):
     carbon_skeleton_density_g_cm3: Positive = Field(
         2.0, le=2.3, description="Skeletal density of the carbon scaffold walls, g/cm3 (hard carbon ~1.9–2.1)."
     )
+    specific_surface_area_m2_g: float | None = Field(
+        None, gt=0.0, le=3000.0, description="Measured specific surface area (BET), m2/g; default: estimated from the geometry.")
     coatings: Coatings = Field(default_factory=Coatings, description="Outer and pore-wall coatings.")
 
     @property

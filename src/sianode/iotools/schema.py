@@ -119,14 +119,24 @@ def integrate_energy(time_s, current_A, voltage_V, starts) -> np.ndarray:
     return segment_cumsum(de, starts)
 
 
-def _step_direction(current: np.ndarray, starts: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Mean current of each step and its direction (+1, -1, 0 for rest)."""
+#: A step passing less than this fraction of the largest step's charge is negligible (the
+#: one-point transition records Arbin writes between steps) and does not start a cycle.
+NEGLIGIBLE_STEP_FRAC = 1e-3
+
+
+def step_directions_from(current: np.ndarray, capacity: np.ndarray, starts: np.ndarray,
+                         tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean current of each step and its direction (+1 charge, -1 discharge, 0 rest or negligible)."""
     n = current.size
     lengths = np.diff(np.concatenate([starts, [n]]))
     mean_i = np.add.reduceat(current, starts) / lengths
     max_abs = np.maximum.reduceat(np.abs(current), starts)
+    qstep = np.maximum.reduceat(capacity, starts)
     d = np.sign(mean_i).astype(np.int64)
     d[max_abs <= tol] = 0
+    qmax = qstep.max() if qstep.size else 0.0
+    if qmax > 0:
+        d[qstep < NEGLIGIBLE_STEP_FRAC * qmax] = 0
     return mean_i, d
 
 
@@ -203,36 +213,37 @@ def build_tidy(time_s, current_A, voltage_V, *, source: str | Path, fmt: str, re
     else:
         starts = segment_starts(sign_class)
     step = segment_ids(starts, n)
-    mean_i, direction = _step_direction(i, starts, tol)
     nsteps = starts.size
+    if capacity_inc_Ah is not None:
+        dq = np.nan_to_num(np.asarray(capacity_inc_Ah, dtype=float))
+        cap = np.abs(segment_cumsum(dq, starts))
+    else:
+        cap = integrate_capacity(t, i, starts)
+    mean_i, direction = step_directions_from(i, cap, starts, tol)
+    raw_dir = np.where(np.maximum.reduceat(np.abs(i), starts) <= tol, 0, np.sign(mean_i)).astype(np.int64)
 
     # step types
     if step_label is not None:
         lab = np.asarray(step_label).astype(object)[starts]
         stype = np.array([x if x in STEP_TYPES else "other" for x in lab], dtype=object)
         # a labelled charge/discharge step must agree with the current sign; trust the current
-        stype = np.where((stype == "charge") & (direction < 0), "discharge", stype)
-        stype = np.where((stype == "discharge") & (direction > 0), "charge", stype)
-        stype = np.where((direction == 0) & np.isin(stype, ["charge", "discharge"]), "rest", stype)
+        stype = np.where((stype == "charge") & (raw_dir < 0), "discharge", stype)
+        stype = np.where((stype == "discharge") & (raw_dir > 0), "charge", stype)
+        stype = np.where((raw_dir == 0) & np.isin(stype, ["charge", "discharge"]), "rest", stype)
     else:
-        stype = np.where(direction > 0, "charge", np.where(direction < 0, "discharge", "rest")).astype(object)
+        stype = np.where(raw_dir > 0, "charge", np.where(raw_dir < 0, "discharge", "rest")).astype(object)
         # constant-voltage steps: voltage held (range < 5 mV) while current decays by > 30 %
         lengths = np.diff(np.concatenate([starts, [n]]))
         vr = np.maximum.reduceat(v, starts) - np.minimum.reduceat(v, starts)
         ia = np.abs(i)
         irel = (np.maximum.reduceat(ia, starts) - np.minimum.reduceat(ia, starts)) / np.maximum(
             np.maximum.reduceat(ia, starts), tol)
-        cv = (direction != 0) & (vr < 5e-3) & (irel > 0.3) & (lengths > 5)
+        cv = (raw_dir != 0) & (vr < 5e-3) & (irel > 0.3) & (lengths > 5)
         stype[cv] = "cv"
     # cv steps count toward the direction of their current for cycle assignment
     cyc_steps = assign_cycles(direction)
     cycle = cyc_steps[step - 1]
 
-    if capacity_inc_Ah is not None:
-        dq = np.nan_to_num(np.asarray(capacity_inc_Ah, dtype=float))
-        cap = np.abs(segment_cumsum(dq, starts))
-    else:
-        cap = integrate_capacity(t, i, starts)
     if energy_inc_Wh is not None:
         de = np.nan_to_num(np.asarray(energy_inc_Wh, dtype=float))
         en = np.abs(segment_cumsum(de, starts))

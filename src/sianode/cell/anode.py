@@ -1,0 +1,268 @@
+"""Anode active blend for the cell model: per-component capacity, ICE, density, expansion, voltage.
+
+What is modelled
+----------------
+An anode active material is a blend of components (graphite, Si, SiOx, CVD Si–C, ...), each with
+its own reversible capacity ``q_i`` (mAh/g), initial coulombic efficiency ``ICE_i``, particle
+density ``rho_i``, outward volumetric expansion at full reversible lithiation ``e_i`` and
+delithiation voltage curve ``U_i(theta)`` (theta = lithiated fraction of its reversible capacity).
+Mixture rules with mass fractions ``w_i`` (sum 1)::
+
+    q      = sum w_i q_i                      q_first = sum w_i q_i / ICE_i
+    ICE    = q / q_first                      1/rho  = sum w_i / rho_i
+    e      = sum (w_i / rho_i) e_i * rho      (volume-weighted expansion at full lithiation)
+
+The blend's delithiation voltage is computed with the components *in parallel at one potential*:
+at potential U component i holds ``theta_i(U)`` (inverse of its curve), so the blend's lithiated
+fraction is ``Theta(U) = sum c_i theta_i(U)`` with capacity shares ``c_i = w_i q_i / q``; Theta(U) is
+monotonic and is inverted by vectorised bisection. This is why adding Si to graphite raises the
+average anode voltage: Si delithiates at 0.3–0.5 V, graphite at ~0.1–0.2 V.
+
+The physics of each component (Li–Si capacity, ICE, expansion, a-Si and graphite voltage branches)
+comes from :mod:`sianode.materials`; this module only mixes. The cell model never recomputes Li–Si
+physics.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from sianode.errors import InputError
+
+
+@dataclass(frozen=True)
+class AnodeComponent:
+    """One component of the anode active blend (see module docstring). Units in the names."""
+
+    name: str
+    reversible_capacity_mAh_g: float
+    ice: float
+    density_g_cm3: float
+    volumetric_expansion: float
+    delithiation_voltage: Callable[[np.ndarray], np.ndarray]
+    source: str = ""
+    expansion_fn: Callable[[np.ndarray], np.ndarray] | None = None  # outward expansion at lithiated fraction
+
+    def expansion_at(self, frac):
+        """Outward particle expansion at lithiated fraction ``frac`` (linear in frac unless expansion_fn)."""
+        if self.expansion_fn is not None:
+            return np.asarray(self.expansion_fn(frac), dtype=float)
+        return self.volumetric_expansion * np.clip(np.asarray(frac, dtype=float), 0.0, 1.0)
+
+    @property
+    def first_lithiation_capacity_mAh_g(self) -> float:
+        return self.reversible_capacity_mAh_g / self.ice
+
+    def average_delithiation_voltage_V(self, n: int = 200) -> float:
+        th = (np.arange(n) + 0.5) / n
+        return float(np.mean(self.delithiation_voltage(th)))
+
+
+def _check_component(c: AnodeComponent, where: str) -> None:
+    if not (c.reversible_capacity_mAh_g > 0):
+        raise InputError("reversible capacity must be > 0 mAh/g", field=f"{where}.reversible_capacity_mAh_g")
+    if not (0 < c.ice <= 1):
+        raise InputError(f"ICE must be in (0, 1], got {c.ice!r}", field=f"{where}.ice")
+    if not (c.density_g_cm3 > 0):
+        raise InputError("density must be > 0 g/cm3", field=f"{where}.density_g_cm3")
+    if c.volumetric_expansion < 0:
+        raise InputError("volumetric expansion must be >= 0", field=f"{where}.volumetric_expansion")
+
+
+# ----------------------------------------------------------------------------- built-in components
+GRAPHITE_STO_WINDOW = (0.0279, 0.9014)  # Chen et al., JES 167 (2020) 080534: LG M50 anode sto at 0 / 100 % SOC
+
+
+def graphite_component(reversible_capacity_mAh_g: float = 350.0, ice: float = 0.93,
+                       density_g_cm3: float = 2.26, volumetric_expansion: float = 0.10) -> AnodeComponent:
+    """Graphite with the Chen et al. (2020) OCP (from :mod:`sianode.materials.voltage`).
+
+    Defaults: 350 mAh/g reversible and ICE 0.93 (typical artificial graphite, e.g. Schmuch et al.,
+    Nat. Energy 3 (2018) 267: 330–360 mAh/g, 90–95 %); density 2.26 g/cm3 (ideal graphite, CRC
+    Handbook); volume expansion ~10 % from C6 -> LiC6 (c-axis 3.35 -> 3.70 Å; Dahn, Phys. Rev. B 44
+    (1991) 9170).
+    """
+    from sianode.materials.voltage import graphite_ocv_V
+
+    lo, hi = GRAPHITE_STO_WINDOW
+
+    def u(theta):
+        th = np.clip(np.asarray(theta, dtype=float), 0.0, 1.0)
+        return np.asarray(graphite_ocv_V(lo + th * (hi - lo)), dtype=float)
+
+    return AnodeComponent("graphite", reversible_capacity_mAh_g, ice, density_g_cm3, volumetric_expansion, u,
+                          "graphite: Chen et al. 2020 OCP; capacity/ICE Schmuch et al., Nat. Energy 2018")
+
+
+def si_delithiation_curve(x_max: float | None = None) -> Callable[[np.ndarray], np.ndarray]:
+    """a-Si delithiation branch of :func:`sianode.materials.voltage.ocv_delithiation_V` on theta = x / x_max."""
+    from sianode.materials.lisi import X_MAX_PRACTICAL
+    from sianode.materials.voltage import ocv_delithiation_V
+
+    xm = X_MAX_PRACTICAL if x_max is None else x_max
+
+    def u(theta):
+        th = np.clip(np.asarray(theta, dtype=float), 0.0, 1.0)
+        return np.asarray(ocv_delithiation_V(th * xm), dtype=float)
+
+    return u
+
+
+def si_composite_component(name: str, reversible_capacity_mAh_g: float, ice: float, density_g_cm3: float,
+                           volumetric_expansion: float, source: str = "") -> AnodeComponent:
+    """A Si-containing component whose voltage is the a-Si delithiation branch (materials stage)."""
+    return AnodeComponent(name, reversible_capacity_mAh_g, ice, density_g_cm3, volumetric_expansion,
+                          si_delithiation_curve(), source)
+
+
+# ----------------------------------------------------------------------------- blend
+@dataclass
+class AnodeBlend:
+    """Blend of components with mass fractions ``weights`` (shape (n_comp, *batch), summing to 1).
+
+    Batched weights allow one model call over many designs (e.g. a sweep of Si fraction).
+    """
+
+    components: Sequence[AnodeComponent]
+    weights: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        n = len(self.components)
+        if n == 0:
+            raise InputError("the anode blend needs at least one component", field="anode.components")
+        w = np.ones((1,)) if self.weights is None and n == 1 else np.asarray(self.weights, dtype=float)
+        if w.shape[0] != n:
+            raise InputError(f"{n} components but weights of leading size {w.shape[0]}", field="anode.weights")
+        if np.any(w < 0) or np.any(~np.isfinite(w)):
+            raise InputError("mass fractions must be finite and >= 0", field="anode.weights")
+        if np.any(np.abs(w.sum(axis=0) - 1.0) > 1e-6):
+            raise InputError("mass fractions of the blend must sum to 1", field="anode.weights")
+        for i, c in enumerate(self.components):
+            _check_component(c, f"anode.components[{i}]")
+        self.weights = w
+
+    def _arr(self, attr):
+        v = np.array([getattr(c, attr) for c in self.components], dtype=float)
+        return v.reshape((-1,) + (1,) * (self.weights.ndim - 1))
+
+    @property
+    def reversible_capacity_mAh_g(self):
+        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g"), axis=0)
+
+    @property
+    def first_lithiation_capacity_mAh_g(self):
+        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g") / self._arr("ice"), axis=0)
+
+    @property
+    def ice(self):
+        return self.reversible_capacity_mAh_g / self.first_lithiation_capacity_mAh_g
+
+    @property
+    def density_g_cm3(self):
+        return 1.0 / np.sum(self.weights / self._arr("density_g_cm3"), axis=0)
+
+    @property
+    def volumetric_expansion(self):
+        """Volume-weighted particle expansion of the blend at full reversible lithiation."""
+        vol = self.weights / self._arr("density_g_cm3")
+        return np.sum(vol * self._arr("volumetric_expansion"), axis=0) / np.sum(vol, axis=0)
+
+    def expansion_at(self, frac):
+        """Volume-weighted outward expansion of the blend when every component is at lithiated fraction ``frac``.
+
+        Simplification: all components are taken at the same fraction of their reversible capacity.
+        """
+        vol = self.weights / self._arr("density_g_cm3")
+        e = sum(vol[i] * self.components[i].expansion_at(frac) for i in range(len(self.components)))
+        return e / np.sum(vol, axis=0)
+
+    @property
+    def capacity_shares(self):
+        return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
+
+    def delithiation_voltage_V(self, theta, n_grid: int = 241, n_iter: int = 48):
+        """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
+
+        Components in parallel at one potential; vectorised bisection on U in [-0.05, 2.0] V.
+        """
+        theta = np.asarray(theta, dtype=float)
+        comps = self.components
+        if len(comps) == 1:
+            return comps[0].delithiation_voltage(theta) + 0.0 * theta
+        grid = np.linspace(0.0, 1.0, n_grid)
+        tables = []
+        for c in comps:
+            u = np.asarray(c.delithiation_voltage(grid), dtype=float)
+            # force strictly decreasing U(theta) so the inverse is single-valued
+            u = np.minimum.accumulate(u) - 1e-9 * grid
+            tables.append((u[::-1], grid[::-1]))
+        shares = self.capacity_shares  # (n, *batch)
+        # theta has shape batch + (k,) or broadcastable; align shares with a trailing axis
+        sh = shares[..., None] if theta.ndim > shares.ndim - 1 else shares
+        lo = np.full(np.broadcast(theta, sh[0]).shape, -0.05)
+        hi = np.full_like(lo, 2.0)
+        for _ in range(n_iter):
+            mid = 0.5 * (lo + hi)
+            tot = sum(sh[i] * np.interp(mid, tables[i][0], tables[i][1]) for i in range(len(comps)))
+            # more lithium held at lower potential: if tot > theta the potential must be higher
+            above = tot > theta
+            lo = np.where(above, mid, lo)
+            hi = np.where(above, hi, mid)
+        return 0.5 * (lo + hi)
+
+
+def single(component: AnodeComponent) -> AnodeBlend:
+    return AnodeBlend([component], np.ones(1))
+
+
+def two_component(a: AnodeComponent, b: AnodeComponent, frac_b) -> AnodeBlend:
+    """Blend of a and b with mass fraction ``frac_b`` of b (scalar or array)."""
+    fb = np.asarray(frac_b, dtype=float)
+    if np.any(fb < 0) or np.any(fb > 1):
+        raise InputError(f"mass fraction must be in [0, 1], got {frac_b!r}", field="active.si_fraction")
+    return AnodeBlend([a, b], np.stack([1.0 - fb, fb]))
+
+
+# ----------------------------------------------------------------------------- materials-stage adapter
+def _curve_from_table(tab, q_rev: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Delithiation U(theta) from a materials-stage voltage table (capacity_mAh_g, branch, voltage_V)."""
+    d = tab[tab["branch"] == "delithiation"] if "branch" in tab.columns else tab
+    q = np.asarray(d["capacity_mAh_g"], dtype=float)
+    u = np.asarray(d["voltage_V"], dtype=float)
+    order = np.argsort(q)
+    th, u = q[order] / q_rev, u[order]
+
+    def f(theta):
+        return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), th, u)
+
+    return f
+
+
+def anode_from_composite(props) -> AnodeBlend:
+    """Build the cell model's anode blend from a materials-stage ``CompositeProperties``.
+
+    Each component keeps its own capacity, ICE, envelope density, expansion (``expansion_at``) and
+    delithiation voltage curve as computed by :mod:`sianode.materials.composites`.
+    """
+    comps = list(getattr(props, "components", []) or [])
+    out, ws = [], []
+    if not comps:
+        comps = [props]
+    for c in comps:
+        q = float(c.reversible_capacity_mAh_g)
+        tab = getattr(c, "voltage_curve", None)
+        if tab is not None:
+            curve = _curve_from_table(tab, q)
+        elif getattr(c, "si_mass_frac", 0.0) > 0:
+            curve = si_delithiation_curve()
+        else:
+            curve = graphite_component().delithiation_voltage
+        rho = float(getattr(c, "density_g_cm3", 0.0) or (props.capacity_mAh_cm3 / props.reversible_capacity_mAh_g))
+        exp_fn = getattr(c, "expansion_at", None)
+        out.append(AnodeComponent(str(getattr(c, "name", getattr(c, "family", "anode"))), q, float(c.ice), rho,
+                                  float(c.particle_expansion), curve, "sianode.materials.composites", exp_fn))
+        ws.append(float(getattr(c, "mass_frac", 1.0)))
+    w = np.asarray(ws) / np.sum(ws)
+    return AnodeBlend(out, w)

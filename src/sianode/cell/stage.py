@@ -1,0 +1,267 @@
+"""The cell stage of the chain: stack design, Wh/kg and Wh/L, prelithiation dose, cost, criteria.
+
+``run(design, upstream)`` uses ``upstream["materials"].data`` (``CompositeProperties``: per-component
+capacity, ICE, density, expansion and voltage curve) and, when present,
+``upstream["mechanics"].data.electrode_thickness_change`` (fractional anode thickness change at full
+lithiation) and ``.irreversible_swelling_per_cycle`` for the swollen and end-of-life thickness.
+
+Full cells: the anode loading follows from the cathode loading and the N/P ratio (the design's
+``electrode.loading_mg_cm2`` is not used). Half cells: the stage reports the anode's areal capacity
+and what a *matched NCM811 pouch* would deliver -- assumption: the anode as designed (same loading)
+facing an NCM811 cathode sized for N/P = 1.1 (reversible basis), default pouch format, Li-foil
+prelithiation off.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sianode.cell import cost as _cost
+from sianode.cell import criteria as _criteria
+from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, single, two_component
+from sianode.cell.cathodes import get_cathode
+from sianode.cell.stack import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS, CellResult,
+                                SolidState, anode_coating_default, cell_model, sse_density_g_cm3)
+from sianode.errors import InputError
+from sianode.results import StageResult
+
+MATCHED_NP = 1.1  # seeds/003 §4.3 (N/P > 1.1)
+
+
+def materials_graphite_component() -> AnodeComponent:
+    """Artificial graphite with the materials stage's parameters (capacity, density, LiC6 expansion, SEI ICE)."""
+    from sianode.design.schema import SiGraphiteBlend
+    from sianode.materials.composites import composite_properties
+
+    props = composite_properties(SiGraphiteBlend(si_fraction=0.5))
+    g = [c for c in anode_from_composite(props).components if "graphite" in c.name][0]
+    return g
+
+
+def _anode_coating(design):
+    el = design.electrode
+    sse = 0.0
+    rho_sse = 1.64
+    if design.electrolyte.kind == "solid":
+        sse = design.electrolyte.anode_sse_wt_frac
+        rho_sse = sse_density_g_cm3(design.electrolyte.sse_class)
+    k = 1.0 - sse
+    kw = dict(active_wt_frac=el.active_wt_frac * k, binder_wt_frac=el.binder_wt_frac * k,
+              conductive_wt_frac=el.conductive_wt_frac * k, sse_wt_frac=sse, sse_density_g_cm3=rho_sse,
+              binder_density_g_cm3=BINDER_DENSITY_G_CM3[el.binder].value,
+              conductive_density_g_cm3=CONDUCTIVE_DENSITY_G_CM3[el.conductive_additive].value,
+              foil_um=el.current_collector_thickness_um, porosity=None, press_density_g_cm3=None)
+    if el.press_density_g_cm3 is not None:
+        kw["press_density_g_cm3"] = el.press_density_g_cm3
+    else:
+        kw["porosity"] = el.porosity if el.porosity is not None else STACK_DEFAULTS["anode_porosity"].value
+    return anode_coating_default(**kw)
+
+
+def _mechanics(upstream) -> dict:
+    out = {}
+    mech = (upstream or {}).get("mechanics")
+    data = getattr(mech, "data", None)
+    for k_src, k_dst in (("electrode_thickness_change", "anode_thickness_change"),
+                         ("irreversible_swelling_per_cycle", "irreversible_swelling_per_cycle")):
+        v = getattr(data, k_src, None)
+        if v is None and isinstance(data, dict):
+            v = data.get(k_src)
+        if v is not None:
+            out[k_dst] = float(np.asarray(v, dtype=float).ravel()[-1])
+    return out
+
+
+def model_kwargs(design, upstream=None) -> dict[str, Any]:
+    """Keyword arguments of :func:`sianode.cell.stack.cell_model` for a design (full or matched)."""
+    c = design.cell
+    kw: dict[str, Any] = dict(anode_coating=_anode_coating(design), eol_cycles=design.protocol.cycles)
+    kw.update(_mechanics(upstream))
+    if design.electrolyte.kind == "solid":
+        kw["solid_state"] = SolidState(sse_class=design.electrolyte.sse_class)
+    if c.kind == "full":
+        kw.update(cathode_loading_mg_cm2=c.cathode_loading_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
+                  allow_np_below_1=c.allow_np_below_1, cell_format=c.format,
+                  prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2)
+    return kw
+
+
+def _blend(props) -> AnodeBlend:
+    return anode_from_composite(props)
+
+
+def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
+    """Energy vs Si-material content: the design's Si component blended with graphite, 0..100 %."""
+    comps = blend.components
+    si = [c for c in comps if "graphite" not in c.name]
+    if not si:
+        return pd.DataFrame()
+    g = [c for c in comps if "graphite" in c.name]
+    g = g[0] if g else materials_graphite_component()
+    f = np.linspace(0.0, 1.0, 41)
+    kws = {k: v for k, v in kw.items() if k not in ("anode_thickness_change",)}
+    res = cell_model(cathode, two_component(g, si[0], f), **kws)
+    df = res.to_frame()
+    df.insert(0, "si_material_fraction", f)
+    return df[["si_material_fraction", "specific_energy_Wh_kg", "energy_density_Wh_L", "energy_density_unswollen_Wh_L",
+               "energy_density_eol_Wh_L", "average_voltage_V", "anode_thickness_change_charged",
+               "prelithiation_dose_mAh_cm2"]]
+
+
+def run(design, upstream=None) -> StageResult:
+    """Run the cell stage for a validated design (see module docstring)."""
+    upstream = upstream or {}
+    if "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
+        props = upstream["materials"].data
+    else:
+        from sianode.materials import stage as mstage
+
+        props = mstage.run(design, upstream).data
+    blend = _blend(props)
+    c = design.cell
+    kw = model_kwargs(design, upstream)
+    notes = []
+    half = c.kind == "half"
+    anode_areal = design.electrode.loading_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
+    if half:
+        cathode = get_cathode("NCM811")
+        m_c = anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3)
+        kw.update(cathode_loading_mg_cm2=m_c, np_ratio=MATCHED_NP, np_basis="reversible", cell_format="pouch",
+                  prelithiation="none")
+        notes.append(f"half-cell design: 'matched pouch' = this anode ({design.electrode.loading_mg_cm2:g} mg/cm2, "
+                     f"{anode_areal:.3g} mAh/cm2 reversible) against NCM811 sized for N/P = {MATCHED_NP} "
+                     "(reversible basis), default pouch, no prelithiation")
+    else:
+        cathode = get_cathode(c.cathode)
+        notes.append("full cell: anode loading set by the cathode loading and N/P; electrode.loading_mg_cm2 not used")
+    res = cell_model(cathode, blend, **kw)
+    res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
+    g = materials_graphite_component()
+    res_gr = cell_model(cathode, single(g), **{k: v for k, v in kw.items() if k != "anode_thickness_change"})
+    notes += res.notes
+    v = {k: float(np.asarray(x, dtype=float)) for k, x in res.values.items()}
+    v["np_ratio"] = float(kw["np_ratio"])
+    crit = _criteria.evaluate(v)
+    si_share = float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
+    cost = _cost.materials_cost(res, cathode.name, si_share, kw.get("prelithiation", "none"))
+    cost_gr = _cost.materials_cost(res_gr, cathode.name, 0.0)
+    summary = {
+        "cell_kind": c.kind,
+        "cell_format": kw["cell_format"],
+        "cathode": cathode.name,
+        "np_ratio": v["np_ratio"],
+        "np_basis": kw.get("np_basis", "reversible"),
+        "anode_areal_capacity_design_mAh_cm2": anode_areal,
+        "specific_energy_Wh_kg": v["specific_energy_Wh_kg"],
+        "energy_density_Wh_L": v["energy_density_Wh_L"],
+        "energy_density_unswollen_Wh_L": v["energy_density_unswollen_Wh_L"],
+        "energy_density_eol_Wh_L": v["energy_density_eol_Wh_L"],
+        "free_volume_cm3": v["free_volume_cm3"],
+        "capacity_Ah": v["capacity_Ah"],
+        "energy_Wh": v["energy_Wh"],
+        "mass_g": v["mass_g"],
+        "areal_capacity_mAh_cm2": v["areal_capacity_mAh_cm2"],
+        "average_voltage_V": v["average_voltage_V"],
+        "anode_average_delithiation_V": v["anode_average_delithiation_V"],
+        "anode_ice": v["anode_ice"],
+        "cathode_utilisation": v["cathode_utilisation"],
+        "prelithiation_method": kw.get("prelithiation", "none"),
+        "prelithiation_dose_mAh_cm2": v["prelithiation_dose_mAh_cm2"],
+        "prelithiation_li_mg_cm2": v["prelithiation_li_mg_cm2"],
+        "prelithiation_energy_gain_pct": 100 * (v["specific_energy_Wh_kg"]
+                                                / float(res_nopre.values["specific_energy_Wh_kg"]) - 1),
+        "anode_thickness_um": v["anode_thickness_um"],
+        "anode_thickness_charged_um": v["anode_thickness_charged_um"],
+        "cathode_thickness_um": v["cathode_thickness_um"],
+        "electrolyte_g_per_Ah": v["electrolyte_g_per_Ah"],
+        "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),
+        "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
+        "materials_cost_usd_per_kWh": float(cost["usd_per_kWh"].iloc[-1]),
+        "graphite_reference_cost_usd_per_kWh": float(cost_gr["usd_per_kWh"].iloc[-1]),
+        "criteria_passed": int(crit["passed"].sum()),
+        "criteria_total": int(len(crit)),
+        "swelling_source": "mechanics stage" if "anode_thickness_change" in kw else "materials stage (particle expansion)",
+    }
+    tables = {
+        "design": res.to_frame(),
+        "breakdown": res.breakdown(),
+        "criteria": crit,
+        "cost": cost,
+        "energy_vs_si": _si_sweep(cathode, blend, kw),
+        "notes": pd.DataFrame({"note": notes}),
+    }
+    return StageResult(name="cell", summary=summary, tables=tables,
+                       data={"result": res, "graphite_reference": res_gr, "no_prelithiation": res_nopre,
+                             "cathode": cathode, "anode": blend, "model_kwargs": kw, "notes": notes})
+
+
+# --------------------------------------------------------------------------- report
+def report(result: StageResult):
+    """Sections: summary, mass/volume breakdown chart, energy vs Si content, criteria, cost, assumptions."""
+    import html as _html
+
+    import matplotlib.pyplot as plt
+
+    from sianode.report.html import Section, figure, kv_table, paragraph, table
+
+    s = result.summary
+    secs = []
+    keys = ["cell_kind", "cell_format", "cathode", "np_ratio", "np_basis", "specific_energy_Wh_kg",
+            "energy_density_Wh_L", "energy_density_unswollen_Wh_L", "energy_density_eol_Wh_L", "free_volume_cm3",
+            "capacity_Ah", "areal_capacity_mAh_cm2", "average_voltage_V", "anode_average_delithiation_V",
+            "anode_ice", "cathode_utilisation", "prelithiation_method", "prelithiation_dose_mAh_cm2",
+            "prelithiation_li_mg_cm2", "prelithiation_energy_gain_pct", "graphite_reference_Wh_kg",
+            "graphite_reference_Wh_L", "materials_cost_usd_per_kWh", "swelling_source"]
+    intro = ("Wh/L is given at the charged, swollen anode thickness; 'unswollen' at the as-made thickness. "
+             f"N/P basis: {s['np_basis']}.")
+    if s["cell_kind"] == "half":
+        intro += (" Half-cell design: the numbers are for a matched NCM811 pouch (N/P 1.1, reversible basis) built "
+                  "around this anode -- an assumption, not the tested cell.")
+    secs.append(Section("Cell summary", paragraph(intro) + kv_table({k: s[k] for k in keys if k in s}, "Cell")))
+
+    bd = result.tables["breakdown"]
+    fig, axs = plt.subplots(1, 2, figsize=(10, 4))
+    m = bd[bd["mass_g"] > 0].sort_values("mass_g")
+    axs[0].barh(m["component"], m["mass_pct"], color="C0")
+    axs[0].set_xlabel("mass (%)")
+    axs[0].set_title("mass breakdown")
+    vv = bd[bd["volume_cm3"] > 0].sort_values("volume_cm3")
+    axs[1].barh(vv["component"], vv["volume_pct"], color="C1")
+    axs[1].set_xlabel("volume, charged (%)")
+    axs[1].set_title("volume breakdown")
+    fig.tight_layout()
+    secs.append(Section("Mass and volume breakdown", figure(fig, "mass and volume breakdown") + table(bd)))
+
+    es = result.tables.get("energy_vs_si")
+    if es is not None and len(es):
+        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        ax[0].plot(100 * es["si_material_fraction"], es["specific_energy_Wh_kg"], "C0-")
+        ax[0].set_xlabel("Si material in the anode blend (wt%)")
+        ax[0].set_ylabel("Wh/kg")
+        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_unswollen_Wh_L"], "C1--", label="as made")
+        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_Wh_L"], "C1-", label="charged, swollen")
+        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_eol_Wh_L"], "C3:", label="end of life")
+        ax[1].set_xlabel("Si material in the anode blend (wt%)")
+        ax[1].set_ylabel("Wh/L")
+        ax[1].legend(fontsize=8)
+        fig.tight_layout()
+        secs.append(Section("Energy vs Si content", figure(fig, "energy vs Si content")
+                            + paragraph("The design's Si-containing component blended with graphite; same cathode, N/P, "
+                                        "format and prelithiation policy.")))
+    crit = result.tables["criteria"]
+    rows = "".join(
+        f"<tr><td>{_html.escape(r.criterion)}</td><td>{r.value:.4g} {_html.escape(r.unit)}</td>"
+        f"<td>{_html.escape(r.requirement)}</td><td class='{'pass' if r.passed else 'fail'}'>"
+        f"{'pass' if r.passed else 'FAIL'}</td><td>{r.margin:+.3g}</td><td>{_html.escape(r.source)}</td></tr>"
+        for r in crit.itertuples())
+    secs.append(Section("Industrial criteria", "<table><tr><th>criterion</th><th>value</th><th>requirement</th>"
+                        f"<th>result</th><th>margin</th><th>source</th></tr>{rows}</table>"))
+    secs.append(Section("Materials cost", table(result.tables["cost"])
+                        + paragraph("Materials only, with electrode and cell yields; prices are user-overridable "
+                                    "estimates (see docs/cell.md). seeds/001 §4: Si/C cells cost ~2x graphite cells "
+                                    "(1.3 vs 0.65 CNY/Wh).")))
+    secs.append(Section("Assumptions", "".join(paragraph(n) for n in result.tables["notes"]["note"])))
+    return secs

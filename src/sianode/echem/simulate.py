@@ -1,0 +1,289 @@
+"""Run PyBaMM on a sianode parameter set: build once, solve for many currents and temperatures.
+
+:class:`CellSimulator` builds and discretises one PyBaMM model (DFN by default, small mesh) in
+which the current, the temperature, the lower voltage cut-off, the initial anode stoichiometry
+and two Si kinetic factors are ``pybamm.InputParameter`` s. Every case of a rate table,
+temperature sweep or calibration is then a solve of the *same* compiled model with new inputs;
+rebuilding per case is what :mod:`benchmarks/echem.py` compares against.
+
+Sign convention used in this module: ``current_A > 0`` always *lithiates the anode* (a
+"discharge" of a half cell vs Li, a "charge" of a full cell). Capacities are reported per gram of
+anode active material (mAh/g, like the papers) and per cell (A h).
+
+Plating margin: the anode potential vs Li/Li+ at the anode/separator interface,
+``phi_s - phi_e`` there (PyBaMM's "surface potential difference at separator interface"), the
+place where plating starts first; its minimum over a lithiation is the margin (< 0: plating is
+thermodynamically possible).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sianode.echem import parameters as P
+from sianode.errors import InputError, SolverError
+
+DEFAULT_VAR_PTS = {"x_n": 6, "x_s": 4, "x_p": 6, "r_n": 10, "r_p": 10,
+                   "r_n_prim": 10, "r_n_sec": 10, "r_p_prim": 10, "r_p_sec": 10}
+MODELS = ("DFN", "SPMe", "SPM")
+PLATING_CUTOFF_V = -0.5  # relaxed lower cut-off while probing plating (cell voltage, V)
+
+
+def _pybamm():
+    import pybamm
+    pybamm.set_logging_level("ERROR")
+    return pybamm
+
+
+@dataclass
+class Leg:
+    """One constant-current leg: a tidy curve and its termination."""
+
+    curve: pd.DataFrame
+    termination: str
+
+
+class CellSimulator:
+    """One compiled PyBaMM model of a :class:`~sianode.echem.parameters.CellParameters`.
+
+    Parameters
+    ----------
+    cp : CellParameters
+    model : "DFN" | "SPMe" | "SPM"
+    hysteresis : bool
+        Lithiation/delithiation OCP branches through PyBaMM's "current sigmoid" option.
+    var_pts : dict, optional
+        Mesh; small by default (results converge to < 1 % in capacity on this mesh for the
+        example designs).
+    """
+
+    def __init__(self, cp: P.CellParameters, model: str = "DFN", hysteresis: bool = True,
+                 var_pts: dict | None = None):
+        pybamm = _pybamm()
+        if model not in MODELS:
+            raise InputError(f"model {model!r} unknown; use one of {MODELS}", field="model")
+        self.cp = cp
+        self.model_name = model
+        pv, opts = P.to_pybamm(cp, inputs=True, hysteresis=hysteresis)
+        pv["Lower voltage cut-off [V]"] = pybamm.InputParameter("Lower voltage cut-off [V]")
+        self.options = opts
+        try:
+            m = getattr(pybamm.lithium_ion, model)(opts)
+            sim = pybamm.Simulation(m, parameter_values=pv, var_pts=var_pts or DEFAULT_VAR_PTS,
+                                    solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8))
+            sim.build()
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001 - PyBaMM raises many types
+            raise SolverError(f"building the PyBaMM {model} model failed: {err}") from None
+        self.model = sim.built_model
+        self.solver = sim.solver
+        half = cp.kind == "half"
+        self.sign = 1.0 if half else -1.0  # PyBaMM current for +1 A of anode lithiation
+        dom = "positive" if half else "negative"
+        n = len(cp.anode.phases)
+        si_idx = [p.name for p in cp.anode.phases].index("silicon") if any(p.name == "silicon" for p in cp.anode.phases) else 0
+        tag = "" if n == 1 else ("primary " if si_idx == 0 else "secondary ")
+        self.var_si_sto = f"Average {dom} {tag}particle stoichiometry"
+        self.var_anode_potential = f"{dom.capitalize()} electrode surface potential difference at separator interface [V]"
+        self.anode_capacity_Ah = cp.anode.capacity_Ah_m2() * cp.area_m2
+        self.active_mass_g = cp.anode_active_mass_kg * 1000
+        self._sto_cache: dict = {}
+
+    # ------------------------------------------------------------------ low level
+    def inputs(self, current_A=0.0, temperature_K=P.T_REF, sto0=None, d_factor=1.0, k_factor=1.0,
+               v_min=None) -> dict:
+        """PyBaMM inputs; ``sto0`` = initial anode SOC (None: empty) or a dict {phase: sto}."""
+        if not isinstance(sto0, dict):
+            sto0 = self._sto_cache.setdefault(sto0, P.initial_stoichiometries(self.cp, sto0))
+        d = {P.INPUT_CURRENT: self.sign * current_A, P.INPUT_TEMPERATURE: temperature_K,
+             P.INPUT_D_FACTOR: d_factor, P.INPUT_K_FACTOR: k_factor,
+             "Lower voltage cut-off [V]": self.cp.lower_voltage_cutoff if v_min is None else v_min}
+        d.update({P.INPUT_STO0.format(k): v for k, v in sto0.items()})
+        return d
+
+    def _curve(self, sol, step: str, current_A: float) -> pd.DataFrame:
+        t = sol.t
+        q = sol["Discharge capacity [A.h]"].entries * self.sign  # + = lithiation charge
+        return pd.DataFrame({
+            "step": step, "time_s": t, "current_A": current_A,
+            "voltage_V": sol["Voltage [V]"].entries,
+            "charge_Ah": q - q[0],
+            "anode_potential_V": sol[self.var_anode_potential].entries,
+            "si_stoichiometry": sol[self.var_si_sto].entries,
+        })
+
+    def _fail(self, what: str, inputs: dict, err: Exception):
+        T = inputs.get(P.INPUT_TEMPERATURE, float("nan"))
+        raise SolverError(f"PyBaMM {self.model_name} failed in step '{what}' at "
+                          f"{abs(inputs[P.INPUT_CURRENT]):.4g} A, {T - 273.15:.1f} °C: {err}") from None
+
+    def run_legs(self, legs: list[tuple[str, float, float]], temperature_K=P.T_REF, sto0=None,
+                 d_factor=1.0, k_factor=1.0, v_min=None, n_points=120) -> list[Leg]:
+        """Constant-current legs run back to back on one state.
+
+        ``legs`` = [(name, current_A (+ lithiates the anode), max_duration_s), ...]; each leg ends at
+        its duration or at a voltage cut-off, whichever comes first.
+        """
+        out, sol = [], None
+        for name, current, duration in legs:
+            inp = self.inputs(current, temperature_K, sto0, d_factor, k_factor, v_min)
+            try:
+                if sol is None:
+                    new = self.solver.solve(self.model, [0.0, duration], inputs=inp,
+                                            t_interp=np.linspace(0, duration, n_points))
+                    seg = new
+                else:
+                    sol.termination = "final time"  # allow stepping past the previous leg's cut-off
+                    n0 = len(sol.t)
+                    new = self.solver.step(sol, self.model, duration, inputs=inp,
+                                           t_interp=np.linspace(0, duration, n_points))
+                    seg = new.sub_solutions[-1] if len(new.sub_solutions) > 1 else new
+                    if seg is new:
+                        seg = None
+                        idx = slice(n0, None)
+            except Exception as err:  # noqa: BLE001
+                self._fail(name, inp, err)
+            if seg is not None:
+                curve = self._curve(seg, name, current)
+            else:  # pragma: no cover - fallback when PyBaMM does not keep sub-solutions
+                curve = self._curve(new, name, current).iloc[idx].reset_index(drop=True)
+            out.append(Leg(curve, str(new.termination)))
+            sol = new
+        return out
+
+    # ------------------------------------------------------------------ experiments on the compiled model
+    def cycle(self, current_A: float, temperature_K=P.T_REF, **kw) -> tuple[Leg, Leg]:
+        """Lithiate to the lower cut-off, then delithiate to the upper one, at ``current_A``."""
+        t_max = 1.3 * 3600 * self.anode_capacity_Ah / current_A + 60
+        lith, deli = self.run_legs([("lithiation", current_A, t_max), ("delithiation", -current_A, t_max)],
+                                   temperature_K, **kw)
+        return lith, deli
+
+    def summarize_cycle(self, lith: Leg, deli: Leg) -> dict:
+        ql, qd = lith.curve["charge_Ah"], -deli.curve["charge_Ah"]
+        ql_end, qd_end = float(ql.iloc[-1]), float(qd.iloc[-1])
+        vl = _avg(lith.curve["voltage_V"], ql)
+        vd = _avg(deli.curve["voltage_V"], qd)
+        return {
+            "lithiation_capacity_mAh_g": ql_end * 1000 / self.active_mass_g,
+            "delithiation_capacity_mAh_g": qd_end * 1000 / self.active_mass_g,
+            "lithiation_capacity_Ah": ql_end, "delithiation_capacity_Ah": qd_end,
+            "avg_lithiation_V": vl, "avg_delithiation_V": vd,
+            "min_anode_potential_V": float(lith.curve["anode_potential_V"].min()),
+            "si_sto_max": float(lith.curve["si_stoichiometry"].max()),
+            "termination": f"{lith.termination} / {deli.termination}",
+        }
+
+    def plating_margin(self, current_A: float, temperature_K=P.T_REF, soc_target=0.8, **kw) -> dict:
+        """Minimum anode potential vs Li/Li+ over a CC lithiation from empty to ``soc_target``.
+
+        The lower voltage cut-off is relaxed to ``PLATING_CUTOFF_V`` so that the margin is not
+        clipped by the cut-off (a half cell is otherwise stopped at v_min before plating).
+        """
+        dur = soc_target * 3600 * self.cp.nominal_capacity_Ah / current_A
+        (leg,) = self.run_legs([("charge", current_A, dur)], temperature_K, v_min=PLATING_CUTOFF_V, **kw)
+        c = leg.curve
+        return {"plating_margin_V": float(c["anode_potential_V"].min()),
+                "soc_reached": float(c["charge_Ah"].iloc[-1] / self.cp.nominal_capacity_Ah),
+                "termination": leg.termination, "curve": c}
+
+
+def _avg(v: pd.Series, q: pd.Series) -> float:
+    q = np.asarray(q, float)
+    v = np.asarray(v, float)
+    if len(q) < 2 or q[-1] - q[0] <= 0:
+        return float("nan")
+    return float(np.trapezoid(v, q) / (q[-1] - q[0]))
+
+
+# --------------------------------------------------------------------------- tables
+def rate_table(sim: CellSimulator, currents_A, temperature_K=P.T_REF, with_plating=True,
+               with_curves=False, **kw):
+    """Rate capability on one compiled model: a tidy row per current (and curves if asked)."""
+    rows, curves = [], []
+    cap = sim.cp.nominal_capacity_Ah
+    for I in currents_A:
+        lith, deli = sim.cycle(float(I), temperature_K, **kw)
+        row = {"current_A": float(I), "current_A_g": float(I) / sim.active_mass_g,
+               "c_rate": float(I) / cap, "temperature_C": temperature_K - 273.15}
+        row.update(sim.summarize_cycle(lith, deli))
+        if with_plating:
+            row["plating_margin_V"] = sim.plating_margin(float(I), temperature_K, **kw)["plating_margin_V"]
+        rows.append(row)
+        if with_curves:
+            for leg in (lith, deli):
+                c = leg.curve.copy()
+                c["current_A_g"] = row["current_A_g"]
+                c["temperature_C"] = row["temperature_C"]
+                curves.append(c)
+    df = pd.DataFrame(rows)
+    if with_curves:
+        return df, pd.concat(curves, ignore_index=True)
+    return df
+
+
+def rate_table_rebuild(cp: P.CellParameters, currents_A, temperature_K=P.T_REF, model="DFN", **kw) -> pd.DataFrame:
+    """The same rate table, rebuilding the PyBaMM model for every current (the benchmark baseline)."""
+    rows = []
+    for I in currents_A:
+        sim = CellSimulator(cp, model=model, **kw)
+        rows.append(rate_table(sim, [I], temperature_K, with_plating=False))
+    return pd.concat(rows, ignore_index=True)
+
+
+def half_cell_of(cp: P.CellParameters) -> P.CellParameters:
+    """The anode of ``cp`` against Li metal, in its own 0.005–1.2 V window (materials voltage window)."""
+    if cp.kind == "half":
+        return cp
+    sep_L, sep_eps = P.SEPARATORS["half"]
+    from sianode.materials.voltage import U_HIGH, U_LOW
+    return cp.copy(kind="half", cathode=None, cathode_name=None, separator_thickness=sep_L.value,
+                   separator_porosity=sep_eps.value, lower_voltage_cutoff=U_LOW, upper_voltage_cutoff=U_HIGH)
+
+
+# --------------------------------------------------------------------------- partial SOC / life hand-off
+def partial_soc_cycle(sim: CellSimulator, window=(0.0, 1.0), c_rate=0.5, temperature_K=P.T_REF) -> dict:
+    """One cycle of the anode inside an anode-SOC window (seeds/000 §5, anode-tailored full-cell design).
+
+    The anode starts at stoichiometry ``lo``, is lithiated by ``(hi - lo) Q_anode`` (or until the
+    lower cut-off) and delithiated by the same charge (or until the upper cut-off). Returns the
+    delivered (delithiation) capacity and the swing of the bulk-average Si x = 3.75 sto, from which
+    the volumetric expansion swing follows with the materials stage's ``volumetric_expansion(x)``.
+    """
+    lo, hi = float(window[0]), float(window[1])
+    if not 0.0 <= lo < hi <= 1.0:
+        raise InputError(f"soc_window must satisfy 0 <= lo < hi <= 1, got {window!r}", field="soc_window")
+    from sianode.materials.lisi import X_MAX_PRACTICAL, volumetric_expansion
+
+    I = c_rate * sim.anode_capacity_Ah
+    dur = (hi - lo) * 3600 * sim.anode_capacity_Ah / I
+    lo_eff = None if lo <= P.STO_EMPTY else lo
+    # a full window runs to the cut-offs (1.3x time), a partial one by charge
+    f = 1.3 if hi >= 1.0 else 1.0
+    g = 1.3 if lo <= P.STO_EMPTY else 1.0
+    lith, deli = sim.run_legs([("lithiation", I, f * dur), ("delithiation", -I, g * dur)], temperature_K, sto0=lo_eff)
+    x_all = np.concatenate([lith.curve["si_stoichiometry"], deli.curve["si_stoichiometry"]]) * X_MAX_PRACTICAL
+    x_lo, x_hi = float(np.clip(x_all.min(), 0, X_MAX_PRACTICAL)), float(np.clip(x_all.max(), 0, X_MAX_PRACTICAL))
+    q = float(-deli.curve["charge_Ah"].iloc[-1])
+    return {
+        "soc_lo": lo, "soc_hi": hi, "c_rate": c_rate,
+        "delivered_capacity_Ah": q, "delivered_capacity_mAh_g": q * 1000 / sim.active_mass_g,
+        "x_min": x_lo, "x_max": x_hi, "x_swing": x_hi - x_lo,
+        "expansion_amplitude": float(volumetric_expansion(x_hi) - volumetric_expansion(x_lo)),
+        "min_anode_potential_V": float(lith.curve["anode_potential_V"].min()),
+    }
+
+
+def expansion_amplitude(design, soc_window=(0.0, 1.0), upstream=None, c_rate=0.5, model="SPMe") -> float:
+    """Volumetric expansion swing of the Si (ΔV/V0 between the extremes of x) in an anode-SOC window.
+
+    For the life stage: the Si of ``design`` is cycled in the anode-SOC window ``soc_window``
+    (anode vs Li metal, so the window is the anode's own) and the swing of the bulk-average x is
+    converted with :func:`sianode.materials.lisi.volumetric_expansion`. See :func:`partial_soc_cycle`.
+    """
+    cp = half_cell_of(P.from_design(design, upstream))
+    sim = CellSimulator(cp, model=model)
+    return partial_soc_cycle(sim, soc_window, c_rate)["expansion_amplitude"]

@@ -1,0 +1,147 @@
+"""Detect a cycler file's format and read it into the tidy schema.
+
+Detection looks at the extension and the first bytes (never the whole file):
+
+=============  ==============================================  ==========================
+format         recognised by                                   reader
+=============  ==============================================  ==========================
+neware-nda     ``.nda`` / ``.ndax``                            fastnda (wrapped)
+neware-csv     CSV whose header has DataPoint/Step Type/...    sianode
+biologic-mpr   ``BIO-LOGIC MODULAR FILE`` magic                galvani (wrapped)
+biologic-mpt   first line ``EC-Lab ASCII FILE``                sianode
+arbin-res      Jet (MS-Access) database magic, ``.res``        mdbtools ``mdb-export``
+maccor-txt     a header line starting with ``Rec`` + tab       sianode
+bdf            ``Test Time / s`` header (Battery Data Format)  sianode
+tidy           ``.parquet`` / CSV already in sianode's schema  pandas
+csv            anything else delimited (column guess/mapping)  sianode
+=============  ==============================================  ==========================
+
+Readers never write to the input file. Every failure is an :class:`InputError` naming the
+file and what is wrong.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sianode.errors import InputError
+from sianode.iotools.schema import COLUMNS, STEP_TYPES, validate
+
+FORMATS = ["neware-nda", "neware-csv", "biologic-mpr", "biologic-mpt", "arbin-res", "maccor-txt",
+           "bdf", "tidy", "csv"]
+
+_UNSUPPORTED = {
+    ".xlsx": "Excel exports are not read; export the data as CSV/text from the cycler software "
+             "or give the native file (.ndax, .res, .mpr)",
+    ".xls": "Excel exports are not read; export CSV or give the native file",
+}
+
+
+def _head(path: Path, n: int = 4096) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def detect_format(path: str | Path) -> str:
+    """Name of the format of ``path`` (one of :data:`FORMATS`); InputError if unknown."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", field=str(path))
+    if path.is_dir():
+        raise InputError("is a directory, not a data file", field=str(path))
+    ext = path.suffix.lower()
+    if ext in _UNSUPPORTED:
+        raise InputError(_UNSUPPORTED[ext], field=str(path))
+    head = _head(path)
+    if not head:
+        raise InputError("file is empty (0 bytes)", field=str(path))
+    if ext in (".nda", ".ndax"):
+        return "neware-nda"
+    if head.startswith(b"BIO-LOGIC MODULAR FILE"):
+        return "biologic-mpr"
+    if b"Standard Jet DB" in head[:32] or b"Standard ACE DB" in head[:32]:
+        return "arbin-res"
+    if ext == ".parquet" or head.startswith(b"PAR1"):
+        return "tidy"
+    text = head.decode("latin-1", "replace")
+    if text.startswith("EC-Lab ASCII FILE"):
+        return "biologic-mpt"
+    lines = text.splitlines()
+    if any(ln.startswith("Rec\t") or ln.startswith("Rec,") for ln in lines[:60]):
+        return "maccor-txt"
+    first = lines[0] if lines else ""
+    if "Test Time / s" in first and "Current / A" in first:
+        return "bdf"
+    if "DataPoint" in first and "Step Type" in first:
+        return "neware-csv"
+    if all(c in first for c in COLUMNS):
+        return "tidy"
+    if ext in (".mpr", ".res", ".nda", ".ndax"):
+        raise InputError(f"extension {ext} but the file does not start with that format's "
+                         "signature (corrupt or mislabelled)", field=str(path))
+    if b"\x00" in head:
+        raise InputError("binary file of unknown format; supported: " + ", ".join(FORMATS), field=str(path))
+    return "csv"
+
+
+def _read_tidy(path: Path) -> pd.DataFrame:
+    try:
+        df = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+    except Exception as e:
+        raise InputError(f"could not read tidy table ({e})", field=str(path)) from None
+    validate(df, name=str(path))
+    df["step_type"] = pd.Categorical(df["step_type"].astype(str), categories=STEP_TYPES)
+    df.attrs.setdefault("source_files", [str(path)])
+    df.attrs.setdefault("format", "tidy")
+    df.attrs.setdefault("active_mass_g", None)
+    return df
+
+
+def read(path: str | Path, fmt: str | None = None, **kwargs) -> pd.DataFrame:
+    """Read one cycler file into the tidy schema (format auto-detected unless ``fmt`` given).
+
+    ``kwargs`` go to the generic CSV reader (``columns=``, ``units=``, ``sep=``...).
+    Raises :class:`InputError` (or its subclass
+    :class:`sianode.iotools.biologic.NotCyclingData` for impedance/CV files).
+    """
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; allowed {FORMATS}", field="fmt")
+    try:
+        if fmt == "neware-nda":
+            from sianode.iotools.neware import read_nda
+            return read_nda(path)
+        if fmt == "neware-csv":
+            from sianode.iotools.neware import read_neware_csv
+            return read_neware_csv(path)
+        if fmt == "biologic-mpr":
+            from sianode.iotools.biologic import read_mpr
+            return read_mpr(path)
+        if fmt == "biologic-mpt":
+            from sianode.iotools.biologic import read_mpt
+            return read_mpt(path)
+        if fmt == "arbin-res":
+            from sianode.iotools.arbin import read_res
+            return read_res(path)
+        if fmt == "maccor-txt":
+            from sianode.iotools.maccor import read_maccor_txt
+            return read_maccor_txt(path)
+        if fmt == "bdf":
+            from sianode.iotools.csv import read_bdf
+            return read_bdf(path)
+        if fmt == "tidy":
+            return _read_tidy(path)
+        from sianode.iotools.csv import read_csv
+        return read_csv(path, **kwargs)
+    except InputError:
+        raise
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
+        raise InputError(f"could not read as {fmt} ({type(e).__name__}: {e})", field=str(path)) from None
+
+
+def read_many(paths: list[str | Path], **kwargs) -> pd.DataFrame:
+    """Read the parts of one test in the given order and merge them (see :mod:`merge`)."""
+    from sianode.iotools.merge import merge_tests
+    return merge_tests([read(p, **kwargs) for p in paths])

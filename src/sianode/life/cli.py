@@ -1,0 +1,148 @@
+"""CLI commands of the life stage (mounted by ``sianode.cli`` as ``life`` and ``fit-life``).
+
+Everything is computed before anything is written; files are written to temporary names and
+renamed, so a failure never leaves partial output.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sianode.errors import InputError, SolverError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _write_atomic(files: dict[Path, object]) -> list[Path]:
+    """Write ``{path: DataFrame | str}`` via temporary files + rename."""
+    tmp = []
+    try:
+        for p, obj in files.items():
+            p.parent.mkdir(parents=True, exist_ok=True)
+            t = p.with_name(p.name + ".part")
+            if hasattr(obj, "to_csv"):
+                obj.to_csv(t, index=False)
+            else:
+                t.write_text(obj, encoding="utf-8")
+            tmp.append((t, p))
+        for t, p in tmp:
+            os.replace(t, p)
+    finally:
+        for t, _ in tmp:
+            if t.exists():
+                t.unlink()
+    return list(files)
+
+
+def _jsonable(d: dict) -> str:
+    def conv(v):
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, float) and v != v:
+            return None
+        return v
+    return json.dumps({k: conv(v) for k, v in d.items()}, indent=2)
+
+
+def life(
+    design: Optional[Path] = typer.Argument(None, help="Design TOML file (default: the bundled CVD Si–C design)."),
+    cycles: Optional[int] = typer.Option(None, "--cycles", "-n", min=1, help="Cycles to simulate (default: protocol.cycles)."),
+    out_dir: Path = typer.Option(Path("sianode-output"), "-o", "--out-dir", help="Output directory."),
+    soc_max: Optional[float] = typer.Option(None, "--soc-max", help="Anode SOC cap, 0-1 (anode-tailored design < 1)."),
+    ec_ratio: Optional[float] = typer.Option(None, "--ec-ratio", help="Electrolyte/capacity ratio, g/Ah."),
+    temperature_C: Optional[float] = typer.Option(None, "--temperature", help="Cycling temperature, °C (default: protocol)."),
+    c_rate: Optional[float] = typer.Option(None, "--c-rate", help="C-rate (default: protocol)."),
+    html: bool = typer.Option(True, "--html/--no-html", help="Also write report.html."),
+) -> None:
+    """Simulate the cycle life of a design: capacity, CE, LLI, LAM and SEI vs cycle, knee, cycles to 80 %."""
+    try:
+        from rich.progress import Progress
+
+        from sianode.design import load_design, load_example
+        from sianode.life import stage
+
+        d = load_example() if design is None else load_design(design)
+        n = int(d.protocol.cycles if cycles is None else cycles)
+        with Progress(console=err_console, transient=True) as prog:
+            task = prog.add_task("cycling", total=n)
+            res = stage.run(d, {}, cycles=n, progress=lambda k: prog.update(task, completed=k),
+                            soc_max=soc_max, ec_ratio_g_Ah=ec_ratio, temperature_C=temperature_C, c_rate=c_rate)
+        files = {out_dir / f"life_{k}.csv": v for k, v in res.tables.items()}
+        files[out_dir / "life_summary.json"] = _jsonable(res.summary)
+        if html:
+            from sianode.report.html import render
+
+            import tempfile
+            with tempfile.TemporaryDirectory() as td:
+                page = render(f"Cycle life: {d.name}", stage.report(res), Path(td) / "r.html")
+                files[out_dir / "life_report.html"] = page.read_text(encoding="utf-8")
+        written = _write_atomic(files)
+    except InputError as e:
+        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        raise typer.Exit(2)
+    except SolverError as e:
+        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
+        raise typer.Exit(1)
+    t = Table(title=f"life: {d.name}")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    for k in ("cell_kind", "cycles", "initial_capacity_mAh_g", "final_retention_pct", "cycles_to_80pct", "knee_cycle",
+              "final_ce_pct", "lli_mAh_g", "lam_pct", "sei_thickness_nm", "sei_regime", "strain_source"):
+        v = res.summary.get(k)
+        t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
+    console.print(t)
+    for p in written:
+        console.print(f"wrote {p}")
+
+
+def fit_life(
+    data: Path = typer.Argument(..., help="CSV with a cycle column and a capacity (or retention) column; optional CE."),
+    out_dir: Path = typer.Option(Path("sianode-output"), "-o", "--out-dir", help="Output directory."),
+    design: Optional[Path] = typer.Option(None, "--design", "-d", help="Design TOML giving the fixed parameters "
+                                          "(default: model defaults)."),
+    free: str = typer.Option("sei_rate_factor,isolation_thickness,binder_beta", "--free",
+                             help="Comma-separated parameters to fit."),
+    ce_weight: float = typer.Option(10.0, "--ce-weight", min=0.0, help="Weight of CE residuals vs retention."),
+    level: float = typer.Option(0.95, "--level", min=0.5, max=0.999, help="Confidence level."),
+) -> None:
+    """Calibrate the life model to measured capacity (and CE) vs cycle, with confidence intervals."""
+    try:
+        from sianode.life import fit
+
+        cd = fit.read_cycle_data(data)
+        base = None
+        if design is not None:
+            from sianode.design import load_design
+            from sianode.life import stage
+
+            base, _ = stage.inputs_from_design(load_design(design), {})
+        with console.status("fitting"):
+            res = fit.fit_life(cd, base, free=[f.strip() for f in free.split(",") if f.strip()],
+                               ce_weight=ce_weight, level=level)
+        summary = {"rmse_retention": res.rmse_retention, "rmse_ce": res.rmse_ce, "n_points": res.n_points,
+                   "success": res.success, "message": res.message, "data": str(data)}
+        written = _write_atomic({out_dir / "fit_life_parameters.csv": res.parameters,
+                                 out_dir / "fit_life_curves.csv": res.curves,
+                                 out_dir / "fit_life_summary.json": _jsonable(summary)})
+    except InputError as e:
+        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        raise typer.Exit(2)
+    except SolverError as e:
+        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
+        raise typer.Exit(1)
+    t = Table(title=f"fit-life: {data.name} ({int(level * 100)} % CI)")
+    for c in ("parameter", "value", "ci_low", "ci_high"):
+        t.add_column(c, justify="right")
+    for _, r in res.parameters.iterrows():
+        t.add_row(r["name"], f"{r['value']:.4g}", f"{r['ci_low']:.4g}", f"{r['ci_high']:.4g}")
+    console.print(t)
+    console.print(f"RMSE retention {res.rmse_retention:.4g}" + ("" if res.rmse_ce != res.rmse_ce else f", CE {res.rmse_ce:.3g}"))
+    for p in written:
+        console.print(f"wrote {p}")

@@ -1,0 +1,76 @@
+"""Lithium inventory of half and full cells: where every lithium atom is, cycle by cycle.
+
+All quantities are charges per gram of anode active material (mAh/g), vectorised over designs.
+
+Full cell (cathode-limited, seeds/003 §4.2): the cathode of capacity ``Qc = Qa0 / (N/P)``
+(N/P on the reversible basis) starts full of lithium; a prelithiation dose ``P`` adds lithium
+to the anode; the first lithiation binds ``Q_irr = Qa0 (1/ICE - 1)`` irreversibly. Between
+cycles the lithium sits in the cathode (``C``) and in the anode (``A``, the reserve). A cycle:
+
+* charge ``Q = min(C, s_max Qa - A)`` moves lithium from cathode to anode (``s_max`` is the
+  anode SOC cap of an anode-tailored design, seeds/000 §5; ``Qa`` the accessible anode capacity);
+* the anode window is ``[A/Qa, (A+Q)/Qa]``;
+* SEI growth binds ``S`` and isolated particles trap ``T``;
+* discharge returns ``min(A + Q - S - T, Qc - C + Q)``: until the anode is empty or the
+  cathode is full. A prelithiation reserve therefore refills losses and keeps capacity up.
+
+Half cell (Li metal counter electrode, lithium in excess): the window is fixed by the cut-offs
+``[s_min, s_max]``, lithiation passes ``Q + S`` (SEI lithium comes from the counter
+electrode) and delithiation returns what the still-connected particles release. A half cell
+never runs out of lithium, which is why it overstates full-cell life.
+
+Lithium is conserved exactly: ``C + A + Q_irr + sum S + sum T = Qc + P`` (full cell) and
+``A + Q_irr + sum S + sum T = net lithium supplied by the counter electrode`` (half cell).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from sianode.errors import InputError
+
+
+def irreversible_first_cycle_mAh_g(reversible_mAh_g, ice):
+    """First-lithiation lithium that is not returned: ``Q_rev (1/ICE - 1)``."""
+    ice = np.asarray(ice, float)
+    if np.any((ice <= 0) | (ice > 1)):
+        raise InputError("initial coulombic efficiency must be within (0, 1]", field="ice")
+    return np.asarray(reversible_mAh_g, float) * (1.0 / ice - 1.0)
+
+
+def cathode_capacity_mAh_g(reversible_mAh_g, np_ratio):
+    """Cathode capacity per gram of anode active material from the (reversible) N/P ratio."""
+    npr = np.asarray(np_ratio, float)
+    if np.any(npr <= 0):
+        raise InputError("N/P ratio must be > 0", field="cell.np_ratio")
+    return np.asarray(reversible_mAh_g, float) / npr
+
+
+def initial_full_cell(reversible_mAh_g, ice, np_ratio, prelithiation_mAh_g):
+    """Lithium in cathode ``C`` and anode ``A`` after formation of a full cell, and ``Q_irr``.
+
+    The first charge fills the anode with the cathode's lithium (plus the dose); the first
+    discharge returns what is left after the irreversible loss, up to the cathode capacity.
+    """
+    qc = cathode_capacity_mAh_g(reversible_mAh_g, np_ratio)
+    qirr = irreversible_first_cycle_mAh_g(reversible_mAh_g, ice)
+    dose = np.asarray(prelithiation_mAh_g, float)
+    if np.any(dose < 0):
+        raise InputError("prelithiation dose must be >= 0", field="cell.prelithiation.dose_mAh_cm2")
+    mobile = qc + dose - qirr
+    if np.any(mobile <= 0):
+        raise InputError("the first-cycle loss consumes all cathode lithium (ICE too low for this N/P "
+                         "without prelithiation)", field="ice")
+    C = np.minimum(mobile, qc)
+    return C, mobile - C, qirr, qc
+
+
+def full_cell_charge(C, A, Qa, soc_max):
+    """Charge passed in a full cell: ``min(C, s_max Qa - A)`` (>= 0)."""
+    return np.clip(np.minimum(C, np.asarray(soc_max, float) * Qa - A), 0.0, None)
+
+
+def full_cell_discharge(C, A, Q, S, T, Qc):
+    """Lithium returned to the cathode and the new contents ``(returned, C_new, A_new)``."""
+    anode_after = A + Q - S - T
+    returned = np.clip(np.minimum(anode_after, Qc - C + Q), 0.0, None)
+    return returned, C - Q + returned, anode_after - returned

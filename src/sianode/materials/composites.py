@@ -1,0 +1,492 @@
+"""Composite active materials: capacity, first-cycle loss (ICE) and particle expansion.
+
+What is modelled
+----------------
+A design's active material is broken into *constituents* (Si, SiOx/SiO2, carbon, graphite, inert
+coatings) with their masses and volumes inside one particle, plus the particle's internal void
+volume and its electrolyte-accessible surface area (:mod:`sianode.materials.surface`).
+
+Capacity (per gram of composite), Faraday's law per constituent:
+
+* Si: ``q = x_end F / (3.6 M_Si)``, x_end = x reached at the protocol's lower cut-off on the a-Si
+  lithiation branch (3.75 at 5 mV; :func:`sianode.materials.voltage.x_at_voltage`).
+* SiOx = (x/2) SiO2 + (1 - x/2) Si. On first lithiation the oxide converts irreversibly. A fraction
+  ``f`` of the O goes to Li4SiO4 (2 SiO2 + 4 Li -> Li4SiO4 + Si), the rest to Li2O
+  (SiO2 + 4 Li -> 2 Li2O + Si). Per SiOx: irreversible Li = x (2 - f); active Si = 1 - f x / 4.
+  Default f = 1: Yamada, Inaba, Ueda, Matsumoto, Iwasaki & Ohzuku, J. Electrochem. Soc. 159 (2012)
+  A1630 (4 SiO + 17.2 Li -> 3 Li4.4Si + Li4SiO4). Li2O-rich conversion (f < 1) is reported by Kim,
+  Park & Oh, J. Electrochem. Soc. 154 (2007) A1112.
+* Disordered (hard/pyrolytic) carbon: reversible 300 mAh/g and intrinsic irreversible 50 mAh/g
+  (typical values for hard carbons: Dahn, Zheng, Liu & Xue, Science 270 (1995) 590; Buiel & Dahn,
+  Electrochim. Acta 45 (1999) 121) -- "the carbon's own irreversible capacity".
+* Graphite: 372 mAh/g for LiC6 from Faraday's law; reversible 360 (artificial) / 365 (natural)
+  mAh/g (typical battery grades, ~97–98 % of theoretical).
+* SEI: accessible area x q_SEI (:data:`sianode.materials.surface.SEI_CHARGE_MAH_M2`).
+* Native oxide (1 nm SiO2) on air-exposed Si surfaces converts like SiOx with x = 2.
+
+ICE = reversible / (reversible + irreversible). Blends use mass-weighted mixture rules for
+capacities and losses and volume-weighted rules for expansion.
+
+Volume: each constituent's lithiated volume (LixSi from the partial molar volume of Li,
+:mod:`sianode.materials.lisi`; Li4SiO4 and Li2O from their densities; graphite +12 % at LiC6,
+seeds/004 Table 1; carbon and inert coatings assumed rigid). The particle's outward
+(envelope) expansion is what the solid volume change leaves after filling the internal void::
+
+    particle_expansion = max(0, dV_solid - V_void) / V_envelope,0
+
+which is a lower bound (all internal void used before the envelope grows; the mechanics stage
+decides the real partition). For CVD Si–C the pore filling fraction is V_Si / V_pore and the
+buffer volume fraction the envelope fraction still empty at full lithiation (seeds/000 §4.1.3:
+pore volume should match the Si deposited).
+
+Assumptions stated where made: geometric (smooth) areas; SiOx/C coatings taken as 50 wt% SiO +
+50 wt% carbon; SiC, Al2O3, TiO2 and polymer coatings inert; CVD Si–C pores sealed by an outer
+coating and the deposited Si (only the outer skeleton surface is counted);
+CVD-deposited Si carries no native oxide.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sianode.errors import InputError
+from sianode.materials import lisi, surface, voltage
+from sianode.materials.lisi import FARADAY_C_MOL, MAH_PER_C, M_LI_G_MOL, M_O_G_MOL, M_SI_G_MOL
+from sianode.provenance import Parameter
+
+# --------------------------------------------------------------------------- parameters
+CARBON_PARAMETERS: dict[str, Parameter] = {
+    "hard_carbon_reversible_mAh_g": Parameter(300.0, "mAh/g", "Dahn et al., Science 270 (1995) 590; Buiel & Dahn, "
+                                              "Electrochim. Acta 45 (1999) 121", "typical disordered carbon"),
+    "hard_carbon_irreversible_mAh_g": Parameter(50.0, "mAh/g", "Dahn et al., Science 270 (1995) 590",
+                                                "intrinsic loss (Li trapping), excluding SEI on outer area"),
+    "hard_carbon_density_g_cm3": Parameter(2.0, "g/cm3", "pyrolytic/hard carbon skeletal density ~1.9–2.1 "
+                                           "(schema default of carbon_skeleton_density_g_cm3)"),
+    "graphite_reversible_artificial_mAh_g": Parameter(360.0, "mAh/g", "typical battery-grade artificial graphite "
+                                                      "(~97 % of LiC6 372 mAh/g)"),
+    "graphite_reversible_natural_mAh_g": Parameter(365.0, "mAh/g", "typical spheroidised natural graphite"),
+    "graphite_density_g_cm3": Parameter(2.26, "g/cm3", "CRC Handbook (graphite 2.26)"),
+    "graphite_expansion_LiC6": Parameter(0.12, "-", "seeds/004 Table 1 (C -> LiC6: 12 %)"),
+    "graphite_bet_m2_g_at_15um": Parameter(1.5, "m2/g", "Winter, Novák & Monnier, J. Electrochem. Soc. 145 (1998) "
+                                           "428 (battery graphites 1–4 m2/g); scaled as 1/D50",
+                                           "reference BET at D50 = 15 µm"),
+}
+OXIDE_PARAMETERS: dict[str, Parameter] = {
+    "li4sio4_fraction": Parameter(1.0, "-", "Yamada et al., J. Electrochem. Soc. 159 (2012) A1630",
+                                  "fraction of O converted to Li4SiO4 (rest to Li2O)"),
+    "rho_sio2_g_cm3": Parameter(2.20, "g/cm3", "CRC Handbook (vitreous silica)"),
+    "rho_li4sio4_g_cm3": Parameter(2.39, "g/cm3", "CRC Handbook / ICSD Li4SiO4 X-ray density 2.39"),
+    "rho_li2o_g_cm3": Parameter(2.013, "g/cm3", "CRC Handbook (Li2O)"),
+}
+INERT_DENSITY_G_CM3 = {"SiC": 3.21, "Al2O3": 3.95, "TiO2": 3.90, "polymer": 1.2}  # CRC Handbook (polymer: typical)
+SIOX_C_COATING_SIO_WT = Parameter(0.5, "-", "assumption (seeds/002 gives no composition)", "SiO mass fraction of "
+                                  "an SiOx/C coating")
+
+M_SIO2 = M_SI_G_MOL + 2 * M_O_G_MOL
+M_LI4SIO4 = 4 * M_LI_G_MOL + M_SI_G_MOL + 4 * M_O_G_MOL
+M_LI2O = 2 * M_LI_G_MOL + M_O_G_MOL
+Q_PER_MOL_LI_MAH = FARADAY_C_MOL * MAH_PER_C  # 26801 mAh per mol Li
+
+
+# --------------------------------------------------------------------------- data classes
+@dataclass
+class Constituent:
+    """One constituent of a particle: kind in {si, siox, carbon, graphite, inert}."""
+
+    name: str
+    kind: str
+    mass_g: float
+    volume_cm3: float
+    siox_x: float = 0.0
+    host: str = "amorphous"  # Si host phase
+    crystalline_fraction: float = 0.0
+
+
+@dataclass
+class ComponentProperties:
+    """Capacities, ICE and expansion of one component of a composite (a blend has several)."""
+
+    name: str
+    mass_frac: float
+    reversible_capacity_mAh_g: float
+    first_lithiation_capacity_mAh_g: float
+    ice: float
+    irreversible_breakdown_mAh_g: dict[str, float]
+    particle_expansion: float
+    specific_surface_area_m2_g: float
+    density_g_cm3: float  # envelope density of the particle
+    si_mass_frac: float
+    crystalline_fraction: float
+    voltage_curve: pd.DataFrame | None = None
+    dv_solid_cm3_g: float = 0.0  # solid volume change at full lithiation, cm3 per g of component
+    void_cm3_g: float = 0.0  # internal void (pores, cavity, yolk gap), cm3 per g
+    envelope_cm3_g: float = 0.0  # unlithiated envelope volume, cm3 per g
+
+    def expansion_at(self, frac):
+        """Outward envelope expansion when a fraction frac (0..1) of the full lithiation is reached.
+
+        Solid volume change taken proportional to frac (exact for LixSi under the linear volume law;
+        for SiOx the conversion products are spread over the lithiation, a simplification).
+        """
+        frac = np.clip(np.asarray(frac, dtype=float), 0.0, 1.0)
+        return np.maximum(0.0, frac * self.dv_solid_cm3_g - self.void_cm3_g) / self.envelope_cm3_g
+
+
+@dataclass
+class CompositeProperties:
+    """Materials-stage result for one active material (see module doc for the models)."""
+
+    family: str
+    reversible_capacity_mAh_g: float
+    first_lithiation_capacity_mAh_g: float
+    ice: float
+    irreversible_breakdown_mAh_g: dict[str, float]
+    capacity_mAh_cm3: float  # reversible, per cm3 of unlithiated particle envelope
+    capacity_lithiated_mAh_cm3: float  # per cm3 of the lithiated envelope
+    si_mass_frac: float  # electrochemically active Si after conversion, per g composite
+    carbon_mass_frac: float
+    particle_expansion: float
+    pore_filling_fraction: float
+    buffer_volume_fraction: float
+    specific_surface_area_m2_g: float
+    density_g_cm3: float
+    x_end: float
+    crystalline_fraction: float
+    components: list[ComponentProperties] = field(default_factory=list)
+    breakdown: pd.DataFrame | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- constituents
+def _siox_per_gram(x_o: float, x_end: float, f: float):
+    """Per gram of SiOx: (reversible mAh, irreversible mAh, dV on first lithiation cm3, V0 cm3)."""
+    n = 1.0 / (M_SI_G_MOL + x_o * M_O_G_MOL)
+    op = {k: v.value for k, v in OXIDE_PARAMETERS.items()}
+    irr = n * x_o * (2.0 - f) * Q_PER_MOL_LI_MAH
+    si_active = n * (1.0 - f * x_o / 4.0)
+    rev = si_active * x_end * Q_PER_MOL_LI_MAH
+    # initial: amorphous mix of Si and SiO2
+    v0 = n * (1 - x_o / 2) * lisi.MOLAR_VOLUME_ASI_CM3_MOL + n * (x_o / 2) * M_SIO2 / op["rho_sio2_g_cm3"]
+    n_li4sio4 = n * f * x_o / 4.0
+    n_li2o = n * (1 - f) * x_o
+    v1 = (si_active * float(lisi.molar_volume_cm3_mol(x_end)) + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"]
+          + n_li2o * M_LI2O / op["rho_li2o_g_cm3"])
+    return rev, irr, v1 - v0, v0, si_active * M_SI_G_MOL
+
+
+def _coating_constituents(material: str, volume_cm3: float, name: str) -> list[Constituent]:
+    if volume_cm3 <= 0:
+        return []
+    cp = CARBON_PARAMETERS
+    rho_c = cp["hard_carbon_density_g_cm3"].value
+    if material == "carbon":
+        return [Constituent(name, "carbon", volume_cm3 * rho_c, volume_cm3)]
+    if material in ("SiOx", "SiOx/C"):
+        rho_sio = 1.0 / _siox_per_gram(1.0, 3.75, 1.0)[3]
+        if material == "SiOx":
+            return [Constituent(name, "siox", volume_cm3 * rho_sio, volume_cm3, siox_x=1.0)]
+        w = SIOX_C_COATING_SIO_WT.value
+        rho_mix = 1.0 / (w / rho_sio + (1 - w) / rho_c)
+        m = volume_cm3 * rho_mix
+        return [Constituent(name + " (SiO)", "siox", m * w, m * w / rho_sio, siox_x=1.0),
+                Constituent(name + " (C)", "carbon", m * (1 - w), m * (1 - w) / rho_c)]
+    rho = INERT_DENSITY_G_CM3[material]
+    return [Constituent(name, "inert", volume_cm3 * rho, volume_cm3)]
+
+
+def _si_with_native_oxide(v_si_cm3: float, area_cm2: float, host: str, name="Si", oxide=True) -> list[Constituent]:
+    """Si body whose air-exposed surface carries the native oxide (taken out of the Si volume)."""
+    rho = lisi.RHO_SI_G_CM3 if host == "crystalline" else lisi.RHO_ASI_G_CM3
+    out = []
+    v_ox = min(area_cm2 * surface.NATIVE_OXIDE_NM.value * 1e-7, 0.5 * v_si_cm3) if oxide else 0.0
+    if v_ox > 0:
+        rho_ox = OXIDE_PARAMETERS["rho_sio2_g_cm3"].value
+        out.append(Constituent("native SiO2", "siox", v_ox * rho_ox, v_ox, siox_x=2.0))
+    out.append(Constituent(name, "si", (v_si_cm3 - v_ox) * rho, v_si_cm3 - v_ox, host=host,
+                           crystalline_fraction=1.0 if host == "crystalline" else 0.0))
+    return out
+
+
+@dataclass
+class _Particle:
+    constituents: list[Constituent]
+    void_cm3: float
+    envelope_cm3: float
+    area_cm2: float
+    pore_volume_cm3: float = float("nan")
+
+
+def _outer_coating(m, r_cm: float):
+    """Constituents, new radius and outer area for the outer coating of material m at radius r."""
+    c = m.coatings.outer if getattr(m, "coatings", None) is not None else None
+    if c is None or c.thickness_nm <= 0:
+        return [], r_cm
+    r2 = r_cm + c.thickness_nm * 1e-7
+    return _coating_constituents(c.material, float(surface.shell_volume(r_cm, r2)), f"outer {c.material} coating"), r2
+
+
+def _particle(m) -> _Particle:
+    """Geometry and constituents of one particle of an (unblended) Si material. Lengths in cm."""
+    fam = m.family
+    nm = 1e-7
+    if fam == "si_particles":
+        r = m.diameter_nm / 2 * nm
+        cons = _si_with_native_oxide(float(surface.sphere_volume(r)), float(surface.sphere_area(r)), m.phase)
+        co, r2 = _outer_coating(m, r)
+        return _Particle(cons + co, 0.0, float(surface.sphere_volume(r2)), float(surface.sphere_area(r2)))
+    if fam == "porous_micro_si":
+        r = m.diameter_um * 500 * nm
+        v_env = float(surface.sphere_volume(r))
+        v_pore = v_env * m.porosity
+        a_int = v_env * surface.cylindrical_pore_area_per_volume(m.porosity, m.pore_diameter_nm * 1e-9) * 1e-2
+        a_ext = float(surface.sphere_area(r))
+        cons = _si_with_native_oxide(v_env - v_pore, a_int + a_ext, m.phase)
+        pc = m.coatings.pore
+        if pc is not None and pc.thickness_nm > 0:
+            v_pc = min(a_int * pc.thickness_nm * nm, 0.9 * v_pore)
+            cons += _coating_constituents(pc.material, v_pc, f"pore {pc.material} coating")
+            v_pore -= v_pc
+            a_int *= max(0.0, 1 - 2 * pc.thickness_nm / m.pore_diameter_nm)  # narrower cylinders
+        co, r2 = _outer_coating(m, r)
+        return _Particle(cons + co, v_pore, float(surface.sphere_volume(r2)), a_int + float(surface.sphere_area(r2)),
+                         pore_volume_cm3=v_pore)
+    if fam == "hollow":
+        ri, ro = m.inner_radius_nm * nm, m.outer_radius_nm * nm
+        a_in = float(surface.sphere_area(ri))
+        cons = _si_with_native_oxide(float(surface.shell_volume(ri, ro)), a_in + float(surface.sphere_area(ro)), m.phase)
+        co, r2 = _outer_coating(m, ro)
+        # cavity assumed electrolyte-accessible (template removed through the shell)
+        return _Particle(cons + co, float(surface.sphere_volume(ri)), float(surface.sphere_volume(r2)),
+                         a_in + float(surface.sphere_area(r2)))
+    if fam == "core_shell":
+        rc = m.core_radius_nm * nm
+        rs = rc + m.shell_thickness_nm * nm
+        cons = _si_with_native_oxide(float(surface.sphere_volume(rc)), float(surface.sphere_area(rc)), m.phase)
+        cons += _coating_constituents(m.shell_material, float(surface.shell_volume(rc, rs)), f"{m.shell_material} shell")
+        co, r2 = _outer_coating(m, rs)
+        return _Particle(cons + co, 0.0, float(surface.sphere_volume(r2)), float(surface.sphere_area(r2)))
+    if fam == "yolk_shell":
+        ry = m.yolk_radius_nm * nm
+        rv = ry + m.void_thickness_nm * nm
+        rs = rv + m.shell_thickness_nm * nm
+        cons = _si_with_native_oxide(float(surface.sphere_volume(ry)), float(surface.sphere_area(ry)), m.phase)
+        cons += _coating_constituents(m.shell_material, float(surface.shell_volume(rv, rs)), f"{m.shell_material} shell")
+        co, r2 = _outer_coating(m, rs)
+        area = float(surface.sphere_area(ry) + surface.sphere_area(rv) + surface.sphere_area(r2))
+        return _Particle(cons + co, float(surface.shell_volume(ry, rv)), float(surface.sphere_volume(r2)), area)
+    if fam == "siox":
+        r = m.diameter_um * 500 * nm
+        v = float(surface.sphere_volume(r))
+        v0_per_g = _siox_per_gram(m.x, 3.75, OXIDE_PARAMETERS["li4sio4_fraction"].value)[3]
+        cons = [Constituent(f"SiO{m.x:g}", "siox", v / v0_per_g, v, siox_x=m.x)]
+        co, r2 = _outer_coating(m, r)
+        return _Particle(cons + co, 0.0, float(surface.sphere_volume(r2)), float(surface.sphere_area(r2)))
+    if fam == "cvd_si_c":
+        # per 1 g of Si + scaffold carbon; the particle is the skeleton sphere
+        w = m.si_wt_frac
+        host = "crystalline" if m.crystalline_fraction >= 0.5 else "amorphous"
+        rho_si = m.crystalline_fraction * lisi.RHO_SI_G_CM3 + (1 - m.crystalline_fraction) * lisi.RHO_ASI_G_CM3
+        v_si = w / rho_si
+        v_pore = (1 - w) * m.scaffold_pore_volume_cm3_g
+        v_c = (1 - w) / m.carbon_skeleton_density_g_cm3
+        v_env = v_c + v_pore
+        r = m.skeleton_size_um * 500 * nm
+        n_part = v_env / float(surface.sphere_volume(r))
+        cons = [Constituent("CVD Si", "si", w, v_si, host=host, crystalline_fraction=m.crystalline_fraction),
+                Constituent("carbon scaffold", "carbon", 1 - w, v_c)]
+        co, r2 = _outer_coating(m, r)
+        for c in co:  # coating per particle -> per n_part particles
+            c.mass_g *= n_part
+            c.volume_cm3 *= n_part
+        # internal pore surface taken as sealed by the deposited Si (and the outer coating): only the
+        # outer skeleton surface sees electrolyte (seeds/000 §4.1)
+        area = n_part * float(surface.sphere_area(r2))
+        return _Particle(cons + co, v_pore - v_si, n_part * float(surface.sphere_volume(r2)), area,
+                         pore_volume_cm3=v_pore)
+    raise InputError(f"unknown active-material family {fam!r}", field="active.family")
+
+
+# --------------------------------------------------------------------------- evaluation
+def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None = None):
+    cp = {k: v.value for k, v in CARBON_PARAMETERS.items()}
+    f = OXIDE_PARAMETERS["li4sio4_fraction"].value
+    mass = sum(c.mass_g for c in p.constituents)
+    rev = irr_ox = irr_c = 0.0
+    dv = 0.0
+    m_si_active = m_c = 0.0
+    cryst_m = 0.0
+    for c in p.constituents:
+        if c.kind == "si":
+            host_rho = c.mass_g / c.volume_cm3
+            rev += c.mass_g * float(lisi.capacity_mAh_g_from_x(x_end))
+            v1 = c.mass_g / M_SI_G_MOL * float(lisi.molar_volume_cm3_mol(x_end))
+            dv += max(v1 - c.volume_cm3, 0.0) if host_rho > 0 else 0.0
+            m_si_active += c.mass_g
+            cryst_m += c.mass_g * c.crystalline_fraction
+        elif c.kind == "siox":
+            r_, i_, dv_, v0_, msi_ = _siox_per_gram(c.siox_x, x_end, f)
+            rev += c.mass_g * r_
+            irr_ox += c.mass_g * i_
+            dv += c.mass_g * dv_
+            m_si_active += c.mass_g * msi_
+        elif c.kind == "carbon":
+            rev += c.mass_g * cp["hard_carbon_reversible_mAh_g"]
+            irr_c += c.mass_g * cp["hard_carbon_irreversible_mAh_g"]
+            m_c += c.mass_g
+    ssa = p.area_cm2 * 1e-4 / mass if ssa_override is None else float(ssa_override)
+    irr_sei = surface.sei_loss_mAh_g(ssa)
+    q_rev = rev / mass
+    br = {"siox_conversion": irr_ox / mass, "sei": irr_sei, "carbon": irr_c / mass}
+    q_first = q_rev + sum(br.values())
+    expansion = max(0.0, dv - p.void_cm3) / p.envelope_cm3
+    return ComponentProperties(
+        name=name, mass_frac=1.0, reversible_capacity_mAh_g=q_rev, first_lithiation_capacity_mAh_g=q_first,
+        ice=q_rev / q_first if q_first > 0 else float("nan"), irreversible_breakdown_mAh_g=br,
+        particle_expansion=expansion, specific_surface_area_m2_g=ssa, density_g_cm3=mass / p.envelope_cm3,
+        si_mass_frac=m_si_active / mass, crystalline_fraction=cryst_m / m_si_active if m_si_active else 0.0,
+        voltage_curve=None, dv_solid_cm3_g=dv / mass, void_cm3_g=p.void_cm3 / mass,
+        envelope_cm3_g=p.envelope_cm3 / mass), dv, mass, m_c
+
+
+def _graphite_component(a, x_end_unused=None) -> ComponentProperties:
+    cp = {k: v.value for k, v in CARBON_PARAMETERS.items()}
+    q_rev = cp[f"graphite_reversible_{a.graphite_type}_mAh_g"]
+    ssa = cp["graphite_bet_m2_g_at_15um"] * 15.0 / a.graphite_diameter_um
+    sei = surface.sei_loss_mAh_g(ssa)
+    rho = cp["graphite_density_g_cm3"]
+    e = cp["graphite_expansion_LiC6"] * q_rev / voltage.GRAPHITE_CAPACITY_MAH_G
+    return ComponentProperties(
+        name=f"{a.graphite_type} graphite", mass_frac=1 - a.si_fraction, reversible_capacity_mAh_g=q_rev,
+        first_lithiation_capacity_mAh_g=q_rev + sei, ice=q_rev / (q_rev + sei),
+        irreversible_breakdown_mAh_g={"siox_conversion": 0.0, "sei": sei, "carbon": 0.0},
+        particle_expansion=e, dv_solid_cm3_g=e / rho, void_cm3_g=0.0, envelope_cm3_g=1 / rho,
+        specific_surface_area_m2_g=ssa, density_g_cm3=cp["graphite_density_g_cm3"], si_mass_frac=0.0,
+        crystalline_fraction=0.0)
+
+
+def x_end_for_cutoff(v_min_V: float | None) -> float:
+    """x reached at the lower cut-off on the a-Si lithiation branch (3.75 at <= 5 mV)."""
+    if v_min_V is None:
+        return lisi.X_MAX_PRACTICAL
+    if not np.isfinite(v_min_V) or v_min_V >= voltage.U_HIGH:
+        raise InputError(f"lower cut-off must be below {voltage.U_HIGH} V, got {v_min_V!r}", field="protocol.v_min_V")
+    return float(voltage.x_at_voltage(max(v_min_V, voltage.U_LOW)))
+
+
+def composite_properties(active, electrode=None, v_min_V: float | None = None,
+                         specific_surface_area_m2_g: float | None = None) -> CompositeProperties:
+    """Capacity, ICE breakdown, expansion and surface area of a schema active-material model.
+
+    Parameters
+    ----------
+    active : one of the ``sianode.design.schema`` active-material models (discriminated by ``family``).
+    electrode : ``schema.Electrode`` or None; only used by the stage for electrode-level numbers.
+    v_min_V : lower cut-off vs Li/Li+ (V); sets x_end on the lithiation branch (None: x = 3.75).
+    specific_surface_area_m2_g : measured (e.g. BET) area of the Si-containing material, m2/g; replaces
+        the geometric estimate in the SEI loss. BET includes micropores that may not all carry SEI, so
+        the SEI loss is then an upper estimate.
+    """
+    if specific_surface_area_m2_g is not None and (not np.isfinite(specific_surface_area_m2_g)
+                                                   or specific_surface_area_m2_g < 0):
+        raise InputError(f"must be >= 0 m2/g, got {specific_surface_area_m2_g!r}", field="specific_surface_area_m2_g")
+    if not hasattr(active, "family"):
+        raise InputError("active must be a schema active-material model with a 'family'", field="active")
+    x_end = x_end_for_cutoff(v_min_V)
+    comps: list[ComponentProperties] = []
+    if active.family == "si_graphite":
+        si_mat = active.silicon
+        p = _particle(si_mat)
+        c_si, dv_si, mass_si, m_c_si = _evaluate(p, x_end, si_mat.family, specific_surface_area_m2_g)
+        c_si.mass_frac = active.si_fraction
+        c_gr = _graphite_component(active)
+        comps = [c_si, c_gr]
+        # carbon fraction: carbon inside the Si material + graphite
+        carbon_frac = active.si_fraction * m_c_si / mass_si + (1 - active.si_fraction)
+        pore_fill, buffer = _pore_numbers(si_mat, p, dv_si)
+    else:
+        p = _particle(active)
+        c, dv, mass, m_c = _evaluate(p, x_end, active.family, specific_surface_area_m2_g)
+        comps = [c]
+        carbon_frac = m_c / mass
+        pore_fill, buffer = _pore_numbers(active, p, dv)
+    ws = np.array([c.mass_frac for c in comps])
+    rev = float(sum(w * c.reversible_capacity_mAh_g for w, c in zip(ws, comps)))
+    br = {k: float(sum(w * c.irreversible_breakdown_mAh_g[k] for w, c in zip(ws, comps)))
+          for k in ("siox_conversion", "sei", "carbon")}
+    first = rev + sum(br.values())
+    # envelope volumes per g of blend; expansion volume-weighted
+    vols = np.array([w / c.density_g_cm3 for w, c in zip(ws, comps)])
+    rho = 1.0 / vols.sum()
+    exp_ = float(np.sum(vols * np.array([c.particle_expansion for c in comps])) / vols.sum())
+    ssa = float(sum(w * c.specific_surface_area_m2_g for w, c in zip(ws, comps)))
+    si_frac = float(sum(w * c.si_mass_frac for w, c in zip(ws, comps)))
+    cryst = comps[0].crystalline_fraction
+    for c in comps:
+        c.voltage_curve = component_voltage_curve(c, x_end)
+    props = CompositeProperties(
+        family=active.family, reversible_capacity_mAh_g=rev, first_lithiation_capacity_mAh_g=first,
+        ice=rev / first, irreversible_breakdown_mAh_g=br, capacity_mAh_cm3=rev * rho,
+        capacity_lithiated_mAh_cm3=rev * rho / (1 + exp_), si_mass_frac=si_frac, carbon_mass_frac=float(carbon_frac),
+        particle_expansion=exp_, pore_filling_fraction=pore_fill, buffer_volume_fraction=buffer,
+        specific_surface_area_m2_g=ssa, density_g_cm3=rho, x_end=x_end, crystalline_fraction=cryst,
+        components=comps)
+    props.breakdown = breakdown_table(props)
+    return props
+
+
+def _pore_numbers(m, p: _Particle, dv_solid: float):
+    """(pore filling fraction, buffer volume fraction at full lithiation)."""
+    buffer = max(0.0, p.void_cm3 - dv_solid) / (p.envelope_cm3 + max(0.0, dv_solid - p.void_cm3))
+    if m.family == "cvd_si_c":
+        v_si = sum(c.volume_cm3 for c in p.constituents if c.kind == "si")
+        return v_si / p.pore_volume_cm3, buffer
+    return float("nan"), buffer
+
+
+def component_voltage_curve(c: ComponentProperties, x_end: float = lisi.X_MAX_PRACTICAL, n: int = 121) -> pd.DataFrame:
+    """Voltage vs capacity of one component (per g of the component), lithiation and delithiation.
+
+    Si-containing components: the a-Si branches, the capacity axis scaled so that x_end maps to the
+    component's reversible capacity (carbon's share is spread in proportion, a simplification).
+    Graphite: Chen et al. (2020) OCP on sto = capacity / 372.
+    """
+    if c.si_mass_frac > 0:
+        x = np.linspace(0, x_end, n)
+        q = x / x_end * c.reversible_capacity_mAh_g
+        return pd.concat([pd.DataFrame({"capacity_mAh_g": q, "branch": "lithiation", "voltage_V": voltage.ocv_lithiation_V(x)}),
+                          pd.DataFrame({"capacity_mAh_g": q, "branch": "delithiation",
+                                        "voltage_V": voltage.ocv_delithiation_V(x)})], ignore_index=True)
+    sto = np.linspace(0.0, c.reversible_capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, n)
+    q = sto * voltage.GRAPHITE_CAPACITY_MAH_G
+    u = voltage.graphite_ocv_V(sto)
+    return pd.concat([pd.DataFrame({"capacity_mAh_g": q, "branch": "lithiation", "voltage_V": u}),
+                      pd.DataFrame({"capacity_mAh_g": q, "branch": "delithiation", "voltage_V": u})], ignore_index=True)
+
+
+def breakdown_table(props: CompositeProperties) -> pd.DataFrame:
+    """Tidy capacity/ICE breakdown: one row per component plus the composite."""
+    rows = []
+    for c in props.components:
+        rows.append(dict(component=c.name, mass_frac=c.mass_frac, reversible_capacity_mAh_g=c.reversible_capacity_mAh_g,
+                         first_lithiation_capacity_mAh_g=c.first_lithiation_capacity_mAh_g, ice_pct=100 * c.ice,
+                         **{f"irreversible_{k}_mAh_g": v for k, v in c.irreversible_breakdown_mAh_g.items()},
+                         particle_expansion_pct=100 * c.particle_expansion,
+                         specific_surface_area_m2_g=c.specific_surface_area_m2_g))
+    rows.append(dict(component="composite", mass_frac=1.0, reversible_capacity_mAh_g=props.reversible_capacity_mAh_g,
+                     first_lithiation_capacity_mAh_g=props.first_lithiation_capacity_mAh_g, ice_pct=100 * props.ice,
+                     **{f"irreversible_{k}_mAh_g": v for k, v in props.irreversible_breakdown_mAh_g.items()},
+                     particle_expansion_pct=100 * props.particle_expansion,
+                     specific_surface_area_m2_g=props.specific_surface_area_m2_g))
+    return pd.DataFrame(rows)
+
+
+def blend_capacity_mAh_g(capacities_mAh_g, mass_fracs):
+    """Mass mixture rule q = sum w_i q_i (fractions must sum to 1)."""
+    q = np.asarray(capacities_mAh_g, dtype=float)
+    w = np.asarray(mass_fracs, dtype=float)
+    if q.shape != w.shape or np.any(w < 0) or abs(w.sum() - 1) > 1e-6:
+        raise InputError("mass_fracs must be non-negative, match capacities and sum to 1", field="mass_fracs")
+    return float(np.sum(q * w))

@@ -1,0 +1,193 @@
+"""The materials stage of the chain: ``run(design, upstream) -> StageResult`` and ``report``.
+
+Computes, for the design's active material, the Li–Si voltage curves (with hysteresis, c-Si
+first lithiation and crystallised Li15Si4 delithiation), the volume vs capacity, and the capacity
+and first-cycle-loss breakdown (:mod:`sianode.materials.composites`), plus electrode-level
+numbers from the loading. Pure, fast (a few ms) and deterministic.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sianode.errors import InputError
+from sianode.materials import composites, lisi, voltage
+from sianode.results import StageResult
+
+# Solid densities of binder and conductive additive for electrode porosity -> density conversion.
+# Typical values (CMC/PAA/PVDF 1.3–1.8 g/cm3; carbon black skeletal ~1.9 g/cm3); assumption.
+_RHO_BINDER_G_CM3 = 1.5
+_RHO_CONDUCTIVE_G_CM3 = 1.9
+
+
+def _branch_funcs():
+    return (("lithiation", voltage.ocv_lithiation_V), ("delithiation", voltage.ocv_delithiation_V),
+            ("first_lithiation_crystalline", voltage.ocv_first_lithiation_crystalline_V),
+            ("delithiation_crystallized", voltage.ocv_delithiation_crystallized_V))
+
+
+def _voltage_table(props, n=121) -> pd.DataFrame:
+    x = np.linspace(0.0, props.x_end, n)
+    q = lisi.capacity_mAh_g_from_x(x)
+    frames = [pd.DataFrame({"x": x, "capacity_mAh_g": q, "branch": name, "voltage_V": f(x),
+                            "capacity_composite_mAh_g": q * props.si_mass_frac})
+              for name, f in _branch_funcs()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _volume_table(props, n=41) -> pd.DataFrame:
+    frac = np.linspace(0.0, 1.0, n)
+    x = frac * props.x_end
+    ws = np.array([c.mass_frac for c in props.components])
+    env = np.array([w * c.envelope_cm3_g for w, c in zip(ws, props.components)])
+    exp_ = sum(e * c.expansion_at(frac) for e, c in zip(env, props.components)) / env.sum()
+    host = "crystalline" if props.crystalline_fraction >= 0.5 else "amorphous"
+    return pd.DataFrame({"x": x, "capacity_mAh_g": frac * props.reversible_capacity_mAh_g,
+                         "volume_ratio": lisi.volume_ratio(x, host), "particle_expansion": exp_})
+
+
+def _average_voltage(props, branch: str, li15si4_frac: float) -> float:
+    """Capacity-weighted average voltage of the composite on one branch."""
+    num = den = 0.0
+    for c in props.components:
+        q = c.mass_frac * c.reversible_capacity_mAh_g
+        if c.si_mass_frac > 0:
+            if branch == "delithiation":
+                v = ((1 - li15si4_frac) * voltage.average_voltage_V("delithiation", props.x_end)
+                     + li15si4_frac * voltage.average_voltage_V("delithiation_crystallized", props.x_end))
+            else:
+                v = voltage.average_voltage_V("lithiation", props.x_end)
+        else:
+            sto = np.linspace(0, c.reversible_capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, 201)
+            v = float(np.trapezoid(voltage.graphite_ocv_V(sto), sto) / sto[-1])
+        num += q * v
+        den += q
+    return num / den
+
+
+def _electrode_density(electrode, props):
+    if electrode.press_density_g_cm3 is not None:
+        return electrode.press_density_g_cm3
+    if electrode.porosity is not None:
+        v_solid = (electrode.active_wt_frac / props.density_g_cm3 + electrode.binder_wt_frac / _RHO_BINDER_G_CM3
+                   + electrode.conductive_wt_frac / _RHO_CONDUCTIVE_G_CM3)
+        return (1 - electrode.porosity) / v_solid
+    return None
+
+
+def run(design, upstream=None) -> StageResult:
+    """Run the materials stage for a validated ``sianode.design.Design``.
+
+    Summary keys carry their units. Tables: ``voltage_curves``, ``volume_vs_capacity``,
+    ``capacity_breakdown``, ``phases``. ``data`` is the :class:`CompositeProperties`.
+    """
+    if not hasattr(design, "active") or not hasattr(design, "electrode"):
+        raise InputError("design must be a sianode.design.Design", field="design")
+    half = design.cell.kind == "half"
+    v_min = design.protocol.v_min_V if half else None  # full-cell window is not an anode potential
+    # optional measured area (schema field requested from the lead; used if present)
+    ssa = getattr(design.active, "specific_surface_area_m2_g", None)
+    if ssa is None and design.active.family == "si_graphite":
+        ssa = getattr(design.active.silicon, "specific_surface_area_m2_g", None)
+    props = composites.composite_properties(design.active, design.electrode, v_min_V=v_min,
+                                            specific_surface_area_m2_g=ssa)
+    f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
+    el = design.electrode
+    loading_g_cm2 = el.loading_mg_cm2 * 1e-3
+    summary = {
+        "family": props.family,
+        "reversible_capacity_mAh_g": props.reversible_capacity_mAh_g,
+        "first_lithiation_capacity_mAh_g": props.first_lithiation_capacity_mAh_g,
+        "irreversible_capacity_mAh_g": props.first_lithiation_capacity_mAh_g - props.reversible_capacity_mAh_g,
+        "ice_pct": 100 * props.ice,
+        "capacity_mAh_cm3": props.capacity_mAh_cm3,
+        "capacity_lithiated_mAh_cm3": props.capacity_lithiated_mAh_cm3,
+        "particle_expansion_pct": 100 * props.particle_expansion,
+        "si_mass_frac": props.si_mass_frac,
+        "carbon_mass_frac": props.carbon_mass_frac,
+        "specific_surface_area_m2_g": props.specific_surface_area_m2_g,
+        "particle_density_g_cm3": props.density_g_cm3,
+        "pore_filling_fraction": props.pore_filling_fraction,
+        "buffer_volume_fraction": props.buffer_volume_fraction,
+        "x_end": props.x_end,
+        "li15si4_fraction": f_cryst,
+        "areal_capacity_mAh_cm2": loading_g_cm2 * props.reversible_capacity_mAh_g,
+        "first_lithiation_areal_capacity_mAh_cm2": loading_g_cm2 * props.first_lithiation_capacity_mAh_g,
+        "average_delithiation_voltage_V": _average_voltage(props, "delithiation", f_cryst),
+        "average_lithiation_voltage_V": _average_voltage(props, "lithiation", f_cryst),
+    }
+    for k, v in props.irreversible_breakdown_mAh_g.items():
+        summary[f"irreversible_{k}_mAh_g"] = v
+    summary = {k: (v if isinstance(v, str) else float(v)) for k, v in summary.items()}
+    rho_e = _electrode_density(el, props)
+    if rho_e is not None:
+        summary["electrode_density_g_cm3"] = float(rho_e)
+        summary["electrode_capacity_mAh_cm3"] = float(rho_e * el.active_wt_frac * props.reversible_capacity_mAh_g)
+        summary["electrode_thickness_um"] = float(loading_g_cm2 / el.active_wt_frac / rho_e * 1e4)
+    tables = {
+        "voltage_curves": _voltage_table(props),
+        "volume_vs_capacity": _volume_table(props),
+        "capacity_breakdown": props.breakdown,
+        "phases": lisi.phase_table(),
+    }
+    return StageResult(name="materials", summary=summary, tables=tables, data=props)
+
+
+# --------------------------------------------------------------------------- report
+def report(result: StageResult):
+    """Report sections: summary, voltage curves with hysteresis, volume vs capacity, ICE breakdown."""
+    import matplotlib.pyplot as plt
+
+    from sianode.report.html import Section, figure, kv_table, paragraph, table
+
+    s = result.summary
+    secs = []
+    keys = ["reversible_capacity_mAh_g", "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
+            "particle_expansion_pct", "areal_capacity_mAh_cm2", "average_delithiation_voltage_V",
+            "average_lithiation_voltage_V", "specific_surface_area_m2_g", "pore_filling_fraction",
+            "buffer_volume_fraction", "x_end", "li15si4_fraction"]
+    secs.append(Section("Materials summary", kv_table({k: s[k] for k in keys if k in s}, "Active material")
+                        + paragraph("Capacities from Faraday's law on the Li–Si phases; first-cycle loss from SiOx "
+                                    "conversion, SEI on the geometric surface (simplified estimate) and the carbon's "
+                                    "own loss. See docs/materials.md.")))
+
+    vc = result.tables["voltage_curves"]
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    styles = {"lithiation": ("C0", "-"), "delithiation": ("C3", "-"),
+              "first_lithiation_crystalline": ("C0", "--"), "delithiation_crystallized": ("C3", "--")}
+    for b, g in vc.groupby("branch", sort=False):
+        col, ls = styles.get(b, ("k", ":"))
+        ax.plot(g["capacity_mAh_g"], g["voltage_V"], color=col, ls=ls, label=b.replace("_", " "))
+    ax.set_xlabel("capacity (mAh per g Si)")
+    ax.set_ylabel("voltage vs Li/Li+ (V)")
+    ax.set_ylim(0, 1.0)
+    ax.legend(fontsize=8)
+    ax.set_title("LixSi quasi-equilibrium voltage with hysteresis")
+    secs.append(Section("Voltage curves", figure(fig, "voltage curves")))
+
+    vv = result.tables["volume_vs_capacity"]
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    ax.plot(vv["capacity_mAh_g"], vv["volume_ratio"], label="LixSi V/V0 (Si only)")
+    ax.plot(vv["capacity_mAh_g"], 1 + vv["particle_expansion"], label="particle envelope V/V0")
+    ax.set_xlabel("capacity (mAh per g composite)")
+    ax.set_ylabel("V / V0")
+    ax.legend(fontsize=8)
+    secs.append(Section("Volume vs capacity", figure(fig, "volume vs capacity")))
+
+    bd = result.tables["capacity_breakdown"]
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    names = bd["component"].tolist()
+    pos = np.arange(len(names))
+    ax.bar(pos, bd["reversible_capacity_mAh_g"], label="reversible", color="C2")
+    bottom = bd["reversible_capacity_mAh_g"].to_numpy().copy()
+    for i, k in enumerate(("siox_conversion", "sei", "carbon")):
+        vals = bd[f"irreversible_{k}_mAh_g"].to_numpy()
+        ax.bar(pos, vals, bottom=bottom, label=f"irreversible: {k}", color=f"C{i + 3}")
+        bottom = bottom + vals
+    for p_, ice in zip(pos, bd["ice_pct"]):
+        ax.text(p_, bottom[p_] * 1.01, f"ICE {ice:.1f}%", ha="center", fontsize=8)
+    ax.set_xticks(pos, names, fontsize=8)
+    ax.set_ylabel("first-lithiation capacity (mAh/g)")
+    ax.legend(fontsize=8)
+    secs.append(Section("Capacity and ICE breakdown", figure(fig, "capacity and ICE breakdown") + table(bd)))
+    return secs
