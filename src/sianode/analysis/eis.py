@@ -280,7 +280,7 @@ def _arc_frequencies(f, Z) -> list[float]:
     return peaks
 
 
-def initial_guess(circuit: str, f, Z) -> list[float]:
+def guess_parameters(circuit: str, f, Z) -> list[float]:
     """Heuristic starting values from the spectrum itself.
 
     R0 ≈ smallest Re Z at high frequency; the semicircle width (Re Z at the −Im Z minimum
@@ -427,7 +427,7 @@ def arc_roles(circuit: str, names: list[str], values: np.ndarray) -> dict[str, s
     return roles
 
 
-def fit_circuit(f, Z, circuit: str = DEFAULT_CIRCUIT, initial_guess_: Sequence[float] | None = None,
+def fit_circuit(f, Z, circuit: str = DEFAULT_CIRCUIT, initial_guess: Sequence[float] | None = None,
                 *, weight_by_modulus: bool = False, n_starts: int = 4, where: str = "spectrum"
                 ) -> CircuitFit:
     """Fit an equivalent circuit with impedance.py ``CustomCircuit.fit``.
@@ -436,7 +436,7 @@ def fit_circuit(f, Z, circuit: str = DEFAULT_CIRCUIT, initial_guess_: Sequence[f
     ----------
     f : array, Hz.  Z : complex array, Ω.
     circuit : impedance.py circuit string (default :data:`DEFAULT_CIRCUIT`).
-    initial_guess_ : starting values; default :func:`initial_guess` plus ``n_starts`` − 1
+    initial_guess : starting values; default :func:`guess_parameters` plus ``n_starts`` − 1
         variants (arc time constants shifted ×/÷10), pre-screened with the compiled evaluator;
         the best start is then fitted by impedance.py, whose result is returned.
     weight_by_modulus : impedance.py's |Z| weighting.
@@ -455,8 +455,8 @@ def fit_circuit(f, Z, circuit: str = DEFAULT_CIRCUIT, initial_guess_: Sequence[f
     names, units = parameter_names(circuit)
     Zfun, _ = compile_circuit(circuit)
     lo, hi = default_bounds(circuit)
-    if initial_guess_ is None:
-        starts = _start_variants(circuit, names, initial_guess(circuit, f, Z), n_starts)
+    if initial_guess is None:
+        starts = _start_variants(circuit, names, guess_parameters(circuit, f, Z), n_starts)
         best, best_cost = None, np.inf
         for s in starts:
             try:
@@ -468,7 +468,7 @@ def fit_circuit(f, Z, circuit: str = DEFAULT_CIRCUIT, initial_guess_: Sequence[f
                 best, best_cost = p, cost
         guess = list(np.clip(best if best is not None else starts[0], lo + 1e-12, hi))
     else:
-        guess = [float(x) for x in initial_guess_]
+        guess = [float(x) for x in initial_guess]
         if len(guess) != len(names):
             raise InputError(f"circuit {circuit!r} has {len(names)} parameters {names}, "
                              f"initial guess has {len(guess)}", field="initial_guess")
@@ -546,7 +546,7 @@ def _fast_fit(Zfun, f, Z, p0, lo, hi, weight_by_modulus=False, max_nfev=2000
 
 
 def fit_series(f_list: Sequence[np.ndarray], Z_list: Sequence[np.ndarray],
-               circuit: str = DEFAULT_CIRCUIT, initial_guess_: Sequence[float] | None = None,
+               circuit: str = DEFAULT_CIRCUIT, initial_guess: Sequence[float] | None = None,
                *, warm_start: bool = True, labels: Sequence | None = None,
                weight_by_modulus: bool = False, progress: Callable[[int], None] | None = None
                ) -> pd.DataFrame:
@@ -585,8 +585,8 @@ def fit_series(f_list: Sequence[np.ndarray], Z_list: Sequence[np.ndarray],
                 if q2[1] * 1.5 < q[1]:
                     p, conf, q = p2, c2, q2
         else:
-            if initial_guess_ is not None and k == 0:
-                p, conf = _fast_fit(Zfun, f, Z, np.asarray(initial_guess_, float), lo, hi,
+            if initial_guess is not None and k == 0:
+                p, conf = _fast_fit(Zfun, f, Z, np.asarray(initial_guess, float), lo, hi,
                                     weight_by_modulus)
             else:
                 p, conf = _fresh_fast_fit(circuit, names, Zfun, f, Z, lo, hi, weight_by_modulus)
@@ -609,7 +609,7 @@ def fit_series(f_list: Sequence[np.ndarray], Z_list: Sequence[np.ndarray],
 
 
 def _fresh_fast_fit(circuit, names, Zfun, f, Z, lo, hi, weight_by_modulus, n_starts=4):
-    starts = _start_variants(circuit, names, initial_guess(circuit, f, Z), n_starts)
+    starts = _start_variants(circuit, names, guess_parameters(circuit, f, Z), n_starts)
     best, best_q = None, np.inf
     for s in starts:
         try:
@@ -626,13 +626,13 @@ def _fresh_fast_fit(circuit, names, Zfun, f, Z, lo, hi, weight_by_modulus, n_sta
 
 def fit_series_loop(f_list, Z_list, circuit: str = DEFAULT_CIRCUIT) -> pd.DataFrame:
     """Baseline: a plain loop of impedance.py ``CustomCircuit.fit`` calls, one per spectrum,
-    each started from :func:`initial_guess` of its own spectrum (what a user writes by hand)."""
+    each started from :func:`guess_parameters` of its own spectrum (what a user writes by hand)."""
     from impedance.models.circuits import CustomCircuit
 
     names, _ = parameter_names(circuit)
     rows = []
     for k, (f, Z) in enumerate(zip(f_list, Z_list)):
-        model = CustomCircuit(circuit, initial_guess=initial_guess(circuit, f, Z))
+        model = CustomCircuit(circuit, initial_guess=guess_parameters(circuit, f, Z))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(np.asarray(f), np.asarray(Z))
@@ -859,6 +859,17 @@ def eis_sections(f, Z, *, title: str = "EIS", circuit: str = DEFAULT_CIRCUIT,
     if fit is not None:
         body += table(fit.to_frame())
     body += paragraph(NON_UNIQUE_NOTE)
+    if fit is not None and fit.rel_rmse > 0.05:
+        body += paragraph(f"Poor fit (relative RMSE {fit.rel_rmse:.1%} > 5 %): the circuit does not "
+                          "describe this spectrum; try another circuit (e.g. a CPE instead of the "
+                          "Warburg tail, or a third arc).")
+    if fit is not None:
+        lo, hi = default_bounds(circuit)
+        at = [n for n, v, a, b in zip(fit.names, fit.values, lo, hi)
+              if v <= a + 1e-9 * max(1.0, abs(v)) or (np.isfinite(b) and v >= b - 1e-9)]
+        if at:
+            body += paragraph(f"Parameters at their bounds: {', '.join(at)} (not determined by "
+                              "the data, e.g. an arc not closed within the frequency range).")
     if not kk["valid"]:
         body += paragraph("Kramers–Kronig residuals exceed 1 %: the spectrum is not fully "
                           "linear/causal/stationary; treat fitted parameters with caution.")

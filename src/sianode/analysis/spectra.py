@@ -528,13 +528,32 @@ def spectrum_tables(path) -> dict[str, pd.DataFrame]:
     return {} if res is None else res[1]
 
 
-def _analyze_eis(p: Path, max_series_fits: int = 200):
+def decimate_log(f: np.ndarray, Z: np.ndarray, n: int = 150) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``n`` points, evenly spaced in log f (nearest measured points, sorted high→low)."""
+    if f.size <= n:
+        return f, Z
+    lf = np.log10(f)
+    targets = np.linspace(lf.max(), lf.min(), n)
+    order = np.argsort(lf)
+    pos = np.clip(np.searchsorted(lf[order], targets), 1, f.size - 1)
+    left, right = order[pos - 1], order[pos]
+    pick = np.where(np.abs(lf[left] - targets) <= np.abs(lf[right] - targets), left, right)
+    idx = np.unique(pick)[::-1]
+    idx = idx[np.argsort(-f[idx], kind="stable")]
+    return f[idx], Z[idx]
+
+
+def _analyze_eis(p: Path, max_series_fits: int = 200, max_points: int = 200):
     from sianode.analysis import eis
     from sianode.report.html import Section, paragraph
 
     df = read_eis(p)
     spectra = eis_spectra(df)
     tables = {"eis_data": df}
+    if any(len(s[1]) > max_points for s in spectra):
+        # very dense spectra (e.g. GITT transformed to impedance) are fitted on a log-uniform
+        # subset to keep the report fast; the full data stay in the eis_data table
+        spectra = [(k, *decimate_log(f, Z, 150)) for k, f, Z in spectra]
     if len(spectra) == 1:
         _, f, Z = spectra[0]
         secs, t = eis.eis_sections(f, Z, title=f"EIS: {p.name}")

@@ -44,6 +44,12 @@ class AnodeComponent:
     delithiation_voltage: Callable[[np.ndarray], np.ndarray]
     source: str = ""
     expansion_fn: Callable[[np.ndarray], np.ndarray] | None = None  # outward expansion at lithiated fraction
+    lithiation_voltage: Callable[[np.ndarray], np.ndarray] | None = None  # charge branch (None: no hysteresis)
+
+    def voltage(self, theta, branch: str = "delithiation"):
+        f = self.lithiation_voltage if (branch == "lithiation" and self.lithiation_voltage is not None) \
+            else self.delithiation_voltage
+        return np.asarray(f(theta), dtype=float)
 
     def expansion_at(self, frac):
         """Outward particle expansion at lithiated fraction ``frac`` (linear in frac unless expansion_fn)."""
@@ -112,9 +118,15 @@ def si_delithiation_curve(x_max: float | None = None) -> Callable[[np.ndarray], 
 
 def si_composite_component(name: str, reversible_capacity_mAh_g: float, ice: float, density_g_cm3: float,
                            volumetric_expansion: float, source: str = "") -> AnodeComponent:
-    """A Si-containing component whose voltage is the a-Si delithiation branch (materials stage)."""
+    """A Si-containing component with the a-Si delithiation and lithiation branches (materials stage)."""
+    from sianode.materials.lisi import X_MAX_PRACTICAL
+    from sianode.materials.voltage import ocv_lithiation_V
+
+    def lith(theta):
+        return np.asarray(ocv_lithiation_V(np.clip(np.asarray(theta, dtype=float), 0, 1) * X_MAX_PRACTICAL))
+
     return AnodeComponent(name, reversible_capacity_mAh_g, ice, density_g_cm3, volumetric_expansion,
-                          si_delithiation_curve(), source)
+                          si_delithiation_curve(), source, None, lith)
 
 
 # ----------------------------------------------------------------------------- blend
@@ -182,19 +194,20 @@ class AnodeBlend:
     def capacity_shares(self):
         return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
 
-    def delithiation_voltage_V(self, theta, n_grid: int = 241, n_iter: int = 48):
+    def delithiation_voltage_V(self, theta, n_grid: int = 241, n_iter: int = 48, branch: str = "delithiation"):
         """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
 
         Components in parallel at one potential; vectorised bisection on U in [-0.05, 2.0] V.
+        ``branch="lithiation"`` uses the components' charge branches (hysteresis).
         """
         theta = np.asarray(theta, dtype=float)
         comps = self.components
         if len(comps) == 1:
-            return comps[0].delithiation_voltage(theta) + 0.0 * theta
+            return comps[0].voltage(theta, branch) + 0.0 * theta
         grid = np.linspace(0.0, 1.0, n_grid)
         tables = []
         for c in comps:
-            u = np.asarray(c.delithiation_voltage(grid), dtype=float)
+            u = c.voltage(grid, branch)
             # force strictly decreasing U(theta) so the inverse is single-valued
             u = np.minimum.accumulate(u) - 1e-9 * grid
             tables.append((u[::-1], grid[::-1]))
@@ -226,9 +239,9 @@ def two_component(a: AnodeComponent, b: AnodeComponent, frac_b) -> AnodeBlend:
 
 
 # ----------------------------------------------------------------------------- materials-stage adapter
-def _curve_from_table(tab, q_rev: float) -> Callable[[np.ndarray], np.ndarray]:
-    """Delithiation U(theta) from a materials-stage voltage table (capacity_mAh_g, branch, voltage_V)."""
-    d = tab[tab["branch"] == "delithiation"] if "branch" in tab.columns else tab
+def _curve_from_table(tab, q_rev: float, branch: str = "delithiation") -> Callable[[np.ndarray], np.ndarray]:
+    """U(theta) of one branch from a materials-stage voltage table (capacity_mAh_g, branch, voltage_V)."""
+    d = tab[tab["branch"] == branch] if "branch" in tab.columns else tab
     q = np.asarray(d["capacity_mAh_g"], dtype=float)
     u = np.asarray(d["voltage_V"], dtype=float)
     order = np.argsort(q)
@@ -253,8 +266,11 @@ def anode_from_composite(props) -> AnodeBlend:
     for c in comps:
         q = float(c.reversible_capacity_mAh_g)
         tab = getattr(c, "voltage_curve", None)
+        lith = None
         if tab is not None:
             curve = _curve_from_table(tab, q)
+            if "branch" in tab.columns and (tab["branch"] == "lithiation").any():
+                lith = _curve_from_table(tab, q, "lithiation")
         elif getattr(c, "si_mass_frac", 0.0) > 0:
             curve = si_delithiation_curve()
         else:
@@ -262,7 +278,7 @@ def anode_from_composite(props) -> AnodeBlend:
         rho = float(getattr(c, "density_g_cm3", 0.0) or (props.capacity_mAh_cm3 / props.reversible_capacity_mAh_g))
         exp_fn = getattr(c, "expansion_at", None)
         out.append(AnodeComponent(str(getattr(c, "name", getattr(c, "family", "anode"))), q, float(c.ice), rho,
-                                  float(c.particle_expansion), curve, "sianode.materials.composites", exp_fn))
+                                  float(c.particle_expansion), curve, "sianode.materials.composites", exp_fn, lith))
         ws.append(float(getattr(c, "mass_frac", 1.0)))
     w = np.asarray(ws) / np.sum(ws)
     return AnodeBlend(out, w)

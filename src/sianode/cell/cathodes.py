@@ -147,10 +147,10 @@ CATHODES: dict[str, CathodeMaterial] = {
     "LCO": CathodeMaterial(
         "LCO", 160.0, 165.0,
         xray_density_g_cm3({"Li": 1, "Co": 1, "O": 2}, 3, _hex_volume(2.816, 14.05)),
-        _lco_ramadass2004, 0.45, 0.99,
+        _lco_ramadass2004, 0.44, 0.875,
         "LiCoO2 ~160 mAh/g to 4.35 V (~0.58 Li), ICE ~0.97 (Schmuch et al., Nat. Energy 3 (2018) 267)",
         "R-3m, a = 2.816 Å, c = 14.05 Å, Z = 3 -> X-ray density",
-        "Ramadass et al., J. Electrochem. Soc. 151 (2004) A196 (LCO OCP fit), sto 0.45-0.99"),
+        "Ramadass et al., J. Electrochem. Soc. 151 (2004) A196 (LCO OCP fit), sto 0.44-0.875 (the fit has a pole at 0.885)"),
     "LMO": CathodeMaterial(
         "LMO", 120.0, 126.0,
         xray_density_g_cm3({"Li": 1, "Mn": 2, "O": 4}, 8, 8.24 ** 3),

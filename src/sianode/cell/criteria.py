@@ -2,7 +2,7 @@
 
 Thresholds (each with its source):
 
-* areal capacity > 3.0 mAh/cm2, pressing density > 1.6 g/cm3, volume variation < 70 % (preferably
+* areal capacity > 3.0 mAh/cm2, pressing density >= 1.6 g/cm3 (">1.6" in §1, ">= 1.6" in §2.2), volume variation < 70 % (preferably
   < 30 %) -- seeds/001 §1 ("to meet industrial standards, mass loadings must fulfil ... areal
   capacity loading (>3.0 mA h cm-2), pressing density (>1.6 g cm-3), and volume variation (<70 %,
   preferably <30 %)"); seeds/001 §2.2 asks >= 3.5 mAh/cm2 and >= 1.6 g/cm3 for graphite-alloy
@@ -37,7 +37,7 @@ class Criterion:
 
 CRITERIA = [
     Criterion("areal capacity", "areal_capacity_mAh_cm2", 3.0, ">", "mAh/cm2", 1.0, "seeds/001 §1"),
-    Criterion("anode press density", "anode_press_density_g_cm3", 1.6, ">", "g/cm3", 1.0, "seeds/001 §1, §2.2"),
+    Criterion("anode press density", "anode_press_density_g_cm3", 1.6, ">=", "g/cm3", 1.0, "seeds/001 §1, §2.2"),
     Criterion("anode volume variation (required)", "anode_thickness_change_charged", 70.0, "<", "%", 100.0,
               "seeds/001 §1 (<70 %)"),
     Criterion("anode volume variation (preferred)", "anode_thickness_change_charged", 30.0, "<", "%", 100.0,
@@ -63,10 +63,10 @@ def evaluate(values: dict, index=(), criteria=CRITERIA, skip: tuple[str, ...] = 
         v = float(np.asarray(values[c.key], dtype=float)[index]) * c.scale
         if c.direction in (">", ">="):
             margin = v - c.threshold
-            ok = margin > 0 if c.direction == ">" else margin >= -1e-12
+            ok = margin > 0 if c.direction == ">" else margin >= -1e-9 * max(1.0, abs(c.threshold))
         else:
             margin = c.threshold - v
-            ok = margin > 0 if c.direction == "<" else margin >= -1e-12
+            ok = margin > 0 if c.direction == "<" else margin >= -1e-9 * max(1.0, abs(c.threshold))
         rows.append({"criterion": c.name, "value": v, "requirement": f"{c.direction} {c.threshold:g}",
                      "unit": c.unit, "passed": bool(ok), "margin": margin, "source": c.source})
     return pd.DataFrame(rows)

@@ -89,3 +89,43 @@ def graphite_reference_inputs(active_volume_fraction: float = 0.70):
     s = (np.arange(400) + 0.5) / 400
     v = float(np.mean(graphite_ocv_V(s)))
     return float(q), v
+
+
+#: The documented "typical NMC811 pouch" used for the seeds/001 trend check (design assumptions):
+#: NCM811 20 mg/cm2 active per side (~4 mAh/cm2), N/P 1.1 (reversible), default large pouch of
+#: :class:`sianode.cell.formats.PouchFormat`, default coatings and electrolyte of
+#: :mod:`sianode.cell.stack`, first-cycle loss compensated with Li ("compensating for Li+ in the
+#: graphite anode", seeds/001 §4) by an automatic thin-Li-layer dose.
+TYPICAL_NCM811_POUCH_001 = dict(cathode_loading_mg_cm2=20.0, np_ratio=1.1, np_basis="reversible",
+                                cell_format="pouch", prelithiation="thin_li_layer", dose_mAh_cm2="auto")
+
+
+def anode_capacity_trend(capacities_mAh_g=(450.0, 550.0, 800.0), si_material=None, **overrides) -> pd.DataFrame:
+    """Cell Wh/kg of the typical NCM811 pouch vs anode capacity (seeds/001 §4 relation, one vectorised call).
+
+    The anode is artificial graphite blended with a Si material (default: the schema's default CVD Si–C,
+    both from the materials stage), the Si fraction chosen so the blend reaches each capacity.
+    """
+    from sianode.cell.anode import anode_from_composite, two_component
+    from sianode.cell.cathodes import get_cathode
+    from sianode.cell.stack import cell_model
+    from sianode.design.schema import CVDSiC, SiGraphiteBlend
+    from sianode.materials.composites import composite_properties
+
+    props = composite_properties(SiGraphiteBlend(si_fraction=0.5, silicon=si_material or CVDSiC()))
+    comps = anode_from_composite(props).components
+    si = [c for c in comps if "graphite" not in c.name][0]
+    g = [c for c in comps if "graphite" in c.name][0]
+    q = np.asarray(capacities_mAh_g, dtype=float)
+    if np.any(q < g.reversible_capacity_mAh_g) or np.any(q > si.reversible_capacity_mAh_g):
+        raise InputError(f"capacities must lie between graphite ({g.reversible_capacity_mAh_g:.0f}) and the Si "
+                         f"material ({si.reversible_capacity_mAh_g:.0f} mAh/g)", field="capacities_mAh_g")
+    f = (q - g.reversible_capacity_mAh_g) / (si.reversible_capacity_mAh_g - g.reversible_capacity_mAh_g)
+    kw = {**TYPICAL_NCM811_POUCH_001, **overrides}
+    r = cell_model(get_cathode("NCM811"), two_component(g, si, f), **kw)
+    df = pd.DataFrame({"anode_capacity_mAh_g": q, "si_material_fraction": f,
+                       "model_Wh_kg": np.asarray(r.values["specific_energy_Wh_kg"]),
+                       "model_Wh_L": np.asarray(r.values["energy_density_Wh_L"])})
+    ref = ANODE_CAPACITY_VS_CELL_001.set_index("anode_capacity_mAh_g")["cell_specific_energy_Wh_kg"]
+    df["seed_001_Wh_kg"] = [ref.get(x, np.nan) for x in q]
+    return df

@@ -27,7 +27,9 @@ utilisation (see :mod:`sianode.cell.prelithiation`)::
 
 Energy: discharge from q = 0 to Q_cell with the cathode at ``s = q / Qc_rev`` and the anode at
 ``theta = (R + Q_cell - q) / Qa_rev``; ``E = integral (U_c(s) - U_a,delith(theta)) dq`` (midpoint rule).
-No fixed nominal voltage: Si's higher, hysteretic delithiation voltage lowers the energy.
+No fixed nominal voltage: Si's higher, hysteretic delithiation voltage lowers the energy. The charge
+energy uses the anode's lithiation branch at the same states, so ``energy_efficiency = V_dis / V_ch``
+shows the hysteresis loss (open-circuit branches only: no ohmic or kinetic overpotential).
 
 Swelling: charged anode thickness ``t_a,ch = t_a (1 + eps_t)``. ``eps_t`` comes from the mechanics
 stage when given (``anode_thickness_change`` at full lithiation, scaled by the anode's top-of-charge
@@ -146,7 +148,7 @@ class SolidState:
     """All-solid-state options: SSE class, separator layer, stack-pressure hardware (seeds/004 §3.3)."""
 
     sse_class: str = "sulfide"
-    separator_um: float = 30.0
+    separator_um: float = STACK_DEFAULTS["sse_separator_um"].value
     separator_porosity: float = 0.0
     hardware_mass_g: float = 0.0
     hardware_volume_cm3: float = 0.0
@@ -333,6 +335,9 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     u_a = anode.delithiation_voltage_V(th_a)
     v_avg = np.mean(u_c - u_a, axis=-1)
     v_anode = np.mean(u_a, axis=-1)
+    # charge: same states, anode on its lithiation branch (hysteresis) -> round-trip energy efficiency
+    u_a_ch = anode.delithiation_voltage_V(th_a, branch="lithiation")
+    v_charge = np.mean(u_c - u_a_ch, axis=-1)
     e_area = q_cell * v_avg  # mWh/cm2
 
     # --- coatings
@@ -488,6 +493,8 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "prelithiation_source_mg_cm2": source_mass_mg_cm2(method, dose) if prelithiation != "none" else 0 * dose,
         "average_voltage_V": v_avg,
         "anode_average_delithiation_V": v_anode,
+        "average_charge_voltage_V": v_charge,
+        "energy_efficiency": v_avg / v_charge,
         "cathode_thickness_um": cat["thickness"] * 1e4,
         "cathode_porosity": cat["porosity"] + 0 * q_cell,
         "anode_thickness_um": t_a * 1e4,

@@ -13,7 +13,6 @@ prelithiation off.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,9 +22,8 @@ from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, single, two_component
 from sianode.cell.cathodes import get_cathode
-from sianode.cell.stack import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS, CellResult,
-                                SolidState, anode_coating_default, cell_model, sse_density_g_cm3)
-from sianode.errors import InputError
+from sianode.cell.stack import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS, SolidState,
+                                anode_coating_default, cell_model, sse_density_g_cm3)
 from sianode.results import StageResult
 
 MATCHED_NP = 1.1  # seeds/003 §4.3 (N/P > 1.1)
@@ -80,6 +78,12 @@ def model_kwargs(design, upstream=None) -> dict[str, Any]:
     c = design.cell
     kw: dict[str, Any] = dict(anode_coating=_anode_coating(design), eol_cycles=design.protocol.cycles)
     kw.update(_mechanics(upstream))
+    if c.ec_ratio_g_Ah is not None:
+        kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
+    if c.separator_um is not None:
+        kw["separator_um"] = c.separator_um
+    if c.separator_porosity is not None:
+        kw["separator_porosity"] = c.separator_porosity
     if design.electrolyte.kind == "solid":
         kw["solid_state"] = SolidState(sse_class=design.electrolyte.sse_class)
     if c.kind == "full":
@@ -102,8 +106,18 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
     g = [c for c in comps if "graphite" in c.name]
     g = g[0] if g else materials_graphite_component()
     f = np.linspace(0.0, 1.0, 41)
-    kws = {k: v for k, v in kw.items() if k not in ("anode_thickness_change",)}
-    res = cell_model(cathode, two_component(g, si[0], f), **kws)
+    # the mechanics stage's numbers belong to the design's own composition: the sweep uses the
+    # particle-expansion swelling and scales the irreversible growth with the reversible swelling
+    # (irreversible / reversible ratio of the design held constant -- an assumption)
+    kws = {k: v for k, v in kw.items() if k not in ("anode_thickness_change", "irreversible_swelling_per_cycle")}
+    blend_f = two_component(g, si[0], f)
+    res = cell_model(cathode, blend_f, **kws)
+    irr = kw.get("irreversible_swelling_per_cycle")
+    dh = kw.get("anode_thickness_change")
+    if irr is not None and dh:
+        v0 = res.values
+        eps_full = np.asarray(v0["anode_thickness_change_charged"]) / np.asarray(v0["anode_utilisation_top_of_charge"])
+        res = cell_model(cathode, blend_f, **kws, irreversible_swelling_per_cycle=irr / dh * eps_full)
     df = res.to_frame()
     df.insert(0, "si_material_fraction", f)
     return df[["si_material_fraction", "specific_energy_Wh_kg", "energy_density_Wh_L", "energy_density_unswollen_Wh_L",
@@ -166,6 +180,7 @@ def run(design, upstream=None) -> StageResult:
         "areal_capacity_mAh_cm2": v["areal_capacity_mAh_cm2"],
         "average_voltage_V": v["average_voltage_V"],
         "anode_average_delithiation_V": v["anode_average_delithiation_V"],
+        "round_trip_energy_efficiency": v["energy_efficiency"],
         "anode_ice": v["anode_ice"],
         "cathode_utilisation": v["cathode_utilisation"],
         "prelithiation_method": kw.get("prelithiation", "none"),
@@ -212,6 +227,7 @@ def report(result: StageResult):
     keys = ["cell_kind", "cell_format", "cathode", "np_ratio", "np_basis", "specific_energy_Wh_kg",
             "energy_density_Wh_L", "energy_density_unswollen_Wh_L", "energy_density_eol_Wh_L", "free_volume_cm3",
             "capacity_Ah", "areal_capacity_mAh_cm2", "average_voltage_V", "anode_average_delithiation_V",
+            "round_trip_energy_efficiency",
             "anode_ice", "cathode_utilisation", "prelithiation_method", "prelithiation_dose_mAh_cm2",
             "prelithiation_li_mg_cm2", "prelithiation_energy_gain_pct", "graphite_reference_Wh_kg",
             "graphite_reference_Wh_L", "materials_cost_usd_per_kWh", "swelling_source"]
@@ -250,7 +266,10 @@ def report(result: StageResult):
         fig.tight_layout()
         secs.append(Section("Energy vs Si content", figure(fig, "energy vs Si content")
                             + paragraph("The design's Si-containing component blended with graphite; same cathode, N/P, "
-                                        "format and prelithiation policy.")))
+                                        "format and prelithiation policy. Swelling along the sweep from the particle "
+                                        "expansion (materials stage), with the design's irreversible/reversible swelling "
+                                        "ratio from the mechanics stage when present; the design point in the summary "
+                                        "uses the mechanics stage's thickness change directly.")))
     crit = result.tables["criteria"]
     rows = "".join(
         f"<tr><td>{_html.escape(r.criterion)}</td><td>{r.value:.4g} {_html.escape(r.unit)}</td>"

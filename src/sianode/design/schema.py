@@ -312,6 +312,9 @@ class Cell(_Strict):
     np_ratio: Positive = Field(1.1, le=5.0, description="N/P areal capacity ratio (full cells).")
     np_basis: Literal["first_lithiation", "reversible"] = Field("reversible", description="Basis of the N/P ratio.")
     allow_np_below_1: bool = Field(False, description="Explicitly allow N/P < 1 (Li plating risk).")
+    ec_ratio_g_Ah: float | None = Field(None, gt=0.0, le=200.0, description="Electrolyte-to-capacity ratio, g/Ah (None: stage default, lean ~3 g/Ah full cell, flooded half cell; seeds/003 §4.3).")
+    separator_um: float | None = Field(None, gt=0.0, le=200.0, description="Separator thickness, µm (None: 12 µm PE, see sianode.cell.stack.STACK_DEFAULTS).")
+    separator_porosity: float | None = Field(None, gt=0.0, lt=1.0, description="Separator porosity (0–1; None: 0.40).")
     format: Literal["coin", "pouch", "18650", "21700", "4680"] = Field("pouch", description="Cell format (full cells).")
     prelithiation: Prelithiation = Field(default_factory=Prelithiation, description="Prelithiation method and dose.")
 
@@ -333,6 +336,8 @@ class Protocol(_Strict):
     v_max_V: float = Field(1.0, ge=0.0, le=5.0, description="Upper voltage cut-off, V.")
     temperature_C: float = Field(25.0, ge=-60.0, le=120.0, description="Temperature, °C.")
     cycles: int = Field(100, ge=1, le=100000, description="Number of cycles to simulate.")
+    anode_soc_max: float = Field(1.0, gt=0.0, le=1.0, description="Upper end of the anode's state-of-lithiation window (0–1]; < 1 for an anode-tailored partial-SOC design (seeds/000 §5).")
+    rest_h: float = Field(0.0, ge=0.0, le=10000.0, description="Rest between cycles, h (adds calendar-type SEI growth).")
 
     @model_validator(mode="after")
     def _window(self):

@@ -73,7 +73,7 @@ def _fast_charge_full(sim: CellSimulator, c_rates, temperatures_C, **kw):
     an input, so the model is built once per temperature and C-rate)."""
     import pybamm
 
-    from sianode.echem.simulate import DEFAULT_VAR_PTS
+    from sianode.echem.simulate import ATOL, DEFAULT_VAR_PTS, RTOL
 
     cp = sim.cp
     rows, curves = [], []
@@ -85,7 +85,7 @@ def _fast_charge_full(sim: CellSimulator, c_rates, temperatures_C, **kw):
             try:
                 model = getattr(pybamm.lithium_ion, sim.model_name)(opts)
                 s = pybamm.Simulation(model, experiment=pybamm.Experiment(steps), parameter_values=pv,
-                                      var_pts=DEFAULT_VAR_PTS, solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8))
+                                      var_pts=DEFAULT_VAR_PTS, solver=pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL))
                 sol = s.solve()
             except Exception as err:  # noqa: BLE001
                 raise SolverError(f"fast charge of the full cell at {c}C, {T:g} °C failed in the experiment "
@@ -124,10 +124,17 @@ def gitt(sim: CellSimulator, pulse_c_rate=0.1, pulse_s=900.0, rest_s=3600.0, n_p
          temperature_C=25.0, direction="lithiation") -> pd.DataFrame:
     """GITT: ``n_pulses`` constant-current pulses each followed by a rest (tidy curve).
 
+    Simulated on the anode vs Li metal with PyBaMM's one-state hysteresis OCP, so that the relaxed
+    voltage after a lithiation pulse sits on the lithiation branch (with "current sigmoid" it would
+    relax to the mean of the branches at zero current).
+
     Default pulses cover the whole capacity (n = 1 / (C-rate x pulse hours)). Columns: pulse,
     step ("pulse"/"rest"), time_s (continuous), voltage_V, current_A, charge_Ah, si_stoichiometry.
     """
-    hs = sim if sim.cp.kind == "half" else CellSimulator(half_cell_of(sim.cp), model=sim.model_name)
+    if sim.cp.kind == "half" and sim.hysteresis == "one-state hysteresis":
+        hs = sim
+    else:  # rests need a hysteresis state that remembers the last direction
+        hs = CellSimulator(half_cell_of(sim.cp), model=sim.model_name, hysteresis="one-state hysteresis")
     I = pulse_c_rate * hs.anode_capacity_Ah * (1 if direction == "lithiation" else -1)
     if n_pulses is None:
         n_pulses = int(np.floor(0.97 / (pulse_c_rate * pulse_s / 3600)))

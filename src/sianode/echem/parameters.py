@@ -509,10 +509,35 @@ def default_inputs(cp: CellParameters, temperature_K: float = T_REF) -> dict[str
     return d
 
 
-def model_options(cp: CellParameters, hysteresis: bool = True) -> dict:
-    """PyBaMM options: half cell -> the Si anode is PyBaMM's 'positive' working electrode."""
+HYSTERESIS_MODELS = ("current sigmoid", "one-state hysteresis", "none")
+# One-state hysteresis decay rate: the materials stage's HysteresisPath relaxes to a new branch over
+# dx_transition = 0.3 Li/Si (Plett, J. Power Sources 134 (2004) 262 form; Sethuraman et al., JES 160
+# (2013) A394 minor loops). PyBaMM's state h relaxes as dh/dsto = gamma (1 - h)/2, i.e. over 2/gamma in
+# sto, so gamma = 2 * 3.75 / 0.3 = 25.
+HYSTERESIS_DECAY = Parameter(2 * 3.75 / 0.3, "-", "sianode.materials.voltage.HysteresisPath dx_transition = 0.3 Li/Si "
+                             "(Plett 2004; Sethuraman et al. 2013), converted to PyBaMM's one-state decay rate")
+
+
+def _hyst(h) -> str:
+    if h is True:
+        return "current sigmoid"
+    if h is False or h is None:
+        return "none"
+    if h not in HYSTERESIS_MODELS:
+        raise InputError(f"hysteresis model {h!r} unknown; use one of {HYSTERESIS_MODELS}", field="hysteresis")
+    return h
+
+
+def model_options(cp: CellParameters, hysteresis="current sigmoid") -> dict:
+    """PyBaMM options: half cell -> the Si anode is PyBaMM's 'positive' working electrode.
+
+    ``hysteresis``: "current sigmoid" (branch chosen by the sign of the current; at zero current
+    the mean of the branches), "one-state hysteresis" (a state variable that follows the last
+    direction, needed for rests, e.g. GITT) or "none" (mean branch).
+    """
+    h = _hyst(hysteresis)
     n_an = str(len(cp.anode.phases))
-    hyst_an = "current sigmoid" if hysteresis else "single"
+    hyst_an = "single" if h == "none" else h
     ocp_an = hyst_an if n_an == "1" else ("single", hyst_an) if cp.anode.phases[1].name == "silicon" else (hyst_an, "single")
     if cp.kind == "half":
         return {"working electrode": "positive", "particle phases": ("1", n_an),
@@ -524,7 +549,7 @@ def _phase_prefixes(n: int) -> list[str]:
     return [""] if n == 1 else ["Primary: ", "Secondary: "]
 
 
-def to_pybamm(cp: CellParameters, inputs: bool = True, hysteresis: bool = True, temperature_K: float | None = None):
+def to_pybamm(cp: CellParameters, inputs: bool = True, hysteresis="current sigmoid", temperature_K: float | None = None):
     """``(ParameterValues, options)`` for PyBaMM.
 
     With ``inputs=True`` the current, temperature, initial anode stoichiometry and two Si kinetic
@@ -594,6 +619,11 @@ def to_pybamm(cp: CellParameters, inputs: bool = True, hysteresis: bool = True, 
             d[f"{pre}{Dom} electrode OCP [V]"] = pybamm_ocp(ph.ocp_mean, f"{ph.name} mean OCP")
             d[f"{pre}{Dom} electrode lithiation OCP [V]"] = pybamm_ocp(ph.ocp_lith, f"{ph.name} lithiation OCP")
             d[f"{pre}{Dom} electrode delithiation OCP [V]"] = pybamm_ocp(ph.ocp_delith, f"{ph.name} delithiation OCP")
+            g = HYSTERESIS_DECAY.value
+            d[f"{pre}{Dom} particle lithiation hysteresis decay rate"] = lambda sto, T, g=g: g + 0 * sto
+            d[f"{pre}{Dom} particle delithiation hysteresis decay rate"] = lambda sto, T, g=g: g + 0 * sto
+            d[f"{pre}{Dom} particle hysteresis switching factor"] = 1.0
+            d[f"{pre}Initial hysteresis state in {dom} electrode"] = 1.0  # start on the delithiation branch
 
     n_ph = len(cp.anode.phases)
     add_electrode(cp.anode, an_dom, sto0, True)

@@ -28,6 +28,7 @@ from sianode.errors import InputError, SolverError
 DEFAULT_VAR_PTS = {"x_n": 6, "x_s": 4, "x_p": 6, "r_n": 10, "r_p": 10,
                    "r_n_prim": 10, "r_n_sec": 10, "r_p_prim": 10, "r_p_sec": 10}
 MODELS = ("DFN", "SPMe", "SPM")
+RTOL, ATOL = 1e-4, 1e-6  # PyBaMM's defaults; capacities agree with 1e-6/1e-8 to < 0.1 mAh/g
 PLATING_CUTOFF_V = -0.5  # relaxed lower cut-off while probing plating (cell voltage, V)
 
 
@@ -52,27 +53,28 @@ class CellSimulator:
     ----------
     cp : CellParameters
     model : "DFN" | "SPMe" | "SPM"
-    hysteresis : bool
-        Lithiation/delithiation OCP branches through PyBaMM's "current sigmoid" option.
+    hysteresis : "current sigmoid" | "one-state hysteresis" | "none"
+        How the lithiation/delithiation OCP branches are used (see ``parameters.model_options``).
     var_pts : dict, optional
         Mesh; small by default (results converge to < 1 % in capacity on this mesh for the
         example designs).
     """
 
-    def __init__(self, cp: P.CellParameters, model: str = "DFN", hysteresis: bool = True,
+    def __init__(self, cp: P.CellParameters, model: str = "DFN", hysteresis="current sigmoid",
                  var_pts: dict | None = None):
         pybamm = _pybamm()
         if model not in MODELS:
             raise InputError(f"model {model!r} unknown; use one of {MODELS}", field="model")
         self.cp = cp
         self.model_name = model
+        self.hysteresis = hysteresis
         pv, opts = P.to_pybamm(cp, inputs=True, hysteresis=hysteresis)
         pv["Lower voltage cut-off [V]"] = pybamm.InputParameter("Lower voltage cut-off [V]")
         self.options = opts
         try:
             m = getattr(pybamm.lithium_ion, model)(opts)
             sim = pybamm.Simulation(m, parameter_values=pv, var_pts=var_pts or DEFAULT_VAR_PTS,
-                                    solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8))
+                                    solver=pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL))
             sim.build()
         except InputError:
             raise
@@ -181,13 +183,19 @@ class CellSimulator:
         """Minimum anode potential vs Li/Li+ over a CC lithiation from empty to ``soc_target``.
 
         The lower voltage cut-off is relaxed to ``PLATING_CUTOFF_V`` so that the margin is not
-        clipped by the cut-off (a half cell is otherwise stopped at v_min before plating).
+        clipped by the cut-off (a half cell is otherwise stopped at v_min before plating). When the
+        surface saturates before ``soc_target`` the run ends at that cut-off (``soc_reached`` <
+        target) and the margin is the value there; ``soc_at_plating_onset`` (first SOC with the anode
+        potential below 0 V) is then the more robust measure.
         """
         dur = soc_target * 3600 * self.cp.nominal_capacity_Ah / current_A
         (leg,) = self.run_legs([("charge", current_A, dur)], temperature_K, v_min=PLATING_CUTOFF_V, **kw)
         c = leg.curve
+        soc = c["charge_Ah"].to_numpy() / self.cp.nominal_capacity_Ah
+        below = np.nonzero(c["anode_potential_V"].to_numpy() < 0.0)[0]
         return {"plating_margin_V": float(c["anode_potential_V"].min()),
-                "soc_reached": float(c["charge_Ah"].iloc[-1] / self.cp.nominal_capacity_Ah),
+                "soc_reached": float(soc[-1]),
+                "soc_at_plating_onset": float(soc[below[0]]) if below.size else float(soc[-1]),
                 "termination": leg.termination, "curve": c}
 
 

@@ -66,7 +66,8 @@ def run(design, upstream=None, model: str = "DFN") -> StageResult:
         for c in PLATING_C_RATES:
             r = sim.plating_margin(c * cp.nominal_capacity_Ah, t_C + 273.15)
             rows.append({"c_rate": c, "temperature_C": t_C, "plating_margin_V": r["plating_margin_V"],
-                         "soc_reached": r["soc_reached"], "plating_risk": r["plating_margin_V"] < 0})
+                         "soc_reached": r["soc_reached"], "soc_at_plating_onset": r["soc_at_plating_onset"],
+                         "plating_risk": r["plating_margin_V"] < 0})
     plating = pd.DataFrame(rows)
 
     hs = sim if cp.kind == "half" else CellSimulator(half_cell_of(cp), model=model)
@@ -160,10 +161,12 @@ def report(result: StageResult):
     ax.set_ylabel("plating margin (mV vs Li/Li+)")
     ax.legend()
     body = paragraph("Minimum anode potential vs Li/Li+ at the separator during a CC lithiation to 80 % SOC "
-                     "(below 0 V lithium plating is possible; seeds/000 §5, seeds/002 §3.2).")
+                     "(below 0 V lithium plating is possible; seeds/000 §5, seeds/002 §3.2); runs that saturate "
+                     "the particle surface stop early (soc_reached < 0.8), see soc_at_plating_onset.")
     pivot = pl.pivot(index="temperature_C", columns="c_rate", values="plating_margin_V").reset_index()
     pivot.columns = [str(c) if c == "temperature_C" else f"{c:g}C margin (V)" for c in pivot.columns]
-    secs.append(Section("Plating margin vs rate and temperature", body + figure(fig, "plating margin") + table(pivot)))
+    secs.append(Section("Plating margin vs rate and temperature", body + figure(fig, "plating margin") + table(pivot)
+                        + table(pl)))
     secs.append(Section("Partial-SOC window (anode-tailored)", paragraph(
         "Anode cycled inside an anode-SOC window at C/2 (seeds/000 §5): delivered capacity and the Si "
         "volumetric expansion swing handed to the life stage.") + table(d.partial_soc)))

@@ -33,13 +33,15 @@ class NotCyclingData(InputError):
         super().__init__(message, field=field)
 
 
-def _classify(df: pd.DataFrame, technique: int | None, header: str = "") -> str:
-    cols = set(df.columns)
+def _classify(df, technique: int | None, header: str = "") -> str:
+    """'eis', 'cv' or 'cycling' from the technique code/header and the columns of ``df``
+    (a DataFrame or a dict of column arrays)."""
+    cols = set(df.keys())
     h = header.lower()
     if technique in _EIS_TECHNIQUES or "impedance spectroscopy" in h:
         return "eis"
     if "freq/Hz" in cols and ("Re(Z)/Ohm" in cols or "|Z|/Ohm" in cols):
-        f = df["freq/Hz"].to_numpy(dtype=float)
+        f = np.asarray(df["freq/Hz"], dtype=float)
         if np.mean(f > 0) > 0.5:
             return "eis"
     if technique in _CV_TECHNIQUES or "cyclic voltammetry" in h:
@@ -47,22 +49,23 @@ def _classify(df: pd.DataFrame, technique: int | None, header: str = "") -> str:
     return "cycling"
 
 
-def _frame_to_tidy(df: pd.DataFrame, path: Path, fmt: str, reader: str, mass_g=None) -> pd.DataFrame:
-    cols = df.columns
+def _frame_to_tidy(df, path: Path, fmt: str, reader: str, mass_g=None) -> pd.DataFrame:
+    """Map EC-Lab columns (``df``: DataFrame or dict of arrays) to the tidy schema."""
+    cols = list(df.keys())
     if "time/s" not in cols or "Ewe/V" not in cols:
         raise InputError(f"BioLogic file lacks 'time/s' or 'Ewe/V' columns (found {list(cols)[:10]})",
                          field=str(path))
-    t = df["time/s"].to_numpy(dtype=float)
-    v = df["Ewe/V"].to_numpy(dtype=float)
+    t = np.asarray(df["time/s"], dtype=float)
+    v = np.asarray(df["Ewe/V"], dtype=float)
     dq = None
     if "dq/mA.h" in cols:
-        dq = df["dq/mA.h"].to_numpy(dtype=float) / 1000.0
+        dq = np.asarray(df["dq/mA.h"], dtype=float) / 1000.0
     elif "(Q-Qo)/mA.h" in cols:
-        dq = np.diff(df["(Q-Qo)/mA.h"].to_numpy(dtype=float), prepend=0.0) / 1000.0
+        dq = np.diff(np.asarray(df["(Q-Qo)/mA.h"], dtype=float), prepend=0.0) / 1000.0
     if "I/mA" in cols:
-        i = df["I/mA"].to_numpy(dtype=float) / 1000.0
+        i = np.asarray(df["I/mA"], dtype=float) / 1000.0
     elif "<I>/mA" in cols:
-        i = df["<I>/mA"].to_numpy(dtype=float) / 1000.0
+        i = np.asarray(df["<I>/mA"], dtype=float) / 1000.0
     elif dq is not None:
         # GCPL files without a current column: I = dq/dt, the cycler's own charge increment
         dt = np.diff(t, prepend=t[:1])
@@ -75,8 +78,8 @@ def _frame_to_tidy(df: pd.DataFrame, path: Path, fmt: str, reader: str, mass_g=N
         i = np.zeros_like(t)
     key = None
     if "Ns" in cols or "half cycle" in cols:
-        ns = df["Ns"].to_numpy(dtype=np.int64) if "Ns" in cols else 0
-        hc = df["half cycle"].to_numpy(dtype=np.int64) if "half cycle" in cols else 0
+        ns = np.asarray(df["Ns"], dtype=np.int64) if "Ns" in cols else 0
+        hc = np.asarray(df["half cycle"], dtype=np.int64) if "half cycle" in cols else 0
         key = np.asarray(ns) * 100000 + np.asarray(hc)
         if np.ndim(key) == 0:
             key = None
@@ -103,7 +106,7 @@ def read_mpr(path: str | Path) -> pd.DataFrame:
         raise InputError(f"could not parse BioLogic .mpr ({type(e).__name__}: {e}); the file is "
                          "truncated, corrupt, or from an EC-Lab version galvani does not know",
                          field=str(path)) from None
-    df = pd.DataFrame(m.data)
+    df = {name: m.data[name] for name in m.data.dtype.names}  # views, no copy
     technique = None
     try:
         technique = int(m.modules[0]["data"][0])
@@ -112,7 +115,7 @@ def read_mpr(path: str | Path) -> pd.DataFrame:
     kind = _classify(df, technique)
     if kind != "cycling":
         raise NotCyclingData(f"holds {kind.upper()} data, not cycling", field=str(path), kind=kind)
-    if len(df) == 0:
+    if len(m.data) == 0:
         raise InputError("the .mpr file holds no data records", field=str(path))
     ver = getattr(galvani, "__version__", "")
     return _frame_to_tidy(df, path, "biologic-mpr", f"galvani {ver}".strip())

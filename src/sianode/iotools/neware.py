@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.errors import InputError
-from sianode.iotools.schema import build_tidy, increments_from_counter
+from sianode.iotools.schema import STEP_TYPES, build_tidy, increments_from_counter
 
 #: Neware step names (fastnda's categories / Neware CSV "Step Type") -> tidy step types.
 def neware_step_type(name: str) -> str:
@@ -69,6 +69,7 @@ def read_nda(path: str | Path) -> pd.DataFrame:
     metadata) are kept in ``df.attrs["warnings"]``.
     """
     import fastnda
+    import polars as pl
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (0 bytes)", field=str(path))
@@ -99,10 +100,12 @@ def read_nda(path: str | Path) -> pd.DataFrame:
     i = pl_df["current_mA"].to_numpy().astype(float) / 1000.0
     v = pl_df["voltage_V"].to_numpy().astype(float)
     step_key = pl_df["step_count"].to_numpy() if "step_count" in cols else pl_df["step_index"].to_numpy()
-    labels_raw = pl_df["step_type"].cast(str).to_numpy()
-    uniq = pd.unique(labels_raw)
-    mapping = {u: neware_step_type(u) for u in uniq}
-    labels = pd.Series(labels_raw).map(mapping).to_numpy()
+    # map the few distinct step names, not a million strings
+    st = pl_df["step_type"].cast(pl.String).fill_null("other")
+    names = st.unique().to_list()
+    mapping = {n: STEP_TYPES.index(neware_step_type(n)) for n in names}
+    codes = st.replace_strict(mapping, return_dtype=pl.Int8).to_numpy()
+    labels = np.array(STEP_TYPES, dtype=object)[codes]
     q = np.abs(pl_df["capacity_mAh"].to_numpy().astype(float)) / 1000.0
     e = np.abs(pl_df["energy_mWh"].to_numpy().astype(float)) / 1000.0
     temp = None

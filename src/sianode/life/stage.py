@@ -100,7 +100,7 @@ def _materials(design, upstream):
     return res
 
 
-def _mechanics(design, upstream):
+def _mechanics(design, upstream, mres=None):
     res = (upstream or {}).get("mechanics")
     if res is not None:
         return res, "mechanics stage (upstream)"
@@ -109,7 +109,10 @@ def _mechanics(design, upstream):
     except ImportError:
         return None, "fallback: free envelope strain (mechanics stage not installed)"
     try:
-        return kstage.run(design, upstream or {}), "mechanics stage (run by life)"
+        up = dict(upstream or {})
+        if mres is not None:
+            up.setdefault("materials", mres)
+        return kstage.run(design, up), "mechanics stage (run by life)"
     except Exception as e:  # noqa: BLE001 - mechanics failure must not kill life; say so
         return None, f"fallback: free envelope strain (mechanics stage failed: {e})"
 
@@ -123,7 +126,7 @@ def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_r
     mres = _materials(design, upstream)
     mat = mres.data
     ms = mres.summary
-    kres, mech_src = _mechanics(design, upstream)
+    kres, mech_src = _mechanics(design, upstream, mres)
     kd = None if kres is None else kres.data
     full = design.cell.kind == "full"
     q = float(mat.reversible_capacity_mAh_g)
@@ -155,6 +158,12 @@ def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_r
     u_delith = float(ms.get("average_delithiation_voltage_V", 0.45))
     ec = ec_ratio_g_Ah if ec_ratio_g_Ah is not None else float(
         OPTION_DEFAULTS["ec_ratio_g_Ah_full" if full else "ec_ratio_g_Ah_half"])
+    if ec_ratio_g_Ah is None and design.cell.ec_ratio_g_Ah is not None:
+        ec = float(design.cell.ec_ratio_g_Ah)
+    if soc_max is None:
+        soc_max = float(design.protocol.anode_soc_max)
+    if rest_h is None:
+        rest_h = float(design.protocol.rest_h)
     from sianode.materials import lisi
 
     inp = fade.LifeInputs(

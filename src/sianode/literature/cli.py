@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -54,10 +53,12 @@ def _emit(df: pd.DataFrame, fmt: Format, columns: list[str], title: str) -> None
     else:
         t = Table(title=title, show_lines=False, header_style="bold")
         for c in columns:
-            if c in ("material", "note", "reference"):
-                t.add_column(c, overflow="ellipsis", no_wrap=True, max_width=30)
+            if c in ("material", "note", "reference", "source"):
+                t.add_column(c, overflow="ellipsis", no_wrap=True, max_width=30 if console.width >= 150 else 20)
+            elif c == "id":
+                t.add_column(c, no_wrap=True, min_width=int(df[c].astype(str).str.len().max() or 2))
             else:
-                t.add_column(c, overflow="fold")
+                t.add_column(c, no_wrap=True)
         for _, row in df[columns].iterrows():
             t.add_row(*(_fmt(v) for v in row))
         console.print(t)
@@ -98,6 +99,8 @@ def query_cmd(
                                   "loading_mg_cm2": "mg/cm2", "electrolyte": "electr."})
     cols = ["id", "material", "family", "electr.", "cell", "ICE %", "mAh/g", "cycles", "ret %", "mg/cm2",
             "source", "flag"]
+    if console.width < 150:  # narrow terminal: keep the columns people filter on
+        cols = ["id", "material", "family", "ICE %", "mAh/g", "cycles", "ret %"]
     _emit(short, format, cols, f"{len(df)} published records (csv/json: all columns incl. provenance)")
 
 
@@ -132,7 +135,27 @@ def table_cmd(
         df = query.table(name)
     except InputError as e:
         _fail(e)
-    _emit(df, format, list(df.columns), name)
+    if format != Format.table:
+        _emit(df, format, list(df.columns), name)
+        return
+    t = Table(title=f"{name} (csv/json: all columns incl. notes)", header_style="bold")
+    cols = _TABLE_VIEW.get(name, list(df.columns))
+    for c in cols:
+        t.add_column(c.replace("_", " "), overflow="fold")
+    for _, row in df[cols].iterrows():
+        t.add_row(*(_fmt(v) for v in row))
+    console.print(t)
+
+
+_TABLE_VIEW = {
+    "anode_materials": ["material", "density_g_cm3", "lithiated_phase", "theoretical_capacity_mAh_g",
+                        "volume_change_pct", "potential_V_vs_Li"],
+    "sse_classes": ["sse_class", "ionic_conductivity_text", "youngs_modulus_text", "suitability"],
+    "solid_electrolytes": ["sse_class", "material", "ionic_conductivity_S_cm", "flag"],
+    "synthesis_routes": ["route", "kind", "technical_disadvantages", "enterprise_challenges"],
+    "industrial_targets": ["quantity", "comparator", "value", "value_max", "unit", "seed", "location"],
+    "records": ["id", "material", "family", "capacity_mAh_g", "cycles", "retention_pct"],
+}
 
 
 def compare(

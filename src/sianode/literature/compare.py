@@ -24,7 +24,6 @@ records, which the report states (003 §2.4 makes the same warning).
 """
 from __future__ import annotations
 
-import html
 import json
 import math
 import tomllib
@@ -288,6 +287,13 @@ def report_sections(summary: dict) -> list[Section]:
             continue
         clean[k] = v
     title = "How this compares with the literature"
+    family_note = ""
+    if "family" in clean:
+        try:
+            clean["family"] = query._categorical("family", clean["family"])
+        except InputError:
+            family_note = (f"Family '{clean.pop('family')}' has no single literature family "
+                           f"(e.g. dense Si particles span nano and micro), so only overall ranks are given. ")
     try:
         cmp = compare(clean)
     except InputError as e:
@@ -298,13 +304,13 @@ def report_sections(summary: dict) -> list[Section]:
             "areal_capacity_mAh_cm2, so nothing can be placed among the published records."))]
     fam = cmp.result.get("family")
     intro = (f"{len(cmp.published)} published records from the seed reviews (duplicates removed)"
-             + (f"; family '{html.escape(fam)}' ({FAMILIES[fam]})" if fam else "") + ". ")
+             + (f"; family {fam} ({FAMILIES[fam]})" if fam else "") + ". ")
     children = [
         Section("Percentile ranks", _ranks_html(cmp.ranks)),
         Section("Nearest published results", _neighbours_html(cmp.neighbours)),
         Section("Ashby-style plots", "".join(figure(f, alt=a) for a, f in plots.ashby_figures(cmp.published, cmp.result))),
     ]
-    return [Section(title, paragraph(intro + _CAVEAT), children)]
+    return [Section(title, paragraph(intro + family_note + _CAVEAT), children)]
 
 
 def write_report(cmp: Comparison, out_dir: str | Path, title: str = "sianode compare") -> Path:

@@ -26,6 +26,8 @@ FAMILY_ALIASES = {
     "core–shell": "core-shell", "coreshell": "core-shell", "cvd": "cvd-si-c", "cvd si-c": "cvd-si-c",
     "cvd si–c": "cvd-si-c", "sio": "siox", "sio_x": "siox", "si/graphite": "si-graphite", "si-g": "si-graphite",
     "nanowires": "nanowire", "thin film": "thin-film", "film": "thin-film", "alloys": "alloy", "nanoscale": "nano",
+    # family tags of the design schema (sianode.design.schema)
+    "porous_micro_si": "porous", "porous-micro-si": "porous",
 }
 
 # filter name -> (column, SQL operator) for numeric thresholds
@@ -60,6 +62,7 @@ def _categorical(name: str, value: Any) -> str:
     v = str(value).strip().lower()
     if name == "family":
         v = FAMILY_ALIASES.get(v, v)
+        v = FAMILY_ALIASES.get(v.replace("_", "-"), v.replace("_", "-"))
     if name == "seed":
         v = v.zfill(3)
     if v not in allowed:

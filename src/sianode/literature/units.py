@@ -105,8 +105,8 @@ def quantities(text: str) -> list[Quantity]:
     return out
 
 
-def agrees(value: float, text: str, unit: str, rel: float = 1e-3) -> bool:
-    """True when ``text`` states ``value`` (in canonical ``unit``) within rounding."""
+def agrees(value: float, text: str, unit: str, rel: float = 1e-5) -> bool:
+    """True when ``text`` states ``value`` (in canonical ``unit``), up to storage round-off (6 significant digits)."""
     for q in quantities(text):
         if q.unit == unit and abs(q.value - value) <= rel * max(abs(value), 1e-12) + 1e-9:
             return True

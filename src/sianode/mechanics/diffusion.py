@@ -26,6 +26,7 @@ import numpy as np
 from scipy.linalg import solve_banded
 
 from sianode.errors import InputError, SolverError
+from sianode.materials.lisi import X_MAX_THEORETICAL as lisi_x_max_theoretical
 
 
 @dataclass
@@ -88,7 +89,8 @@ def galvanostatic_sphere(radius: float, diffusivity: float, c_rate: float, *, li
             raise SolverError(f"diffusion solve produced non-finite values at step {n}")
         # surface value extrapolated from the last cell with the imposed flux
         x_surf = x_new[-1] + j * (dr / 2) / D
-        x = x_new
+        # the final step may overshoot the cut-off by round-off / one step: clip to the physical range
+        x = np.clip(x_new, 0.0, lisi_x_max_theoretical)
         mean = np.sum(x * vol) / (a ** 3 / 3)
         ts.append(ts[-1] + dt); xs.append(x.copy()); means.append(mean)
         if lithiation and x_surf >= x_max:

@@ -9,9 +9,9 @@ Zhao et al., J. Electrochem. Soc. 159 (2012) A238). Logarithmic elastic strains
 
     ee_r = ln lr - ln lc - q,   ee_t = ln lt - ln lc + q/2      (plastic flow is isochoric)
 
-Hencky elasticity gives the Kirchhoff stress ``tau = K tr(ee) I + 2 G dev(ee)`` with the
+Hencky elasticity on the stress-free lithiated state gives ``tau = K tr(ee) I + 2 G dev(ee)`` with the
 Li-dependent modulus ``E(x)`` (:func:`sianode.mechanics.properties.lisi_young_modulus`); the Cauchy
-stress is ``tau / J``. J2 plasticity reduces in spherical symmetry to ``|sigma_r - sigma_t| <= sigma_Y``
+stress is ``tau / Je`` (``Je = exp(tr ee)``) and the nominal stress ``P = Jc tau F^-T``. J2 plasticity reduces in spherical symmetry to ``|sigma_r - sigma_t| <= sigma_Y``
 (perfectly plastic, rate independent), integrated with an exact radial return per step.
 Equilibrium ``d/dR(R^2 P_r) = 2 R P_t`` (nominal stresses ``P_r = tau_r/lr``, ``P_t = tau_t/lt``) is
 solved by linear finite elements in R with a Newton method (banded finite-difference tangent).
@@ -77,10 +77,12 @@ class _Sphere:
         lc = lisi.volume_ratio(x_g, host=self.host) ** (1.0 / 3.0)
         E = lisi_young_modulus(x_g, host=self.host)
         K = E / (3 * (1 - 2 * self.nu)); G = E / (2 * (1 + self.nu))
-        J = lr * lt ** 2
+        # elastic volume ratio (plastic flow is isochoric): Cauchy stress = Kirchhoff-like tau / Je,
+        # with tau from Hencky moduli measured on the stress-free lithiated state
+        Je = lr * lt ** 2 / lc ** 3
         d = np.log(lr) - np.log(lt)
         s_tr = 2 * G * (d - 1.5 * q_old)
-        lim = J * self.sy
+        lim = Je * self.sy
         over = np.abs(s_tr) > lim
         with np.errstate(invalid="ignore"):
             q = np.where(over, (2.0 / 3.0) * (d - np.sign(s_tr) * np.where(over, lim, 0.0) / (2 * G)), q_old)
@@ -89,13 +91,14 @@ class _Sphere:
         tr = er + 2 * et
         tau_r = K * tr + (4 * G / 3) * (er - et)
         tau_t = K * tr - (2 * G / 3) * (er - et)
-        return dict(lr=lr, lt=lt, rg=rg, J=J, q=q, tau_r=tau_r, tau_t=tau_t)
+        return dict(lr=lr, lt=lt, rg=rg, J=Je, Jc=lc ** 3, q=q, tau_r=tau_r, tau_t=tau_t)
 
     def residual(self, r, x_g, q_old):
         st = self.gauss_state(r, x_g, q_old)
         if st is None:
             return None
-        Pr = st["tau_r"] / st["lr"]; Pt = st["tau_t"] / st["lt"]
+        # nominal stress P = J sigma F^-T = Jc Jp tau F^-T (Jp = 1)
+        Pr = st["Jc"] * st["tau_r"] / st["lr"]; Pt = st["Jc"] * st["tau_t"] / st["lt"]
         R2 = self.Rg ** 2
         dN = np.array([-1.0, 1.0])[None, None, :] / self.h[:, None, None]
         N = np.stack([1 - _GP, _GP], axis=-1)[None, :, :]
@@ -175,10 +178,11 @@ def plastic_sphere(R_nodes, x_history, *, yield_stress: float | None = None, poi
                 if rp is None:
                     return None
                 col = (rp - res) / eps
-                for j in idx:
-                    for i in (j - 1, j, j + 1):
-                        if 0 <= i < n:
-                            ab[1 + i - j, j] = col[i]
+                jl = idx[idx >= 1]
+                ju = idx[idx <= n - 2]
+                ab[0, jl] = col[jl - 1]
+                ab[1, idx] = col[idx]
+                ab[2, ju] = col[ju + 1]
             if m.solid:
                 ab[:, 0] = 0.0; ab[1, 0] = 1.0; ab[0, 1] = 0.0
                 res[0] = 0.0

@@ -36,10 +36,14 @@ from sianode.mechanics.properties import check_moduli
 
 
 def _cumtrapz_r2(e: np.ndarray, r: np.ndarray, a: float) -> np.ndarray:
-    """I(r) = int_a^r e s^2 ds by the trapezoid rule along the last axis (r[0] may be > a)."""
-    f = e * r ** 2
-    inc = 0.5 * (f[..., 1:] + f[..., :-1]) * np.diff(r)
-    first = np.zeros(f.shape[:-1] + (1,))
+    """I(r) = int_a^r e s^2 ds, exact for e piecewise linear on the grid (r[0] may be > a)."""
+    r0, r1 = r[:-1], r[1:]
+    h = r1 - r0
+    e0, e1 = e[..., :-1], e[..., 1:]
+    m3 = (r1 ** 3 - r0 ** 3) / 3.0
+    m4 = (r1 ** 4 - r0 ** 4) / 4.0 - r0 * m3
+    inc = e0 * m3 + (e1 - e0) / h * m4
+    first = np.zeros(e.shape[:-1] + (1,))
     if r[0] > a:  # segment from a to r[0], e taken as e(r[0])
         first = (e[..., :1] * (r[0] ** 3 - a ** 3) / 3.0)
     return np.concatenate([first, first + np.cumsum(inc, axis=-1)], axis=-1)
@@ -80,10 +84,11 @@ def elastic_sphere_stress(r, eigenstrain, young_modulus: float, poisson_ratio: f
     I = _cumtrapz_r2(e, r, a)
     Ib = I[..., -1:]
     c = young_modulus / (1.0 - poisson_ratio)
-    rr = np.maximum(r, 1e-300)
+    rr = np.where(r > 0, r, 1.0)
     if a == 0.0:
         # limit r -> 0: I(r)/r^3 -> e(0)/3
-        ratio = np.where(r > 0, I / rr ** 3, e[..., :1] / 3.0)
+        ratio = np.where(r > 0, I / rr ** 3, 0.0)
+        ratio = np.where(r > 0, ratio, e[..., :1] / 3.0)
         sr = 2 * c * (Ib / b ** 3 - ratio)
         st = c * (2 * Ib / b ** 3 + ratio - e)
     else:

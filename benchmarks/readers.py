@@ -1,0 +1,229 @@
+"""Benchmark: read a 1,000,000-row cycling file and compute per-cycle metrics.
+
+sianode (galvani-wrapped reader + vectorised metrics) against cellpy and navani reading the
+**same** BioLogic ``.mpr`` file, all timed in this run. cellpy and navani need numpy/pandas
+ranges that differ from each other and from sianode's, so each lives in its own throwaway
+virtual environment under /tmp, created (and reused) by this script, and runs as a
+subprocess that times only its own read + summary (imports excluded, as for sianode).
+
+The file is written by this script: the byte layout (modules, headers, column set) is that of
+navani's real example ``tests/data/00_test_02_MB_C01.mpr``; the records are a synthetic Si
+half cell (:func:`sianode.iotools.synthetic.synthetic_half_cell`, seed 0) with galvanostatic
+cycles of 2,000 points per half cycle.
+
+Also reports part B's EIS series-fit speed-up (``sianode.analysis.eis.benchmark_series_fit``)
+when available. The last line is::
+
+    rows=<n> speedup_vs_cellpy=<x> speedup_vs_navani=<y> eis_speedup_vs_loop=<z>
+
+Usage: ``python benchmarks/readers.py [--rows N] [--no-install]``
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "tests" / "data" / "00_test_02_MB_C01.mpr"
+WORK = Path("/tmp/sianode_bench")
+ENVS = {"cellpy": (Path("/tmp/sianode_bench_cellpy"), "cellpy"),
+        "navani": (Path("/tmp/sianode_bench_navani"), "navani")}
+
+BASELINE = {
+    "cellpy": """
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+import cellpy
+t = time.perf_counter()
+c = cellpy.get(sys.argv[1], instrument="biologics_mpr")
+s = c.data.summary
+dt = time.perf_counter() - t
+print(json.dumps({"seconds": dt, "rows": int(len(c.data.raw)), "cycles": int(len(s))}))
+""",
+    "navani": """
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+from navani import echem as ec
+t = time.perf_counter()
+df = ec.echem_file_loader(sys.argv[1])
+s = ec.cycle_summary(df)
+dt = time.perf_counter() - t
+print(json.dumps({"seconds": dt, "rows": int(len(df)), "cycles": int(len(s))}))
+""",
+}
+
+
+def write_mpr(path: Path, n_rows: int) -> Path:
+    """Write an EC-Lab .mpr with ``n_rows`` records of a synthetic Si half cell."""
+    from galvani import BioLogic
+
+    from sianode.iotools.synthetic import synthetic_half_cell
+
+    blob = TEMPLATE.read_bytes()
+    magic = BioLogic.MPR_MAGIC
+    assert blob.startswith(magic)
+    m = BioLogic.MPRfile(str(TEMPLATE))
+    dtype = m.data.dtype
+    pphc = 2000
+    n_cycles = math.ceil(n_rows / (2 * (pphc + 20)))
+    df = synthetic_half_cell(n_cycles, points_per_half_cycle=pphc, noise_V=0.0005, seed=0,
+                             current_mA=0.16, fade_per_cycle=0.001).iloc[:n_rows]
+    t = df["time_s"].to_numpy()
+    i_mA = df["current_A"].to_numpy() * 1000.0
+    dt = np.diff(t, prepend=t[0])
+    im = 0.5 * (i_mA + np.concatenate([i_mA[:1], i_mA[:-1]]))
+    dq = im * dt / 3600.0  # signed mAh per row
+    step = df["step"].to_numpy()
+    new_step = np.concatenate([[True], step[1:] != step[:-1]])
+    dq[new_step] = 0.0
+    active = i_mA != 0
+    # EC-Lab's half-cycle counter and its within-half-cycle charge
+    sign = np.sign(i_mA)
+    last = np.maximum.accumulate(np.where(active, np.arange(sign.size), 0))
+    hsign = sign[last]
+    half = np.concatenate([[0], np.cumsum(hsign[1:] != hsign[:-1])])
+    starts = np.flatnonzero(np.concatenate([[True], half[1:] != half[:-1]]))
+    cs = np.cumsum(dq)
+    qhalf = cs - np.repeat(cs[starts] - dq[starts], np.diff(np.concatenate([starts, [cs.size]])))
+    rec = np.zeros(len(df), dtype=dtype)
+    mode = np.where(active, 1, 3).astype(np.uint8)  # 1 CC, 3 rest
+    rec["flags"] = mode | (np.where(i_mA > 0, 4, 0).astype(np.uint8)) | np.where(new_step, 32, 0).astype(np.uint8)
+    rec["Ns"] = np.where(active, np.where(i_mA < 0, 0, 2), 1).astype(np.uint16)
+    rec["I Range"] = 38
+    rec["time/s"] = t
+    rec["control/V"] = 0.0
+    rec["Ewe/V"] = df["voltage_V"].to_numpy()
+    rec["I/mA"] = i_mA
+    rec["dq/mA.h"] = dq
+    rec["(Q-Qo)/mA.h"] = cs
+    rec["|Energy|/W.h"] = np.cumsum(np.abs(dq) * df["voltage_V"].to_numpy()) / 1000.0
+    rec["Q charge/discharge/mA.h"] = qhalf
+    rec["half cycle"] = half.astype(np.uint32)
+    # rebuild the modules in the classic layout every reader knows (pre-11.50 module headers,
+    # data module version 2: u2 column ids, records from byte 405)
+    out = bytearray(magic)
+    pos = len(magic)
+    h1 = BioLogic.VMPmodule_hdr_v1
+    while pos < len(blob):
+        assert blob[pos:pos + 6] == b"MODULE"
+        pos += 6
+        hdt = BioLogic.VMPmodule_hdr_v2 if blob[pos + 35:pos + 39] == b"\xff\xff\xff\xff" else h1
+        hdr = np.frombuffer(blob[pos:pos + hdt.itemsize], dtype=hdt)
+        pos += hdt.itemsize
+        length = int(hdr["length"][0])
+        data = blob[pos:pos + length]
+        pos += length
+        version = int(hdr["version"][0])
+        if hdr["shortname"][0] == b"VMP data  ":
+            cols = np.asarray(m.cols, dtype="<u2")
+            # the older id of "Q charge/discharge/mA.h" (467) is the one cellpy knows; galvani knows both
+            cols[cols == 211] = 467
+            head = bytearray(405)
+            head[:4] = np.uint32(len(rec)).tobytes()
+            head[4:5] = np.uint8(cols.size).tobytes()
+            head[5:5 + 2 * cols.size] = cols.tobytes()
+            data = bytes(head) + rec.tobytes()
+            version = 2
+        new = np.zeros(1, dtype=h1)
+        new["shortname"], new["longname"], new["date"] = hdr["shortname"], hdr["longname"], hdr["date"]
+        new["length"], new["version"] = len(data), version
+        out += b"MODULE" + new.tobytes() + data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def ensure_env(name: str, install: bool) -> Path | None:
+    """Python of the throwaway env for ``name`` (created and filled with pip if needed)."""
+    env, pkg = ENVS[name]
+    py = env / "bin" / "python"
+    if py.exists() and subprocess.run([str(py), "-c", f"import {pkg}"], capture_output=True).returncode == 0:
+        return py
+    if not install:
+        return None
+    base = getattr(sys, "_base_executable", sys.executable)
+    print(f"creating {env} and installing {pkg} (once)...", flush=True)
+    if not py.exists():
+        subprocess.run([base, "-m", "venv", str(env)], check=True)
+    r = subprocess.run([str(py), "-m", "pip", "install", "-q", pkg], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"  could not install {pkg}: {r.stderr.strip().splitlines()[-1:]}", flush=True)
+        return None
+    return py
+
+
+def run_baseline(name: str, py: Path, path: Path) -> dict | None:
+    try:
+        r = subprocess.run([str(py), "-c", BASELINE[name], str(path)], capture_output=True, text=True,
+                           timeout=3600)
+    except subprocess.TimeoutExpired:
+        print(f"  {name}: timed out", flush=True)
+        return None
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+    if r.returncode != 0 or not lines:
+        print(f"  {name} failed: {(r.stderr or r.stdout).strip().splitlines()[-3:]}", flush=True)
+        return None
+    return json.loads(lines[-1])
+
+
+def run_sianode(path: Path) -> dict:
+    from sianode.analysis.cycling import analyze_cycling
+    from sianode.iotools import read
+    t = time.perf_counter()
+    df = read(path)
+    res = analyze_cycling(df)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "rows": len(df), "cycles": int(len(res["cycles"]))}
+
+
+def eis_speedup() -> float:
+    try:
+        from sianode.analysis.eis import benchmark_series_fit
+    except (ImportError, AttributeError):
+        return float("nan")
+    try:
+        return float(benchmark_series_fit(n_spectra=100))
+    except Exception as e:  # report, never hide the cycling numbers
+        print(f"  eis benchmark failed: {type(e).__name__}: {e}", flush=True)
+        return float("nan")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--no-install", action="store_true", help="do not create the baseline envs")
+    args = ap.parse_args(argv)
+    path = WORK / f"si_half_cell_{args.rows}.mpr"
+    if not path.exists():
+        write_mpr(path, args.rows)
+    print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
+    # warm-up on a small file so first-call import costs are not counted for sianode
+    small = WORK / "si_half_cell_5000.mpr"
+    if not small.exists():
+        write_mpr(small, 5000)
+    run_sianode(small)
+    ours = run_sianode(path)
+    print(f"sianode: {ours['seconds']:.3f} s, rows={ours['rows']}, cycles={ours['cycles']}", flush=True)
+    speed = {}
+    for name in ("cellpy", "navani"):
+        py = ensure_env(name, not args.no_install)
+        res = run_baseline(name, py, path) if py else None
+        if res:
+            print(f"{name}: {res['seconds']:.3f} s, rows={res['rows']}, cycles={res['cycles']}", flush=True)
+            speed[name] = res["seconds"] / ours["seconds"]
+        else:
+            speed[name] = float("nan")
+    z = eis_speedup()
+    print(f"rows={ours['rows']} speedup_vs_cellpy={speed['cellpy']:.1f} "
+          f"speedup_vs_navani={speed['navani']:.1f} eis_speedup_vs_loop={z:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,314 @@
+"""The mechanics stage of the chain: ``run(design, upstream) -> StageResult`` and ``report``.
+
+For the design's Si (the Si-bearing component of a blend) it computes
+
+* stress vs state of lithiation: first lithiation by a sharp front (c-Si two-phase / a-Si first step)
+  and galvanostatic cycling of amorphous LixSi driven by a diffusion solve at the protocol C-rate,
+  finite strain + plasticity (:mod:`.plasticity`) beside the linear-elastic result (:mod:`.sphere`);
+* the fracture verdict: critical diameter (:mod:`.fracture`) vs the design's Si feature size
+  (particle, yolk, core, porous-Si ligament, hollow-shell wall, CVD Si domain), raised by the
+  confining stack pressure in solid-state cells;
+* pore accommodation / pore-matching map (:mod:`.pores`), electrode swelling (:mod:`.swelling`),
+  binder damage indicator (:mod:`.binder`) and, for solid electrolytes, SSE stress and contact loss
+  (:mod:`sianode.solidstate.pressure`).
+
+``upstream["materials"].data`` (a ``CompositeProperties``) supplies the outward particle expansion and
+the envelope density; without it they are computed with :func:`sianode.materials.composites.composite_properties`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sianode.errors import InputError
+from sianode.materials import lisi
+from sianode.mechanics import binder as binder_mod
+from sianode.mechanics import pores, swelling
+from sianode.mechanics.diffusion import galvanostatic_sphere
+from sianode.mechanics.fracture import critical_diameter, front_stress
+from sianode.mechanics.plasticity import plastic_sphere
+from sianode.mechanics.properties import LISI, lisi_young_modulus
+from sianode.mechanics.sphere import elastic_sphere_stress
+from sianode.results import StageResult
+
+# Size of the Si nanodomains in disproportionated SiOx (Hirata et al., Nat. Commun. 7 (2016) 13916: ~nm).
+SIOX_SI_DOMAIN_NM = 5.0
+
+
+@dataclass
+class MechanicsResult:
+    """Typed result read by later stages (life, cell). SI units, fractions dimensionless."""
+
+    surface_hoop_strain_amplitude: float
+    particle_volume_expansion: float
+    critical_diameter_m: float
+    feature_size_m: float
+    feature: str
+    phase: str
+    fractures: bool
+    fracture_margin: float
+    electrode_thickness_change: float
+    irreversible_swelling_per_cycle: float
+    max_von_mises_Pa: float
+    max_von_mises_linear_elastic_Pa: float
+    confining_pressure_Pa: float
+    binder_damaged: bool
+    swelling_limit_check: str
+    solid_state: dict | None = None
+    extras: dict = field(default_factory=dict)
+
+
+def _si_material(active):
+    return active.silicon if active.family == "si_graphite" else active
+
+
+def si_feature(m) -> tuple[float, str, str]:
+    """(feature size in m that sets fracture, its description, Si phase) of a Si-bearing material."""
+    fam = m.family
+    if fam == "si_particles":
+        return m.diameter_nm * 1e-9, "particle diameter", m.phase
+    if fam == "porous_micro_si":
+        # ligament between pores of a simple cubic pore array at the given porosity
+        s = m.pore_diameter_nm * (np.pi / (6 * max(m.porosity, 1e-6))) ** (1 / 3)
+        lig = max(s - m.pore_diameter_nm, 1e-3)
+        size = min(lig, m.diameter_um * 1e3) if m.porosity > 0 else m.diameter_um * 1e3
+        return size * 1e-9, "Si ligament between pores" if m.porosity > 0 else "particle diameter", m.phase
+    if fam == "hollow":
+        return 2 * (m.outer_radius_nm - m.inner_radius_nm) * 1e-9, "twice the shell wall", m.phase
+    if fam == "core_shell":
+        return 2 * m.core_radius_nm * 1e-9, "core diameter", m.phase
+    if fam == "yolk_shell":
+        return 2 * m.yolk_radius_nm * 1e-9, "yolk diameter", m.phase
+    if fam == "siox":
+        return SIOX_SI_DOMAIN_NM * 1e-9, "Si nanodomain in SiOx (Hirata 2016)", "amorphous"
+    if fam == "cvd_si_c":
+        return m.si_domain_nm * 1e-9, "Si domain in carbon pores", \
+            "crystalline" if m.crystalline_fraction >= 0.5 else "amorphous"
+    raise InputError(f"no Si feature for family {fam!r}", field="active.family")
+
+
+def _composite(design, upstream):
+    up = (upstream or {}).get("materials")
+    if up is not None and getattr(up, "data", None) is not None:
+        return up.data
+    from sianode.materials.composites import composite_properties
+
+    v_min = design.protocol.v_min_V if design.cell.kind == "half" else None
+    return composite_properties(design.active, design.electrode, v_min_V=v_min)
+
+
+def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
+    """Stress vs state of lithiation: first-lithiation front and a-LixSi cycling (plastic + linear elastic)."""
+    rows = []
+    fs = front_stress(phase, pressure)
+    sol_front = 1 - fs.front_fraction ** 3
+    for k, s in enumerate(sol_front):
+        rows.append({"process": "first lithiation (front)", "model": "finite-strain plastic",
+                     "state_of_lithiation": s, "surface_hoop_Pa": fs.hoop[k, -1],
+                     "max_von_mises_Pa": np.max(np.abs(fs.radial[k] - fs.hoop[k])),
+                     "center_hydrostatic_Pa": (fs.radial[k, 0] + 2 * fs.hoop[k, 0]) / 3})
+    D = lisi.D_ASI_M2_S.value
+    n = 41
+    R = np.linspace(0.0, radius, n)
+    E_lin = LISI["E_host_amorphous"].value
+    nu = LISI["nu"].value
+    for lith in (True, False):
+        d = galvanostatic_sphere(radius, D, c_rate, lithiation=lith, n_r=n - 1)
+        idx = np.unique(np.linspace(0, len(d.t) - 1, 25).astype(int))
+        xn = np.array([np.interp(R, d.r, d.x[i]) for i in idx])
+        if not lith:  # start delithiation from the fully lithiated, stress-free state
+            xn = np.vstack([np.full(n, lisi.X_MAX_PRACTICAL), xn])
+        res = plastic_sphere(R, xn, host="amorphous", external_pressure=pressure)
+        if not lith:
+            res_slice = slice(1, None)
+        else:
+            res_slice = slice(0, None)
+        x_mean = d.x_mean[idx]
+        proc = "cycling lithiation" if lith else "cycling delithiation"
+        for j, (h, rr, xm) in enumerate(zip(res.hoop[res_slice], res.radial[res_slice], x_mean)):
+            rows.append({"process": proc, "model": "finite-strain plastic",
+                         "state_of_lithiation": xm / lisi.X_MAX_PRACTICAL, "surface_hoop_Pa": h[-1],
+                         "max_von_mises_Pa": np.max(np.abs(rr - h)), "center_hydrostatic_Pa": (rr[0] + 2 * h[0]) / 3})
+        # linear elastic, small strain, eigenstrain = linear strain relative to the start of the half cycle
+        r_c = d.r
+        eig = np.asarray(lisi.linear_strain(d.x[idx], host="amorphous"))
+        if not lith:
+            eig = eig - float(lisi.linear_strain(lisi.X_MAX_PRACTICAL, host="amorphous"))
+        el = elastic_sphere_stress(np.concatenate([[0.0], r_c, [radius]]),
+                                   np.concatenate([eig[:, :1], eig, eig[:, -1:]], axis=1), E_lin, nu)
+        for j, xm in enumerate(x_mean):
+            rows.append({"process": proc, "model": "linear elastic", "state_of_lithiation": xm / lisi.X_MAX_PRACTICAL,
+                         "surface_hoop_Pa": el.hoop[j, -1], "max_von_mises_Pa": np.max(el.von_mises[j]),
+                         "center_hydrostatic_Pa": el.hydrostatic[j, 0]})
+    return pd.DataFrame(rows)
+
+
+def run(design, upstream=None) -> StageResult:
+    """Run the mechanics stage for a validated ``sianode.design.Design``."""
+    if not hasattr(design, "active") or not hasattr(design, "electrode"):
+        raise InputError("design must be a sianode.design.Design", field="design")
+    props = _composite(design, upstream)
+    m = _si_material(design.active)
+    size, feature, phase = si_feature(m)
+    el_ = design.electrolyte
+    solid = getattr(el_, "kind", "liquid") == "solid"
+    sse = None
+    if solid:
+        from sianode.solidstate.electrolytes import sse_properties
+        from sianode.solidstate.pressure import mean_confining_stress
+
+        sse = sse_properties(el_)
+        p_conf = mean_confining_stress(el_.stack_pressure_MPa * 1e6, sse.poisson_ratio.value)
+    else:
+        p_conf = 0.0
+    crit = critical_diameter(phase, pressure=p_conf)
+    d_c = crit.critical_diameter_m
+    margin = d_c / size
+    fractures = bool(size > d_c)
+
+    c_rate = design.protocol.c_rate_or_default or 0.1
+    if design.protocol.current_A_g is not None and props.reversible_capacity_mAh_g > 0:
+        c_rate = design.protocol.current_A_g * 1000.0 / props.reversible_capacity_mAh_g
+    radius = size / 2
+    stress = _stress_tables(radius, phase, c_rate, p_conf)
+    plastic = stress[stress.model == "finite-strain plastic"]
+    linear = stress[stress.model == "linear elastic"]
+    vm_max = float(plastic.max_von_mises_Pa.max())
+    vm_lin = float(linear.max_von_mises_Pa.max())
+
+    e_p = float(props.particle_expansion)
+    strain_amp = (1 + e_p) ** (1 / 3) - 1
+
+    el = design.electrode
+    rho_b = swelling.BINDER_DENSITY_G_CM3.get(el.binder, 1.4)
+    fr = swelling.electrode_fractions(el.active_wt_frac, el.binder_wt_frac, el.conductive_wt_frac,
+                                      float(props.density_g_cm3), rho_b, porosity=el.porosity,
+                                      press_density_g_cm3=el.press_density_g_cm3)
+    dh = float(swelling.thickness_change(fr.active, fr.porosity, e_p))
+    # binder indicator with the linear-elastic surface stress (seeds/002 criterion)
+    surf_lin = float(np.max(np.abs(linear.surface_hoop_Pa)))
+    bind = binder_mod.damage_indicator(surf_lin, el.binder)
+    irr_rate = swelling.irreversible_rate(fractures, bind["damaged"])
+    cyc = swelling.swelling_over_cycles(dh, fractures, bind["damaged"], design.protocol.cycles)
+    irr_per_cycle = float(cyc["per_cycle"])
+
+    solid_state = None
+    if solid:
+        from sianode.solidstate.pressure import confined_particle
+
+        E_p = float(lisi_young_modulus(lisi.X_MAX_PRACTICAL, host="amorphous"))
+        conf = confined_particle(strain_amp, E_p, LISI["nu"].value, sse, el_.stack_pressure_MPa * 1e6)
+        solid_state = {"sse": sse.as_dict(), **conf.as_dict()}
+
+    data = MechanicsResult(
+        surface_hoop_strain_amplitude=strain_amp, particle_volume_expansion=e_p, critical_diameter_m=d_c,
+        feature_size_m=size, feature=feature, phase=phase, fractures=fractures, fracture_margin=margin,
+        electrode_thickness_change=dh, irreversible_swelling_per_cycle=irr_per_cycle, max_von_mises_Pa=vm_max,
+        max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
+        swelling_limit_check=swelling.check_limits(dh), solid_state=solid_state,
+        extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
+                "irreversible_rate_fraction_of_reversible": irr_rate, "c_rate": c_rate})
+    summary = {
+        "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
+        "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
+        "confining_pressure_MPa": p_conf / 1e6,
+        "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
+        "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
+        "electrode_thickness_change_pct": 100 * dh, "swelling_check": data.swelling_limit_check,
+        "irreversible_swelling_per_cycle_pct": 100 * irr_per_cycle,
+        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * float(cyc["delithiated_thickness_change"][-1]),
+        "binder_stress_ratio_002": bind["ratio"], "binder_damaged": bind["damaged"],
+    }
+    if solid_state:
+        summary.update({"sse_hoop_stress_MPa": solid_state["sse_hoop_stress_Pa"] / 1e6,
+                        "sse_contact_lost_on_delithiation": solid_state["contact_lost_on_delithiation"]})
+    pm = pores.pore_matching_map()
+    crit_p = pd.DataFrame([{"stack_pressure_MPa": P, **{
+        f"critical_diameter_{ph}_nm": critical_diameter(ph, pressure=_conf(P, sse)).critical_diameter_m * 1e9
+        for ph in ("crystalline", "amorphous")}} for P in (0.0, 100.0, 300.0)])
+    tables = {
+        "stress_vs_state_of_lithiation": stress,
+        "swelling_vs_cycle": pd.DataFrame({k: v for k, v in cyc.items() if k != "per_cycle"}),
+        "pore_matching_map": pm,
+        "critical_size_vs_pressure": crit_p,
+    }
+    return StageResult(name="mechanics", summary=summary, tables=tables, data=data)
+
+
+def _conf(P_MPa, sse):
+    from sianode.solidstate.pressure import mean_confining_stress
+
+    nu = sse.poisson_ratio.value if sse is not None else 0.30  # sulfide-like layer when no SSE is given
+    return mean_confining_stress(P_MPa * 1e6, nu)
+
+
+def report(result: StageResult):
+    """Sections: summary, stress vs state of lithiation, fracture verdict, pore-matching map, swelling."""
+    import matplotlib.pyplot as plt
+
+    from sianode.report.html import Section, figure, kv_table, paragraph, table
+
+    s, d, t = result.summary, result.data, result.tables
+    secs = [Section("Mechanics summary", kv_table(s))]
+
+    st = t["stress_vs_state_of_lithiation"]
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    for (proc, model), g in st.groupby(["process", "model"]):
+        ls = "-" if model.startswith("finite") else "--"
+        ax[0].plot(g.state_of_lithiation, g.surface_hoop_Pa / 1e9, ls, label=f"{proc}, {model}")
+        ax[1].plot(g.state_of_lithiation, g.max_von_mises_Pa / 1e9, ls, label=f"{proc}, {model}")
+    ax[0].set_ylabel("surface hoop stress (GPa)"); ax[1].set_ylabel("max von Mises (GPa)")
+    for a in ax:
+        a.set_xlabel("state of lithiation"); a.set_yscale("symlog", linthresh=0.1)
+    ax[1].legend(fontsize=7)
+    secs.append(Section("Stress vs state of lithiation", paragraph(
+        "Solid lines: finite strain with plastic flow of LixSi (yield 1 GPa); dashed: small-strain linear "
+        "elasticity (what many papers report; it overstates stress at ~300 % volume change).") + figure(fig)))
+
+    verdict = "FRACTURES" if d.fractures else "does not fracture"
+    cls = "fail" if d.fractures else "pass"
+    cp = t["critical_size_vs_pressure"]
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for ph in ("crystalline", "amorphous"):
+        ax.plot(cp.stack_pressure_MPa, cp[f"critical_diameter_{ph}_nm"], "o-", label=f"{ph} Si")
+    ax.axhline(d.feature_size_m * 1e9, color="k", ls=":", label=f"design: {d.feature}")
+    ax.set_xlabel("stack pressure (MPa)"); ax.set_ylabel("critical diameter (nm)"); ax.set_yscale("log"); ax.legend()
+    body = (f"<p class='{cls}'><b>{d.phase} Si, {d.feature} {d.feature_size_m * 1e9:.3g} nm: {verdict}</b> "
+            f"(critical diameter {d.critical_diameter_m * 1e9:.3g} nm, margin critical/actual = {d.fracture_margin:.3g}).</p>"
+            + paragraph("Critical size: energy release rate of a surface crack in the hoop-stress field of two-phase "
+                        "lithiation vs the fracture energy of LixSi (10 J/m2). Observed: ~150 nm for c-Si (Liu et al. "
+                        "2012), > 870 nm for a-Si (McDowell et al. 2013).") + figure(fig) + table(cp))
+    secs.append(Section("Fracture verdict", body))
+
+    pm = t["pore_matching_map"]
+    W = np.sort(pm.si_wt_frac.unique()); PV = np.sort(pm.pore_volume_cm3_g.unique())
+    Z = pm.pivot(index="pore_volume_cm3_g", columns="si_wt_frac", values="outward_expansion").loc[PV, W].to_numpy()
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    cs = ax.pcolormesh(W, PV, 100 * Z, shading="auto", cmap="viridis")
+    fig.colorbar(cs, label="outward particle expansion at Li3.75Si (%)")
+    ax.plot(W, pores.matching_pore_volume(W), "w--", label="pore volume matched to lithiated Si")
+    ax.plot(W, W / pores.RHO_SI_G_CM3 / (1 - W), "r:", label="Si fills pores at deposition")
+    ax.set_ylim(PV.min(), PV.max()); ax.set_xlabel("Si mass fraction"); ax.set_ylabel("scaffold pore volume (cm3/g C)")
+    ax.legend(fontsize=7, loc="upper left")
+    secs.append(Section("Pore-matching map", paragraph(
+        "CVD Si–C: outward expansion when the lithiated Si overfills the scaffold pores (seeds/000 §4.1.3). "
+        "Below the red line the Si does not fit; above the white line the pores absorb the full expansion.")
+        + figure(fig)))
+
+    sw = t["swelling_vs_cycle"]
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax.plot(sw.cycle, 100 * sw.lithiated_thickness_change, label="lithiated")
+    ax.plot(sw.cycle, 100 * sw.delithiated_thickness_change, label="delithiated (irreversible)")
+    ax.axhline(70, color="r", ls=":", label="70 % limit"); ax.axhline(30, color="orange", ls=":", label="30 % preferred")
+    ax.set_xlabel("cycle"); ax.set_ylabel("electrode thickness change (%)"); ax.legend()
+    extra = ""
+    if d.solid_state:
+        ss = {k: v for k, v in d.solid_state.items() if k != "sse"}
+        extra = kv_table(ss, caption="Solid-state confinement")
+    secs.append(Section("Electrode swelling", paragraph(
+        f"Thickness change at full lithiation {100 * d.electrode_thickness_change:.3g} % ({d.swelling_limit_check}); "
+        f"irreversible growth {100 * d.irreversible_swelling_per_cycle:.3g} % per cycle (assumed ratchet rates, see docs).")
+        + figure(fig) + extra))
+    return secs

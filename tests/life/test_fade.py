@@ -1,0 +1,143 @@
+"""Fade model: lithium conservation, zero-expansion limit, vectorisation, trends."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from sianode.errors import InputError
+from sianode.interphase import sei
+from sianode.life.fade import LifeInputs, cycles_to_retention, memory_bytes, simulate, to_frame
+
+
+def _mixed():
+    return LifeInputs(full_cell=np.array([0, 1, 1, 0, 1.0]), prelithiation_mAh_g=np.array([0, 0, 300, 0, 100.0]),
+                      soc_min=np.array([0, 0, 0, 0.2, 0]), soc_max=np.array([1, 1, 0.7, 0.9, 1.0]),
+                      strain_amplitude=np.array([0.3, 0.3, 0.4, 0.0, 0.5]), fractures=np.array([0, 1, 1, 0, 1.0]),
+                      ec_ratio_g_Ah=np.array([40, 1.5, 3, 40, 1.2]))
+
+
+def test_lithium_conservation_to_round_off():
+    t = simulate(_mixed(), 400)
+    full = np.array([False, True, True, False, True])
+    bound = t["li_anode_mAh_g"] + t["_li_formation_mAh_g"] + t["li_sei_mAh_g"] + t["li_trapped_mAh_g"]
+    full_total = bound + t["li_cathode_mAh_g"]
+    scale = 1e-12 * np.max(t["_li_initial_mAh_g"][full])
+    assert np.max(np.abs(full_total[:, full] - t["_li_initial_mAh_g"][full])) < scale
+    assert np.max(np.abs(bound[:, ~full] - t["li_supplied_mAh_g"][:, ~full])) < 1e-12 * np.max(t["li_supplied_mAh_g"])
+    # the cycler-measured charge - discharge of the half cells is the lithium bound in SEI, dead Si and reserve
+    half = ~full
+    lost = np.cumsum(t["charge_capacity_mAh_g"][:, half] - t["capacity_mAh_g"][:, half], axis=0)
+    bound_change = (t["li_sei_mAh_g"] + t["li_trapped_mAh_g"] + t["li_anode_mAh_g"])[:, half] - \
+        (t["li_supplied_mAh_g"][0, half] - t["_li_formation_mAh_g"][half] - t["charge_capacity_mAh_g"][0, half]
+         + t["capacity_mAh_g"][0, half])
+    np.testing.assert_allclose(lost, bound_change, rtol=1e-10, atol=1e-9)
+
+
+def test_zero_expansion_reduces_to_plain_sei_growth():
+    inp = LifeInputs(strain_amplitude=0.0, binder_beta=0.0, isolation_thickness=1.0, ec_ratio_g_Ah=1e6,
+                     rest_h=1.0, c_rate=0.5)
+    n = 200
+    t = simulate(inp, n)
+    assert np.all(t["fresh_fraction"] == 0)
+    a = inp.arrays()
+    arr = sei.arrhenius(a["temperature_K"], a["activation_energy"])
+    K = arr * sei.transport_constant(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
+                                     a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"])
+    nr = arr * a["kinetic_rate_constant"] * a["solvent_concentration"] * a["solvent_factor"]
+    dt = n * (2 * 3600 / 0.5 + 3600)
+    L = sei.thickness_after(a["initial_thickness"], dt, K, nr)
+    assert t["sei_thickness_m"][-1, 0] == pytest.approx(L[0], rel=1e-9)
+    assert t["passivating_sei_m"][-1, 0] == pytest.approx(L[0], rel=1e-9)
+    # all capacity loss of this half cell is then SEI-induced isolation or nothing at all
+    assert t["lam"][-1, 0] < 1e-6
+
+
+def test_vectorised_equals_individual_runs():
+    inp = _mixed()
+    t = simulate(inp, 120, record=("capacity_mAh_g", "ce"))
+    a = inp.arrays()
+    for j in (1, 3):
+        one = LifeInputs(**{k: float(v[j]) for k, v in a.items()})
+        tj = simulate(one, 120, record=("capacity_mAh_g", "ce"))
+        np.testing.assert_allclose(tj["capacity_mAh_g"][:, 0], t["capacity_mAh_g"][:, j], rtol=1e-12)
+
+
+def test_ce_below_but_approaching_one_when_sei_dominates():
+    inp = LifeInputs(binder_beta=0.0, isolation_thickness=1e-3, strain_amplitude=0.3)
+    ce = simulate(inp, 300, record=("ce",))["ce"][:, 0]
+    assert np.all(ce < 1.0)
+    # after a short transient from the formation SEI, debris slows regrowth: CE climbs towards 1
+    assert ce[-1] > ce[20] > 0.995
+    assert np.all(np.diff(ce[100:]) > 0)
+    plain = simulate(dataclasses.replace(inp, strain_amplitude=0.0), 300, record=("ce",))["ce"][:, 0]
+    assert np.all(np.diff(plain) > 0) and plain[-1] < 1.0 and plain[-1] > ce[-1]
+
+
+def test_solid_keeps_more_capacity_than_gel_than_liquid():
+    base = LifeInputs(strain_amplitude=0.45, c_rate=0.05)
+    r = {}
+    for name, w in (("liquid", 1.0), ("gel", 0.3), ("solid", 0.0)):
+        r[name] = simulate(dataclasses.replace(base, fresh_surface_wetting=w), 100, record=("retention",))["retention"][-1, 0]
+    assert r["solid"] > r["gel"] > r["liquid"]
+
+
+def test_narrow_window_prelithiation_half_vs_full():
+    base = LifeInputs(full_cell=1.0, strain_amplitude=0.4, c_rate=0.5)
+    n = 300
+    ret = lambda inp: simulate(inp, n, record=("retention",))["retention"][:, 0]  # noqa: E731
+    c80 = lambda inp: cycles_to_retention(ret(inp)[:, None])[0]  # noqa: E731
+    full = ret(base)
+    assert ret(dataclasses.replace(base, soc_max=0.6))[-1] > full[-1]
+    assert ret(dataclasses.replace(base, prelithiation_mAh_g=400.0))[-1] > full[-1]
+    half_same_window = dataclasses.replace(base, full_cell=0.0)
+    assert ret(half_same_window)[-1] > full[-1]
+    assert np.isnan(c80(half_same_window)) or c80(half_same_window) > c80(base)
+
+
+def test_hotter_and_faster_fade_more():
+    base = LifeInputs(strain_amplitude=0.3, particle_radius_m=2e-6)
+    r = lambda **kw: simulate(dataclasses.replace(base, **kw), 150, record=("retention",))["retention"][-1, 0]  # noqa
+    assert r(temperature_K=333.15) < r()
+    t_slow = simulate(dataclasses.replace(base, c_rate=0.2), 2, record=("strain_amplitude",))["strain_amplitude"][0, 0]
+    t_fast = simulate(dataclasses.replace(base, c_rate=2.0, soc_max=0.6), 2, record=("strain_amplitude",))
+    t_slow6 = simulate(dataclasses.replace(base, c_rate=0.2, soc_max=0.6), 2, record=("strain_amplitude",))
+    assert t_fast["strain_amplitude"][0, 0] > t_slow6["strain_amplitude"][0, 0]
+    assert t_slow > 0
+
+
+def test_dry_out_with_lean_electrolyte():
+    base = LifeInputs(full_cell=1.0, strain_amplitude=0.4, surface_area_m2_g=40.0)
+    lean = simulate(dataclasses.replace(base, ec_ratio_g_Ah=1.1), 300, record=("retention", "electrolyte_remaining"))
+    rich = simulate(dataclasses.replace(base, ec_ratio_g_Ah=6.0), 300, record=("retention",))
+    assert lean["retention"][-1, 0] < rich["retention"][-1, 0]
+    assert lean["electrolyte_remaining"][-1, 0] < 1.0 / 1.1 + 1e-9
+
+
+def test_tidy_frame_and_cycles_to_retention():
+    t = simulate(_mixed(), 10, record=("capacity_mAh_g", "ce"))
+    df = to_frame(t)
+    assert len(df) == 50 and set(df.columns) >= {"design", "cycle", "capacity_mAh_g", "ce"}
+    r = np.linspace(1.0, 0.5, 11)[:, None]
+    assert cycles_to_retention(r)[0] == pytest.approx(5.0)
+
+
+def test_bad_inputs():
+    with pytest.raises(InputError, match="capacity_mAh_g"):
+        simulate(LifeInputs(capacity_mAh_g=np.nan), 10)
+    with pytest.raises(InputError, match="inconsistent"):
+        simulate(LifeInputs(ice=np.array([0.8, 0.9]), np_ratio=np.array([1.1, 1.2, 1.3])), 10)
+    with pytest.raises(InputError, match="ice"):
+        simulate(LifeInputs(ice=1.2), 10)
+    with pytest.raises(InputError, match="soc_min"):
+        simulate(LifeInputs(soc_min=0.8, soc_max=0.5), 10)
+    with pytest.raises(InputError, match="cycles"):
+        simulate(LifeInputs(), 0)
+    with pytest.raises(InputError, match="cycles"):
+        simulate(LifeInputs(), 2.5)
+    with pytest.raises(InputError, match="GB"):
+        simulate(LifeInputs(capacity_mAh_g=np.ones(10_000) * 1000), 10**7)
+    assert memory_bytes(10, 10, ("ce",)) == 800
+    with pytest.raises(InputError, match="first-cycle loss"):
+        simulate(LifeInputs(full_cell=1.0, ice=0.3, np_ratio=3.0), 10)
+    with pytest.raises(InputError, match="unknown outputs"):
+        simulate(LifeInputs(), 10, record=("nonsense",))
