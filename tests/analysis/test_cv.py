@@ -1,6 +1,5 @@
 """CV: b value and capacitive/diffusion split recover the inputs of synthetic voltammograms."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from sianode.analysis import cv

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sianode.analysis import eis, spectra
@@ -157,3 +158,32 @@ def test_real_corrupt_truncated_real_file(tmp_path):
     p.write_bytes(raw[:3000])
     with pytest.raises(InputError, match="corrupt|truncated"):
         spectra.analyze_spectrum_file(p)
+
+
+def _write_mpt_cv(path, v, b=0.7, a=5e-2):
+    """EC-Lab-style CV export of two synthetic cycles with i_p = a v^b (known input)."""
+    from sianode.analysis import cv
+
+    shape = lambda E: np.exp(-0.5 * ((E - 0.45) / 0.05) ** 2) + 0.05
+    one = cv.synthetic_voltammogram(v, lambda E: a * v ** (b - 1) * shape(E), lambda E: 0 * E)
+    two = one.assign(time_s=one.time_s + one.time_s.iloc[-1] + 1.0, cycle=2)
+    d = pd.concat([one, two])
+    lines = ["EC-Lab ASCII FILE", "Nb header lines : 5", "", "Cyclic Voltammetry",
+             "time/s\tEwe/V\t<I>/mA\tcycle number\t"]
+    lines += [f"{t:.6E}\t{E:.7E}\t{i * 1e3:.7E}\t{c:.1f}\t"
+              for t, E, i, c in zip(d.time_s, d.potential_V, d.current_A, d.cycle)]
+    path.write_text("\n".join(lines), encoding="latin-1")
+
+
+def test_cv_rate_study_from_files(tmp_path):
+    paths = []
+    for v in (2e-4, 5e-4, 1e-3):
+        p = tmp_path / f"cv_{v * 1e3:g}mVs.mpt"
+        _write_mpt_cv(p, v)
+        paths.append(p)
+    assert spectra.detect_spectrum_kind(paths[0]) == "cv"
+    secs, tables = spectra.analyze_cv_rate_files(paths, return_tables=True)
+    assert tables["cv_b_value"].b.iloc[0] == pytest.approx(0.7, abs=0.01)
+    assert len(tables["cv_split_fractions"]) == 3
+    with pytest.raises(InputError):
+        spectra.analyze_cv_rate_files(paths[:1])

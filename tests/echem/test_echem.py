@@ -125,13 +125,19 @@ def test_gitt_relaxes_towards_lithiation_ocv(nano):
     from sianode.materials import voltage as V
 
     d, cp, sim = nano
-    g = E.gitt(sim, pulse_c_rate=0.2, pulse_s=600.0, rest_s=3600.0, n_pulses=4)
+    g = E.gitt(sim, pulse_c_rate=0.5, pulse_s=600.0, rest_s=1800.0, n_pulses=6)
     ends = g.groupby(["pulse", "step"]).voltage_V.last().unstack()
     assert np.all(ends["rest"] > ends["pulse"])  # relaxation after each lithiation pulse
-    last_rest = g[(g.step == "rest")].groupby("pulse").last().iloc[1:]  # after the branch switch
+    last_rest = g[(g.step == "rest")].groupby("pulse").last()
     x = last_rest.si_stoichiometry.to_numpy() * 3.75
-    # one-state hysteresis: the relaxed voltage sits on the materials' lithiation branch
-    assert np.allclose(last_rest.voltage_V, V.ocv_lithiation_V(x), atol=0.015)
+    # one-state hysteresis: once x has moved > 0.9 Li/Si (3 decay lengths of 0.3) from the delithiated
+    # start, the relaxed voltage sits on the materials' lithiation branch
+    far = x - x[0] > 0.9
+    assert far.sum() >= 2
+    assert np.allclose(last_rest.voltage_V[far], V.ocv_lithiation_V(x[far]), atol=0.015)
+    # and it lies between the two branches everywhere
+    assert np.all(last_rest.voltage_V <= V.ocv_delithiation_V(x) + 0.005)
+    assert np.all(last_rest.voltage_V >= V.ocv_lithiation_V(x) - 0.005)
 
 
 # ----------------------------------------------------------------------------- full cell, BPX
@@ -158,7 +164,7 @@ def test_full_cell_fast_charge_plating(blend):
 def _assert_same(a, b, path="cp"):
     if hasattr(a, "__dataclass_fields__"):
         for f in a.__dataclass_fields__:
-            if f in ("provenance", "title"):
+            if f in ("provenance", "title", "source"):  # metadata, not parameters
                 continue
             _assert_same(getattr(a, f), getattr(b, f), f"{path}.{f}")
     elif isinstance(a, list):

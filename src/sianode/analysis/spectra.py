@@ -286,7 +286,8 @@ def _read_eis_csv(p: Path) -> pd.DataFrame:
         try:
             data = np.genfromtxt(p, delimiter=",", invalid_raise=True)
         except ValueError as exc:
-            raise InputError(f"inconsistent CSV rows ({exc}); file truncated or corrupt", field=str(p)) from None
+            raise InputError(f"inconsistent CSV rows ({exc}); file truncated or corrupt",
+                             field=str(p)) from None
         data = np.atleast_2d(data)
         if data.shape[1] < 3:
             raise InputError("impedance CSV needs 3 columns: frequency, Re Z, Im Z", field=str(p))
@@ -302,7 +303,8 @@ def eis_spectra(df: pd.DataFrame) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """Split a tidy EIS table into ``[(spectrum, f, Z), …]``."""
     out = []
     for k, g in df.groupby("spectrum", sort=True):
-        out.append((int(k), g.frequency_Hz.to_numpy(), g.z_real_ohm.to_numpy() + 1j * g.z_imag_ohm.to_numpy()))
+        Z = g.z_real_ohm.to_numpy() + 1j * g.z_imag_ohm.to_numpy()
+        out.append((int(k), g.frequency_Hz.to_numpy(), Z))
     return out
 
 
@@ -520,6 +522,34 @@ def analyze_spectrum_file(path, return_tables: bool = False, *, instrument_fwhm_
     if not sections:
         sections = [Section(p.name, paragraph("No analysis result."))]
     return (sections, tables) if return_tables else sections
+
+
+def analyze_cv_rate_files(paths, *, window_V: tuple[float, float] | None = None,
+                          cycle: int | None = None, return_tables: bool = False):
+    """b value and capacitive split from CV files recorded at different scan rates.
+
+    The scan rate of each file is its median |dE/dt|; ``cycle`` picks one cycle of each
+    (default: the second-to-last, as the last is often incomplete). Returns sections (and
+    tables, see :func:`sianode.analysis.cv.cv_rate_sections`).
+    """
+    from sianode.analysis import cv
+
+    if len(paths) < 2:
+        raise InputError("a scan-rate study needs at least two CV files", field="paths")
+    sets = {}
+    for p in paths:
+        d = read_cv(p)
+        c = cycle if cycle is not None else (sorted(d.cycle.unique())[-2]
+                                             if d.cycle.nunique() > 1 else d.cycle.iloc[0])
+        d = d[d.cycle == c]
+        if d.empty:
+            raise InputError(f"cycle {c} not in file", field=str(p))
+        v = round(cv.scan_rate(d), 12)
+        if v in sets:
+            raise InputError(f"two files share the scan rate {v * 1e3:.3g} mV/s", field=str(p))
+        sets[v] = d
+    secs, tables = cv.cv_rate_sections(sets, window_V=window_V)
+    return (secs, tables) if return_tables else secs
 
 
 def spectrum_tables(path) -> dict[str, pd.DataFrame]:

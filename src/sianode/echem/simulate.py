@@ -33,8 +33,12 @@ PLATING_CUTOFF_V = -0.5  # relaxed lower cut-off while probing plating (cell vol
 
 
 def _pybamm():
+    import warnings
+
     import pybamm
     pybamm.set_logging_level("ERROR")
+    # our decay rate is defined for the >= 25.10 convention (see parameters.HYSTERESIS_DECAY)
+    warnings.filterwarnings("ignore", message="The definition of the hysteresis decay rate")
     return pybamm
 
 
