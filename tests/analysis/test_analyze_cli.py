@@ -66,6 +66,8 @@ def test_cli_bad_option(tmp_path):
     assert r.exit_code == 2 and "mass" in r.output
     r = CliRunner().invoke(app, ["analyze", str(DATA / "test.ndax"), "-o", str(tmp_path), "--columns", "oops"])
     assert r.exit_code == 2
+    r = CliRunner().invoke(app, ["analyze", str(DATA / "test.ndax"), "-o", str(tmp_path), "--reference-cycle", "x"])
+    assert r.exit_code == 2 and "reference cycle" in r.output
 
 
 def test_real_si_gitt_and_eis_together(tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from sianode.analysis.cycling import (analyze_cycling, cycle_summary, detect_gitt, is_anode_half_cell,

@@ -116,3 +116,13 @@ def test_real_cellpy_full_cell_gitt_part2():
     assert (res.D_over_L2_per_s > 0).all() and res.D_m2_s.isna().all()  # no geometry given
     # the flags are informative, not all-pass: many 15-min rests are still drifting
     assert 0 < res.relaxed_ok.sum() < len(res)
+
+
+def test_incomplete_geometry_reports_D_over_L2_with_note():
+    df = gitt.synthetic_gitt(D_TRUE, 2e-6, geometry="planar", tau_s=10, rest_s=2000, n_pulses=1)
+    res, secs = gitt.gitt_from_cycling(df, molar_volume_m3_mol=1.2e-5, active_mass_g=1e-3,
+                                       electrode_area_m2=1e-4)  # molar mass missing
+    assert res.D_m2_s.isna().all() and (res.D_over_L2_per_s > 0).all()
+    assert "molar_mass_g_mol" in secs[0].body
+    with pytest.raises(InputError):
+        gitt.gitt_from_cycling(df, particle_radius_m=-1e-6)

@@ -219,8 +219,7 @@ def test_non_spherical_rejected(blend):
 
 
 def test_solid_electrolyte_rejected():
-    d = load_example("porous_micro_si").model_copy(update={"electrolyte": {"kind": "solid"}})
-    d = Design.model_validate(d.model_dump() | {"electrolyte": {"kind": "solid"}})
+    d = Design.model_validate(load_example("porous_micro_si").model_dump() | {"electrolyte": {"kind": "solid"}})
     with pytest.raises(InputError, match="electrolyte.kind"):
         P.from_design(d)
 

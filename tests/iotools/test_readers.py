@@ -3,7 +3,6 @@ capacity columns, clear errors on bad files, inputs never modified."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +114,13 @@ def test_mpr_agrees_with_galvani_and_eclab_counters():
     big = ec > 0.05 * ec.max()
     np.testing.assert_allclose(ours[big], ec[big], rtol=2e-3)
     assert len(steps) > 5
+    # EC-Lab's |Energy| counter agrees with integrating |I V| dt
+    from sianode.iotools.schema import integrate_energy
+    starts = segment_starts(df["step"].to_numpy())
+    ei = integrate_energy(df["time_s"], df["current_A"], df["voltage_V"], starts)
+    g = pd.DataFrame({"s": df["step"], "c": df["energy_Wh"], "i": ei}).groupby("s").max()
+    bigE = g["c"] > 0.1 * g["c"].max()
+    np.testing.assert_allclose(g["i"][bigE], g["c"][bigE], rtol=3e-3)
 
 
 def test_mpr_without_current_column_uses_charge_increments():
@@ -317,3 +323,19 @@ def test_every_real_file_loads_or_fails_clearly(path):
     else:
         check_schema(df)
     assert sha(path) == h
+
+
+@needs_mdb
+def test_arbin_res_agrees_with_cellpy_summary():
+    """Per-cycle capacities and CE equal cellpy's own summary of its example Si half cell."""
+    from sianode.analysis.cycling import cycle_summary
+    df = read(real("cellpy/20160805_test001_45_cc_01.res"))
+    ref = pd.read_csv(DATA / "cellpy_summary_20160805_test001_45_cc_01.csv", comment="#")
+    cyc = cycle_summary(df)
+    assert len(cyc) == len(ref)
+    np.testing.assert_allclose(cyc["charge_capacity_mAh"] / 1000, ref["charge_capacity_Ah"], rtol=1e-8, atol=1e-15)
+    np.testing.assert_allclose(cyc["discharge_capacity_mAh"] / 1000, ref["discharge_capacity_Ah"], rtol=1e-8,
+                               atol=1e-15)
+    full = ref["charge_capacity_Ah"] > 0
+    np.testing.assert_allclose(100 * cyc["coulombic_efficiency"][full], ref["coulombic_efficiency_percent"][full],
+                               rtol=1e-8)

@@ -123,7 +123,9 @@ def test_write_report(tmp_path):
     assert "How this compares with the literature" in path.read_text(encoding="utf-8")
 
 
-def test_report_sections_accepts_design_schema_family_tags():
+def test_report_sections_accepts_design_schema_family_tags(monkeypatch):
+    from sianode.literature import plots
+    monkeypatch.setattr(plots, "ashby_figures", lambda pub, res: [])  # figures are tested elsewhere; keep fast
     for tag, fam in [("porous_micro_si", "porous"), ("cvd_si_c", "cvd-si-c"), ("core_shell", "core-shell"),
                      ("yolk_shell", "yolk-shell"), ("si_graphite", "si-graphite"), ("hollow", "hollow"), ("siox", "siox")]:
         body = cmp.report_sections({"capacity_mAh_g": 1200.0, "family": tag})[0].body

@@ -40,23 +40,41 @@ def _safe_name(p: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", p.stem)[:80] or "data"
 
 
-def _gitt_sections(df, *, active_mass_g, area_cm2, molar_volume_m3_mol, particle_radius_m):
-    """Call part B's GITT analysis on the tidy table if it is available."""
+def _gitt_sections(df, *, active_mass_g, area_cm2, molar_volume_m3_mol, particle_radius_m,
+                   molar_mass_g_mol=None):
+    """Call part B's GITT analysis on the tidy table if it is available.
+
+    If the geometry given is incomplete for a diffusion length, the analysis is repeated
+    without geometry (D/L² only) and the reason is shown in the report.
+    """
     try:
         from sianode.analysis.gitt import gitt_from_cycling
     except (ImportError, AttributeError):
         return None, [Section("GITT", paragraph("GITT pulses found, but the GITT module is not available."))]
+    import inspect
+    kw = dict(molar_volume_m3_mol=molar_volume_m3_mol,
+              electrode_area_m2=None if area_cm2 is None else area_cm2 * 1e-4,
+              particle_radius_m=particle_radius_m, active_mass_g=active_mass_g)
+    if molar_mass_g_mol is not None and "molar_mass_g_mol" in inspect.signature(gitt_from_cycling).parameters:
+        kw["molar_mass_g_mol"] = molar_mass_g_mol
     try:
-        return gitt_from_cycling(df, molar_volume_m3_mol=molar_volume_m3_mol,
-                                 electrode_area_m2=None if area_cm2 is None else area_cm2 * 1e-4,
-                                 particle_radius_m=particle_radius_m, active_mass_g=active_mass_g)
-    except (InputError, SolverError) as e:
+        return gitt_from_cycling(df, **kw)
+    except InputError as first:
+        try:
+            table, secs = gitt_from_cycling(df)
+        except (InputError, SolverError) as e:
+            return None, [Section("GITT", paragraph(f"GITT analysis not run: {e}"))]
+        note = Section("GITT geometry", paragraph(f"Diffusion length not available ({first}); "
+                                                  "results without geometry."))
+        return table, list(secs) + [note]
+    except SolverError as e:
         return None, [Section("GITT", paragraph(f"GITT analysis not run: {e}"))]
 
 
 def analyze_cycling_test(df: pd.DataFrame, name: str, out_dir: Path, *, active_mass_g=None,
                          electrode_area_cm2=None, reference_cycle="first", sigma_V=None,
-                         molar_volume_m3_mol=None, particle_radius_m=None) -> tuple[list[Section], dict]:
+                         molar_volume_m3_mol=None, particle_radius_m=None,
+                         molar_mass_g_mol=None) -> tuple[list[Section], dict]:
     """Metrics, dQ/dV, GITT and report sections for one tidy test; writes its tables."""
     from sianode.analysis.cycling import analyze_cycling
     from sianode.analysis.dqdv import crystallisation_by_cycle, dqdv_cycles, track_peaks
@@ -78,7 +96,8 @@ def analyze_cycling_test(df: pd.DataFrame, name: str, out_dir: Path, *, active_m
         tables["li15si4"] = crystal
     if res["gitt"]["is_gitt"]:
         gt, gsec = _gitt_sections(df, active_mass_g=mass, area_cm2=electrode_area_cm2,
-                                  molar_volume_m3_mol=molar_volume_m3_mol, particle_radius_m=particle_radius_m)
+                                  molar_volume_m3_mol=molar_volume_m3_mol, particle_radius_m=particle_radius_m,
+                                  molar_mass_g_mol=molar_mass_g_mol)
         extra += list(gsec or [])
         if gt is not None and len(gt):
             tables["gitt"] = gt
@@ -115,7 +134,7 @@ def run_analysis(paths: list[Path], out_dir: Path, *, active_mass_mg: float | No
                  fmt: str | None = None, columns: dict | None = None, units: dict | None = None,
                  merge_parts: bool = True, sigma_mV: float | None = None,
                  molar_volume_m3_mol: float | None = None, particle_radius_um: float | None = None,
-                 show_progress: bool = True) -> dict:
+                 molar_mass_g_mol: float | None = None, show_progress: bool = True) -> dict:
     """Analyse files and write ``out_dir/report.html``; returns ``{"report", "tests", "failed"}``.
 
     Per-file input errors do not stop the others: they are listed in the report and in
@@ -128,7 +147,11 @@ def run_analysis(paths: list[Path], out_dir: Path, *, active_mass_mg: float | No
     if not paths:
         raise InputError("give at least one data file", field="paths")
     out_dir = Path(out_dir)
-    ref = reference_cycle if reference_cycle in ("first", "max") else int(reference_cycle)
+    try:
+        ref = reference_cycle if reference_cycle in ("first", "max") else int(reference_cycle)
+    except (TypeError, ValueError):
+        raise InputError(f"reference cycle {reference_cycle!r} not understood; give a cycle number, "
+                         "'first' or 'max'", field="--reference-cycle") from None
     mass_g = None if active_mass_mg is None else active_mass_mg / 1000.0
     if mass_g is not None and mass_g <= 0:
         raise InputError(f"active mass must be > 0 mg, got {active_mass_mg}", field="--mass-mg")
@@ -168,7 +191,8 @@ def run_analysis(paths: list[Path], out_dir: Path, *, active_mass_mg: float | No
                         df, name, out_dir, active_mass_g=mass_g, electrode_area_cm2=electrode_area_cm2,
                         reference_cycle=ref, sigma_V=None if sigma_mV is None else sigma_mV / 1000.0,
                         molar_volume_m3_mol=molar_volume_m3_mol,
-                        particle_radius_m=None if particle_radius_um is None else particle_radius_um * 1e-6)
+                        particle_radius_m=None if particle_radius_um is None else particle_radius_um * 1e-6,
+                        molar_mass_g_mol=molar_mass_g_mol)
                     sections += secs
                     tests[name] = {"kind": "cycling", "files": [str(p) for p in group], "tables": tabs}
                 except InputError as e:
@@ -230,13 +254,16 @@ def analyze(
                                                                  "active material, m3/mol (GITT).")] = None,
     particle_radius_um: Annotated[Optional[float], typer.Option("--particle-radius-um", help="Particle "
                                                                 "radius, um (GITT).")] = None,
+    molar_mass_g_mol: Annotated[Optional[float], typer.Option("--molar-mass", help="Molar mass of the "
+                                                              "active material, g/mol (GITT, planar).")] = None,
 ) -> None:
     """Analyse measured files and write an HTML report plus tidy CSV/Parquet tables."""
     try:
         res = run_analysis(paths, out_dir, active_mass_mg=active_mass_mg, electrode_area_cm2=electrode_area_cm2,
                            reference_cycle=reference_cycle, fmt=fmt, columns=_parse_mapping(columns, "--columns"),
                            units=_parse_mapping(units, "--units"), merge_parts=merge_parts, sigma_mV=sigma_mV,
-                           molar_volume_m3_mol=molar_volume_m3_mol, particle_radius_um=particle_radius_um)
+                           molar_volume_m3_mol=molar_volume_m3_mol, particle_radius_um=particle_radius_um,
+                           molar_mass_g_mol=molar_mass_g_mol)
     except InputError as e:
         console.print(f"[red]Input error:[/red] {e}", soft_wrap=True)
         raise typer.Exit(2)

@@ -145,7 +145,10 @@ def cycle_summary(df: pd.DataFrame, *, active_mass_g: float | None = None,
     cyc = steps["cycle"].to_numpy()
     ucyc, idx = np.unique(cyc, return_inverse=True)
     nc = ucyc.size
-    d = steps["direction"].to_numpy()
+    # charge bookkeeping uses the sign of every non-rest step, including the one-point
+    # transition records that do not count for cycle numbering (as the cyclers' counters do)
+    rest = steps["step_type"].to_numpy() == "rest"
+    d = np.where(rest, 0, np.sign(steps["current_mean_A"].to_numpy())).astype(np.int64)
     q = steps["capacity_Ah"].to_numpy() * 1000.0  # mAh
     e = steps["energy_Wh"].to_numpy() * 1000.0  # mWh
     dur = steps["duration_s"].to_numpy()

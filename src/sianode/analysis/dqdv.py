@@ -181,7 +181,6 @@ def dqdv_cycles(df: pd.DataFrame, *, cycles=None, sigma_V: float | None = None,
     want = None if cycles is None else set(int(c) for c in cycles)
     names = {-1: "lithiation", 1: "delithiation"} if half_cell else {-1: "discharge", 1: "charge"}
     out = []
-    key = cyc * 4 + (row_dir + 1)
     for c in np.unique(cyc):
         if want is not None and int(c) not in want:
             continue
@@ -200,7 +199,6 @@ def dqdv_cycles(df: pd.DataFrame, *, cycles=None, sigma_V: float | None = None,
             if active_mass_g:
                 part["dqdv_mAh_g_V"] = y / active_mass_g
             out.append(part)
-    del key
     res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(
         columns=["cycle", "direction", "voltage_V", "dqdv_mAh_V"])
     res.attrs.update({"sigma_V": sigma, "resolution_V": resolution_V, "half_cell": half_cell})

@@ -818,8 +818,16 @@ def eis_sections(f, Z, *, title: str = "EIS", circuit: str = DEFAULT_CIRCUIT,
     kk = kramers_kronig(f, Z)
     tables["eis_kramers_kronig"] = kk["residuals"]
     fit = None
+    # inductive points (Im Z > 0, cables/current collector) cannot be fitted by a circuit
+    # without an inductor: exclude them, as impedance.py's ignoreBelowX does, and say so
+    _, elems = compile_circuit(circuit)
+    has_L = any(_element_type(e) in ("L", "La") for e in elems)
+    keep = np.ones(f.size, bool) if has_L else Z.imag < 0
+    if keep.sum() < 5:
+        keep[:] = True
+    n_excl = int((~keep).sum())
     try:
-        fit = fit_circuit(f, Z, circuit, where=title)
+        fit = fit_circuit(f[keep], Z[keep], circuit, where=title)
         tables["eis_fit_parameters"] = fit.to_frame()
     except SolverError as exc:
         body += paragraph(f"Circuit fit failed: {exc}")
@@ -849,7 +857,8 @@ def eis_sections(f, Z, *, title: str = "EIS", circuit: str = DEFAULT_CIRCUIT,
     summary = {"points": f.size, "f range / Hz": f"{f.min():.3g} – {f.max():.3g}",
                "KK max residual / %": kk["max_residual_pct"], "KK valid (<1 %)": kk["valid"]}
     if fit is not None:
-        summary.update({"circuit": circuit, "RMSE / Ω": fit.rmse_ohm,
+        summary.update({"circuit": circuit, "inductive points excluded from fit": n_excl,
+                        "RMSE / Ω": fit.rmse_ohm,
                         "relative RMSE": fit.rel_rmse, "χ² (|Z|-weighted)": fit.chi2})
         for n, role in fit.roles.items():
             if role in ("R_ohm", "R_SEI", "R_ct"):

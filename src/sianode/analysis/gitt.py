@@ -199,14 +199,28 @@ def gitt_from_cycling(df: pd.DataFrame, *, molar_volume_m3_mol=None, electrode_a
     """GITT analysis of part A's tidy cycling table → ``(pulses DataFrame, list[Section])``.
 
     See :func:`gitt_analysis` for the columns and the module docstring for the equation,
-    geometry options and the assumption checks.
+    geometry options and the assumption checks. An incomplete planar geometry (e.g. mass and
+    area without ``molar_mass_g_mol``) gives D/L² only, with a note saying what is missing.
     """
-    L = diffusion_length(particle_radius_m=particle_radius_m, molar_volume_m3_mol=molar_volume_m3_mol,
-                         active_mass_g=active_mass_g, molar_mass_g_mol=molar_mass_g_mol,
-                         electrode_area_m2=electrode_area_m2)
+    note = ""
+    try:
+        L = diffusion_length(particle_radius_m=particle_radius_m,
+                             molar_volume_m3_mol=molar_volume_m3_mol, active_mass_g=active_mass_g,
+                             molar_mass_g_mol=molar_mass_g_mol, electrode_area_m2=electrode_area_m2)
+    except InputError as exc:
+        if particle_radius_m is not None and particle_radius_m <= 0:
+            raise
+        # incomplete planar geometry: report D/L² rather than nothing, and say what is missing
+        L = None
+        note = f"D not computed, only D/L²: {exc}"
     geometry = "sphere" if particle_radius_m is not None else "planar"
     res = gitt_analysis(df, L_m=L, min_rest_s=min_rest_s, geometry=geometry)
-    return res, gitt_sections(res, L_m=L)
+    sections = gitt_sections(res, L_m=L)
+    if note:
+        from sianode.report.html import paragraph
+
+        sections[0].body += paragraph(note)
+    return res, sections
 
 
 def gitt_sections(res: pd.DataFrame, *, L_m: float | None = None, title: str = "GITT diffusion"):

@@ -86,6 +86,16 @@ def fig_profiles(df: pd.DataFrame, cycles_to_show: list[int], mass_g, half: bool
     return fig
 
 
+def _charge_span(curves: pd.DataFrame, ycol: str) -> tuple[float, float]:
+    """Voltage span holding 99.5 % of the dQ/dV area (where the charge is), padded by 5 %."""
+    w = curves.groupby("voltage_V")[ycol].sum()
+    cs = np.cumsum(w.to_numpy()) / max(float(w.sum()), 1e-300)
+    vv = w.index.to_numpy()
+    lo, hi = vv[np.searchsorted(cs, 0.0025)], vv[min(np.searchsorted(cs, 0.9975), vv.size - 1)]
+    pad = 0.05 * (hi - lo + 1e-3)
+    return lo - pad, hi + pad
+
+
 def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int], ycol: str):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     cmap = plt.get_cmap("viridis")
@@ -105,13 +115,7 @@ def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int
                 ax.annotate(p.assignment, (p.peak_V, sign * np.interp(p.peak_V, g["voltage_V"], g[ycol])),
                             fontsize=6, rotation=90, va="bottom" if sign > 0 else "top")
     ax.axhline(0, color="k", lw=0.5)
-    # show where the charge is: the voltage span holding 99.5 % of the dQ/dV area
-    w = curves.groupby("voltage_V")[ycol].sum()
-    cs = np.cumsum(w.to_numpy()) / max(float(w.sum()), 1e-300)
-    vv = w.index.to_numpy()
-    lo, hi = vv[np.searchsorted(cs, 0.0025)], vv[min(np.searchsorted(cs, 0.9975), vv.size - 1)]
-    pad = 0.05 * (hi - lo + 1e-3)
-    ax.set_xlim(lo - pad, hi + pad)
+    ax.set_xlim(*_charge_span(curves, ycol))
     ax.set_xlabel("voltage / V")
     ax.set_ylabel("dQ/dV / " + ("mAh g$^{-1}$ V$^{-1}$" if ycol.endswith("g_V") else "mAh V$^{-1}$"))
     ax.legend(fontsize=8)
@@ -132,6 +136,7 @@ def fig_heatmap(curves: pd.DataFrame, ycol: str):
         ax.set_xlabel("voltage / V")
         ax.set_ylabel("cycle")
         ax.set_title(f"dQ/dV, {dirn}")
+        ax.set_xlim(*_charge_span(curves, ycol))
         fig.colorbar(im, ax=ax)
     return fig
 

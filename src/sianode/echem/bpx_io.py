@@ -104,7 +104,9 @@ def to_bpx_dict(cp: P.CellParameters, description: str = "") -> dict:
                 _UD + "cathode code (0 NCM811, 1 LFP, 2 other)": float(_CATHODE_CODES.get(cp.cathode.phases[0].name, 2)),
             },
         },
-        "State": {"Initial conditions": {"Initial electrolyte concentration [mol.m-3]": e.initial_concentration}},
+        "State": {"Initial conditions": {"Initial electrolyte concentration [mol.m-3]": e.initial_concentration,
+                                         "Initial temperature [K]": cp.reference_temperature},
+                  "Thermal environment": {"Ambient temperature [K]": cp.reference_temperature}},
     }
 
 

@@ -92,7 +92,7 @@ def simulate(
         df = tables[main]
         show = {"rate_table": ["current_A_g", "c_rate", "delithiation_capacity_mAh_g", "avg_lithiation_V",
                                "avg_delithiation_V", "plating_margin_V"],
-                "fast_charge": ["c_rate", "temperature_C", "plating_margin_V", "soc_reached", "charge_time_min"],
+                "fast_charge": ["c_rate", "temperature_C", "plating_margin_V", "soc_reached", "soc_at_plating_onset"],
                 "temperature_sweep": ["temperature_C", "c_rate", "delithiation_capacity_mAh_g", "plating_margin_V"],
                 "gitt": ["pulse", "step", "time_s", "voltage_V", "si_stoichiometry"],
                 "partial_soc": ["soc_lo", "soc_hi", "delivered_capacity_mAh_g", "x_swing", "expansion_amplitude"],

@@ -100,6 +100,8 @@ def _fast_charge_full(sim: CellSimulator, c_rates, temperatures_C, **kw):
             rows.append({"c_rate": c, "temperature_C": T, "protocol": "CC-CV to V_max, C/20 cut-off",
                          "charge_time_min": float(t[-1] / 60), "cc_time_min": float(cc_end / 60),
                          "plating_margin_V": float(phi.min()), "soc_reached": float(q[-1] / cp.nominal_capacity_Ah),
+                         "soc_at_plating_onset": float(q[np.argmax(phi < 0)] / cp.nominal_capacity_Ah) if (phi < 0).any()
+                         else float(q[-1] / cp.nominal_capacity_Ah),
                          "termination": str(sol.termination), "plating_risk": bool(phi.min() < 0)})
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
 

@@ -215,20 +215,24 @@ class CellParameters:
 
 
 # --------------------------------------------------------------------------- checks
+class NotSupportedError(InputError):
+    """A valid design that PyBaMM's models cannot represent (the message says what to do instead)."""
+
+
 def check_representable(cp: CellParameters) -> None:
     """Raise :class:`InputError` for anything PyBaMM's electrode models cannot represent."""
     for ename, el in (("anode", cp.anode), ("cathode", cp.cathode)):
         if el is None:
             continue
         if len(el.phases) > 2:
-            raise InputError(
+            raise NotSupportedError(
                 f"{len(el.phases)} particle phases ({', '.join(p.name for p in el.phases)}) in the {ename}: "
                 "PyBaMM supports at most two phases per electrode ('particle phases' = '2'). Lump the minor "
                 "phases into one (e.g. a Si-C composite as one phase plus graphite) and try again.",
                 field=f"{ename}.phases")
         for p in el.phases:
             if p.shape != "spherical":
-                raise InputError(
+                raise NotSupportedError(
                     f"particle shape '{p.shape}' of phase '{p.name}' is not supported: PyBaMM solves diffusion "
                     "in spheres only. Give an equivalent sphere instead (radius R = 3 V/S of the real particle, "
                     "as sianode does for hollow and porous Si).", field=f"{ename}.{p.name}.shape")
@@ -313,7 +317,7 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
     from sianode.echem import ocp as _ocp
 
     if design.electrolyte.kind == "solid":
-        raise InputError("solid electrolytes are not supported by the PyBaMM models used here (liquid "
+        raise NotSupportedError("solid electrolytes are not supported by the PyBaMM models used here (liquid "
                          "electrolyte DFN/SPMe); use the solidstate stage for Si in solid-state cells, or "
                          "set electrolyte.kind = 'liquid'", field="electrolyte.kind")
     prov: dict[str, Parameter] = {}

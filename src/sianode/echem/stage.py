@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sianode.echem import experiments as E
 from sianode.echem import parameters as P
 from sianode.echem.simulate import CellSimulator, half_cell_of, partial_soc_cycle, rate_table
 from sianode.results import StageResult
@@ -51,8 +50,16 @@ class EchemData:
 
 
 def run(design, upstream=None, model: str = "DFN") -> StageResult:
-    """Run the quick electrochemistry of ``design`` (a few seconds)."""
-    cp = P.from_design(design, upstream)
+    """Run the quick electrochemistry of ``design`` (a few seconds).
+
+    A valid design that PyBaMM cannot represent (solid electrolyte, > 2 phases, non-spherical
+    particles) gives a result with ``summary["supported"] = False`` and the reason, so that the
+    chain goes on; invalid input still raises :class:`~sianode.errors.InputError`.
+    """
+    try:
+        cp = P.from_design(design, upstream)
+    except P.NotSupportedError as err:
+        return StageResult(name="echem", summary={"supported": False, "reason": str(err)}, tables={}, data=None)
     sim = CellSimulator(cp, model=model)
     T = design.protocol.temperature_C + 273.15
     if cp.kind == "half":
@@ -78,6 +85,7 @@ def run(design, upstream=None, model: str = "DFN") -> StageResult:
         mat_q = float(getattr(upstream["materials"].data, "reversible_capacity_mAh_g", np.nan))
     pl25 = plating[(plating.temperature_C == 25.0)]
     summary = {
+        "supported": True,
         "cell_kind": cp.kind,
         "nominal_capacity_mAh": cp.nominal_capacity_Ah * 1000,
         "anode_thickness_um": cp.anode.thickness * 1e6,
@@ -112,6 +120,8 @@ def report(result: StageResult):
 
     d: EchemData = result.data
     s = result.summary
+    if not s.get("supported", True) or d is None:
+        return [Section("Electrochemistry", paragraph("Not simulated: " + s.get("reason", "no data")))]
     half = s["cell_kind"] == "half"
     secs = []
     intro = paragraph(

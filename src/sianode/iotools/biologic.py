@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.errors import InputError
-from sianode.iotools.schema import build_tidy
+from sianode.iotools.schema import build_tidy, increments_from_counter
 
 #: EC-Lab technique codes (first byte of the settings module) that are not cycling.
 _EIS_TECHNIQUES = {0x1D, 0x1E}  # PEIS, GEIS
@@ -83,8 +83,14 @@ def _frame_to_tidy(df, path: Path, fmt: str, reader: str, mass_g=None) -> pd.Dat
         key = np.asarray(ns) * 100000 + np.asarray(hc)
         if np.ndim(key) == 0:
             key = None
+    de = None  # EC-Lab's energy counter, when recorded (else integrated from I and V)
+    if "|Energy|/W.h" in cols:
+        de = increments_from_counter(np.abs(np.asarray(df["|Energy|/W.h"], dtype=float)))
+    elif "Energy charge/W.h" in cols and "Energy discharge/W.h" in cols:
+        de = (increments_from_counter(np.abs(np.asarray(df["Energy charge/W.h"], dtype=float)))
+              + increments_from_counter(np.abs(np.asarray(df["Energy discharge/W.h"], dtype=float))))
     return build_tidy(t, i, v, source=path, fmt=fmt, reader=reader, step_key=key,
-                      capacity_inc_Ah=dq, active_mass_g=mass_g)
+                      capacity_inc_Ah=dq, energy_inc_Wh=de, active_mass_g=mass_g)
 
 
 def read_mpr(path: str | Path) -> pd.DataFrame:

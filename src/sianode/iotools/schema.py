@@ -74,10 +74,12 @@ def segment_cumsum(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Cumulative sum of ``x`` restarting at every run start (vectorised)."""
     x = np.asarray(x, dtype=float)
     cs = np.cumsum(x)
-    offset = np.zeros_like(cs)
-    base = np.concatenate([[0.0], cs[starts[1:] - 1]]) if starts.size else np.zeros(0)
-    offset[starts] = np.diff(np.concatenate([[0.0], base]))
-    return cs - np.cumsum(offset)
+    if starts.size <= 1:
+        return cs
+    base = np.concatenate([[0.0], cs[starts[1:] - 1]])
+    lengths = np.diff(np.concatenate([starts, [cs.size]]))
+    cs -= np.repeat(base, lengths)
+    return cs
 
 
 def increments_from_counter(q: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ import pandas as pd
 from sianode.errors import InputError
 from sianode.materials import lisi
 
-RHO_SI_G_CM3 = lisi.RHO_SI_G_CM3 if hasattr(lisi, "RHO_SI_G_CM3") else 2.329
+RHO_SI_G_CM3 = lisi.RHO_SI_G_CM3  # c-Si, CRC Handbook (via sianode.materials.lisi)
 
 
 def _beta(x, host="crystalline"):

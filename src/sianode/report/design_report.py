@@ -31,6 +31,9 @@ def _flatten(d, prefix=""):
 def literature_summary(run: ChainRun) -> dict:
     """The numbers the literature comparison places among published results."""
     s = {"family": run.design.active.family, "loading_mg_cm2": run.design.electrode.loading_mg_cm2}
+    size_nm = getattr(run.design.active, "diameter_nm", None)
+    if size_nm is not None:
+        s["particle_diameter_nm"] = size_nm
     m = run.stages.get("materials")
     if m is not None:
         for k in ("reversible_capacity_mAh_g", "ice_pct", "areal_capacity_mAh_cm2"):
@@ -38,9 +41,10 @@ def literature_summary(run: ChainRun) -> dict:
                 s[k.replace("reversible_", "")] = m.summary[k]
     life = run.stages.get("life")
     if life is not None:
-        for k in ("retention_pct", "cycles"):
-            if k in life.summary:
-                s[k] = life.summary[k]
+        if "final_retention_pct" in life.summary:
+            s["retention_pct"] = life.summary["final_retention_pct"]
+        if "cycles" in life.summary:
+            s["cycles"] = life.summary["cycles"]
     return s
 
 
@@ -62,9 +66,7 @@ def build_sections(run: ChainRun) -> list[Section]:
     try:
         from sianode.literature.compare import report_sections
 
-        lit = list(report_sections(literature_summary(run)))
-        if lit:
-            sections.append(Section("How this compares with the literature", "", lit))
+        sections += list(report_sections(literature_summary(run)))
     except ImportError:
         pass
     except Exception as e:  # noqa: BLE001
