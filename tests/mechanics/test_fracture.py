@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from sianode.errors import InputError
-from sianode.mechanics.fracture import (OBSERVED_CRITICAL_DIAMETER_NM, critical_diameter, edge_crack_K,
-                                        front_stress, rigid_plastic_shell_hoop)
+from sianode.mechanics.fracture import (FRACTURE_ENERGY_RANGE, OBSERVED_CRITICAL_DIAMETER_NM, critical_diameter,
+                                        edge_crack_K, front_stress, rigid_plastic_shell_hoop, uniform_tension_estimate)
 
 
 def test_edge_crack_constant_stress():
@@ -22,21 +22,43 @@ def test_surface_hoop_reverses_to_tension():
 
 def test_crystalline_critical_size_near_150_nm():
     c = critical_diameter("crystalline")
-    obs = OBSERVED_CRITICAL_DIAMETER_NM["crystalline"][0]
-    # literature parameters, no fitting: within a factor 3 of the in situ TEM value (Liu et al. 2012)
-    assert obs / 3 < c.critical_diameter_m * 1e9 < 3 * obs
+    assert OBSERVED_CRITICAL_DIAMETER_NM["crystalline"][0] == 150.0
+    # literature parameters (Gamma 6.15 J/m2 Pharr 2013 Li-rich, sigma_Y 1 GPa, E 12 GPa), no fitting:
+    # within 100–250 nm of the in situ TEM value ~150 nm (Liu et al. 2012); the model gives ~227 nm
+    assert 100.0 < c.critical_diameter_m * 1e9 < 250.0
 
 
 def test_amorphous_critical_size_several_times_larger():
-    a = critical_diameter("amorphous")
-    c = critical_diameter("crystalline")
-    assert a.critical_diameter_m * 1e9 >= 870.0  # McDowell et al. 2013: no fracture up to 870 nm
-    assert a.critical_diameter_m > 2.5 * c.critical_diameter_m
+    a = critical_diameter("amorphous").critical_diameter_m * 1e9
+    c = critical_diameter("crystalline").critical_diameter_m * 1e9
+    assert a >= 3.0 * c  # "several times larger" (seeds/004 §4.2); model ~3.6
+    # McDowell et al. 2013: no fracture up to 870 nm. Central value ~810 nm; the observation lies inside
+    # the band spanned by Pharr's fracture-energy uncertainty (3.2–8.8 J/m2)
+    assert 600.0 < a < 1500.0
+    lo, hi = (critical_diameter("amorphous", fracture_energy=g).critical_diameter_m * 1e9 for g in FRACTURE_ENERGY_RANGE)
+    assert lo < OBSERVED_CRITICAL_DIAMETER_NM["amorphous"][0] < hi
+
+
+def test_fracture_energy_is_li_rich_pharr_value():
+    from sianode.mechanics.properties import LISI
+    # midpoint of the ~Li2.8Si bounds 5.4 and 6.9 J/m2 (Pharr, Suo & Vlassak 2013)
+    assert LISI["fracture_energy"].value == pytest.approx((5.4 + 6.9) / 2)
+    assert "Pharr" in LISI["fracture_energy"].source
+
+
+@pytest.mark.parametrize("phase", ["crystalline", "amorphous"])
+def test_uniform_tension_estimate_bounds_weight_function_result(phase):
+    # sigma_Y on the whole tension layer over-estimates G: the scaling estimate (channel crack Z = 1.976)
+    # is a lower bound on D_c, and the hoop profile costs at most a factor ~4
+    d = critical_diameter(phase).critical_diameter_m
+    est = uniform_tension_estimate(phase)
+    assert est < d < 4 * est
 
 
 def test_stack_pressure_raises_critical_size():
-    d = [critical_diameter("crystalline", pressure=p).critical_diameter_m for p in (0.0, 50e6, 200e6)]
-    assert d[0] < d[1] < d[2]
+    for phase in ("crystalline", "amorphous"):
+        d = [critical_diameter(phase, pressure=p).critical_diameter_m for p in (0.0, 50e6, 100e6, 200e6)]
+        assert all(np.diff(d) > 0)
 
 
 def test_toughness_scaling():

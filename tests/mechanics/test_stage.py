@@ -1,5 +1,4 @@
 """Mechanics stage contract, seeds/002 swelling comparison, solid-state confinement and the CLI."""
-import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner

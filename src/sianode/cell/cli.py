@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sianode.clitools import exit_codes
 from sianode.errors import InputError, SolverError
 
 console = Console()
@@ -44,7 +45,7 @@ def cell(
     """Design the cell around the anode: mass/volume breakdown, Wh/kg, Wh/L (swollen), prelithiation dose, cost."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    try:
+    with exit_codes(err_console):
         from sianode.cell import stage
         from sianode.design import load_design, load_example
 
@@ -96,9 +97,3 @@ def cell(
 
             p = render(f"sianode cell: {d.name}", stage.report(res), out_dir / "cell_report.html")
             console.print(str(p))
-    except InputError as e:
-        err_console.print(f"[red]invalid input:[/red] {e}")
-        raise typer.Exit(2)
-    except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}")
-        raise typer.Exit(1)

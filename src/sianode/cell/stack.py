@@ -345,10 +345,6 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     cat = _coating_geometry(cc, m_c, cathode.density_g_cm3, add_src, method.density_g_cm3, "cathode")
     ano = _coating_geometry(ac, m_a, anode.density_g_cm3, 0.0, 1.0, "anode")
     li_mg, dead_mg = mass_in_cell_mg_cm2(method, dose)
-    if method.in_cathode:  # additive mass is in the cathode coating: split it into Li + residue (O2 vents)
-        cath_coat_mass = cat["mass"] - add_src * 1e-3
-    else:
-        cath_coat_mass = cat["mass"]
 
     # --- swelling of the anode
     phi_act = (m_a * 1e-3 / anode.density_g_cm3) / ano["thickness"]

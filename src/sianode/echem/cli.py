@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.errors import InputError, SolverError
+from sianode.clitools import exit_codes
+from sianode.errors import InputError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -43,7 +44,7 @@ def simulate(
     """Simulate a design with PyBaMM: rate table, fast charge (plating margin), temperature sweep or GITT."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    try:
+    with exit_codes(err_console, failed="simulation failed"):
         if experiment not in EXPERIMENTS:
             raise InputError(f"unknown experiment {experiment!r}; choose one of {', '.join(EXPERIMENTS)}",
                              field="--experiment")
@@ -102,9 +103,3 @@ def simulate(
             p = out_dir / f"echem_{name}.csv"
             t.to_csv(p, index=False)
             console.print(str(p))
-    except InputError as e:
-        err_console.print(f"[red]invalid input:[/red] {e}")
-        raise typer.Exit(2)
-    except SolverError as e:
-        err_console.print(f"[red]simulation failed:[/red] {e}")
-        raise typer.Exit(1)

@@ -582,7 +582,6 @@ def to_pybamm(cp: CellParameters, inputs: bool = True, hysteresis="current sigmo
         sto0 = list(initial_stoichiometries(cp).values())
     d["Reference temperature [K]"] = T_ref
     an_dom = "positive" if cp.kind == "half" else "negative"
-    An = an_dom.capitalize()
     short = {"positive": "Positive", "negative": "Negative"}
     c_e0 = cp.electrolyte.initial_concentration
 
@@ -629,7 +628,6 @@ def to_pybamm(cp: CellParameters, inputs: bool = True, hysteresis="current sigmo
             d[f"{pre}{Dom} particle hysteresis switching factor"] = 1.0
             d[f"{pre}Initial hysteresis state in {dom} electrode"] = 1.0  # start on the delithiation branch
 
-    n_ph = len(cp.anode.phases)
     add_electrode(cp.anode, an_dom, sto0, True)
     if cp.kind == "full":
         c = cp.cathode.phases[0]

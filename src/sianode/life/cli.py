@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.errors import InputError, SolverError
+from sianode.clitools import exit_codes
 
 console = Console()
 err_console = Console(stderr=True)
@@ -62,7 +62,7 @@ def life(
     html: bool = typer.Option(True, "--html/--no-html", help="Also write report.html."),
 ) -> None:
     """Simulate the cycle life of a design: capacity, CE, LLI, LAM and SEI vs cycle, knee, cycles to 80 %."""
-    try:
+    with exit_codes(err_console):
         from rich.progress import Progress
 
         from sianode.design import load_design, load_example
@@ -84,12 +84,6 @@ def life(
                 page = render(f"Cycle life: {d.name}", stage.report(res), Path(td) / "r.html")
                 files[out_dir / "life_report.html"] = page.read_text(encoding="utf-8")
         written = _write_atomic(files)
-    except InputError as e:
-        err_console.print(f"[red]error:[/red] {e}", highlight=False)
-        raise typer.Exit(2)
-    except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
-        raise typer.Exit(1)
     t = Table(title=f"life: {d.name}")
     t.add_column("quantity")
     t.add_column("value", justify="right")
@@ -113,7 +107,7 @@ def fit_life(
     level: float = typer.Option(0.95, "--level", min=0.5, max=0.999, help="Confidence level."),
 ) -> None:
     """Calibrate the life model to measured capacity (and CE) vs cycle, with confidence intervals."""
-    try:
+    with exit_codes(err_console):
         from sianode.life import fit
 
         cd = fit.read_cycle_data(data)
@@ -131,12 +125,6 @@ def fit_life(
         written = _write_atomic({out_dir / "fit_life_parameters.csv": res.parameters,
                                  out_dir / "fit_life_curves.csv": res.curves,
                                  out_dir / "fit_life_summary.json": _jsonable(summary)})
-    except InputError as e:
-        err_console.print(f"[red]error:[/red] {e}", highlight=False)
-        raise typer.Exit(2)
-    except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
-        raise typer.Exit(1)
     t = Table(title=f"fit-life: {data.name} ({int(level * 100)} % CI)")
     for c in ("parameter", "value", "ci_low", "ci_high"):
         t.add_column(c, justify="right")

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.errors import InputError
-from sianode.interphase import breathing, sei
+from sianode.interphase import sei
 from sianode.life import inventory, lam, window
 
 #: Outputs recorded per cycle (shape ``(cycles, designs)``).

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.errors import InputError, SolverError
+from sianode.clitools import exit_codes
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,7 +25,7 @@ def materials(
     out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Write the stage tables as CSV here."),
 ) -> None:
     """Compute capacity, first-cycle loss (ICE), expansion and voltage curves of a design's active material."""
-    try:
+    with exit_codes(err_console):
         from sianode.design import load_design, load_example
         from sianode.materials import lisi, stage
 
@@ -53,9 +53,3 @@ def materials(
                 p = out_dir / f"materials_{name}.csv"
                 df.to_csv(p, index=False)
                 console.print(str(p))
-    except InputError as e:
-        err_console.print(f"[red]invalid input:[/red] {e}")
-        raise typer.Exit(2)
-    except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}")
-        raise typer.Exit(1)

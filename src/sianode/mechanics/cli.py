@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.errors import InputError, SolverError
+from sianode.clitools import exit_codes
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,7 +25,7 @@ def mechanics(
     fem_002: bool = typer.Option(False, "--fem-002", help="Also run the FEM comparison with seeds/002 (a few s)."),
 ) -> None:
     """Particle stress, critical size and fracture verdict, pore accommodation and electrode swelling."""
-    try:
+    with exit_codes(err_console):
         from rich.progress import Progress
 
         from sianode.design import load_design, load_example
@@ -76,9 +76,3 @@ def mechanics(
                 fem_df.to_csv(p, index=False)
                 console.print(str(p))
             console.print(str(render(f"sianode mechanics: {d.name}", stage.report(res), out_dir / "report.html")))
-    except InputError as e:
-        err_console.print(f"[red]invalid input:[/red] {e}")
-        raise typer.Exit(2)
-    except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}")
-        raise typer.Exit(1)

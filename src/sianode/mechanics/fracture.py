@@ -21,8 +21,16 @@ Model
 
    The problem has no intrinsic length (rate-independent plasticity, sharp front), so G scales with
    the particle size: ``G_max = g * R0`` with g the maximum over front positions and crack depths.
-3. Criterion: fracture when G_max >= Gamma (fracture energy of LixSi, Pharr et al. 2013) →
-   critical pristine diameter ``D_c = 2 Gamma / g``.
+3. Criterion: fracture when G_max >= Gamma → critical pristine diameter ``D_c = 2 Gamma / g``.
+   Gamma is the fracture energy of Li-rich LixSi, Pharr, Suo & Vlassak, Nano Lett. 13 (2013) 5570:
+   5.4 ± 2.2 to 6.9 ± 1.9 J/m2 at ~Li2.8Si (midpoint 6.15 J/m2 used), the measured composition
+   closest to the Li2.5Si / Li3.75Si shell. D_c is proportional to Gamma.
+
+Relation to the scaling estimate ``G = Z sigma_Y^2 h / E`` (Liu et al. 2012; Hutchinson & Suo,
+Adv. Appl. Mech. 29 (1992) 63, channel crack Z = 1.976): :func:`uniform_tension_estimate` puts the
+full yield stress on the whole tension layer ``h = b (1 - e^{-1/2})`` of the rigid-plastic shell. The
+actual hoop stress falls linearly from sigma_Y at the surface to zero at that depth, so the weight-function
+G is 2–4x smaller and D_c correspondingly larger; the estimate is a lower bound on D_c (tested).
 
 Assumptions: spherical symmetry and isotropy (the anisotropic lithiation of c-Si, which concentrates
 stress at {110} facets, is not modelled), plane-strain edge crack (upper bound on K for shallow
@@ -36,11 +44,17 @@ from functools import lru_cache
 import numpy as np
 
 from sianode.errors import InputError
+from sianode.materials import lisi
 from sianode.mechanics.plasticity import plastic_sphere
 from sianode.mechanics.properties import LISI, lisi_young_modulus
 
 # Glinka & Shen (1991) weight-function coefficients for an edge crack in a half plane.
 _M1, _M2, _M3 = 0.0719768, 0.246984, 0.529659
+
+# Hutchinson & Suo, Adv. Appl. Mech. 29 (1992) 63: channel crack in a film without elastic mismatch.
+CHANNEL_CRACK_Z = 1.976
+# Pharr et al. 2013 ~Li2.8Si: lower bound minus its error, upper bound plus its error (J/m2).
+FRACTURE_ENERGY_RANGE = (5.4 - 2.2, 6.9 + 1.9)
 
 # Lithiated phase behind the first-lithiation front (x in LixSi).
 FRONT_PRODUCT_X = {
@@ -123,7 +137,8 @@ def critical_diameter(phase: str = "crystalline", pressure: float = 0.0, fractur
     """Critical pristine particle diameter (m) below which two-phase lithiation cannot drive a surface crack.
 
     pressure : confining pressure on the particle surface, Pa (raises the critical size).
-    fracture_energy : J/m2 (default 10, Pharr et al. 2013).  yield_stress : Pa (default 1 GPa).
+    fracture_energy : J/m2 (default ``LISI['fracture_energy']``, 6.15 J/m2 for Li-rich LixSi, Pharr et al. 2013).
+    yield_stress : Pa (default 1 GPa).
     Returns ``inf`` when the hoop stress never becomes tensile (fully confined).
     """
     gam = float(LISI["fracture_energy"].value if fracture_energy is None else fracture_energy)
@@ -158,6 +173,28 @@ def critical_diameter(phase: str = "crystalline", pressure: float = 0.0, fractur
                         max_surface_hoop_Pa=float(np.max(fs.surface_hoop)), worst_front_fraction=float(best[1]),
                         worst_crack_depth_fraction=float(best[2]), pressure_Pa=float(pressure), fracture_energy=gam,
                         shell_modulus=E_s, observed_nm=obs, observed_source=src)
+
+
+def uniform_tension_estimate(phase: str = "crystalline", Z: float = CHANNEL_CRACK_Z, fracture_energy: float | None = None,
+                             yield_stress: float | None = None) -> float:
+    """Critical pristine diameter (m) from the scaling estimate ``G = Z sigma_Y^2 h / E_bar``.
+
+    Uniform tension sigma_Y over the tension layer of the fully lithiated rigid-plastic shell,
+    ``h = b (1 - exp(-1/2))`` with ``b = V(x)^{1/3} R0`` (zero of ``sigma_Y (1 - 2 ln(b/r))``, Zhao et al. 2012);
+    ``E_bar = E_shell / (1 - nu^2)``; Z = 1.976 (channel crack, Hutchinson & Suo 1992) or
+    ``pi 1.1215^2`` (edge crack). Overestimates G because the real hoop stress decays to zero across h,
+    so it is a lower bound on :func:`critical_diameter` (same Gamma, sigma_Y, E).
+    """
+    if phase not in FRONT_PRODUCT_X:
+        raise InputError(f"phase must be 'crystalline' or 'amorphous', got {phase!r}", field="active.phase")
+    gam = float(LISI["fracture_energy"].value if fracture_energy is None else fracture_energy)
+    sy = float(LISI["yield_stress"].value if yield_stress is None else yield_stress)
+    if gam <= 0 or sy <= 0 or Z <= 0:
+        raise InputError("fracture energy, yield stress and Z must be > 0", field="fracture_energy")
+    x_l = FRONT_PRODUCT_X[phase][0]
+    e_bar = float(lisi_young_modulus(x_l, host=phase)) / (1 - LISI["nu"].value ** 2)
+    h_per_r0 = float(lisi.volume_ratio(x_l, host=phase)) ** (1 / 3) * (1 - np.exp(-0.5))
+    return 2 * gam * e_bar / (Z * sy ** 2 * h_per_r0)
 
 
 def rigid_plastic_shell_hoop(r, outer_radius, yield_stress):
