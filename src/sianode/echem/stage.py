@@ -139,7 +139,7 @@ def report(result: StageResult):
         c = d.curves[d.curves[key] == lv]
         for step, a in (("lithiation", ax[0]), ("delithiation", ax[1])):
             cc = c[c.step == step]
-            q = cc.charge_Ah.abs() * 1e6 / (d.parameters.anode_active_mass_kg * 1e3)  # mAh/g
+            q = cc.charge_Ah.abs() * 1e3 / (d.parameters.anode_active_mass_kg * 1e3)  # Ah -> mAh over kg -> g
             lab = f"{lv:.3g} A/g" if half else f"{lv / d.parameters.nominal_capacity_Ah:.2g}C"
             a.plot(q, cc.voltage_V, color=cmap(i / max(len(levels) - 1, 1)), label=lab)
     for a, t in zip(ax, ("lithiation" if half else "charge", "delithiation" if half else "discharge")):
