@@ -51,8 +51,36 @@ def test_swelling_limits_and_calendering():
 
 
 def test_fractures_raise_irreversible_growth():
-    assert swelling.irreversible_rate(True, True) > swelling.irreversible_rate(True, False) > \
-        swelling.irreversible_rate(False, False)
+    # pulverised to the critical size (227 nm c-Si) vs intact 3 µm particles with their BET surface
+    frag = swelling.sei_bearing_surface(True, 0.86, 2.33, 1.0, 227e-9)
+    intact = swelling.sei_bearing_surface(False, 0.86, 2.33, 1.0, 227e-9)
+    assert frag == pytest.approx(6 / 227e-9)
+    assert intact == pytest.approx(6 / 3e-6, rel=0.01)  # sphere: S = 6/(rho d)
+    g = lambda av: float(swelling.irreversible_rate(0.32, 1.0, av, 0.5, 0.5, 1e-9))
+    assert g(frag) > g(intact) > 0
+
+
+def test_irreversible_rate_trends_and_limits():
+    base = dict(active_fraction=0.3, si_volume_fraction=1.0, surface_per_si_volume=2e7, hoop_strain=0.5,
+                fresh_fraction=0.5, sei_thickness_per_cycle_m=1e-9)
+    g0 = float(swelling.irreversible_rate(**base))
+    # analytic value f_a phi a_v (1+e_A) f L
+    assert g0 == pytest.approx(0.3 * 2e7 * 1.5 ** 2 * 0.5 * 1e-9)
+    # no fresh surface (e.g. solid electrolyte, no wetting) or no SEI growth -> no irreversible growth
+    assert float(swelling.irreversible_rate(**{**base, "fresh_fraction": 0.0})) == 0.0
+    assert float(swelling.irreversible_rate(**{**base, "sei_thickness_per_cycle_m": 0.0})) == 0.0
+    # monotonic in strain, surface, Si content (carbon dilution lowers it)
+    assert float(swelling.irreversible_rate(**{**base, "hoop_strain": 0.6})) > g0
+    assert float(swelling.irreversible_rate(**{**base, "surface_per_si_volume": 4e7})) > g0
+    assert float(swelling.irreversible_rate(**{**base, "si_volume_fraction": 0.75})) < g0
+    cyc = swelling.swelling_over_cycles(0.5, g0, 10)
+    assert np.allclose(np.diff(cyc["delithiated_thickness_change"]), g0)
+    assert np.all(cyc["lithiated_thickness_change"] > cyc["delithiated_thickness_change"])
+    with pytest.raises(InputError):
+        swelling.irreversible_rate(**{**base, "fresh_fraction": 1.5})
+    with pytest.raises(InputError) as ei:
+        swelling.swelling_over_cycles(0.5, g0, 0)
+    assert ei.value.field == "protocol.cycles"
 
 
 def test_electrode_fractions_press_density():

@@ -190,8 +190,13 @@ def run(design, upstream=None) -> StageResult:
     # binder indicator with the linear-elastic surface stress (seeds/002 criterion)
     surf_lin = float(np.max(np.abs(linear.surface_hoop_Pa)))
     bind = binder_mod.damage_indicator(surf_lin, el.binder)
-    irr_rate = swelling.irreversible_rate(fractures, bind["damaged"])
-    cyc = swelling.swelling_over_cycles(dh, fractures, bind["damaged"], design.protocol.cycles)
+    sei_in = _sei_per_cycle(design, upstream, strain_amp, c_rate)
+    phi_si = min(max(float(props.si_mass_frac) * float(props.density_g_cm3) / pores.RHO_SI_G_CM3, 1e-9), 1.0)
+    a_v = swelling.sei_bearing_surface(fractures, float(props.specific_surface_area_m2_g), float(props.density_g_cm3),
+                                       phi_si, d_c)
+    irr_rate = float(swelling.irreversible_rate(fr.active, phi_si, a_v, strain_amp, sei_in["fresh_fraction"],
+                                                sei_in["sei_thickness_per_cycle_m"]))
+    cyc = swelling.swelling_over_cycles(dh, irr_rate, design.protocol.cycles)
     irr_per_cycle = float(cyc["per_cycle"])
 
     solid_state = None
@@ -209,7 +214,9 @@ def run(design, upstream=None) -> StageResult:
         max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
         swelling_limit_check=swelling.check_limits(dh), solid_state=solid_state,
         extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_rate_fraction_of_reversible": irr_rate, "c_rate": c_rate})
+                "irreversible_swelling": {**sei_in, "si_volume_fraction": phi_si, "sei_surface_per_si_volume_m": a_v,
+                                          "surface": "fragments of the critical size" if fractures else "BET surface"},
+                "c_rate": c_rate})
     summary = {
         "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
@@ -235,6 +242,27 @@ def run(design, upstream=None) -> StageResult:
         "critical_size_vs_pressure": crit_p,
     }
     return StageResult(name="mechanics", summary=summary, tables=tables, data=data)
+
+
+def _sei_per_cycle(design, upstream, strain_amp: float, c_rate: float) -> dict:
+    """Fresh-surface fraction and one-cycle SEI thickness on fresh surface (interphase models, read-only).
+
+    Same electrolyte factors and anode potential as the life stage: ``electrolytes.get(key)``, the Si
+    electron-leakage factor and the mean of the average lithiation / delithiation voltages of the
+    materials stage (0.25 / 0.45 V when not given, the life-stage defaults).
+    """
+    from sianode.interphase import breathing, calendar, electrolytes, sei
+
+    ef = electrolytes.get(electrolytes.electrolyte_key(design.electrolyte)).values()
+    ms = getattr((upstream or {}).get("materials"), "summary", None) or {}
+    u = 0.5 * (float(ms.get("average_lithiation_voltage_V", 0.25)) + float(ms.get("average_delithiation_voltage_V", 0.45)))
+    t_cycle = 2.0 * 3600.0 / max(c_rate, 1e-6)
+    L, _ = sei.grow(0.0, t_cycle, temperature_K=design.protocol.temperature_C + 273.15, anode_potential_V=u,
+                    solvent_factor=ef["solvent_factor"],
+                    electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]))
+    f = breathing.fresh_surface_fraction(strain_amp, ef["sei_fracture_area_strain"], ef["fresh_surface_wetting"])
+    return {"fresh_fraction": float(f), "sei_thickness_per_cycle_m": float(L), "cycle_time_s": t_cycle,
+            "anode_potential_V": u}
 
 
 def _conf(P_MPa, sse):
@@ -309,6 +337,7 @@ def report(result: StageResult):
         extra = kv_table(ss, caption="Solid-state confinement")
     secs.append(Section("Electrode swelling", paragraph(
         f"Thickness change at full lithiation {100 * d.electrode_thickness_change:.3g} % ({d.swelling_limit_check}); "
-        f"irreversible growth {100 * d.irreversible_swelling_per_cycle:.3g} % per cycle (assumed ratchet rates, see docs).")
+        f"irreversible growth {100 * d.irreversible_swelling_per_cycle:.3g} % per cycle (SEI accumulated on fresh surface; "
+        "fragments of the critical size when particles fracture, see docs).")
         + figure(fig) + extra))
     return secs

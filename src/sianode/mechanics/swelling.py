@@ -15,14 +15,33 @@ So the coating volume becomes
 
 and the thickness change is ``V_new/V - 1``. Calendering (lower porosity) removes this buffer.
 
-Irreversible growth (ratchet, assumed rates)
--------------------------------------------
-Per cycle the delithiated thickness grows by ``omega * dh_rev`` with
-``omega = omega_0 + omega_fracture [particles fracture] + omega_binder [binder damaged]``: cracked
-particles do not re-pack and SEI fills the cracks; a damaged binder no longer pulls the particles back
-(seeds/002 §3.1, §3.3; seeds/004 §2.1). The omegas are order-of-magnitude assumptions (not fitted):
-0.2 %, 1 % and 0.5 % of the reversible swelling per cycle. The seeds/002 100-cycle thickness data are
-the check, not the calibration.
+Irreversible growth (SEI accumulation on fresh surface)
+------------------------------------------------------
+Each cycle the surface strain cracks the SEI and the fresh fraction ``f`` of the *expanded* surface
+reforms SEI from zero thickness (:func:`sianode.interphase.breathing.fresh_surface_fraction`); the
+cracked old SEI stays behind as debris (seeds/000 §3, SEI breathing). The new layer grows for one
+cycle time ``t_c = 2/C`` to ``L_c`` (:func:`sianode.interphase.sei.grow` from zero thickness). The
+SEI volume added per unit coating volume per cycle is
+
+    g = f_a * phi_Si * a_v * (1 + e_A) * f * L_c
+
+with ``e_A`` the surface area strain, ``phi_Si`` the Si volume fraction of the particle envelope and
+``a_v`` the SEI-bearing surface per unit Si volume:
+
+* intact particles: the envelope's specific surface (materials stage), ``a_v = S_BET rho_env / phi_Si``;
+  on a coated particle the SEI sits on the coating, which follows the core (perfect bonding), so the
+  same surface strain applies;
+* particles above the critical size (:mod:`sianode.mechanics.fracture`) pulverise; *assumption*:
+  the fragments are of the critical diameter ``d_c`` (fragments below ``d_c`` no longer crack, the
+  same energy criterion), so ``a_v = 6/d_c`` of bare Si fracture surface (seeds/002 §3.3: "severe
+  pulverization ... excessive SEI formation"; seeds/000 §3).
+
+*Assumption*: the SEI forms in the lithiated state, where the coating is at its packing limit
+(reversible model above), so its volume adds one-to-one to the thickness and is not recovered on
+delithiation (linear ratchet, ``h_irr(n) = n g``); when the electrode still has spare porosity at full
+lithiation this is an upper bound. No parameter here was fitted: the seeds/002 100-cycle thickness data
+are the check. The binder indicator (:mod:`sianode.mechanics.binder`) is reported but not part of
+the rate (its verdict for micron c-Si straddles 12 GPa with the C-rate; see docs/mechanics.md §7).
 
 Industrial limits: volume variation < 70 %, preferably < 30 % (seeds/001 §1).
 """
@@ -36,11 +55,6 @@ from sianode.errors import InputError
 from sianode.provenance import Parameter
 
 EPS_RCP = Parameter(0.36, "-", "random close packing of spheres, solid fraction 0.64 (Scott & Kilgour, J. Phys. D 2 (1969) 863)")
-OMEGA = {
-    "intact": Parameter(0.002, "1/cycle", "assumed: slow particle rearrangement with intact particles and binder"),
-    "fracture": Parameter(0.010, "1/cycle", "assumed: cracked particles do not re-pack; SEI fills cracks"),
-    "binder": Parameter(0.005, "1/cycle", "assumed: binder damaged (seeds/002 §3.1 criterion)"),
-}
 LIMITS = {"max": Parameter(0.70, "-", "seeds/001 §1: volume variation < 70 %"),
           "preferred": Parameter(0.30, "-", "seeds/001 §1: preferably < 30 %")}
 
@@ -98,20 +112,50 @@ def thickness_change(active_fraction, porosity, particle_expansion, eps_rcp: flo
     return np.maximum(ratio, 1.0) - 1.0
 
 
-def irreversible_rate(fractures: bool, binder_damaged: bool) -> float:
-    """Irreversible growth per cycle as a fraction of the reversible thickness change."""
-    return OMEGA["intact"].value + OMEGA["fracture"].value * bool(fractures) + OMEGA["binder"].value * bool(binder_damaged)
+def sei_bearing_surface(fractures: bool, specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction,
+                        critical_diameter_m):
+    """SEI-bearing surface per unit Si volume ``a_v`` (1/m): fragments of ``d_c`` if fractured, else BET."""
+    phi = float(si_volume_fraction)
+    if not 0 < phi <= 1:
+        raise InputError(f"Si volume fraction of the particle must be in (0, 1], got {phi}", field="si_volume_fraction")
+    if fractures:
+        if not critical_diameter_m > 0:
+            raise InputError("critical diameter must be > 0", field="critical_diameter_m")
+        return 6.0 / float(critical_diameter_m)
+    if specific_surface_area_m2_g < 0 or envelope_density_g_cm3 <= 0:
+        raise InputError("specific surface area must be >= 0 and density > 0", field="specific_surface_area_m2_g")
+    return float(specific_surface_area_m2_g) * float(envelope_density_g_cm3) * 1e6 / phi
 
 
-def swelling_over_cycles(reversible, fractures: bool, binder_damaged: bool, cycles: int = 100):
+def irreversible_rate(active_fraction, si_volume_fraction, surface_per_si_volume, hoop_strain, fresh_fraction,
+                      sei_thickness_per_cycle_m):
+    """SEI volume added per unit coating volume per cycle, ``g = f_a phi_Si a_v (1+e_A) f L_c``; vectorised.
+
+    ``fresh_fraction`` from :func:`sianode.interphase.breathing.fresh_surface_fraction`,
+    ``sei_thickness_per_cycle_m`` from :func:`sianode.interphase.sei.grow` (from zero, one cycle).
+    """
+    from sianode.interphase.breathing import area_strain
+
+    fa, phi, av, f, L = (np.asarray(a, dtype=float) for a in
+                         (active_fraction, si_volume_fraction, surface_per_si_volume, fresh_fraction,
+                          sei_thickness_per_cycle_m))
+    if np.any((fa < 0) | (fa > 1)):
+        raise InputError("active volume fraction must be in [0, 1]", field="active_fraction")
+    if np.any((f < 0) | (f > 1)) or np.any(L < 0) or np.any(av < 0):
+        raise InputError("fresh fraction in [0, 1], SEI thickness and surface >= 0 required", field="fresh_fraction")
+    return fa * phi * av * (1.0 + area_strain(hoop_strain)) * f * L
+
+
+def swelling_over_cycles(reversible, per_cycle, cycles: int = 100):
     """Delithiated (irreversible) and lithiated thickness change vs cycle number; tidy dict of arrays."""
     if cycles < 1:
         raise InputError("cycles must be >= 1", field="protocol.cycles")
+    if per_cycle < 0:
+        raise InputError("irreversible growth per cycle must be >= 0", field="per_cycle")
     n = np.arange(1, cycles + 1)
-    per = irreversible_rate(fractures, binder_damaged) * reversible
-    irr = per * n
+    irr = float(per_cycle) * n
     return {"cycle": n, "delithiated_thickness_change": irr,
-            "lithiated_thickness_change": (1 + irr) * (1 + reversible) - 1, "per_cycle": per}
+            "lithiated_thickness_change": (1 + irr) * (1 + reversible) - 1, "per_cycle": float(per_cycle)}
 
 
 def check_limits(volume_change: float) -> str:

@@ -171,8 +171,12 @@ def swelling_002(outdir: Path):
     for k, (a, paper) in mats.items():
         r = stage.run(Design(name=k, active=a, electrode=el, protocol=proto), {})
         s = r.summary
+        irr = r.data.extras["irreversible_swelling"]
         rows.append({"material": k, "fractures": s["fractures"], "binder_damaged": s["binder_damaged"],
                      "particle_expansion_pct": s["particle_volume_expansion_pct"],
+                     "sei_surface": irr["surface"], "sei_surface_per_si_volume_per_um": irr["sei_surface_per_si_volume_m"] * 1e-6,
+                     "fresh_fraction": irr["fresh_fraction"], "sei_nm_per_cycle": irr["sei_thickness_per_cycle_m"] * 1e9,
+                     "irreversible_pct_per_cycle": s["irreversible_swelling_per_cycle_pct"],
                      "reversible_thickness_change_pct": s["electrode_thickness_change_pct"],
                      "after_100_cycles_pct": s["thickness_change_after_100_cycles_pct"], "paper_100_cycles_pct": paper})
     df = pd.DataFrame(rows)
