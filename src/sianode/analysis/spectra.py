@@ -33,7 +33,6 @@ Dispatch for ``sianode analyze`` (part A calls these):
 from __future__ import annotations
 
 import re
-import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -118,21 +117,10 @@ def _mpt_kind(header: str, cols) -> str | None:
 # BioLogic .mpr (galvani)
 # --------------------------------------------------------------------------------------------
 def _read_mpr(path) -> tuple[pd.DataFrame, int | None]:
-    p = _path(path)
-    try:
-        from galvani import BioLogic
+    from sianode.iotools.biologic import open_mpr
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            mpr = BioLogic.MPRfile(str(p))
-    except Exception as exc:
-        raise InputError(f"cannot read BioLogic .mpr file ({type(exc).__name__}: {exc}); "
-                         "the file may be truncated or corrupt", field=str(p)) from None
-    tech = None
-    try:
-        tech = int(mpr.modules[0]["data"][0])
-    except Exception:
-        pass
+    p = _path(path)
+    mpr, tech = open_mpr(p)
     df = pd.DataFrame(mpr.data)
     if df.empty:
         raise InputError("the .mpr file holds no data points", field=str(p))

@@ -93,9 +93,12 @@ def _frame_to_tidy(df, path: Path, fmt: str, reader: str, mass_g=None) -> pd.Dat
                       capacity_inc_Ah=dq, energy_inc_Wh=de, active_mass_g=mass_g)
 
 
-def read_mpr(path: str | Path) -> pd.DataFrame:
-    """Read a BioLogic ``.mpr`` (galvanostatic cycling, MB, OCV) into the tidy schema."""
-    import galvani
+def open_mpr(path: str | Path):
+    """Open a BioLogic ``.mpr`` with galvani; return ``(MPRfile, technique_id or None)``.
+
+    Empty files, wrong magic bytes and files galvani cannot parse raise :class:`InputError`
+    naming the file (shared by the cycling reader and the EIS/CV reader).
+    """
     from galvani import BioLogic
     path = Path(path)
     if path.stat().st_size == 0:
@@ -112,12 +115,20 @@ def read_mpr(path: str | Path) -> pd.DataFrame:
         raise InputError(f"could not parse BioLogic .mpr ({type(e).__name__}: {e}); the file is "
                          "truncated, corrupt, or from an EC-Lab version galvani does not know",
                          field=str(path)) from None
-    df = {name: m.data[name] for name in m.data.dtype.names}  # views, no copy
     technique = None
     try:
         technique = int(m.modules[0]["data"][0])
     except Exception:
         pass
+    return m, technique
+
+
+def read_mpr(path: str | Path) -> pd.DataFrame:
+    """Read a BioLogic ``.mpr`` (galvanostatic cycling, MB, OCV) into the tidy schema."""
+    import galvani
+    path = Path(path)
+    m, technique = open_mpr(path)
+    df = {name: m.data[name] for name in m.data.dtype.names}  # views, no copy
     kind = _classify(df, technique)
     if kind != "cycling":
         raise NotCyclingData(f"holds {kind.upper()} data, not cycling", field=str(path), kind=kind)
