@@ -80,3 +80,20 @@ def test_write_outputs(tmp_path, fake_stages):
     res = ModelChain(load_example()).run()
     files = res.write(tmp_path)
     assert (tmp_path / "summary.json").exists() and len(files) >= 1
+
+
+def test_report_key_results_first(tmp_path, monkeypatch):
+    from sianode.report.design_report import write_report
+
+    def mat(design, upstream):
+        return StageResult("materials", {"reversible_capacity_mAh_g": 1234.5, "ice_pct": 88.0})
+
+    def life(design, upstream):
+        return StageResult("life", {"cycles": 50, "cycles_to_80pct": float("nan")})
+
+    monkeypatch.setattr(chain_mod, "STAGES", {"materials": _fake_stage("m", mat), "life": _fake_stage("l", life)})
+    monkeypatch.setattr("sianode.report.design_report.STAGES", chain_mod.STAGES)
+    html = write_report(ModelChain(load_example()).run(), tmp_path).read_text()
+    body = html[html.index("</nav>"):]
+    assert body.index("Key results") < body.index("Design")
+    assert "1234" in body and "not reached in 50 cycles" in body

@@ -48,8 +48,45 @@ def literature_summary(run: ChainRun) -> dict:
     return s
 
 
+#: Headline numbers shown first in the report: (stage, summary key, label).
+KEY_RESULTS = [
+    ("materials", "reversible_capacity_mAh_g", "reversible capacity (mAh/g)"),
+    ("materials", "ice_pct", "initial coulombic efficiency (%)"),
+    ("materials", "areal_capacity_mAh_cm2", "areal capacity (mAh/cm2)"),
+    ("materials", "particle_expansion_pct", "particle volume expansion at full lithiation (%)"),
+    ("mechanics", "critical_diameter_nm", "critical Si size for fracture (nm)"),
+    ("mechanics", "fractures", "particles fracture"),
+    ("mechanics", "electrode_thickness_change_pct", "electrode thickness change at full lithiation (%)"),
+    ("life", "final_retention_pct", "capacity retention at the last simulated cycle (%)"),
+    ("life", "cycles_to_80pct", "cycles to 80 % retention"),
+    ("life", "mean_ce_pct", "mean coulombic efficiency (%)"),
+    ("echem", "capacity_high_rate_mAh_g", "capacity at the highest rate of the rate table (mAh/g)"),
+    ("echem", "plating_margin_3C_25C_V", "Li-plating margin at 3C, 25 °C (V)"),
+    ("cell", "specific_energy_Wh_kg", "cell specific energy (Wh/kg)"),
+    ("cell", "energy_density_Wh_L", "cell energy density, charged and swollen (Wh/L)"),
+    ("cell", "prelithiation_dose_mAh_cm2", "prelithiation dose (mAh/cm2)"),
+]
+
+
+def _key_results(run: ChainRun) -> Section:
+    items = {}
+    for stage, key, label in KEY_RESULTS:
+        res = run.stages.get(stage)
+        if res is not None and key in res.summary:
+            v = res.summary[key]
+            if isinstance(v, float) and v != v:  # NaN: not reached / not defined
+                v = f"not reached in {res.summary.get('cycles', '?')} cycles" if key == "cycles_to_80pct" else "n/a"
+            items[label] = v
+    note = ""
+    cell = run.stages.get("cell")
+    if cell is not None and cell.summary.get("cell_kind") == "half":
+        note = paragraph("Cell numbers are for the anode as designed facing an NCM811 cathode in a pouch cell "
+                         "(the design is a half cell); see the Cell section for the assumptions.")
+    return Section("Key results", kv_table(items) + note)
+
+
 def build_sections(run: ChainRun) -> list[Section]:
-    sections = [_design_section(run.design)]
+    sections = [_key_results(run), _design_section(run.design)]
     for name in STAGES:
         res = run.stages.get(name)
         if res is None:
