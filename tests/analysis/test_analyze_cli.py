@@ -85,3 +85,25 @@ def test_real_si_gitt_and_eis_together(tmp_path):
     html = res["report"].read_text()
     assert "GITT" in html
     assert (tmp_path / "20160805_test001_45_cc_01_li15si4.csv").exists()
+
+
+def test_outputs_never_overwrite_inputs(tmp_path):
+    """Dotted names and outputs written beside the inputs: inputs unchanged, no table clobbered."""
+    import hashlib
+    import shutil
+
+    import pandas as pd
+
+    from sianode.analysis.cli import run_analysis, write_tables
+    from sianode.errors import InputError
+
+    src = Path(__file__).parents[1] / "data" / "interp-test.csv"
+    a, b = tmp_path / "run.csv", tmp_path / "run.v2.csv"
+    shutil.copy(src, a)
+    shutil.copy(src, b)
+    digest = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b)}
+    run_analysis([a, b], tmp_path)
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b)} == digest
+    assert (tmp_path / "run_v2_cycles.csv").exists() and (tmp_path / "run_cycles.csv").exists()
+    with pytest.raises(InputError, match="overwrite the input"):
+        write_tables({"cycles": pd.DataFrame({"x": [1]})}, "run", tmp_path, protect=[tmp_path / "run_cycles.csv"])

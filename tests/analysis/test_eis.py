@@ -125,7 +125,3 @@ def test_bad_inputs_raise_input_error():
         eis.compile_circuit("R0-Q1")
     with pytest.raises(InputError):
         eis.fit_circuit(f, Z, "R0-p(R1,C1)", [1.0, 2.0])
-
-
-def test_benchmark_function_returns_positive_ratio():
-    assert eis.benchmark_series_fit(3) > 0

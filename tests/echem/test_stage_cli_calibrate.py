@@ -72,8 +72,11 @@ def test_calibration_against_seed_002():
     assert list(t.current_A_g) == [1.0, 5.0, 8.0]
     # rate capability stays monotonic after the fit, and the prediction is a real simulation
     assert np.all(np.diff(t.simulated_mAh_g) < 0)
-    assert np.isfinite(r["prediction_rel_error"])
-    assert 1e-3 <= r["d_factor"] <= 1e3 and 1e-3 <= r["k_factor"] <= 1e3
+    # the 5 A/g capacity is predicted, not fitted: within 20 % of the published 1123.0 mAh/g (SPM here;
+    # docs/echem.md gives the DFN numbers). The fit itself cannot close (rms ~25 %) because the materials
+    # stage's low-rate capacity is above what the paper ever delivers; that gap is documented.
+    assert abs(r["prediction_rel_error"]) < 0.20
+    assert r["fit_rms_rel_error"] < 0.35
 
 
 def test_stage_unsupported_design_does_not_stop_the_chain():

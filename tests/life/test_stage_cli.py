@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -85,3 +86,14 @@ def test_cli_bad_input_writes_nothing(tmp_path):
     assert r.exit_code == 2 and not out.exists()
     r = runner.invoke(_app(), ["life", "--cycles", "100000", "--soc-max", "1.5", "-o", str(out)])
     assert r.exit_code == 2 and not out.exists()
+
+
+def test_prelithiation_overdose_is_a_named_input_error():
+    from sianode.design import design_from_dict
+    from sianode.errors import InputError
+    from sianode.life.stage import inputs_from_design
+
+    d = design_from_dict({"cell": {"kind": "full", "prelithiation": {"method": "li5feo4", "dose_mAh_cm2": 20.0}},
+                          "protocol": {"v_min_V": 2.8, "v_max_V": 4.2}})
+    with pytest.raises(InputError, match="cell.prelithiation.dose_mAh_cm2"):
+        inputs_from_design(d)

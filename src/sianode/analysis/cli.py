@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterable, Optional
 
 import pandas as pd
 import typer
@@ -37,7 +37,8 @@ def _parse_mapping(text: str | None, name: str) -> dict[str, str] | None:
 
 
 def _safe_name(p: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", p.stem)[:80] or "data"
+    # dots replaced too: output names are built by appending "_<table>.<ext>", never with_suffix
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", p.stem)[:80] or "data"
 
 
 def _gitt_sections(df, *, active_mass_g, area_cm2, molar_volume_m3_mol, particle_radius_m,
@@ -71,6 +72,14 @@ def _gitt_sections(df, *, active_mass_g, area_cm2, molar_volume_m3_mol, particle
         return None, [Section("GITT", paragraph(f"GITT analysis not run: {e}"))]
 
 
+def _input_files(df: pd.DataFrame) -> list[Path]:
+    """The files a tidy table was read from (never to be overwritten by outputs)."""
+    files = list(df.attrs.get("source_files", []) or [])
+    if df.attrs.get("source"):
+        files.append(df.attrs["source"])
+    return [Path(f) for f in files]
+
+
 def analyze_cycling_test(df: pd.DataFrame, name: str, out_dir: Path, *, active_mass_g=None,
                          electrode_area_cm2=None, reference_cycle="first", sigma_V=None,
                          molar_volume_m3_mol=None, particle_radius_m=None,
@@ -102,30 +111,44 @@ def analyze_cycling_test(df: pd.DataFrame, name: str, out_dir: Path, *, active_m
         if gt is not None and len(gt):
             tables["gitt"] = gt
     sections = cycling_sections(name, df, res, curves, peaks, crystal, extra)
-    write_tables(tables, name, out_dir)
+    write_tables(tables, name, out_dir, protect=_input_files(df))
     return sections, tables
 
 
-def write_tables(tables: dict[str, pd.DataFrame], name: str, out_dir: Path) -> list[Path]:
-    """Write tidy tables: big ones (time series, curves) as Parquet, the rest as CSV and Parquet."""
+def write_tables(tables: dict[str, pd.DataFrame], name: str, out_dir: Path,
+                 protect: Iterable[Path] = ()) -> list[Path]:
+    """Write tidy tables: big ones (time series, curves) as Parquet, the rest as CSV and Parquet.
+
+    Files are named ``<name>_<table>.csv|.parquet``; a path in ``protect`` (the input files) is never
+    overwritten: that is an InputError naming the file.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    protected = {Path(p).resolve() for p in protect}
     written = []
+
+    def _target(key: str, ext: str) -> Path:
+        path = out_dir / f"{name}_{key}{ext}"
+        if path.resolve() in protected:
+            raise InputError(f"writing the '{key}' table would overwrite the input file; choose another -o DIR",
+                             field=str(path))
+        return path
+
     for key, t in tables.items():
         if t is None or len(t) == 0:
             continue
         t = t.copy()
         t.attrs = {}
-        base = out_dir / f"{name}_{key}"
+        csv, parquet = _target(key, ".csv"), _target(key, ".parquet")
         if len(t) <= 200_000 and key not in ("timeseries", "dqdv"):
-            t.to_csv(base.with_suffix(".csv"), index=False)
-            written.append(base.with_suffix(".csv"))
+            t.to_csv(csv, index=False)
+            written.append(csv)
         try:
-            t.to_parquet(base.with_suffix(".parquet"), index=False)
-            written.append(base.with_suffix(".parquet"))
+            t.to_parquet(parquet, index=False)
+            written.append(parquet)
         except Exception:  # parquet is optional for odd dtypes; CSV is the fallback
-            if base.with_suffix(".csv") not in written:
-                t.to_csv(base.with_suffix(".csv"), index=False)
-                written.append(base.with_suffix(".csv"))
+            if csv not in written:
+                t.to_csv(csv, index=False)
+                written.append(csv)
     return written
 
 
@@ -180,7 +203,7 @@ def run_analysis(paths: list[Path], out_dir: Path, *, active_mass_mg: float | No
                     else:
                         secs, tabs = spec
                         sections += secs
-                        write_tables(tabs, _safe_name(p), out_dir)
+                        write_tables(tabs, _safe_name(p), out_dir, protect=paths)
                         tests[str(p)] = {"kind": "spectrum", "tables": list(tabs)}
                 progress.advance(task)
             if frames:

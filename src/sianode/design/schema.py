@@ -286,7 +286,7 @@ class SolidElectrolyte(_Strict):
     young_modulus_GPa: float | None = Field(None, gt=0.0, le=400.0, description="Young's modulus, GPa (default from class, seeds/004 §5.5).")
     ionic_conductivity_S_cm: float | None = Field(None, gt=0.0, le=1.0, description="Ionic conductivity, S/cm.")
     stack_pressure_MPa: NonNegative = Field(50.0, le=1000.0, description="Applied stack pressure, MPa.")
-    anode_sse_wt_frac: Fraction = Field(0.0, description="Solid electrolyte mass fraction mixed into the anode (0 = dense/SE-free).")
+    anode_sse_wt_frac: float = Field(0.0, ge=0.0, lt=1.0, description="Solid electrolyte mass fraction mixed into the anode coating (0 = dense/SE-free; < 1).")
 
 
 Electrolyte = Annotated[Union[LiquidElectrolyte, GelElectrolyte, SolidElectrolyte], Field(discriminator="kind")]

@@ -51,6 +51,16 @@ R_GAS = 8.314462618  # J/(mol K), CODATA 2018
 T_REF = 298.15
 
 # --------------------------------------------------------------------------- named parameter sets
+#: Electrode constants that PyBaMM requires but that do not change sianode's isothermal results.
+ELECTRODE_CONSTANTS = {
+    "double_layer_capacity": Parameter(
+        0.2, "F m-2", "PyBaMM Chen2020 parameter set (Chen et al., J. Electrochem. Soc. 167 (2020) 080534)",
+        "matters only for transients shorter than ~ms (EIS, pulse edges)"),
+    "electrode_density": Parameter(
+        2000.0, "kg m-3", "order of a porous composite electrode's density (PyBaMM Chen2020: 1657-3262 kg/m3)",
+        "enters only PyBaMM's thermal submodels, which sianode's isothermal models do not use"),
+}
+
 SI_KINETICS = {
     # k (BPX) from PyBaMM Chen2020_composite: m_ref = 6.48e-7*28700/278000 (A/m2)(m3/mol)^1.5,
     # c_max 278000, c_e0 1000 -> k = m_ref c_max sqrt(c_e0) / F
@@ -448,8 +458,8 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
 
 def provenance_table(cp: CellParameters) -> pd.DataFrame:
     """Tidy table: one row per parameter with value, unit, source and note."""
-    rows = [{"parameter": k, "value": p.value, "unit": p.unit, "source": p.source, "note": p.note}
-            for k, p in cp.provenance.items()]
+    items = list(cp.provenance.items()) + [(f"all electrodes: {k}", p) for k, p in ELECTRODE_CONSTANTS.items()]
+    rows = [{"parameter": k, "value": p.value, "unit": p.unit, "source": p.source, "note": p.note} for k, p in items]
     return pd.DataFrame(rows)
 
 
@@ -615,9 +625,9 @@ def to_pybamm(cp: CellParameters, inputs: bool = True, hysteresis="current sigmo
             d[f"{pre}{Dom} particle diffusivity [m2.s-1]"] = D
             d[f"{pre}{Dom} electrode exchange-current density [A.m-2]"] = j0
             d[f"{pre}{Dom} electrode charge transfer coefficient"] = 0.5
-            d[f"{pre}{Dom} electrode double-layer capacity [F.m-2]"] = 0.2
+            d[f"{pre}{Dom} electrode double-layer capacity [F.m-2]"] = ELECTRODE_CONSTANTS["double_layer_capacity"].value
             d[f"{pre}{Dom} electrode OCP entropic change [V.K-1]"] = 0.0
-            d[f"{pre}{Dom} electrode density [kg.m-3]"] = 2000.0
+            d[f"{pre}{Dom} electrode density [kg.m-3]"] = ELECTRODE_CONSTANTS["electrode_density"].value
             from sianode.echem.ocp import pybamm_ocp
             d[f"{pre}{Dom} electrode OCP [V]"] = pybamm_ocp(ph.ocp_mean, f"{ph.name} mean OCP")
             d[f"{pre}{Dom} electrode lithiation OCP [V]"] = pybamm_ocp(ph.ocp_lith, f"{ph.name} lithiation OCP")

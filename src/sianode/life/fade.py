@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.errors import InputError
-from sianode.interphase import sei
+from sianode.interphase import electrolytes, sei
 from sianode.life import inventory, lam, window
 
 #: Outputs recorded per cycle (shape ``(cycles, designs)``).
@@ -51,6 +51,8 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 _SEI = {k: float(v) for k, v in sei.SEI_PARAMETERS.items()}
 _LAM = {k: float(v) for k, v in lam.LAM_PARAMETERS.items()}
+# default electrolyte factors of LifeInputs: the FEC-containing carbonate of sianode.interphase.electrolytes
+_ELECTROLYTE_DEFAULT = electrolytes.get("fec").values()
 
 
 @dataclass
@@ -82,11 +84,11 @@ class LifeInputs:
     diffusivity_m2_s: float = 1e-16
     anode_potential_V: float = 0.25  # cycle-averaged, for electron leakage
     sei_rate_factor: float = 1.0  # calibration multiplier on all SEI rates
-    solvent_factor: float = 0.5
-    sei_fracture_area_strain: float = 0.10
+    solvent_factor: float = float(_ELECTROLYTE_DEFAULT["solvent_factor"])
+    sei_fracture_area_strain: float = float(_ELECTROLYTE_DEFAULT["sei_fracture_area_strain"])
     fresh_surface_wetting: float = 1.0
     electron_factor: float = 1.0
-    debris_permeability: float = 10.0  # transport through cracked SEI debris relative to dense SEI
+    debris_permeability: float = _LAM["debris_permeability"]  # cracked SEI debris vs dense SEI (lam.py)
     solvent_diffusivity: float = _SEI["solvent_diffusivity"]
     solvent_concentration: float = _SEI["solvent_concentration"]
     kinetic_rate_constant: float = _SEI["kinetic_rate_constant"]

@@ -40,6 +40,10 @@ from sianode.provenance import Parameter
 _ASSUMED = "assumed magnitude (calibrate with sianode fit-life)"
 
 LAM_PARAMETERS: dict[str, Parameter] = {
+    "debris_permeability": Parameter(
+        10.0, "1", "transport through the cracked SEI debris left after breathing, relative to dense SEI; cracked "
+        "SEI is porous and electrolyte-filled (seeds/000 §3: breathing leaves accumulating porous SEI debris)",
+        _ASSUMED),
     "fracture_beta": Parameter(2e-3, "1/cycle", "PyBaMM OKane2022 'LAM constant proportional term' 2.78e-7 1/s "
                                "= 1e-3 per hour, i.e. ~2e-3 per 2 h cycle (Reniers et al. 2019 law)", _ASSUMED),
     "fracture_exponent": Parameter(2.0, "1", "PyBaMM OKane2022 'LAM constant exponential term' (Reniers et al. 2019)"),

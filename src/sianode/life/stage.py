@@ -154,6 +154,11 @@ def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_r
         dose = qirr
     else:
         dose = float(pre.dose_mAh_cm2) / loading_g_cm2
+    if dose >= q / ice:
+        raise InputError(
+            f"prelithiation dose {dose * loading_g_cm2:.3g} mAh/cm2 fills the whole anode (first-lithiation "
+            f"capacity {q / ice * loading_g_cm2:.3g} mAh/cm2 at {design.electrode.loading_mg_cm2:g} mg/cm2); "
+            "give a smaller dose or 'auto'", field="cell.prelithiation.dose_mAh_cm2")
     u_lith = float(ms.get("average_lithiation_voltage_V", 0.25))
     u_delith = float(ms.get("average_delithiation_voltage_V", 0.45))
     ec = ec_ratio_g_Ah if ec_ratio_g_Ah is not None else float(
