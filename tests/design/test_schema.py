@@ -74,6 +74,21 @@ def test_bad_input_names_field_and_allowed(data, field, hint):
     assert hint in msg, msg
 
 
+def test_full_cell_with_both_loadings_is_over_determined():
+    full = {"kind": "full", "cathode_loading_mg_cm2": 18.0, "np_ratio": 1.1}
+    win = {"v_min_V": 2.8, "v_max_V": 4.2}
+    msg = _err({"electrode": {"loading_mg_cm2": 8.0}, "cell": full, "protocol": win})
+    for part in ("electrode.loading_mg_cm2", "cell.cathode_loading_mg_cm2", "over-determined", "give one of them"):
+        assert part in msg, msg
+    # one of the two is fine; the other is None (cathode) or the default (anode) and is derived later
+    assert design_from_dict({"cell": full, "protocol": win}).cell.cathode_loading_mg_cm2 == 18.0
+    d = design_from_dict({"electrode": {"loading_mg_cm2": 8.0}, "cell": {"kind": "full"}, "protocol": win})
+    assert d.cell.cathode_loading_mg_cm2 is None and d.electrode.loading_mg_cm2 == 8.0
+    # half cells: the cathode loading is ignored, no conflict
+    h = design_from_dict({"electrode": {"loading_mg_cm2": 8.0}, "cell": {"kind": "half", "cathode_loading_mg_cm2": 18.0}})
+    assert h.electrode.loading_mg_cm2 == 8.0
+
+
 def test_np_below_one_allowed_with_override():
     d = design_from_dict({"cell": {"kind": "full", "np_ratio": 0.95, "allow_np_below_1": True},
                           "protocol": {"v_min_V": 2.8, "v_max_V": 4.2}})

@@ -146,15 +146,41 @@ def blend():
     return P.from_design(load_example("nano_si_graphite"))
 
 
+@pytest.fixture(scope="module")
+def blend_thick():
+    """The example with its anode loading given instead (8 mg/cm2, ~53 µm): cathode derived from N/P."""
+    d = load_example("nano_si_graphite")
+    return P.from_design(d.model_copy(update={
+        "cell": d.cell.model_copy(update={"cathode_loading_mg_cm2": None}),
+        "electrode": d.electrode.model_copy(update={"loading_mg_cm2": 8.0})}))
+
+
 def test_full_cell_blend_two_phases(blend):
+    from sianode.cell.cathodes import get_cathode
+    from sianode.cell.loading import full_cell_loadings
+    from sianode.materials import stage as mstage
+
     assert [p.name for p in blend.anode.phases] == ["silicon", "graphite"]
     opts = P.model_options(blend)
     assert opts["particle phases"] == ("2", "1")
-    # N/P: anode capacity / cathode window capacity = design np_ratio
-    assert blend.anode.capacity_Ah_m2() * blend.area_m2 / blend.nominal_capacity_Ah == pytest.approx(1.1, rel=1e-9)
+    d = load_example("nano_si_graphite")
+    props = mstage.run(d).data
+    loads = full_cell_loadings(d, props)
+    # loadings: the shared N/P rule (cathode 18 mg/cm2 given -> anode derived)
+    assert blend.provenance["anode.loading"].value == pytest.approx(loads.anode_mg_cm2, rel=1e-12)
+    assert blend.anode_active_mass_kg / blend.area_m2 * 1e2 == pytest.approx(loads.anode_mg_cm2, rel=1e-12)
+    # cathode window capacity = cathode loading x reversible capacity (mg/cm2 * mAh/g = 1e-2 Ah/m2)
+    q_c = 18.0 * get_cathode("NCM811").reversible_capacity_mAh_g * 1e-2
+    assert blend.nominal_capacity_Ah / blend.area_m2 == pytest.approx(q_c, rel=1e-9)
+    # N/P = 1.1 on the materials stage's capacity; the PyBaMM anode's own capacity (graphite phase at
+    # its theoretical 372 mAh/g instead of the materials stage's practical value) is within a few %
+    q_a_mat = loads.anode_mg_cm2 * props.reversible_capacity_mAh_g * 1e-2
+    assert q_a_mat / q_c == pytest.approx(1.1, rel=1e-9)
+    assert blend.anode.capacity_Ah_m2() == pytest.approx(q_a_mat, rel=0.03)
 
 
-def test_full_cell_fast_charge_plating(blend):
+def test_full_cell_fast_charge_plating(blend_thick):
+    blend = blend_thick  # thick anode: the rate effect on the plating margin shows at 6C
     sim = CellSimulator(blend, model="SPMe")
     fc, _ = E.fast_charge(sim, c_rates=(1.0, 6.0), temperatures_C=(25.0,))
     assert fc.plating_margin_V.iloc[1] < fc.plating_margin_V.iloc[0]

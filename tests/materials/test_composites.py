@@ -137,7 +137,11 @@ def test_stage_run_tables_and_summary(name):
     for k in ("reversible_capacity_mAh_g", "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
               "particle_expansion_pct", "areal_capacity_mAh_cm2", "average_delithiation_voltage_V"):
         assert np.isfinite(s[k])
-    assert s["areal_capacity_mAh_cm2"] == pytest.approx(d.electrode.loading_mg_cm2 * 1e-3 * s["reversible_capacity_mAh_g"])
+    assert s["areal_capacity_mAh_cm2"] == pytest.approx(s["anode_loading_mg_cm2"] * 1e-3 * s["reversible_capacity_mAh_g"])
+    if d.cell.kind == "half":
+        assert s["anode_loading_mg_cm2"] == d.electrode.loading_mg_cm2
+    else:  # full cell: anode loading from the cathode loading and N/P (sianode.cell.loading)
+        assert "cathode_loading_mg_cm2" in s
     assert 0 < s["ice_pct"] < 100
     vc = r.tables["voltage_curves"]
     assert set(vc["branch"]) == {"lithiation", "delithiation", "first_lithiation_crystalline",

@@ -5,8 +5,10 @@ capacity, ICE, density, expansion and voltage curve) and, when present,
 ``upstream["mechanics"].data.electrode_thickness_change`` (fractional anode thickness change at full
 lithiation) and ``.irreversible_swelling_per_cycle`` for the swollen and end-of-life thickness.
 
-Full cells: the anode loading follows from the cathode loading and the N/P ratio (the design's
-``electrode.loading_mg_cm2`` is not used). Half cells: the stage reports the anode's areal capacity
+Full cells: the loadings follow the project's one N/P rule (:func:`sianode.cell.loading.full_cell_loadings`):
+the cathode loading if given fixes the anode loading, otherwise the design's ``electrode.loading_mg_cm2``
+fixes the cathode loading. The stage passes that cathode loading to ``cell_model``, whose anode loading
+m_a = N/P Q_c / Q_a is then the shared one (same capacities, same basis). Half cells: the stage reports the anode's areal capacity
 and what a *matched NCM811 pouch* would deliver -- assumption: the anode as designed (same loading)
 facing an NCM811 cathode sized for N/P = 1.1 (reversible basis), default pouch format, Li-foil
 prelithiation off.
@@ -22,6 +24,7 @@ from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, single, two_component
 from sianode.cell.cathodes import get_cathode
+from sianode.cell.loading import full_cell_loadings
 from sianode.cell.stack import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS, SolidState,
                                 anode_coating_default, cell_model, sse_density_g_cm3)
 from sianode.results import StageResult
@@ -73,8 +76,21 @@ def _mechanics(upstream) -> dict:
     return out
 
 
-def model_kwargs(design, upstream=None) -> dict[str, Any]:
-    """Keyword arguments of :func:`sianode.cell.stack.cell_model` for a design (full or matched)."""
+def _props(design, upstream):
+    upstream = upstream or {}
+    if "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
+        return upstream["materials"].data
+    from sianode.materials import stage as mstage
+
+    return mstage.run(design, upstream).data
+
+
+def model_kwargs(design, upstream=None, props=None) -> dict[str, Any]:
+    """Keyword arguments of :func:`sianode.cell.stack.cell_model` for a design (full or matched).
+
+    Full cells: the cathode loading is the shared one (:func:`sianode.cell.loading.full_cell_loadings`,
+    from ``props`` = materials-stage ``CompositeProperties``, computed if not given).
+    """
     c = design.cell
     kw: dict[str, Any] = dict(anode_coating=_anode_coating(design), eol_cycles=design.protocol.cycles)
     kw.update(_mechanics(upstream))
@@ -87,7 +103,8 @@ def model_kwargs(design, upstream=None) -> dict[str, Any]:
     if design.electrolyte.kind == "solid":
         kw["solid_state"] = SolidState(sse_class=design.electrolyte.sse_class)
     if c.kind == "full":
-        kw.update(cathode_loading_mg_cm2=c.cathode_loading_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
+        loads = full_cell_loadings(design, props if props is not None else _props(design, upstream))
+        kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
                   allow_np_below_1=c.allow_np_below_1, cell_format=c.format,
                   prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2)
     return kw
@@ -128,18 +145,14 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
 def run(design, upstream=None) -> StageResult:
     """Run the cell stage for a validated design (see module docstring)."""
     upstream = upstream or {}
-    if "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
-        props = upstream["materials"].data
-    else:
-        from sianode.materials import stage as mstage
-
-        props = mstage.run(design, upstream).data
+    props = _props(design, upstream)
     blend = _blend(props)
     c = design.cell
-    kw = model_kwargs(design, upstream)
+    kw = model_kwargs(design, upstream, props)
+    loads = full_cell_loadings(design, props)
     notes = []
     half = c.kind == "half"
-    anode_areal = design.electrode.loading_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
+    anode_areal = loads.anode_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
     if half:
         cathode = get_cathode("NCM811")
         m_c = anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3)
@@ -150,7 +163,7 @@ def run(design, upstream=None) -> StageResult:
                      "(reversible basis), default pouch, no prelithiation")
     else:
         cathode = get_cathode(c.cathode)
-        notes.append("full cell: anode loading set by the cathode loading and N/P; electrode.loading_mg_cm2 not used")
+        notes.append(loads.note + " (one rule for every stage: sianode.cell.loading)")
     res = cell_model(cathode, blend, **kw)
     res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
     g = materials_graphite_component()
@@ -168,6 +181,8 @@ def run(design, upstream=None) -> StageResult:
         "cathode": cathode.name,
         "np_ratio": v["np_ratio"],
         "np_basis": kw.get("np_basis", "reversible"),
+        "anode_loading_mg_cm2": v["anode_loading_mg_cm2"],
+        "cathode_loading_mg_cm2": float(kw["cathode_loading_mg_cm2"]),
         "anode_areal_capacity_design_mAh_cm2": anode_areal,
         "specific_energy_Wh_kg": v["specific_energy_Wh_kg"],
         "energy_density_Wh_L": v["energy_density_Wh_L"],
@@ -224,7 +239,8 @@ def report(result: StageResult):
 
     s = result.summary
     secs = []
-    keys = ["cell_kind", "cell_format", "cathode", "np_ratio", "np_basis", "specific_energy_Wh_kg",
+    keys = ["cell_kind", "cell_format", "cathode", "np_ratio", "np_basis", "anode_loading_mg_cm2",
+            "cathode_loading_mg_cm2", "anode_thickness_um", "cathode_thickness_um", "specific_energy_Wh_kg",
             "energy_density_Wh_L", "energy_density_unswollen_Wh_L", "energy_density_eol_Wh_L", "free_volume_cm3",
             "capacity_Ah", "areal_capacity_mAh_cm2", "average_voltage_V", "anode_average_delithiation_V",
             "round_trip_energy_efficiency",

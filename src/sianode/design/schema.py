@@ -308,7 +308,11 @@ class Prelithiation(_Strict):
 class Cell(_Strict):
     kind: Literal["half", "full"] = Field("half", description="'half' (vs Li metal) or 'full' (with a cathode).")
     cathode: Literal["NCM811", "NCM622", "NCM523", "NCA", "LFP", "LCO", "LMO"] = Field("NCM811", description="Cathode (full cells).")
-    cathode_loading_mg_cm2: Positive = Field(18.75, le=80.0, description="Cathode active loading, mg/cm2 (002 pouch: 18.75).")
+    cathode_loading_mg_cm2: float | None = Field(
+        None, gt=0.0, le=80.0,
+        description="Cathode active loading, mg/cm2 (002 pouch: 18.75). Full cells have one free loading: give "
+                    "this OR electrode.loading_mg_cm2, not both; the other follows from np_ratio on np_basis "
+                    "(None: derived from the anode loading). Ignored for half cells.")
     np_ratio: Positive = Field(1.1, le=5.0, description="N/P areal capacity ratio (full cells).")
     np_basis: Literal["first_lithiation", "reversible"] = Field("reversible", description="Basis of the N/P ratio.")
     allow_np_below_1: bool = Field(False, description="Explicitly allow N/P < 1 (Li plating risk).")
@@ -373,6 +377,13 @@ class Design(_Strict):
             raise ValueError(
                 "protocol.v_max_V above 3 V vs Li/Li+ for a half cell: anode windows are 0–3 V "
                 "(did you mean a full cell? set cell.kind = 'full')"
+            )
+        if (self.cell.kind == "full" and "loading_mg_cm2" in self.electrode.model_fields_set
+                and "cathode_loading_mg_cm2" in self.cell.model_fields_set
+                and self.cell.cathode_loading_mg_cm2 is not None):
+            raise ValueError(
+                "electrode.loading_mg_cm2 and cell.cathode_loading_mg_cm2 are both set: over-determined: with "
+                "np_ratio the anode loading follows from the cathode loading (or the reverse); give one of them"
             )
         if self.cell.kind == "full" and self.protocol.v_max_V < 3.0:
             raise ValueError(

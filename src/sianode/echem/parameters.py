@@ -16,6 +16,12 @@ Electrode geometry (from the design)
 so the electrode's capacity  eps_s L c_max F = Q_rev m_active  is exactly the materials stage's
 reversible capacity times the loading.
 
+Loadings: the anode loading and, for full cells, the cathode loading follow the project's one N/P
+rule (:func:`sianode.cell.loading.full_cell_loadings`: the cathode loading if given fixes the anode
+loading, otherwise the anode loading fixes the cathode). The cathode's areal capacity is
+cathode loading x reversible capacity (:mod:`sianode.cell.cathodes`), and its thickness follows from
+that capacity over the cathode's stoichiometry window.
+
 Si stoichiometry: sto = x / 3.75 (x = Li per Si, Li15Si4 at sto = 1).
 
 Kinetics (BPX convention, Butler-Volmer, symmetric):
@@ -322,6 +328,22 @@ def _materials_capacities(design, upstream=None) -> tuple[dict[str, float], str]
     raise SolverError(f"echem needs sianode.materials.composites for family {active.family!r}")
 
 
+def _loadings(design, upstream=None):
+    """Effective loadings under the shared N/P rule (:func:`sianode.cell.loading.full_cell_loadings`)."""
+    from sianode.cell.loading import full_cell_loadings
+
+    props = None
+    if upstream and "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
+        props = upstream["materials"].data
+    if props is None:
+        if design.cell.kind != "full":
+            return full_cell_loadings(design, None)
+        from sianode.materials import stage as mstage
+
+        props = mstage.run(design).data  # same capacities as the materials stage (a few ms)
+    return full_cell_loadings(design, props)
+
+
 def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameters:
     """Build the electrochemical parameter set of ``design`` (see module docstring for the equations)."""
     from sianode.echem import ocp as _ocp
@@ -334,9 +356,12 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
     el = design.electrode
     active = design.active
     caps, cap_src = _materials_capacities(design, upstream)
+    loads = _loadings(design, upstream)
+    load_src = ("electrode.loading_mg_cm2" if loads.anode_given
+                else "derived from cell.cathode_loading_mg_cm2 and N/P (sianode.cell.loading)")
 
     # ---- masses per area (kg/m2); mg/cm2 -> kg/m2 is * 1e-2
-    m_active = el.loading_mg_cm2 * 1e-2
+    m_active = loads.anode_mg_cm2 * 1e-2
     m_coat = m_active / el.active_wt_frac
     m_binder, m_cond = m_coat * el.binder_wt_frac, m_coat * el.conductive_wt_frac
 
@@ -357,7 +382,7 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
     v_solid = sum(m / rho for _, m, rho, *_ in phase_specs) + m_binder / rho_b + m_cond / rho_c
     if el.press_density_g_cm3 is not None:
         thickness = m_coat / (el.press_density_g_cm3 * 1000)
-        th_src = "electrode.loading_mg_cm2 / active_wt_frac / electrode.press_density_g_cm3"
+        th_src = f"anode loading ({load_src}) / active_wt_frac / electrode.press_density_g_cm3"
         porosity = 1 - v_solid / thickness
         if porosity <= 0.02:
             raise InputError(f"press density {el.press_density_g_cm3:g} g/cm3 leaves porosity {porosity:.3f}: "
@@ -407,15 +432,17 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
         prov[pre + "ocp"] = Parameter(float("nan"), "V", lith.source + (" / delithiation branch" if hysteresis else ""))
     anode = ElectrodeParams(thickness, porosity, ELECTRODE_CONDUCTIVITY.value, BRUGGEMAN.value, phases)
 
-    # ---- cathode (full cells): areal capacity from the anode and N/P
+    # ---- cathode (full cells): areal capacity = shared cathode loading x reversible capacity
     cathode = None
     cell = design.cell
     if cell.kind == "full":
+        from sianode.cell.cathodes import get_cathode
+
         cname = "LFP" if cell.cathode == "LFP" else "NCM811"
         cs = CATHODES[cname]
         tabs = _ocp.cathode_tables(cname)
-        q_anode = anode.capacity_Ah_m2()
-        q_cath = q_anode / cell.np_ratio
+        # mg/cm2 * mAh/g = 1e-3 mAh/cm2 = 1e-2 Ah/m2
+        q_cath = loads.cathode_mg_cm2 * get_cathode(cell.cathode).reversible_capacity_mAh_g * 1e-2  # Ah/m2
         dsto = cs["maximum_stoichiometry"].value - cs["minimum_stoichiometry"].value
         th_c = q_cath * 3600 / (cs["active_volume_fraction"].value * cs["max_concentration"].value * F * dsto)
         ph = PhaseParams(cname, cs["max_concentration"].value, cs["particle_radius"].value,
@@ -424,7 +451,9 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
                          cs["reaction_rate_constant_activation_energy"].value, tabs["mean"], tabs["mean"],
                          tabs["mean"], cs["minimum_stoichiometry"].value, cs["maximum_stoichiometry"].value)
         cathode = ElectrodeParams(th_c, cs["porosity"].value, cs["conductivity"].value, BRUGGEMAN.value, [ph])
-        prov["cathode.thickness"] = Parameter(th_c, "m", "anode areal capacity / cell.np_ratio over the cathode window",
+        prov["cathode.loading"] = Parameter(loads.cathode_mg_cm2, "mg cm-2", loads.note)
+        prov["cathode.thickness"] = Parameter(th_c, "m", "cathode loading x reversible capacity "
+                                              "(sianode.cell.cathodes) over the cathode window",
                                               note=f"cell.cathode = {cell.cathode}" + (" (modelled with NCM811 data)" if cell.cathode not in ("NCM811", "LFP") else ""))
         for key, p in cs.items():
             prov[f"cathode.{cname}.{key}"] = p
@@ -447,7 +476,8 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
     prov["cell.area"] = Parameter(el.area_cm2 * 1e-4, "m2", "electrode.area_cm2")
     prov["cell.lower_voltage_cutoff"] = Parameter(pr.v_min_V, "V", "protocol.v_min_V")
     prov["cell.upper_voltage_cutoff"] = Parameter(pr.v_max_V, "V", "protocol.v_max_V")
-    prov["cell.anode_active_mass"] = Parameter(m_active * el.area_cm2 * 1e-4, "kg", "electrode.loading_mg_cm2 * area_cm2")
+    prov["anode.loading"] = Parameter(loads.anode_mg_cm2, "mg cm-2", load_src, note=loads.note)
+    prov["cell.anode_active_mass"] = Parameter(m_active * el.area_cm2 * 1e-4, "kg", "anode loading * electrode.area_cm2")
     cp = CellParameters(cell.kind, anode, cathode, sep_L.value, sep_eps.value, BRUGGEMAN.value, electrolyte,
                         el.area_cm2 * 1e-4, pr.v_min_V, pr.v_max_V, m_active * el.area_cm2 * 1e-4,
                         cathode_name=(cathode.phases[0].name if cathode else None), title=design.name,

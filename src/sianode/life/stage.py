@@ -145,7 +145,10 @@ def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_r
     if c_rate is None:
         c_rate = pr.c_rate if pr.c_rate is not None else (pr.current_A_g * 1000.0 / q if pr.current_A_g else 0.1)
     np_ratio = design.cell.np_ratio * (ice if design.cell.np_basis == "first_lithiation" else 1.0)
-    loading_g_cm2 = design.electrode.loading_mg_cm2 * 1e-3
+    from sianode.cell.loading import full_cell_loadings
+
+    loads = full_cell_loadings(design, mat)  # full cells: the shared N/P rule (sianode.cell.loading)
+    loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
     pre = design.cell.prelithiation
     qirr = q * (1 / ice - 1)
     if pre.method == "none":
@@ -157,7 +160,7 @@ def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_r
     if dose >= q / ice:
         raise InputError(
             f"prelithiation dose {dose * loading_g_cm2:.3g} mAh/cm2 fills the whole anode (first-lithiation "
-            f"capacity {q / ice * loading_g_cm2:.3g} mAh/cm2 at {design.electrode.loading_mg_cm2:g} mg/cm2); "
+            f"capacity {q / ice * loading_g_cm2:.3g} mAh/cm2 at {loads.anode_mg_cm2:.4g} mg/cm2 anode loading); "
             "give a smaller dose or 'auto'", field="cell.prelithiation.dose_mAh_cm2")
     u_lith = float(ms.get("average_lithiation_voltage_V", 0.25))
     u_delith = float(ms.get("average_delithiation_voltage_V", 0.45))
@@ -187,6 +190,8 @@ def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_r
         cathode_voltage_V=float(CATHODE_VOLTAGE_V[design.cell.cathode]), anode_delithiation_voltage_V=u_delith,
     )
     info = {"electrolyte": el_key, "mechanics_source": mech_src, "materials": mres, "loading_g_cm2": loading_g_cm2,
+            "anode_loading_mg_cm2": loads.anode_mg_cm2, "cathode_loading_mg_cm2": loads.cathode_mg_cm2,
+            "loading_note": loads.note,
             "u_anode_V": 0.5 * (u_lith + u_delith), "u_full_V": _full_charge_potential(mat)}
     return inp, info
 
@@ -225,7 +230,10 @@ def run(design, upstream=None, cycles: int | None = None, progress=None, **optio
         "fresh_surface_fraction_first_cycle": float(traj["fresh_fraction"][0, 0]),
         "electrolyte_remaining_pct": float(100 * traj["electrolyte_remaining"][-1, 0]),
         "fractures": bool(a["fractures"][0] > 0.5),
+        "anode_loading_mg_cm2": float(info["anode_loading_mg_cm2"]),
     }
+    if info["cathode_loading_mg_cm2"] is not None:
+        summary["cathode_loading_mg_cm2"] = float(info["cathode_loading_mg_cm2"])
     if design.cell.kind == "full":
         summary["final_energy_mWh_g"] = float(traj["energy_mWh_g"][-1, 0])
     params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in a.items()])

@@ -3,7 +3,8 @@
 Computes, for the design's active material, the Li–Si voltage curves (with hysteresis, c-Si
 first lithiation and crystallised Li15Si4 delithiation), the volume vs capacity, and the capacity
 and first-cycle-loss breakdown (:mod:`sianode.materials.composites`), plus electrode-level
-numbers from the loading. Pure, fast (a few ms) and deterministic.
+numbers from the loading (full cells: the anode loading of the shared N/P rule,
+:func:`sianode.cell.loading.full_cell_loadings`). Pure, fast (a few ms) and deterministic.
 """
 from __future__ import annotations
 
@@ -93,9 +94,14 @@ def run(design, upstream=None) -> StageResult:
                                             specific_surface_area_m2_g=ssa)
     f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
     el = design.electrode
-    loading_g_cm2 = el.loading_mg_cm2 * 1e-3
+    # full cells: the shared N/P rule decides the anode loading (sianode.cell.loading)
+    from sianode.cell.loading import full_cell_loadings
+
+    loads = full_cell_loadings(design, props)
+    loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
     summary = {
         "family": props.family,
+        "anode_loading_mg_cm2": loads.anode_mg_cm2,
         "reversible_capacity_mAh_g": props.reversible_capacity_mAh_g,
         "first_lithiation_capacity_mAh_g": props.first_lithiation_capacity_mAh_g,
         "irreversible_capacity_mAh_g": props.first_lithiation_capacity_mAh_g - props.reversible_capacity_mAh_g,
@@ -116,6 +122,8 @@ def run(design, upstream=None) -> StageResult:
         "average_delithiation_voltage_V": _average_voltage(props, "delithiation", f_cryst),
         "average_lithiation_voltage_V": _average_voltage(props, "lithiation", f_cryst),
     }
+    if loads.cathode_mg_cm2 is not None:
+        summary["cathode_loading_mg_cm2"] = loads.cathode_mg_cm2
     for k, v in props.irreversible_breakdown_mAh_g.items():
         summary[f"irreversible_{k}_mAh_g"] = v
     summary = {k: (v if isinstance(v, str) else float(v)) for k, v in summary.items()}
@@ -143,7 +151,8 @@ def report(result: StageResult):
     s = result.summary
     secs = []
     keys = ["reversible_capacity_mAh_g", "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
-            "particle_expansion_pct", "areal_capacity_mAh_cm2", "average_delithiation_voltage_V",
+            "particle_expansion_pct", "anode_loading_mg_cm2", "cathode_loading_mg_cm2", "areal_capacity_mAh_cm2",
+            "electrode_thickness_um", "average_delithiation_voltage_V",
             "average_lithiation_voltage_V", "specific_surface_area_m2_g", "pore_filling_fraction",
             "buffer_volume_fraction", "x_end", "li15si4_fraction"]
     secs.append(Section("Materials summary", kv_table({k: s[k] for k in keys if k in s}, "Active material")

@@ -35,6 +35,8 @@ def literature_summary(run: ChainRun) -> dict:
     if size_nm is not None:
         s["particle_diameter_nm"] = size_nm
     m = run.stages.get("materials")
+    if m is not None and "anode_loading_mg_cm2" in m.summary:
+        s["loading_mg_cm2"] = m.summary["anode_loading_mg_cm2"]
     if m is not None:
         for k in ("reversible_capacity_mAh_g", "ice_pct", "areal_capacity_mAh_cm2"):
             if k in m.summary:
