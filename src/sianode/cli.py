@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sianode.clitools import default_out_dir, ensure_out_dir, os_reason
 from sianode.errors import InputError, SianodeError, SolverError
 
 app = typer.Typer(
@@ -28,7 +29,22 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-DEFAULT_OUT = Path("sianode-output")
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from sianode import __version__
+
+        console.print(f"sianode {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                 help="Print the sianode version and exit."),
+) -> None:
+    """Silicon-anode science, computable: design and predict Si anodes, analyse measured data, compare with
+    the published record."""
 
 
 def _load(design: Optional[Path]):
@@ -41,7 +57,8 @@ def _load(design: Optional[Path]):
 def run(
     design: Optional[Path] = typer.Argument(None, help="Design TOML file. Omit to run the bundled default "
                                             "design (CVD Si–C in porous carbon)."),
-    out_dir: Path = typer.Option(DEFAULT_OUT, "-o", "--out-dir", help="Directory for report.html, CSV and JSON."),
+    out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Folder for report.html, CSV tables and "
+                                           "summary.json. Default: sianode-output/<design file name>/."),
     stages: Optional[list[str]] = typer.Option(None, "--stage", "-s", help="Run only these stages (repeatable): "
                                                "materials, mechanics, life, echem, cell. Default: all."),
 ) -> None:
@@ -52,6 +69,7 @@ def run(
     from sianode.report.design_report import write_report
 
     d = _load(design)
+    out_dir = ensure_out_dir(out_dir or default_out_dir(design.stem if design else None, "default_design"))
     chain = ModelChain(d, stages)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err_console, transient=True) as prog:
@@ -104,7 +122,7 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
         t.add_row(n + (" (default)" if n == DEFAULT_EXAMPLE else ""), d.active.family, d.description)
     console.print(t)
     if write is not None:
-        write.mkdir(parents=True, exist_ok=True)
+        ensure_out_dir(write, "--write")
         for n in example_names():
             p = write / f"{n}.toml"
             if p.exists():
@@ -129,6 +147,38 @@ def _mount_group(name: str, module: str, attr: str, help: str) -> None:
     except (ImportError, AttributeError):
         return
     app.add_typer(sub, name=name, help=help)
+
+
+@app.command()
+def schema(section: Optional[str] = typer.Argument(None, help="Section to show: active, electrode, electrolyte, "
+                                                   "cell, protocol (or a sub-section such as cell.prelithiation). "
+                                                   "Omit for every section.")) -> None:
+    """Print the design fields with their units, defaults and allowed ranges."""
+    from sianode.design.docs import allowed_text, default_text, schema_sections, unit_of
+
+    sections = schema_sections()
+    if section:
+        want = section.strip().lower()
+        sections = [(t, m) for t, m in sections
+                    if any(lbl.split(" (")[0].lower() == want or lbl.lower().startswith(want + " (")
+                           or lbl.lower().startswith(want + ".") for lbl in t.split(" | "))]
+        if not sections:
+            import difflib
+
+            names = sorted({lbl.split(" (")[0] for t, _ in schema_sections() for lbl in t.split(" | ")} - {"(top level)"})
+            close = difflib.get_close_matches(want, names, n=1)
+            raise InputError(f"no design section {section!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+                             + f" Sections: {', '.join(names)}", field="section")
+    for title, model in sections:
+        from rich.markup import escape
+
+        console.print(f"\n[bold cyan]{escape('[' + title + ']')}[/bold cyan]", highlight=False)
+        for name, f in model.model_fields.items():
+            unit = unit_of(name, f.description)
+            head = f"  [bold]{name}[/bold]" + (f" ({unit})" if unit else "")
+            console.print(f"{head}  default {default_text(f)}; allowed: {allowed_text(f)}", highlight=False)
+            if f.description:
+                console.print(f"      [dim]{f.description}[/dim]", highlight=False)
 
 
 _mount("materials", "sianode.materials.cli", "materials")
@@ -160,6 +210,11 @@ def main() -> None:
     except SolverError as e:
         err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
         sys.exit(1)
+    except OSError as e:  # a path the user gave cannot be read or written: theirs to fix
+        where = f" {e.filename}" if getattr(e, "filename", None) else ""
+        err_console.print(f"[red]error:[/red] cannot use{where}: {os_reason(e)}; check the path and its "
+                          "permissions, or choose another with -o", highlight=False)
+        sys.exit(2)
     except SianodeError as e:
         err_console.print(f"[red]error:[/red] {e}", highlight=False)
         sys.exit(1)

@@ -1,26 +1,60 @@
-"""Render the design schema as Markdown (docs/design-schema.md is generated from this)."""
+"""The design schema as text: Markdown for docs/design-schema.md and tables for ``sianode schema``.
+
+Sections are found by walking :class:`sianode.design.schema.Design` (every nested model, each member of
+a discriminated union under its tag), so a field added to the schema appears here without edits.
+"""
 from __future__ import annotations
 
+import re
 import typing
 
 from pydantic import BaseModel
 
 from sianode.design import schema as S
-
-_SECTIONS = [
-    ("Design (top level)", S.Design),
-    ("active: si_particles", S.SiParticles), ("active: porous_micro_si", S.PorousMicroSi),
-    ("active: hollow", S.HollowSi), ("active: core_shell", S.CoreShell), ("active: yolk_shell", S.YolkShell),
-    ("active: siox", S.SiOx), ("active: cvd_si_c", S.CVDSiC), ("active: si_graphite", S.SiGraphiteBlend),
-    ("coatings", S.Coatings), ("coating (outer or pore)", S.Coating),
-    ("electrode", S.Electrode),
-    ("electrolyte: liquid", S.LiquidElectrolyte), ("electrolyte: gel", S.GelElectrolyte),
-    ("electrolyte: solid", S.SolidElectrolyte),
-    ("cell", S.Cell), ("cell.prelithiation", S.Prelithiation), ("protocol", S.Protocol),
-]
+from sianode.design.loader import _models_in, _tag_of
 
 
-def _type_name(t) -> str:
+def schema_sections() -> list[tuple[str, type[BaseModel]]]:
+    """``(section path, model)`` for every section of a design, in schema order.
+
+    Paths read as in a TOML file: ``electrode``, ``active (family = "cvd_si_c")``,
+    ``active.coatings.outer``, ``cell.prelithiation``. A model reached twice is listed once.
+    """
+    out: list[tuple[str, type[BaseModel]]] = []
+    seen: dict[type[BaseModel], int] = {}
+
+    def walk(path: str, label: str, model: type[BaseModel]) -> None:
+        if model in seen:  # reached again by another path: name both, describe once
+            i = seen[model]
+            if label not in out[i][0].split(" | "):
+                out[i] = (f"{out[i][0]} | {label}", model)
+            return
+        seen[model] = len(out)
+        out.append((label, model))
+        for name, f in model.model_fields.items():
+            members = _models_in(f.annotation)
+            sub = f"{path}.{name}" if path else name
+            for m in members:
+                tag = _tag_of(m) if len(members) > 1 else None
+                key = "family" if "family" in m.model_fields else "kind"
+                walk(sub, f'{sub} ({key} = "{tag}")' if tag else sub, m)
+
+    walk("", "", S.Design)
+    out[0] = ("(top level)", S.Design)
+    return out
+
+
+#: Kept for callers that iterate over (title, model); derived, never edited by hand.
+_SECTIONS = schema_sections()
+
+
+def section_names() -> list[str]:
+    """Top-level section names a user can ask ``sianode schema`` for."""
+    return list(S.Design.model_fields)
+
+
+def type_name(t) -> str:
+    """Readable type of a field annotation (``'a' or 'b'``, ``float or None``, ``[Model]``)."""
     origin = typing.get_origin(t)
     if origin is typing.Literal:
         return " or ".join(repr(a) for a in typing.get_args(t))
@@ -30,29 +64,66 @@ def _type_name(t) -> str:
     return getattr(t, "__name__", s) if isinstance(t, type) else s
 
 
-def _constraints(f) -> str:
+def constraints(f) -> str:
+    """Allowed range of a field from its pydantic metadata (``> 0.0, <= 3000.0``)."""
     out = []
-    for m in f.metadata:
-        for k in ("gt", "ge", "lt", "le"):
+    for k in ("gt", "ge", "lt", "le"):  # lower bound first
+        for m in f.metadata:
             v = getattr(m, k, None)
             if v is not None:
                 out.append({"gt": ">", "ge": ">=", "lt": "<", "le": "<="}[k] + f" {v}")
     return ", ".join(out)
 
 
+_UNIT_SUFFIX = re.compile(r"_(mAh_g|mAh_cm2|mg_cm2|g_cm3|cm3_g|m2_g|g_Ah|S_cm|nm|um|mm|MPa|GPa|M|V|C|h|pct|"
+                          r"A_g|cm2|Wh_kg|Wh_L|ppm|s)$")
+
+
+def unit_of(name: str, description: str | None) -> str:
+    """Unit of a field: from its name suffix (``loading_mg_cm2`` -> mg/cm2), else from its description."""
+    m = _UNIT_SUFFIX.search(name)
+    if m:
+        u = m.group(1)
+        return {"um": "µm", "C": "°C", "pct": "%", "M": "mol/L"}.get(u, u.replace("_", "/"))
+    if description and "(0–1" in description:
+        return "fraction"
+    return ""
+
+
+def allowed_text(f) -> str:
+    """What a field accepts, in one short phrase: a range, a list of choices, or its type."""
+    rng = constraints(f)
+    t = f.annotation
+    optional = type(None) in typing.get_args(t)
+    if rng:
+        return rng + (" or none" if optional else "")
+    choices = [a for arg in (typing.get_args(t) or (t,)) if typing.get_origin(arg) is typing.Literal
+               for a in typing.get_args(arg)]
+    if typing.get_origin(t) is typing.Literal:
+        choices = list(typing.get_args(t))
+    if choices:
+        return ", ".join(repr(c) for c in choices)
+    return type_name(t)
+
+
+def default_text(f) -> str:
+    return "(section)" if f.default_factory is not None else repr(f.default)
+
+
 def schema_markdown() -> str:
     lines = ["# Design schema reference", "",
-             "Generated from `sianode.design.schema` by `python -m sianode.design.docs`; do not edit by hand.",
+             "Generated from `sianode.design.schema` by `python -m sianode.design.docs`; do not edit by hand. "
+             "The same tables print in the terminal with `sianode schema [SECTION]`.",
              "Unknown keys are errors. Cross-field checks: formulation sums to 1; porosity or press density, not both; "
              "Si in a CVD scaffold must fit in its pores; coatings thinner than the particle (pore coatings thinner "
              "than half the pore); N/P >= 1 unless `allow_np_below_1`; half-cell windows within 0–3 V, full-cell upper "
              "cut-off >= 3 V.", ""]
-    for title, model in _SECTIONS:
-        lines += [f"## {title}", "", "| field | type | default | allowed | description |", "|---|---|---|---|---|"]
+    for title, model in schema_sections():
+        lines += [f"## {title}", "", "| field | type | unit | default | allowed | description |",
+                  "|---|---|---|---|---|---|"]
         for name, f in model.model_fields.items():
-            default = "(computed)" if f.default_factory is not None else repr(f.default)
-            lines.append(f"| `{name}` | {_type_name(f.annotation)} | {default} | {_constraints(f)} | "
-                         f"{f.description or ''} |")
+            lines.append(f"| `{name}` | {type_name(f.annotation)} | {unit_of(name, f.description)} | "
+                         f"{default_text(f)} | {constraints(f)} | {f.description or ''} |")
         lines.append("")
     return "\n".join(lines)
 

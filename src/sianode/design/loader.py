@@ -6,12 +6,14 @@ and exit with code 2 instead of showing a traceback.
 """
 from __future__ import annotations
 
+import difflib
 import tomllib
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sianode.design.schema import Design
 from sianode.errors import InputError
@@ -27,7 +29,7 @@ def format_validation_error(err: ValidationError, source: str = "design") -> str
         loc = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)) or "(design)"
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
-            msg = "unknown key (not a field of this section; check the spelling in the docs or `sianode validate --help`)"
+            msg = _unknown_key_message(e["loc"])
         elif e["type"] == "union_tag_invalid":
             ctx = e.get("ctx", {})
             disc = str(ctx.get("discriminator", "kind")).strip("'")
@@ -41,6 +43,50 @@ def format_validation_error(err: ValidationError, source: str = "design") -> str
             msg += f" (got {inp!r})"
         lines.append(f"{loc}: {msg}")
     return f"invalid {source}:\n  " + "\n  ".join(lines)
+
+
+def _models_in(annotation) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through Optional, Union, Annotated, list, dict)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        out += _models_in(arg)
+    return out
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    for name in ("family", "kind"):
+        f = model.model_fields.get(name)
+        if f is not None and isinstance(f.default, str):
+            return f.default
+    return None
+
+
+def section_models(loc) -> list[type[BaseModel]]:
+    """Models of the schema section at an error location (``('active', 'cvd_si_c')`` -> [CVDSiC])."""
+    models: list[type[BaseModel]] = [Design]
+    for part in loc:
+        nxt = [m for model in models if part in model.model_fields
+               for m in _models_in(model.model_fields[part].annotation)]
+        if nxt:
+            models = nxt
+            continue
+        tagged = [m for m in models if _tag_of(m) == part]
+        if tagged:
+            models = tagged
+    return models
+
+
+def _unknown_key_message(loc) -> str:
+    """'unknown key' plus the closest allowed names and where to see them all."""
+    key = str(loc[-1]) if loc else ""
+    allowed = sorted({f for m in section_models(loc[:-1]) for f in m.model_fields})
+    close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
+    section = ".".join(str(p) for p in loc[:-1] if not (isinstance(p, str) and p in _UNION_TAGS)) or "top level"
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return (f"unknown key {key!r} in {section}; {hint}allowed here: {', '.join(allowed)} "
+            f"(`sianode schema` lists every field with its unit and range)")
 
 
 # Discriminated-union tags pydantic inserts in error locations; hide them from users.
@@ -60,7 +106,7 @@ def load_design(path: str | Path) -> Design:
     """Read a design TOML file (never modified) and validate it."""
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", field=str(path))
+        raise InputError(_not_found_message(path), field=str(path))
     if path.is_dir():
         raise InputError("is a directory, expected a design .toml file", field=str(path))
     raw = path.read_bytes()
@@ -73,6 +119,19 @@ def load_design(path: str | Path) -> Design:
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"not valid TOML: {e}", field=str(path)) from None
     return design_from_dict(data, source=f"design {path}")
+
+
+def _not_found_message(path: Path) -> str:
+    """'file not found', pointing at the bundled examples when the name is one of them."""
+    stem = path.name[:-5] if path.name.endswith(".toml") else path.name
+    names = example_names()
+    if stem in names:
+        return (f"file not found; {stem!r} is the name of a bundled example: write the examples to a folder with "
+                f"`sianode examples --write designs`, then run `sianode run designs/{stem}.toml`")
+    close = difflib.get_close_matches(stem, names, n=1)
+    hint = f" (a bundled example is called {close[0]!r})" if close else ""
+    return (f"file not found{hint}; give the path of a design .toml file, or see the bundled designs with "
+            "`sianode examples`")
 
 
 def example_names() -> list[str]:
