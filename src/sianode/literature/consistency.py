@@ -221,7 +221,7 @@ def basis_problems(rows: list[dict]) -> list[str]:
                 why = "the quote does not say initial/first cycle"
             elif basis == "first_discharge" and not re.search(r"discharg|lithiat|insertion", c, re.I):
                 why = "the quote does not say discharge/lithiation"
-            elif basis == "first_charge" and not re.search(r"charge|delithiat|reversible|extraction", c, re.I):
+            elif basis == "first_charge" and not re.search(r"(?<!dis)charge|delithiat|reversible|extraction", c, re.I):
                 why = "the quote does not say charge/reversible"
             elif basis == "after_cycling" and not _CYCLE_WORDS.search(sentence(text, ms[0])):
                 why = "the sentence of the quote gives no cycle count"
