@@ -26,6 +26,19 @@ def wide(monkeypatch):
     monkeypatch.setattr(cli, "console", Console(width=200, force_terminal=False))
 
 
+@pytest.fixture
+def no_figures(monkeypatch):
+    """Figures are tested in test_compare; skipping them keeps these CLI tests fast."""
+    from sianode.literature import plots
+    monkeypatch.setattr(plots, "ashby_figures", lambda pub, res: [])
+
+
+def _text(html: str) -> str:
+    """The report without its embedded images (base64 can contain any 3 characters)."""
+    import re
+    return re.sub(r'src="data:[^"]*"', "", html)
+
+
 def test_query_table_default():
     r = runner.invoke(app, ["literature", "query", "--family", "porous", "--electrolyte", "liquid",
                             "--min-cycles", "500"])
@@ -117,10 +130,10 @@ def test_compare_writes_html_and_prints_ranks_with_n(tmp_path, wide):
     head = next(line for line in r.output.splitlines() if "percentile" in line)
     assert "┃ n ┃" in head.replace(" ", "").replace("┃n┃", "┃ n ┃")
     assert "Retention after 500 cycles (%)" in r.output
-    assert "e+0" not in (out / "compare.html").read_text(encoding="utf-8")
+    assert "e+0" not in _text((out / "compare.html").read_text(encoding="utf-8"))
 
 
-def test_compare_default_output_folder_and_json_only(tmp_path, monkeypatch):
+def test_compare_default_output_folder_and_json_only(tmp_path, monkeypatch, no_figures):
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(app, ["compare", str(EXAMPLE), "--format", "json"])
     assert r.exit_code == 0, r.output
@@ -129,7 +142,7 @@ def test_compare_default_output_folder_and_json_only(tmp_path, monkeypatch):
     assert d["outputs"]["report"].endswith("compare.html") and all("n" in x for x in d["ranks"])
 
 
-def test_compare_summary_json_of_sianode_run(tmp_path, chain_summary, wide):
+def test_compare_summary_json_of_sianode_run(tmp_path, chain_summary, wide, no_figures):
     p = tmp_path / "out" / "summary.json"
     p.parent.mkdir()
     p.write_text(json.dumps(chain_summary))
@@ -139,7 +152,7 @@ def test_compare_summary_json_of_sianode_run(tmp_path, chain_summary, wide):
     assert (tmp_path / "c" / "ranks.csv").exists()
 
 
-def test_compare_cycles_csv_of_sianode_analyze(tmp_path):
+def test_compare_cycles_csv_of_sianode_analyze(tmp_path, no_figures):
     cyc = np.arange(1, 101)
     rev = 1800 * 0.998 ** (cyc - 1)
     p = tmp_path / "analysis" / "cell7_cycles.csv"
