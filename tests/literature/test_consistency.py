@@ -58,7 +58,8 @@ def test_a_marked_value_must_be_stated_by_the_target(rows):
 # ---------------------------------------------------------------- bounds (finding 5)
 @pytest.mark.parametrize("rid, col, printed_as", [("004-52-grandjean-lsnps", "capacity_mAh_g", "<"),
                                                   ("004-T2-mpss", "capacity_mAh_g", ">"),
-                                                  ("001-22-subnano", "retention_pct", ">")])
+                                                  ("001-22-subnano", "retention_pct", ">"),
+                                                  ("002-1ag-500", "loading_mg_cm2", "range")])
 def test_a_bound_stored_as_a_value_fails(rows, rid, col, printed_as):
     bad = bound_problems(_edit(rows, rid, bounds=None))
     assert any(rid in b and col in b and "plain value" in b and printed_as in b for b in bad), bad
@@ -98,6 +99,15 @@ def test_rounded_published_value_fails(printed):
     assert r["rate_capacity_mAh_g"] == "774.0"
     r["rate_capacity_mAh_g"] = "774"
     assert any("stored as '774' but printed as '774.0'" in b for b in precision_problems(broken))
+
+
+def test_a_range_end_that_is_not_the_printed_one_fails(printed):
+    broken = copy.deepcopy(printed)
+    r = next(x for x in broken if x["id"] == "002-1ag-500")
+    assert r["bounds"] == "loading_mg_cm2 range 0.8"
+    r["bounds"] = "loading_mg_cm2 range 0.80"
+    assert any("range high end of loading_mg_cm2 stored as '0.80', printed '0.8'" in b
+               for b in precision_problems(broken))
 
 
 def test_value_not_stated_fails(rows):

@@ -113,6 +113,9 @@ def test_ranges_pass_a_minimum_with_the_low_end_and_a_maximum_with_the_high_end(
     assert query.passes(0.6, ("range", 0.8), 0.6, "min") and not query.passes(0.6, ("range", 0.8), 0.7, "min")
     assert query.passes(0.6, ("range", 0.8), 0.8, "max") and not query.passes(0.6, ("range", 0.8), 0.7, "max")
     assert query.display("0.6", ("range", 0.8)) == "0.6–0.8"
+    assert query.values_as_printed(query.show("002-1ag-500"))["loading_mg_cm2"] == "0.6–0.8"  # "about 0.6–0.8"
+    assert "002-1ag-500" in set(query.records(min_loading=0.6)["id"])
+    assert "002-1ag-500" not in set(query.records(min_loading=0.7)["id"])
 
 
 # ---------------------------------------------------------------- finding 6: filters, sort, precision

@@ -197,21 +197,32 @@ def _printed_texts(ids) -> dict[tuple[str, str], str]:
     return {(i, c): t for i, c, t in rows}
 
 
-def display(text: str | None, bound: tuple[str, float | None] | None) -> str:
+def _bounds_as_printed(text) -> dict[str, tuple[str, str | None]]:
+    """``{column: (op, high end as printed)}`` of a ``bounds`` cell (validated by parse_bounds)."""
+    out = {}
+    if isinstance(text, str):
+        parse_bounds(text)
+        for item in filter(None, (x.strip() for x in text.split(";"))):
+            parts = item.split()
+            out[parts[0]] = (parts[1], parts[2] if len(parts) == 3 else None)
+    return out
+
+
+def display(text: str | None, bound: tuple[str, float | str | None] | None) -> str:
     """A stored number as published: its printed digits with the printed qualifier
     (``">80"``, ``"≈476"``, ``"0.6–0.8"``)."""
     if text is None:
         return ""
     op, high = bound or (None, None)
     if op == "range":
-        return f"{text}–{high:g}"
+        return f"{text}–{high if isinstance(high, str) else format(high, 'g')}"
     return f"{op}{text}" if op else text
 
 
 def as_printed(df: pd.DataFrame) -> pd.DataFrame:
     """The value columns of ``df`` as display strings (published digits and qualifiers)."""
     texts = _printed_texts(df["id"])
-    b = bounds_of(df)
+    b = df["bounds"].map(_bounds_as_printed)
     out = pd.DataFrame(index=df.index)
     for col in VALUE_COLUMNS:
         if col in df:
@@ -222,7 +233,7 @@ def as_printed(df: pd.DataFrame) -> pd.DataFrame:
 def values_as_printed(record: dict) -> dict[str, str]:
     """``{column: display string}`` of one record's values (see :func:`display`)."""
     texts = _printed_texts([record["id"]])
-    b = parse_bounds(record.get("bounds"))
+    b = _bounds_as_printed(record.get("bounds"))
     return {c: display(texts[(record["id"], c)], b.get(c)) for c in VALUE_COLUMNS if (record["id"], c) in texts}
 
 
