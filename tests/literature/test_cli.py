@@ -170,6 +170,13 @@ def test_compare_cycles_csv_of_sianode_analyze(tmp_path, no_figures):
     assert d["result"]["name"] == "cell7" and p.read_bytes() == before
 
 
+def test_compare_output_folder_that_is_a_file_exits_2(tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("x")
+    r = runner.invoke(app, ["compare", str(EXAMPLE), "-o", str(f)])
+    assert r.exit_code == 2 and "is a file, not a folder" in " ".join(r.output.split()) and f.read_text() == "x"
+
+
 def test_compare_missing_fields_exit_2(tmp_path):
     p = tmp_path / "r.toml"
     p.write_text("cycles = 10\n")

@@ -303,8 +303,8 @@ def compare(
                                                 "or a result file (.toml/.json/.csv) with e.g. capacity_mAh_g, "
                                                 "retention_pct, cycles, ice_pct, cell, electrolyte, family.")],
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Folder for compare.html, "
-                                                       "ranks.csv, neighbours.csv [default: sianode-output/<input "
-                                                       "stem>].")] = None,
+                                                       "ranks.csv, neighbours.csv (default: sianode-output/<input "
+                                                       "stem>).")] = None,
     cell: Annotated[Optional[str], typer.Option(help="Cell type of the result: half, full or pack (overrides "
                                                      "the file).")] = None,
     electrolyte: Annotated[Optional[str], typer.Option(help="liquid, gel or solid (overrides the file).")] = None,
@@ -324,9 +324,15 @@ def compare(
     try:
         res = cmpmod.load_result(result, cell=cell, electrolyte=electrolyte, family=family, name=name,
                                  prelithiated=prelithiated)
+        if Path(out).exists() and not Path(out).is_dir():
+            raise InputError(f"{out} is a file, not a folder; give a folder with -o/--output-dir", field="output_dir")
         with err_console.status("comparing with the published records…"):
             cmp = cmpmod.compare(res, n_neighbours=neighbours)
-            paths = cmpmod.write_report(cmp, out)
+            try:
+                paths = cmpmod.write_report(cmp, out)
+            except OSError as e:
+                raise InputError(f"cannot write to {out}: {e.strerror or e}; choose a folder you can write to "
+                                 "with -o/--output-dir", field="output_dir") from None
     except (InputError, SolverError) as e:
         _fail(e)
     if format == ShowFormat.json:
