@@ -44,7 +44,9 @@ def test_duplicates_can_be_dropped():
     all_ = query.records()
     uniq = query.records(include_duplicates=False)
     assert len(uniq) < len(all_)
-    assert uniq["duplicate_of"].isna().all()
+    # whole-record repeats are dropped; records repeating only some values stay (their other values are new)
+    assert (uniq["duplicate_of"].isna() | uniq["duplicate_values"].notna()).all()
+    assert "001-212-cscp" not in set(uniq["id"]) and "001-22-subnano" in set(uniq["id"])
 
 
 def test_unknown_filter_lists_valid_filters():
@@ -89,3 +91,59 @@ def test_property_tables():
     assert isinstance(query.table("synthesis_routes"), pd.DataFrame)
     with pytest.raises(InputError, match="tables"):
         query.table("cathodes")
+
+
+# ---------------------------------------------------------------- finding 5: bounds are not values
+def test_a_less_than_value_never_passes_a_minimum():
+    ids = set(query.records(min_capacity=1000)["id"])
+    assert "004-52-grandjean-lsnps" not in ids  # "a capacity of less than 1000 mAh g⁻¹"
+    assert {"004-T2-mpss", "004-52-grandjean-lpscl"} <= ids  # "Over 1500", "exceeding 2500": certainly above
+    assert "004-52-grandjean-lsnps" in set(query.records(max_capacity=1000)["id"])
+    assert "004-T2-mpss" not in set(query.records(max_capacity=2000)["id"])  # over 1500 may exceed 2000
+
+
+def test_bounds_are_per_value():
+    rec = query.show("001-212-muscm")  # "surpassing 800 cycles" at "≈3.75 mA h cm⁻²"
+    assert query.values_as_printed(rec) == {"cycles": ">800", "areal_capacity_mAh_cm2": "≈3.75"}
+    lsnps = query.values_as_printed(query.show("004-52-grandjean-lsnps"))
+    assert lsnps["capacity_mAh_g"] == "<1000" and lsnps["ice_pct"] == "40" and lsnps["retention_pct"] == "50"
+
+
+def test_ranges_pass_a_minimum_with_the_low_end_and_a_maximum_with_the_high_end():
+    assert query.passes(0.6, ("range", 0.8), 0.6, "min") and not query.passes(0.6, ("range", 0.8), 0.7, "min")
+    assert query.passes(0.6, ("range", 0.8), 0.8, "max") and not query.passes(0.6, ("range", 0.8), 0.7, "max")
+    assert query.display("0.6", ("range", 0.8)) == "0.6–0.8"
+    assert query.values_as_printed(query.show("002-1ag-500"))["loading_mg_cm2"] == "0.6–0.8"  # "about 0.6–0.8"
+    assert "002-1ag-500" in set(query.records(min_loading=0.6)["id"])
+    assert "002-1ag-500" not in set(query.records(min_loading=0.7)["id"])
+
+
+# ---------------------------------------------------------------- finding 6: filters, sort, precision
+def test_cathode_and_areal_capacity_filters_and_sort():
+    lfp = query.records(cathode="lfp")
+    assert set(lfp["id"]) >= {"004-54-ppg"} and lfp["cathode"].str.contains("LFP|LiFePO4").all()
+    df = query.sort_records(query.records(min_areal_capacity=3), "capacity")
+    assert (df["areal_capacity_mAh_cm2"] >= 3).all() and len(df) >= 10
+    caps = df["capacity_mAh_g"].dropna().tolist()
+    assert caps == sorted(caps, reverse=True) and df["capacity_mAh_g"].isna().iloc[len(caps):].all()
+    with pytest.raises(InputError, match="valid keys"):
+        query.sort_records(df, "colour")
+
+
+def test_values_keep_their_printed_precision():
+    p = query.values_as_printed(query.show("001-231-dsiog"))
+    assert p["capacity_mAh_g"] == "1937.6"
+    assert query.values_as_printed(query.show("001-T1-09h"))["rate_capacity_mAh_g"] == "774.0"
+    assert query.values_as_printed(query.show("002-rate5"))["rate_capacity_mAh_g"] == "1123.0"
+
+
+def test_full_cell_capacities_are_not_anode_capacities():
+    df = query.records(cell="full")
+    assert df["cell_capacity_mAh_g"].notna().sum() >= 2
+    rec = query.show("001-T1-02f")
+    assert rec["capacity_mAh_g"] is None and rec["cell_capacity_mAh_g"] == 133.7
+    # no full cell or pack stores a cathode-basis number (< 300 mAh/g) as an anode capacity
+    full = query.records()
+    full = full[full["cell"].isin(["full", "pack"])]
+    for col in ("capacity_mAh_g", "rate_capacity_mAh_g"):
+        assert not (full[col] < 300).any(), col

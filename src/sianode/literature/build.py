@@ -29,6 +29,14 @@ from sianode.errors import InputError
 DATA_DIR = Path(__file__).with_name("data")
 
 SEEDS = ("000", "001", "002", "003", "004")
+#: the five reviews/papers the records were read from (``seed``), cited as users should cite them
+REVIEWS = {
+    "000": "perspective on micro-sized CVD Si–C anodes, Energy Environ. Sci. 2025 (doi:10.1039/d5ee01568e)",
+    "001": "He et al., Adv. Sci. 2025 (doi:10.1002/advs.202407540)",
+    "002": "Liu et al., Nano-Micro Lett. 2025, 17:297",
+    "003": "Zhang, Luo, Liu & Wang, review 'Porous Si-Based Materials for Lithium-Ion Battery Anodes' (journal not in the stored text)",
+    "004": "Zhang et al., RSC Adv. 2025, 15, 33561",
+}
 FAMILIES = {
     "nano": "nano-Si in a carbon or conductive matrix",
     "porous": "porous micro-/nano-Si (etched, magnesiothermic, templated)",
@@ -46,17 +54,25 @@ FAMILIES = {
     "other": "Si anode of unspecified structure (binder, electrolyte, prelithiation studies)",
 }
 ELECTROLYTES = ("liquid", "gel", "solid")
-SSE_CLASSES = ("oxide", "sulfide", "polymer", "composite", "hydride")
-CELLS = ("half", "full")
-CAPACITY_BASES = ("after_cycling", "reversible", "first_discharge", "first_charge", "full_cell")
+SSE_CLASSES = ("oxide", "sulfide", "polymer", "composite", "hydride", "halide")
+#: half: vs Li metal; full: one cell with a cathode; pack: module/pack/storage system of full cells
+CELLS = ("half", "full", "pack")
+#: what a stored value measures: cycling (charge–discharge) or calendar (storage) ageing
+METRIC_KINDS = ("cycling", "calendar")
+#: when a specific capacity was measured (per value: ``capacity_basis``, ``cell_capacity_basis``)
+CAPACITY_BASES = {
+    "after_cycling": "capacity at the end of the stated number of cycles",
+    "reversible": "reversible (delithiation) capacity with no cycle stated, or of an early cycle",
+    "first_charge": "first-cycle charge (delithiation in a half cell): the first reversible capacity",
+    "first_discharge": "first-cycle discharge (lithiation in a half cell), includes the irreversible loss",
+    "initial": "'initial' capacity, direction (lithiation or delithiation) not stated",
+}
 FLAGS = {
     "misaligned": "table row misaligned in the seed; likely reading in the note",
     "ocr": "OCR damage in the seed",
     "seeds-disagree": "two seeds (or a seed table and its text) give different values",
     "internal-disagree": "one seed gives different values in two places",
     "unit-suspect": "printed unit is implausible; likely unit in the note",
-    "lower-bound": "value published as a lower bound ('over', '>', 'surpassing')",
-    "upper-bound": "value published as an upper bound ('less than')",
     "ambiguous": "attribution or meaning ambiguous in the seed",
     "typo": "obvious typo in the seed",
 }
@@ -91,16 +107,19 @@ SCHEMAS: dict[str, list[Column]] = {
         _t("id", required=True), _t("group"), *_PROV, _t("material", required=True), _t("material_as_printed"),
         _t("family", required=True, allowed=tuple(FAMILIES)), _t("route"),
         _t("electrolyte", allowed=ELECTROLYTES), _t("electrolyte_basis", allowed=("stated", "section")),
-        _t("sse_class", allowed=SSE_CLASSES), _t("electrolyte_detail"), _t("cell", allowed=CELLS), _t("cathode"),
-        _r("temperature_C", -60, 200), _t("ice_text"), _r("ice_pct", 0, 100), _t("performance_text"),
-        _t("capacity_basis", allowed=CAPACITY_BASES), _r("capacity_mAh_g", 0, 4200),
+        _t("sse_class", allowed=SSE_CLASSES), _t("electrolyte_detail"), _t("cell", allowed=CELLS),
+        _t("prelithiated", allowed=("yes",)), _t("cathode"), _r("temperature_C", -60, 200),
+        _t("metric_kind", required=True, allowed=METRIC_KINDS), _t("ice_text"), _r("ice_pct", 0, 100),
+        _t("performance_text"), _t("capacity_basis", allowed=tuple(CAPACITY_BASES)), _r("capacity_mAh_g", 0, 4200),
+        _t("cell_capacity_basis", allowed=tuple(CAPACITY_BASES)), _r("cell_capacity_mAh_g", 0, 400),
         _r("current_A_g", 0, 100), _r("c_rate", 0, 100), _r("current_mA_cm2", 0, 100),
         Column("cycles", "int", lo=1, hi=100000), _r("retention_pct", 0, 100),
         _r("areal_capacity_mAh_cm2", 0, 100), _r("volumetric_capacity_mAh_cm3", 0, 9800),
         _t("loading_text"), _r("loading_mg_cm2", 0, 100), _t("rate_text"), _r("rate_capacity_mAh_g", 0, 4200),
         _r("rate_current_A_g", 0, 100), _r("rate_c_rate", 0, 100), _r("rate_current_mA_cm2", 0, 100),
         _r("rate_retention_pct", 0, 100), _t("energy_text"), _r("energy_density_Wh_kg", 0, 3000),
-        _r("energy_density_Wh_L", 0, 5000), _t("reference"), _t("duplicate_of"), _t("flag"), _t("note"),
+        _r("energy_density_Wh_L", 0, 5000), _t("bounds"), _t("reference"), _t("citation"), _t("duplicate_of"),
+        _t("duplicate_values"), _t("flag"), _t("note"),
     ],
     "anode_materials": [
         _t("id", required=True), _t("material", required=True), _r("density_g_cm3", 0, 30), _t("lithiated_phase"),
@@ -163,7 +182,7 @@ def _convert(col: Column, raw: str, where: str):
     return v
 
 
-def read_table(table: str, path: Path | None = None) -> list[dict]:
+def read_table(table: str, path: Path | None = None, *, as_printed: bool = False) -> list[dict]:
     """Read and validate one CSV table; returns typed rows (None for empty cells).
 
     Raises :class:`InputError` naming file, line and column for any violation: missing or
@@ -191,14 +210,51 @@ def read_table(table: str, path: Path | None = None) -> list[dict]:
         for i, raw in enumerate(reader, start=2):
             if None in raw:
                 raise InputError("row has more cells than the header", field=f"{path}:{i}")
-            rows.append({c.name: _convert(c, raw[c.name] or "", f"{path}:{i}:{c.name}") for c in cols})
+            typed = {c.name: _convert(c, raw[c.name] or "", f"{path}:{i}:{c.name}") for c in cols}
+            rows.append({c.name: (raw[c.name].strip() or None) for c in cols} if as_printed else typed)
     ids = [r["id"] for r in rows]
     dup = sorted({x for x in ids if ids.count(x) > 1})
     if dup:
         raise InputError(f"duplicate ids {dup}", field=str(path))
-    if table == "records":
+    if table == "records" and not as_printed:
         _check_records(rows, path)
     return rows
+
+
+#: numeric columns of the records table that hold a published value (each has a text source)
+VALUE_COLUMNS = ("ice_pct", "capacity_mAh_g", "cell_capacity_mAh_g", "current_A_g", "c_rate", "current_mA_cm2",
+                 "cycles", "retention_pct", "areal_capacity_mAh_cm2", "volumetric_capacity_mAh_cm3",
+                 "loading_mg_cm2", "rate_capacity_mAh_g", "rate_current_A_g", "rate_c_rate", "rate_current_mA_cm2",
+                 "rate_retention_pct", "energy_density_Wh_kg", "energy_density_Wh_L")
+BOUND_OPS = (">", "≥", "<", "≤", "≈")
+
+
+def parse_bounds(text: str | None, where: str = "bounds") -> dict[str, tuple[str, float | None]]:
+    """Parse the ``bounds`` cell of a record: ``"retention_pct >; loading_mg_cm2 range 0.8"``.
+
+    Returns ``{column: (op, high)}`` with ``op`` one of ``> ≥ < ≤ ≈`` or ``range`` (the
+    column holds the low end, ``high`` the high end; ``high`` is None otherwise).
+    """
+    out: dict[str, tuple[str, float | None]] = {}
+    for item in filter(None, (x.strip() for x in (text or "").split(";"))):
+        parts = item.split()
+        col = parts[0]
+        if col in out:
+            raise InputError(f"column {col!r} given twice in bounds", field=where)
+        if col not in VALUE_COLUMNS:
+            raise InputError(f"bounds names unknown column {col!r}; value columns: {', '.join(VALUE_COLUMNS)}",
+                             field=where)
+        if len(parts) == 2 and parts[1] in BOUND_OPS:
+            out[col] = (parts[1], None)
+        elif len(parts) == 3 and parts[1] == "range":
+            try:
+                out[col] = ("range", float(parts[2]))
+            except ValueError:
+                raise InputError(f"range high end {parts[2]!r} of {col} is not a number", field=where) from None
+        else:
+            raise InputError(f"bounds item {item!r} must be 'COLUMN OP' (OP one of {' '.join(BOUND_OPS)}) "
+                             "or 'COLUMN range HIGH'", field=where)
+    return out
 
 
 def _check_records(rows: list[dict], path: Path) -> None:
@@ -207,12 +263,29 @@ def _check_records(rows: list[dict], path: Path) -> None:
         where = f"{path}:{i}"
         if r["duplicate_of"] and r["duplicate_of"] not in ids:
             raise InputError(f"duplicate_of={r['duplicate_of']!r} names no record", field=where + ":duplicate_of")
+        if r["duplicate_of"] == r["id"]:
+            raise InputError("a record cannot duplicate itself", field=where + ":duplicate_of")
+        if r["duplicate_values"] and not r["duplicate_of"]:
+            raise InputError("duplicate_values needs duplicate_of", field=where + ":duplicate_values")
+        for col in (r["duplicate_values"] or "").split(";"):
+            if col and (col not in VALUE_COLUMNS or r[col] is None):
+                raise InputError(f"duplicate_values names {col!r}, which is not a value of this record",
+                                 field=where + ":duplicate_values")
         if (r["electrolyte"] is None) != (r["electrolyte_basis"] is None):
             raise InputError("electrolyte and electrolyte_basis must be given together", field=where)
         if r["sse_class"] and r["electrolyte"] != "solid":
             raise InputError("sse_class is only allowed with electrolyte=solid", field=where + ":sse_class")
-        if (r["capacity_mAh_g"] is None) != (r["capacity_basis"] is None):
-            raise InputError("capacity_mAh_g and capacity_basis must be given together", field=where)
+        for value, basis in (("capacity_mAh_g", "capacity_basis"), ("cell_capacity_mAh_g", "cell_capacity_basis")):
+            if (r[value] is None) != (r[basis] is None):
+                raise InputError(f"{value} and {basis} must be given together", field=where)
+        if r["cell_capacity_mAh_g"] is not None and r["cell"] not in ("full", "pack"):
+            raise InputError("cell_capacity_mAh_g is a full-cell capacity; cell must be full or pack",
+                             field=where + ":cell")
+        for col, (op, high) in parse_bounds(r["bounds"], where + ":bounds").items():
+            if r[col] is None:
+                raise InputError(f"bounds qualifies {col}, which has no value", field=where + ":bounds")
+            if op == "range" and not high > r[col]:
+                raise InputError(f"range of {col} must end above its low end {r[col]}", field=where + ":bounds")
 
 
 def _create(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
@@ -237,6 +310,11 @@ def build_database(path: str | Path = ":memory:", data_dir: Path | None = None) 
     for table in SCHEMAS:
         rows = read_table(table, (Path(data_dir) / f"{table}.csv") if data_dir else None)
         _create(conn, table, rows)
+    # the records' numbers as printed (text), for display with the published precision
+    printed = read_table("records", (Path(data_dir) / "records.csv") if data_dir else None, as_printed=True)
+    conn.execute('CREATE TABLE records_printed (id TEXT, "column" TEXT, text TEXT)')
+    conn.executemany("INSERT INTO records_printed VALUES (?, ?, ?)",
+                     [(r["id"], c, r[c]) for r in printed for c in VALUE_COLUMNS if r[c] is not None])
     conn.execute('CREATE INDEX idx_records_family ON records(family)')
     conn.commit()
     return conn

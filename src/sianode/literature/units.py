@@ -78,8 +78,74 @@ _CFRAC = re.compile(r"(?<![A-Za-z0-9])C\s*/\s*(\d+(?:\.\d+)?)")
 
 @dataclass(frozen=True)
 class Quantity:
+    """One ``number unit`` pair read from a published phrase.
+
+    ``value`` is in the canonical ``unit``; ``printed`` is the number exactly as printed
+    (``"1123.0"``) and ``factor`` the exact conversion applied to it (``"0.001"`` for mA g⁻¹ →
+    A/g); ``bound`` is the qualifier printed before the number (:data:`BOUNDS`) or ``None``;
+    for a printed range (``"0.6–0.8 mg cm⁻²"``) ``value`` is the low end, ``high`` the high
+    end and ``bound`` is ``"range"``. ``start``/``end`` locate the number in the normalised
+    text (:func:`normalise_text`).
+    """
+
     value: float
     unit: str  # canonical unit: one of UNITS, "C" or "cycles"
+    printed: str = ""
+    factor: str = "1"
+    bound: str | None = None
+    high: float | None = None
+    start: int = -1
+    end: int = -1
+    high_printed: str = ""
+
+
+#: Qualifiers a published number can carry, as stored in the ``bounds`` column of the records.
+BOUNDS = {
+    ">": "lower bound ('over', 'exceeding', 'surpassing', 'above', '>')",
+    "≥": "lower bound, inclusive ('at least', '≥')",
+    "<": "upper bound ('less than', 'below', '<')",
+    "≤": "upper bound, inclusive ('≤')",
+    "≈": "approximate ('≈', 'about', 'around', 'approximately', 'nearly', 'almost')",
+    "range": "printed range: the column holds the low end, the bound gives the high end",
+}
+_BOUND_WORDS: list[tuple[str, str]] = [
+    (r"≥|\bat least", "≥"),
+    (r"≤", "≤"),
+    (r">|\bover|\bmore than|\babove|\bexceed(?:ing|s|ed)?|\bsurpass(?:ing|es|ed)?|\bin excess of", ">"),
+    (r"<|\bless than|\bbelow|\bfewer than", "<"),
+    (r"≈|~|∼|\babout|\baround|\bapproximately|\bnearly|\balmost|\broughly", "≈"),
+]
+# "over 400 cycles" means "during 400 cycles" in the seeds, so for cycle counts "over" is no bound
+_NOT_A_CYCLE_BOUND = re.compile(r"\bover\s*$", re.I)
+_RANGE_LOW = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[–-]\s*$")
+
+
+def bound_before(prefix: str, unit: str = "") -> str | None:
+    """Qualifier (a key of :data:`BOUNDS`) printed immediately before a number, given the
+    text ``prefix`` that precedes the number; ``None`` if there is none."""
+    for pattern, op in _BOUND_WORDS:
+        if re.search(rf"(?:{pattern})\s*$", prefix, re.I):
+            if unit == "cycles" and _NOT_A_CYCLE_BOUND.search(prefix):
+                return None
+            return op
+    return None
+
+
+def _numbers(t: str, m: re.Match, group: int = 1):
+    """(printed number, start, end) of every number in a matched list."""
+    base = m.start(group)
+    for n in re.finditer(_NUM, m.group(group)):
+        yield n.group(0), base + n.start(), base + n.end()
+
+
+def _quantity(t: str, printed: str, start: int, end: int, unit: str, factor: float) -> Quantity:
+    f = "1" if factor == 1.0 else repr(factor)
+    prefix = t[:start]
+    low = _RANGE_LOW.search(prefix)
+    if low:  # "0.6–0.8 mg cm-2": one quantity, the low end, with the high end kept
+        return Quantity(float(low.group(1)) * factor, unit, low.group(1), f, "range", float(printed) * factor,
+                        low.start(1), end, printed)
+    return Quantity(float(printed) * factor, unit, printed, f, bound_before(prefix, unit), None, start, end)
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -87,7 +153,9 @@ def quantities(text: str) -> list[Quantity]:
 
     Lists sharing one unit (``"75%, 66%, 58%, and 54%"``, ``"0.2, 0.5 and 1.0 A g⁻¹"``)
     give one quantity per number. ``C/5`` is read as a C-rate of 0.2; cycle counts
-    (``"after 500 cycles"``, ``"the 1000th cycle"``) have unit ``"cycles"``.
+    (``"after 500 cycles"``, ``"the 1000th cycle"``) have unit ``"cycles"``. Each quantity
+    carries its printed form, the qualifier printed before it (``"over 80%"`` → ``">"``) and,
+    for a printed range, both ends.
     """
     if not text:
         return []
@@ -95,22 +163,26 @@ def quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     for pattern, unit, factor in _UNIT_PATTERNS:
         for m in re.finditer(rf"(?<![\d.])({_LIST})\s*(?:{pattern})", t):
-            for num in re.findall(_NUM, m.group(1)):
-                out.append(Quantity(float(num) * factor, unit))
+            for printed, s, e in _numbers(t, m):
+                out.append(_quantity(t, printed, s, e, unit, factor))
     for m in _CFRAC.finditer(t):
-        out.append(Quantity(1.0 / float(m.group(1)), "C"))
+        out.append(Quantity(1.0 / float(m.group(1)), "C", f"C/{m.group(1)}", "1/n", bound_before(t[:m.start()]),
+                            None, m.start(), m.end()))
     for m in _CYCLES.finditer(t):
-        for num in re.findall(_NUM, m.group(1)):
-            out.append(Quantity(float(num), "cycles"))
+        for printed, s, e in _numbers(t, m):
+            out.append(_quantity(t, printed, s, e, "cycles", 1.0))
     return out
 
 
 def agrees(value: float, text: str, unit: str, rel: float = 1e-5) -> bool:
     """True when ``text`` states ``value`` (in canonical ``unit``), up to storage round-off (6 significant digits)."""
-    for q in quantities(text):
-        if q.unit == unit and abs(q.value - value) <= rel * max(abs(value), 1e-12) + 1e-9:
-            return True
-    return False
+    return bool(matches(value, text, unit, rel))
+
+
+def matches(value: float, text: str, unit: str, rel: float = 1e-5) -> list[Quantity]:
+    """The quantities of ``text`` (canonical ``unit``) whose value (low end, for a range) is ``value``."""
+    return [q for q in quantities(text)
+            if q.unit == unit and abs(q.value - value) <= rel * max(abs(value), 1e-12) + 1e-9]
 
 
 def _key(unit: str) -> str:
