@@ -177,7 +177,7 @@ def _voltage_window(v: np.ndarray) -> tuple[float, float]:
 def dqdv_cycles(df: pd.DataFrame, *, cycles=None, sigma_V: float | None = None,
                 resolution_V: float = 0.001, active_mass_g: float | None = None,
                 half_cell: bool = True, v_range: tuple[float, float] | None = None,
-                max_curves: int = MAX_CURVES) -> pd.DataFrame:
+                max_curves: int = MAX_CURVES, keep_cycles=()) -> pd.DataFrame:
     """dQ/dV of every cycle and direction on one voltage grid, as a long tidy table.
 
     Columns: ``cycle``, ``direction`` (``lithiation``/``delithiation`` for a half cell,
@@ -188,7 +188,8 @@ def dqdv_cycles(df: pd.DataFrame, *, cycles=None, sigma_V: float | None = None,
     Bounded work for any input: the grid spans the 0.05–99.95 % voltage quantiles (plus 3σ)
     with at most :data:`MAX_GRID_POINTS` points (the resolution coarsens beyond that); σ is
     capped at :data:`MAX_SIGMA_V`; at most ``max_curves`` (cycle, direction) curves are
-    computed — cycles beyond that are sampled evenly (``attrs["cycles_sampled"]``). All
+    computed — cycles beyond that are sampled evenly, always keeping ``keep_cycles`` (the
+    ones the report draws; ``attrs["cycles_sampled"]``). All
     histograms are built in one pass (O(rows)), then smoothed by one FFT per curve.
     """
     validate(df)
@@ -219,7 +220,7 @@ def dqdv_cycles(df: pd.DataFrame, *, cycles=None, sigma_V: float | None = None,
     # which (cycle, direction) curves, and their rows in file order
     all_cycles = np.unique(cyc[active])
     want = all_cycles if cycles is None else np.intersect1d(all_cycles, np.asarray(list(cycles)))
-    chosen = select_cycles(want, max(max_curves // 2, 1))
+    chosen = select_cycles(want, max(max_curves // 2, 1), keep=keep_cycles)
     use = active & np.isin(cyc, chosen)
     rows = np.flatnonzero(use)
     if rows.size < 3:
