@@ -184,6 +184,11 @@ def read_mpt_frame(path: str | Path) -> tuple[pd.DataFrame, str]:
     body = lines[nhead:]
     if not body:
         raise InputError("the .mpt file holds no data rows", field=str(path))
+    if raw[-1:] not in (b"\n", b"\r"):
+        nf = len(body[-1].rstrip("\t").split("\t"))
+        if nf < len(colnames):
+            raise InputError(f"truncated .mpt: the last line ends after {nf} of {len(colnames)} fields with "
+                             "no line break (the file was cut short)", field=str(path))
     import io
     data = "\n".join(body).replace(",", ".")
     try:

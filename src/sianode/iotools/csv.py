@@ -75,9 +75,12 @@ def read_csv(path: str | Path, columns: dict[str, str] | None = None, units: dic
              sep: str | None = None, decimal: str = ".", skiprows: int = 0,
              current_sign: int = 1, active_mass_g: float | None = None) -> pd.DataFrame:
     """Read a delimited text file of cycling data into the tidy schema (see module docstring)."""
+    from sianode.iotools.textcheck import check_complete_last_line
+
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (0 bytes)", field=str(path))
+    check_complete_last_line(path, sep=sep)
     try:
         raw = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c", decimal=decimal,
                           skiprows=skiprows, encoding="latin-1")
@@ -137,9 +140,12 @@ def read_bdf(path: str | Path) -> pd.DataFrame:
     """Read a Battery Data Format (``.bdf``/``.bdf.csv``) table: ``Test Time / s``,
     ``Voltage / V``, ``Current / A``, ``Charging Capacity / Ah``, ``Discharging Capacity / Ah``
     (the columns of the Battery Data Alliance's format, the same that fastnda writes)."""
+    from sianode.iotools.textcheck import check_complete_last_line
+
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (0 bytes)", field=str(path))
+    check_complete_last_line(path, sep=",")
     try:
         raw = pd.read_csv(path)
     except Exception as e:

@@ -222,8 +222,10 @@ def _check_counter(inc: np.ndarray, t: np.ndarray, rate: np.ndarray, what: str, 
     res = max(float(pos.min()), 1e-3) if pos.size else 1.0
     rmax = np.maximum(rate, np.concatenate([rate[:1], rate[:-1]]))
     bound = COUNTER_SLACK * rmax * (dt + res) / 3600.0
-    tiny = 1e-9 * max(float(np.max(inc)) if inc.size else 0.0, 1e-12)
-    bad = inc > bound + tiny
+    # allow one quantum of the counter's own resolution (exports round, e.g. to 1e-4 mAh)
+    posinc = inc[inc > 0]
+    tiny = max(float(posinc.min()) if posinc.size else 0.0, 1e-9 * (float(posinc.max()) if posinc.size else 1e-12))
+    bad = inc > bound + tiny * 1.0001
     if not bad.any():
         return inc, None
     k = int(np.flatnonzero(bad)[0])
