@@ -128,28 +128,32 @@ def find_dqdv_peaks(grid: np.ndarray, y: np.ndarray, prominence_frac: float = 0.
                          "fwhm_V": widths * h, "area": cs[ri] - cs[li]})
 
 
+def _transition_rows():
+    t = LI_SI_TRANSITIONS
+    return list(zip(t.feature, t.direction, t.center_V, t.window_lo_V, t.window_hi_V, t.max_fwhm_V,
+                    t.first_cycle_only))
+
+
 def assign_peak(peak_V: float, fwhm_V: float, direction: str, first_lithiation: bool) -> str:
     """Name of the Li–Si feature of :data:`LI_SI_TRANSITIONS` a peak belongs to ("" if none).
 
     Sharp features (finite ``max_fwhm_V``) win over broad ones when the peak is narrow
     enough; the c-Si plateau is only considered in the first lithiation.
     """
-    t = LI_SI_TRANSITIONS
-    cand = t[(t.direction == direction) & (t.window_lo_V <= peak_V) & (peak_V <= t.window_hi_V)]
-    if not first_lithiation:
-        cand = cand[~cand.first_cycle_only]
-    sharp = cand[np.isfinite(cand.max_fwhm_V) & (fwhm_V <= cand.max_fwhm_V)]
-    if len(sharp):
-        return str(sharp.iloc[0].feature)
-    broad = cand[~np.isfinite(cand.max_fwhm_V)]
-    if len(broad):
-        return str(broad.iloc[(broad.center_V - peak_V).abs().argmin()].feature)
+    cand = [r for r in _transition_rows() if r[1] == direction and r[3] <= peak_V <= r[4]
+            and (first_lithiation or not r[6])]
+    sharp = [r for r in cand if np.isfinite(r[5]) and fwhm_V <= r[5]]
+    if sharp:
+        return str(sharp[0][0])
+    broad = [r for r in cand if not np.isfinite(r[5])]
+    if broad:
+        return str(min(broad, key=lambda r: abs(r[2] - peak_V))[0])
     return ""
 
 
 #: Hard caps that keep dQ/dV bounded for any input: grid points per curve, curves per test
 #: (cycles beyond it are sampled evenly, always keeping the first ten and the last), and the
-#: kernel half-width in grid points.
+#: largest smoothing width.
 MAX_GRID_POINTS = 4000
 MAX_CURVES = 600
 MAX_SIGMA_V = 0.1
@@ -278,21 +282,36 @@ def dqdv_cycles(df: pd.DataFrame, *, cycles=None, sigma_V: float | None = None,
 
 def track_peaks(curves: pd.DataFrame, prominence_frac: float = 0.08) -> pd.DataFrame:
     """Peaks of every curve of :func:`dqdv_cycles`, assigned to Li–Si features, one row per peak."""
-    rows = []
+    cols = ["cycle", "direction", "peak_V", "height", "prominence", "fwhm_V", "area", "assignment"]
     if len(curves) == 0:
-        return pd.DataFrame(columns=["cycle", "direction", "peak_V", "height", "prominence", "fwhm_V",
-                                     "area", "assignment"])
+        return pd.DataFrame(columns=cols)
     first_lith = curves.loc[curves.direction == "lithiation", "cycle"].min() if (
         curves.direction == "lithiation").any() else None
-    for (c, dirn), g in curves.groupby(["cycle", "direction"], sort=True):
-        grid = g["voltage_V"].to_numpy()
-        pk = find_dqdv_peaks(grid, g["dqdv_mAh_V"].to_numpy(), prominence_frac)
-        for _, p in pk.iterrows():
-            lab = ""
-            if dirn in ("lithiation", "delithiation"):
-                lab = assign_peak(p.peak_V, p.fwhm_V, dirn, first_lithiation=(c == first_lith))
-            rows.append({"cycle": c, "direction": dirn, **p.to_dict(), "assignment": lab})
-    return pd.DataFrame(rows)
+    parts = []
+    # curves are stored contiguously, one block per (cycle, direction)
+    key = curves["cycle"].astype(str) + "|" + curves["direction"].astype(str)
+    starts = np.flatnonzero(np.concatenate([[True], key.to_numpy()[1:] != key.to_numpy()[:-1]]))
+    ends = np.concatenate([starts[1:], [len(curves)]])
+    v = curves["voltage_V"].to_numpy()
+    y = curves["dqdv_mAh_V"].to_numpy()
+    cyc = curves["cycle"].to_numpy()
+    dirs = curves["direction"].to_numpy()
+    for a, b in zip(starts, ends):
+        pk = find_dqdv_peaks(v[a:b], y[a:b], prominence_frac)
+        if not len(pk):
+            continue
+        c, dirn = cyc[a], dirs[a]
+        pk.insert(0, "direction", dirn)
+        pk.insert(0, "cycle", c)
+        if dirn in ("lithiation", "delithiation"):
+            pk["assignment"] = [assign_peak(pv, fw, dirn, first_lithiation=(c == first_lith))
+                                for pv, fw in zip(pk.peak_V, pk.fwhm_V)]
+        else:
+            pk["assignment"] = ""
+        parts.append(pk)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
 
 
 def crystallisation_by_cycle(peaks: pd.DataFrame) -> pd.DataFrame:
