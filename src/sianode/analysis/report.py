@@ -118,7 +118,7 @@ def _charge_span(curves: pd.DataFrame, ycol: str) -> tuple[float, float]:
 def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int], ycol: str):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     cmap = plt.get_cmap("viridis")
-    dirs = list(dict.fromkeys(curves["direction"]))
+    dirs = [str(x) for x in pd.unique(curves["direction"].to_numpy(dtype=object))]
     for k, c in enumerate(cycles_to_show):
         col = cmap(k / max(len(cycles_to_show) - 1, 1))
         for dirn in dirs:
@@ -145,7 +145,7 @@ def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int
 
 
 def fig_heatmap(curves: pd.DataFrame, ycol: str):
-    dirs = list(dict.fromkeys(curves["direction"]))
+    dirs = [str(x) for x in pd.unique(curves["direction"].to_numpy(dtype=object))]
     fig, axes = plt.subplots(1, len(dirs), figsize=(5 * len(dirs), 4), squeeze=False)
     for ax, dirn in zip(axes[0], dirs):
         g = curves[curves.direction == dirn]
