@@ -89,6 +89,8 @@ END_VOLTAGE_TOL_FRAC = 0.02
 INTERRUPTED_CHARGE_FRAC = 0.9
 
 CELL_TYPES = ("anode half cell", "full cell")
+#: File-level flag list: the first cycles flagged are listed, the rest counted.
+MAX_LISTED_FLAGS = 20
 
 
 def step_summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -552,9 +554,13 @@ def analyze_cycling(source, *, active_mass_g: float | None = None, electrode_are
             cycles.attrs["active_mass_g"] = None  # mass-normalised headline values dropped
     metrics = key_metrics(cycles)
     cycles.attrs["active_mass_g"] = mass
-    for _, r in cycles[cycles["flag"] != ""].iterrows():
-        if not r["flag"].startswith("incomplete: no"):
-            flags.append({"quantity": f"cycle {int(r['cycle'])}", "value": None, "reason": r["flag"]})
+    flagged = cycles[(cycles["flag"] != "") & ~cycles["flag"].str.startswith("incomplete: no")]
+    for c, why in zip(flagged["cycle"].tolist()[:MAX_LISTED_FLAGS], flagged["flag"].tolist()):
+        flags.append({"quantity": f"cycle {int(c)}", "value": None, "reason": why})
+    if len(flagged) > MAX_LISTED_FLAGS:
+        flags.append({"quantity": "cycles", "value": int(len(flagged)),
+                      "reason": f"{len(flagged) - MAX_LISTED_FLAGS} more flagged cycles (see the flag column of "
+                                "the per-cycle table)"})
     return CyclingResult(data=df, steps=steps, cycles=cycles, metrics=metrics, rate=rate_table(cycles),
                          gitt=detect_gitt(steps), cell_type=cycles.attrs["cell_type"],
                          convention=cycles.attrs["convention"], flags=flags,

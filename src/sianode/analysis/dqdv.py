@@ -107,31 +107,42 @@ def dqdv_kernel(voltage, capacity, grid: np.ndarray, sigma_V: float) -> np.ndarr
     return np.clip(signal.fftconvolve(hist, kern, mode="same"), 0.0, None)  # drop FFT round-off < 0
 
 
+def _peak_arrays(grid: np.ndarray, y: np.ndarray, prominence_frac: float) -> tuple[np.ndarray, ...]:
+    """Peak position, height, prominence, FWHM and area arrays of one curve (see below)."""
+    y = np.asarray(y, float)
+    if y.size < 5 or not np.any(y > 0):
+        return tuple(np.zeros(0) for _ in range(5))
+    idx, props = signal.find_peaks(y, prominence=prominence_frac * float(y.max()))
+    if idx.size == 0:
+        return tuple(np.zeros(0) for _ in range(5))
+    widths, _, left, right = signal.peak_widths(y, idx, rel_height=0.5)
+    h = grid[1] - grid[0]
+    cs = np.concatenate([[0.0], np.cumsum(y) * h])
+    li = np.clip(np.floor(left).astype(int), 0, y.size)
+    ri = np.clip(np.ceil(right).astype(int), 0, y.size)
+    return grid[idx], y[idx], props["prominences"], widths * h, cs[ri] - cs[li]
+
+
 def find_dqdv_peaks(grid: np.ndarray, y: np.ndarray, prominence_frac: float = 0.08) -> pd.DataFrame:
     """Peaks of a (positive) dQ/dV curve: position, height, prominence, FWHM and area.
 
     Prominence must exceed ``prominence_frac`` × the curve's maximum. ``area`` is the charge
     under the peak between its half-height crossings (same unit as ``y`` × V).
     """
-    y = np.asarray(y, float)
-    if y.size < 5 or not np.any(y > 0):
-        return pd.DataFrame(columns=["peak_V", "height", "prominence", "fwhm_V", "area"])
-    idx, props = signal.find_peaks(y, prominence=prominence_frac * float(y.max()))
-    if idx.size == 0:
-        return pd.DataFrame(columns=["peak_V", "height", "prominence", "fwhm_V", "area"])
-    widths, _, left, right = signal.peak_widths(y, idx, rel_height=0.5)
-    h = grid[1] - grid[0]
-    cs = np.concatenate([[0.0], np.cumsum(y) * h])
-    li = np.clip(np.floor(left).astype(int), 0, y.size)
-    ri = np.clip(np.ceil(right).astype(int), 0, y.size)
-    return pd.DataFrame({"peak_V": grid[idx], "height": y[idx], "prominence": props["prominences"],
-                         "fwhm_V": widths * h, "area": cs[ri] - cs[li]})
+    cols = ["peak_V", "height", "prominence", "fwhm_V", "area"]
+    return pd.DataFrame(dict(zip(cols, _peak_arrays(np.asarray(grid, float), y, prominence_frac))))
+
+
+_TRANSITION_ROWS: list | None = None
 
 
 def _transition_rows():
-    t = LI_SI_TRANSITIONS
-    return list(zip(t.feature, t.direction, t.center_V, t.window_lo_V, t.window_hi_V, t.max_fwhm_V,
-                    t.first_cycle_only))
+    global _TRANSITION_ROWS
+    if _TRANSITION_ROWS is None:
+        t = LI_SI_TRANSITIONS
+        _TRANSITION_ROWS = list(zip(t.feature, t.direction, t.center_V, t.window_lo_V, t.window_hi_V,
+                                    t.max_fwhm_V, t.first_cycle_only))
+    return _TRANSITION_ROWS
 
 
 def assign_peak(peak_V: float, fwhm_V: float, direction: str, first_lithiation: bool) -> str:
@@ -287,41 +298,39 @@ def track_peaks(curves: pd.DataFrame, prominence_frac: float = 0.08) -> pd.DataF
         return pd.DataFrame(columns=cols)
     first_lith = curves.loc[curves.direction == "lithiation", "cycle"].min() if (
         curves.direction == "lithiation").any() else None
-    parts = []
     # curves are stored contiguously, one block per (cycle, direction)
-    key = curves["cycle"].astype(str) + "|" + curves["direction"].astype(str)
-    starts = np.flatnonzero(np.concatenate([[True], key.to_numpy()[1:] != key.to_numpy()[:-1]]))
+    cyc = curves["cycle"].to_numpy()
+    dirs = curves["direction"].to_numpy(dtype=object)
+    change = (cyc[1:] != cyc[:-1]) | (dirs[1:] != dirs[:-1])
+    starts = np.flatnonzero(np.concatenate([[True], change]))
     ends = np.concatenate([starts[1:], [len(curves)]])
     v = curves["voltage_V"].to_numpy()
     y = curves["dqdv_mAh_V"].to_numpy()
-    cyc = curves["cycle"].to_numpy()
-    dirs = curves["direction"].to_numpy()
+    out = {c: [] for c in cols}
     for a, b in zip(starts, ends):
-        pk = find_dqdv_peaks(v[a:b], y[a:b], prominence_frac)
-        if not len(pk):
+        arrs = _peak_arrays(v[a:b], y[a:b], prominence_frac)
+        n = arrs[0].size
+        if n == 0:
             continue
         c, dirn = cyc[a], dirs[a]
-        pk.insert(0, "direction", dirn)
-        pk.insert(0, "cycle", c)
+        out["cycle"] += [c] * n
+        out["direction"] += [dirn] * n
+        for name, arr in zip(cols[2:7], arrs):
+            out[name] += arr.tolist()
         if dirn in ("lithiation", "delithiation"):
-            pk["assignment"] = [assign_peak(pv, fw, dirn, first_lithiation=(c == first_lith))
-                                for pv, fw in zip(pk.peak_V, pk.fwhm_V)]
+            out["assignment"] += [assign_peak(pv, fw, dirn, first_lithiation=(c == first_lith))
+                                  for pv, fw in zip(arrs[0], arrs[3])]
         else:
-            pk["assignment"] = ""
-        parts.append(pk)
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)[cols]
+            out["assignment"] += [""] * n
+    return pd.DataFrame(out, columns=cols)
 
 
 def crystallisation_by_cycle(peaks: pd.DataFrame) -> pd.DataFrame:
     """Per cycle: whether the sharp Li15Si4 delithiation peak (0.43–0.45 V) is present."""
     if len(peaks) == 0:
         return pd.DataFrame(columns=["cycle", "li15si4_detected", "li15si4_peak_V"])
-    de = peaks[peaks.direction == "delithiation"]
-    out = []
-    for c in sorted(peaks.cycle.unique()):
-        hit = de[(de.cycle == c) & (de.assignment == "Li15Si4 delithiation")]
-        out.append({"cycle": c, "li15si4_detected": bool(len(hit)),
-                    "li15si4_peak_V": float(hit.peak_V.iloc[0]) if len(hit) else np.nan})
-    return pd.DataFrame(out)
+    cycles = np.sort(peaks["cycle"].unique())
+    hit = peaks[(peaks.direction == "delithiation") & (peaks.assignment == "Li15Si4 delithiation")]
+    first = hit.groupby("cycle")["peak_V"].first()
+    return pd.DataFrame({"cycle": cycles, "li15si4_detected": np.isin(cycles, first.index.to_numpy()),
+                         "li15si4_peak_V": first.reindex(cycles).to_numpy(dtype=float)})
