@@ -503,3 +503,15 @@ def test_every_real_file_analysed_or_refused_unmodified(tmp_path):
     assert outcome["exampleDataZPlot.z"] == "eis" and outcome["cp.mpt"] == "cycling"
     assert outcome["maccor_example.001"] == "cycling" and outcome["FastCharge_000025_CH8.csv"] == "cycling"
     assert outcome["empty.ndax"] == "refused"
+
+
+def test_voltage_profile_chains_steps_once():
+    """Three lithiation steps with rests between (real Neware CSV): the drawn profile ends at the
+    cycle's lithiation capacity (the old chaining added earlier offsets twice)."""
+    from sianode.analysis.report import fig_profiles
+    df = read(real("cellpy/neware_uio.csv"))
+    fig = fig_profiles(df, [1], None, True)
+    ends = [max(line.get_xdata()) for line in fig.axes[0].get_lines()]
+    cyc = cycle_summary(df).set_index("cycle").loc[1]
+    assert ends[0] == pytest.approx(cyc.lithiation_capacity_mAh, rel=1e-9)
+    assert ends[1] == pytest.approx(cyc.delithiation_capacity_mAh, rel=1e-9)

@@ -83,10 +83,11 @@ def fig_profiles(df: pd.DataFrame, cycles_to_show: list[int], mass_g, half: bool
                 continue
             # chain steps of one direction
             sid = np.searchsorted(starts, rows, side="right") - 1
-            brk = np.flatnonzero(np.diff(sid) != 0) + 1
+            seg = np.concatenate([[0], np.flatnonzero(np.diff(sid) != 0) + 1])
             qq = q[rows].copy()
-            for b in brk:
-                qq[b:] += qq[b - 1]
+            seg_end = np.concatenate([qq[seg[1:] - 1], [0.0]])  # charge at the end of each step
+            offs = np.concatenate([[0.0], np.cumsum(seg_end[:-1])])
+            qq += np.repeat(offs, np.diff(np.concatenate([seg, [qq.size]])))
             x = qq / mass_g if mass_g else qq  # mAh -> mAh/g
             ax.plot(x, v[rows], ls, color=col, lw=1.2, label=f"cycle {c}" if dirn == -1 else None)
     ax.set_xlabel("capacity / " + ("mAh g$^{-1}$" if mass_g else "mAh"))
