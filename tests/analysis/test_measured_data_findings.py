@@ -26,13 +26,6 @@ DATA = Path(__file__).parents[1] / "data"
 REAL = Path(__file__).parents[2] / ".." / "shared" / "realdata"
 
 
-def real(rel: str) -> Path:
-    p = REAL / rel
-    if not p.exists():
-        pytest.skip(f"shared real data not present: {rel}")
-    return p
-
-
 def _access_reader() -> bool:
     from sianode.iotools.arbin import access_parser_available, mdbtools_available
     return mdbtools_available() or access_parser_available()
@@ -66,9 +59,9 @@ def test_dqdv_grid_is_bounded_even_for_a_corrupt_table():
     assert curves["voltage_V"].nunique() <= MAX_GRID_POINTS + 1
 
 
-def test_flipped_byte_in_real_nda_voltage(tmp_path):
+def test_flipped_byte_in_real_nda_voltage(tmp_path, realdata):
     """TestFile.nda with one voltage record's exponent byte flipped: analysed, the row dropped."""
-    src = bytearray(real("NewareNDA/TestFile.nda").read_bytes())
+    src = bytearray(realdata("NewareNDA/TestFile.nda").read_bytes())
     clean = read(REAL / "NewareNDA/TestFile.nda")
     # the voltage of record 3000 is a float32 in this BTS 9 file: find it by its value
     off = src.find(struct.pack("<f", clean.voltage_V.iloc[3000]), 1024)
@@ -83,8 +76,8 @@ def test_flipped_byte_in_real_nda_voltage(tmp_path):
 
 
 # --------------------------------------------------------------- 2. orientation-aware efficiencies
-def test_half_cell_energy_efficiency_below_one_real_si():
-    p = real("cellpy/20160805_test001_45_cc_01.res")
+def test_half_cell_energy_efficiency_below_one_real_si(realdata):
+    p = realdata("cellpy/20160805_test001_45_cc_01.res")
     if not _access_reader():
         pytest.skip("no Access reader")
     res = analyze_cycling(p)
@@ -98,8 +91,8 @@ def test_half_cell_energy_efficiency_below_one_real_si():
     assert "delithiation" in res.convention
 
 
-def test_full_cell_that_starts_with_discharge_real_neware():
-    res = analyze_cycling(real("NewareNDA/TestFile.nda"))
+def test_full_cell_that_starts_with_discharge_real_neware(realdata):
+    res = analyze_cycling(realdata("NewareNDA/TestFile.nda"))
     assert res.cell_type == "full cell" and res.cycles.attrs["paired_with_next_cycle"]
     # each charge paired with the discharge after it: 5806.6 / 5811.0 mAh (was 153 % and EE 176 %)
     assert res.metrics["ICE_percent"] == pytest.approx(100 * 5806.646 / 5811.025, rel=1e-5)
@@ -179,16 +172,16 @@ def test_faded_cell_keeps_every_cycle():
     assert df.cycle.max() == 160
 
 
-def test_arbin_transition_records_still_ignored():
-    p = real("cellpy/20160805_test001_45_cc_01.res")
+def test_arbin_transition_records_still_ignored(realdata):
+    p = realdata("cellpy/20160805_test001_45_cc_01.res")
     if not _access_reader():
         pytest.skip("no Access reader")
     assert read(p).cycle.max() == 18  # as cellpy: 17 complete + the unfinished 18th
 
 
 # --------------------------------------------------------------- 4. interrupted last cycle
-def test_interrupted_last_cycle_real_neware_csv():
-    res = analyze_cycling(real("cellpy/neware_uio.csv"))
+def test_interrupted_last_cycle_real_neware_csv(realdata):
+    res = analyze_cycling(realdata("cellpy/neware_uio.csv"))
     c = res.cycles.set_index("cycle")
     assert not c.loc[5, "included"] and "interrupted" in c.loc[5, "flag"]
     assert res.metrics["last_cycle"] == 4
@@ -230,8 +223,8 @@ def test_sub_microgram_mass_is_ignored_and_flagged():
         cycle_summary(df, active_mass_g=6e-9)
 
 
-def test_real_test_2_ndax_mass_flagged():
-    res = analyze_cycling(real("NewareNDA/test_2.ndax"))
+def test_real_test_2_ndax_mass_flagged(realdata):
+    res = analyze_cycling(realdata("NewareNDA/test_2.ndax"))
     assert any("below 1 µg" in f["reason"] for f in res.flags)
     assert "first_reversible_capacity_mAh_g" not in res.metrics
 
@@ -261,8 +254,8 @@ def test_corrupt_ndax_reader_warnings_printed(tmp_path):
 
 
 @pytest.mark.parametrize("frac", [0.5, 0.9])
-def test_truncated_nda_refused(tmp_path, frac):
-    src = real("NewareNDA/TestFile.nda").read_bytes()
+def test_truncated_nda_refused(tmp_path, frac, realdata):
+    src = realdata("NewareNDA/TestFile.nda").read_bytes()
     p = tmp_path / "cut.nda"
     p.write_bytes(src[: int(len(src) * frac)])
     with pytest.raises(InputError, match="truncated .nda"):
@@ -281,8 +274,8 @@ def test_truncated_neware_csv_refused(tmp_path, frac):
 
 
 @pytest.mark.parametrize("frac", [0.5, 0.9])
-def test_truncated_mpt_refused(tmp_path, frac):
-    src = real("yadg/eclab/cp.mpt").read_bytes()
+def test_truncated_mpt_refused(tmp_path, frac, realdata):
+    src = realdata("yadg/eclab/cp.mpt").read_bytes()
     cut = int(len(src) * frac)
     cut = src.find(b"\t", src.rfind(b"\n", 0, cut) + 1) + 2
     p = tmp_path / "cut.mpt"
@@ -316,8 +309,8 @@ def test_voltammetry_techniques_are_not_cycling():
     assert _classify(cols, 0x04) == "cycling" and _classify(cols, 0x19) == "cycling"
 
 
-def test_chronopotentiometry_text_with_bracketed_ewe():
-    df = read(real("yadg/eclab/cp.mpt"))
+def test_chronopotentiometry_text_with_bracketed_ewe(realdata):
+    df = read(realdata("yadg/eclab/cp.mpt"))
     assert len(df) > 100 and df.voltage_V.abs().max() < 10
 
 
@@ -361,12 +354,12 @@ def test_arbin_csv_export_uses_the_cycler_counters():
     assert steps.capacity_Ah.sum() == pytest.approx(total, rel=1e-6)
 
 
-def test_excel_exports_arbin_and_record_sheets():
-    a = read(real("navani/bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"))
+def test_excel_exports_arbin_and_record_sheets(realdata):
+    a = read(realdata("navani/bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx"))
     assert a.attrs["format"] == "excel" and a.attrs["sheets"] == ["Channel_11_1"]
     res = analyze_cycling(a)
     assert res.cell_type == "anode half cell"  # graphite vs Li, 50 mV - 1 V
-    b = read(real("navani/NJK_CC_156_C30_C_x30.xlsx"))
+    b = read(realdata("navani/NJK_CC_156_C30_C_x30.xlsx"))
     assert b.cycle.max() == 30 and b.attrs["sheets"] == ["Record"]
 
 
@@ -440,9 +433,9 @@ def test_zipped_nda_equals_the_file(tmp_path):
 
 
 # --------------------------------------------------------------- 9. .res without mdbtools, time-outs
-def test_res_pure_python_equals_mdbtools():
+def test_res_pure_python_equals_mdbtools(realdata):
     from sianode.iotools.arbin import access_parser_available, mdbtools_available, read_res
-    p = real("navani/arbin_example.res")
+    p = realdata("navani/arbin_example.res")
     if not (mdbtools_available() and access_parser_available()):
         pytest.skip("needs both Access readers")
     a, b = read_res(p, engine="python"), read_res(p, engine="mdbtools")
@@ -505,11 +498,11 @@ def test_every_real_file_analysed_or_refused_unmodified(tmp_path):
     assert outcome["empty.ndax"] == "refused"
 
 
-def test_voltage_profile_chains_steps_once():
+def test_voltage_profile_chains_steps_once(realdata):
     """Three lithiation steps with rests between (real Neware CSV): the drawn profile ends at the
     cycle's lithiation capacity (the old chaining added earlier offsets twice)."""
     from sianode.analysis.report import fig_profiles
-    df = read(real("cellpy/neware_uio.csv"))
+    df = read(realdata("cellpy/neware_uio.csv"))
     fig = fig_profiles(df, [1], None, True)
     ends = [max(line.get_xdata()) for line in fig.axes[0].get_lines()]
     cyc = cycle_summary(df).set_index("cycle").loc[1]

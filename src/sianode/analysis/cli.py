@@ -419,7 +419,11 @@ def headline_table(name: str, summary: dict) -> Table:
             t.add_row(label, fmt.format(int(v) if fmt == "{:d}" else float(v)), unit)
     else:
         for k, v in m.items():
-            t.add_row(str(k), f"{v:.4g}" if isinstance(v, float) else str(v), "")
+            label, unit = k, ""
+            for suffix, u in (("_Hz", "Hz"), ("_mV_s", "mV/s"), ("_deg", "°")):
+                if k.endswith(suffix):
+                    label, unit = k[: -len(suffix)], u
+            t.add_row(label.replace("_", " "), f"{v:.4g}" if isinstance(v, float) else str(v), unit)
         t.add_row("tables", ", ".join(summary.get("tables_found", [])), "")
     return t
 

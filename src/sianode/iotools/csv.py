@@ -100,8 +100,20 @@ def read_csv(path: str | Path, columns: dict[str, str] | None = None, units: dic
         if missing:
             raise InputError(f"mapped column(s) {missing} not in the file; it has {cols}", field=str(path))
         mapping.update(columns)
+    def _is_number(x: str) -> bool:
+        try:
+            float(x)
+        except ValueError:
+            return False
+        return True
+
     for req in ("time_s", "current_A", "voltage_V"):
         if req not in mapping:
+            if cols and all(_is_number(c) for c in cols):
+                raise InputError(f"the first line holds {len(cols)} numbers, not column names: a table without "
+                                 "a header (e.g. a capacity-voltage curve) is not a cycling time series; a "
+                                 "cycling file needs time, current and voltage columns under a header line "
+                                 "naming them", field=str(path))
             raise InputError(f"cannot find a column for {req!r}; pass columns={{'{req}': '<name>'}} "
                              f"(file columns: {cols})", field=str(path))
     arrays = {}
