@@ -13,10 +13,24 @@ navani's real example ``tests/data/00_test_02_MB_C01.mpr``; the records are a sy
 half cell (:func:`sianode.iotools.synthetic.synthetic_half_cell`, seed 0) with galvanostatic
 cycles of 2,000 points per half cycle.
 
-Also reports part B's EIS series-fit speed-up (``sianode.analysis.eis.benchmark_series_fit``)
-when available. The last line is::
+**Agreement before ratios.** Each tool also reports, per cycle, the lithiation and the
+delithiation capacity it found (navani: its cycle summary; cellpy: its summary's lithiation
+column and, because its summary writes 0 for the delithiation of a BioLogic half cell, the
+maximum of its raw delithiation counter per cycle). The non-zero values must match sianode's
+in order (within 0.1 %) and the cycle counts within one trailing partial cycle; a tool that
+does not agree gets no ratio (``nan``) and the reason is printed.
 
-    rows=<n> speedup_vs_cellpy=<x> speedup_vs_navani=<y> eis_speedup_vs_loop=<z>
+**Many cycles, end to end.** A second synthetic file (no real one of that size exists in
+../shared/realdata): 9 250 cycles of 10 points per half cycle and 2 per rest, 222 000 rows,
+written the same way, then ``sianode.analysis.cli.run_analysis`` — read, cycle metrics, dQ/dV,
+peaks, report with figures, tables, summary.json — timed in this (warm) process; the floor is
+5 s. The cycle count is checked against the generator first. The CLI wall time (a fresh
+process, imports included) is printed too.
+
+Also reports the EIS series-fit speed-up (``sianode.analysis.eis.benchmark_series_fit``). The
+last line is::
+
+    rows=<n> speedup_vs_cellpy=<x> speedup_vs_navani=<y> many_cycles_end_to_end_s=<t> eis_speedup_vs_loop=<z>
 
 Usage: ``python benchmarks/readers.py [--rows N] [--no-install]``
 """
@@ -49,7 +63,13 @@ for _ in range(int(sys.argv[2])):
     c = cellpy.get(sys.argv[1], instrument="biologics_mpr")
     s = c.data.summary
     best = min(best, time.perf_counter() - t)
-print(json.dumps({"seconds": best, "rows": int(len(c.data.raw)), "cycles": int(len(s))}))
+# after timing: what it found. cellpy calls lithiation "charge" (anode mode); its summary
+# writes 0 for the delithiation here, so that one comes from its raw counter per cycle
+lith = s["charge_capacity"].tolist()
+raw = c.data.raw
+delith = raw.groupby("cycle_index")["discharge_capacity"].max().tolist()
+print(json.dumps({"seconds": best, "rows": int(len(raw)), "cycles": int(len(s)),
+                  "lith_mAh": lith, "delith_mAh": delith}))
 """,
     "navani": """
 import json, sys, time, warnings
@@ -61,13 +81,15 @@ for _ in range(int(sys.argv[2])):
     df = ec.echem_file_loader(sys.argv[1])
     s = ec.cycle_summary(df)
     best = min(best, time.perf_counter() - t)
-print(json.dumps({"seconds": best, "rows": int(len(df)), "cycles": int(len(s))}))
+print(json.dumps({"seconds": best, "rows": int(len(df)), "cycles": int(len(s)),
+                  "lith_mAh": s["Discharge Capacity"].tolist(), "delith_mAh": s["Charge Capacity"].tolist()}))
 """,
 }
 
 
-def write_mpr(path: Path, n_rows: int) -> Path:
-    """Write an EC-Lab .mpr with ``n_rows`` records of a synthetic Si half cell."""
+def write_mpr(path: Path, n_rows: int, pphc: int = 2000, rest_points: int = 20) -> Path:
+    """Write an EC-Lab .mpr with ``n_rows`` records of a synthetic Si half cell
+    (``pphc`` points per half cycle, ``rest_points`` per rest)."""
     from galvani import BioLogic
 
     from sianode.iotools.synthetic import synthetic_half_cell
@@ -77,10 +99,10 @@ def write_mpr(path: Path, n_rows: int) -> Path:
     assert blob.startswith(magic)
     m = BioLogic.MPRfile(str(TEMPLATE))
     dtype = m.data.dtype
-    pphc = 2000
-    n_cycles = math.ceil(n_rows / (2 * (pphc + 20)))
+    n_cycles = math.ceil(n_rows / (2 * (pphc + rest_points)))
     df = synthetic_half_cell(n_cycles, points_per_half_cycle=pphc, noise_V=0.0005, seed=0,
-                             current_mA=0.16, fade_per_cycle=0.001).iloc[:n_rows]
+                             current_mA=0.16, fade_per_cycle=0.001 if pphc > 100 else 2e-5,
+                             rest_points=rest_points).iloc[:n_rows]
     t = df["time_s"].to_numpy()
     i_mA = df["current_A"].to_numpy() * 1000.0
     dt = np.diff(t, prepend=t[0])
@@ -109,7 +131,7 @@ def write_mpr(path: Path, n_rows: int) -> Path:
     rec["I/mA"] = i_mA
     rec["dq/mA.h"] = dq
     rec["(Q-Qo)/mA.h"] = cs
-    rec["|Energy|/W.h"] = np.cumsum(np.abs(dq) * df["voltage_V"].to_numpy()) / 1000.0
+    rec["|Energy|/W.h"] = np.cumsum(np.abs(dq * df["voltage_V"].to_numpy())) / 1000.0  # never decreases
     rec["Q charge/discharge/mA.h"] = qhalf
     rec["half cycle"] = half.astype(np.uint32)
     # rebuild the modules in the classic layout every reader knows (pre-11.50 module headers,
@@ -188,7 +210,54 @@ def run_sianode(path: Path, repeat: int = 1) -> dict:
         df = read(path)
         res = analyze_cycling(df)
         best = min(best, time.perf_counter() - t)
-    return {"seconds": best, "rows": len(df), "cycles": int(len(res["cycles"]))}
+    c = res.cycles
+    return {"seconds": best, "rows": len(df), "cycles": int(len(c)),
+            "lith_mAh": c["discharge_capacity_mAh"].tolist(), "delith_mAh": c["charge_capacity_mAh"].tolist()}
+
+
+def agreement(ours: dict, other: dict, rel: float = 1e-3) -> str | None:
+    """None if ``other`` found the same cycles and capacities as sianode, else the reason."""
+    if abs(ours["rows"] - other["rows"]) > 0:
+        return f"rows differ ({ours['rows']} vs {other['rows']})"
+    if abs(ours["cycles"] - other["cycles"]) > 1:
+        return f"cycle counts differ ({ours['cycles']} vs {other['cycles']})"
+    for key in ("lith_mAh", "delith_mAh"):
+        a = np.array([x for x in ours[key] if x > 1e-9])
+        b = np.array([x for x in other.get(key, []) if x > 1e-9])
+        n = min(a.size, b.size)
+        if n == 0 or abs(a.size - b.size) > 1:
+            return f"{key}: {a.size} vs {b.size} non-zero cycles"
+        # the last cycle may be cut by the row limit: compare the complete ones
+        err = np.max(np.abs(a[: n - 1] - b[: n - 1]) / np.maximum(a[: n - 1], 1e-12)) if n > 1 else 0.0
+        if err > rel:
+            return f"{key} differ by up to {100 * err:.2f} %"
+    return None
+
+
+def many_cycles_end_to_end(n_cycles: int = 9250) -> dict:
+    """Read + analyse + report a 222 000-row, 9 250-cycle file (see module docstring)."""
+    from sianode.analysis.cli import run_analysis
+    pphc, rest = 10, 2
+    rows = n_cycles * 2 * (pphc + rest)
+    path = WORK / f"si_many_cycles_{n_cycles}.mpr"
+    if not path.exists():
+        write_mpr(path, rows, pphc=pphc, rest_points=rest)
+    small = WORK / "si_many_cycles_warm.mpr"
+    if not small.exists():
+        write_mpr(small, 2400, pphc=pphc, rest_points=rest)
+    run_analysis([small], WORK / "warm_out", show_progress=False)
+    t = time.perf_counter()
+    res = run_analysis([path], WORK / "many_out", show_progress=False)
+    dt = time.perf_counter() - t
+    (name, summ), = res["tests"].items()
+    found = summ["metrics"]["n_cycles"]
+    if found != n_cycles:
+        raise SystemExit(f"many-cycles file: sianode found {found} cycles, the generator wrote {n_cycles}")
+    t = time.perf_counter()
+    cli = subprocess.run([sys.executable, "-m", "sianode.cli", "analyze", str(path), "-o", str(WORK / "many_cli")],
+                         capture_output=True, text=True)
+    cli_s = time.perf_counter() - t
+    return {"rows": rows, "cycles": found, "seconds": dt, "cli_seconds": cli_s if cli.returncode == 0 else float("nan")}
 
 
 def eis_speedup() -> float:
@@ -220,18 +289,29 @@ def main(argv=None) -> None:
     run_sianode(small)
     ours = run_sianode(path, args.repeat)
     print(f"sianode: {ours['seconds']:.3f} s, rows={ours['rows']}, cycles={ours['cycles']}", flush=True)
-    speed = {}
+    results = {}
     for name in ("cellpy", "navani"):
         py = ensure_env(name, not args.no_install)
-        res = run_baseline(name, py, path, args.repeat) if py else None
-        if res:
-            print(f"{name}: {res['seconds']:.3f} s, rows={res['rows']}, cycles={res['cycles']}", flush=True)
-            speed[name] = res["seconds"] / ours["seconds"]
-        else:
+        results[name] = run_baseline(name, py, path, args.repeat) if py else None
+    # agreement first: a ratio is printed only for a tool that found the same cycles and capacities
+    speed = {}
+    for name, res in results.items():
+        if not res:
             speed[name] = float("nan")
+            continue
+        why = agreement(ours, res)
+        print(f"{name}: {res['seconds']:.3f} s, rows={res['rows']}, cycles={res['cycles']}; "
+              + ("agrees with sianode on rows, cycles and per-cycle capacities (0.1 %)" if why is None
+                 else f"DISAGREES: {why}"), flush=True)
+        speed[name] = res["seconds"] / ours["seconds"] if why is None else float("nan")
+    many = many_cycles_end_to_end()
+    print(f"many cycles: rows={many['rows']} cycles={many['cycles']} end to end {many['seconds']:.2f} s in process "
+          f"(floor 5 s: {'met' if many['seconds'] <= 5.0 else 'NOT met'}), CLI {many['cli_seconds']:.2f} s "
+          "with a fresh interpreter", flush=True)
     z = eis_speedup()
     print(f"rows={ours['rows']} speedup_vs_cellpy={speed['cellpy']:.1f} "
-          f"speedup_vs_navani={speed['navani']:.1f} eis_speedup_vs_loop={z:.1f}")
+          f"speedup_vs_navani={speed['navani']:.1f} many_cycles_end_to_end_s={many['seconds']:.2f} "
+          f"eis_speedup_vs_loop={z:.1f}")
 
 
 if __name__ == "__main__":

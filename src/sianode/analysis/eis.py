@@ -557,7 +557,10 @@ def fit_series(f_list: Sequence[np.ndarray], Z_list: Sequence[np.ndarray],
     starts from the previous fitted parameters (spectra of a series change gradually); the
     first starts from a multi-start screened heuristic guess, as :func:`fit_circuit`. If a
     warm-started fit is worse than a fresh start (relative RMSE > 1.5× the fresh one's) the
-    fresh fit is kept, so warm starting cannot lock onto a wrong minimum silently.
+    fresh fit is kept, so warm starting cannot lock onto a wrong minimum silently. The fresh
+    restart is tried when the warm fit is both poor (relative RMSE > 2 %) and worse than the
+    previous spectrum's fit by 1.5×: a circuit that fits a whole series only roughly is not
+    refitted from scratch for every spectrum (bounded work on long series).
 
     Returns a tidy DataFrame, one row per spectrum: ``spectrum``, every parameter and its
     ``<name>_conf``, ``R_ohm_ohm``, ``R_SEI_ohm``, ``R_ct_ohm`` (default-type circuits),
@@ -573,13 +576,14 @@ def fit_series(f_list: Sequence[np.ndarray], Z_list: Sequence[np.ndarray],
     labels = list(labels) if labels is not None else list(range(len(f_list)))
     rows = []
     prev = None
+    prev_rel = np.inf
     for k, (f, Z) in enumerate(zip(f_list, Z_list)):
         f, Z = _check_spectrum(f, Z, where=f"series[{labels[k]}]")
         if prev is not None and warm_start:
             p, conf = _fast_fit(Zfun, f, Z, prev, lo, hi, weight_by_modulus)
             q = _fit_quality(Zfun, p, f, Z)
             # guard: a bad warm start (sudden change) is redone from a fresh guess
-            if q[1] > 0.02:
+            if q[1] > 0.02 and q[1] > 1.5 * prev_rel:
                 p2, c2 = _fresh_fast_fit(circuit, names, Zfun, f, Z, lo, hi, weight_by_modulus)
                 q2 = _fit_quality(Zfun, p2, f, Z)
                 if q2[1] * 1.5 < q[1]:
@@ -592,6 +596,7 @@ def fit_series(f_list: Sequence[np.ndarray], Z_list: Sequence[np.ndarray],
                 p, conf = _fresh_fast_fit(circuit, names, Zfun, f, Z, lo, hi, weight_by_modulus)
             q = _fit_quality(Zfun, p, f, Z)
         prev = p
+        prev_rel = q[1]
         roles = arc_roles(circuit, names, p)
         row = {"spectrum": labels[k]}
         for n, v, c in zip(names, p, conf):

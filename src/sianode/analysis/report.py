@@ -18,9 +18,15 @@ from sianode.iotools.merge import step_directions  # noqa: E402
 from sianode.report.html import Section, figure, kv_table, paragraph, table  # noqa: E402
 
 
+def _esc(x) -> str:
+    import html
+    return html.escape(str(x))
+
+
 def choose_cycles(cycles: pd.DataFrame, max_n: int = 6) -> list[int]:
-    """Cycles to draw: 1, 2, 5, 10, 20, 50, 100... and the last complete one."""
-    comp = cycles.loc[cycles["complete"], "cycle"].tolist() or cycles["cycle"].tolist()
+    """Cycles to draw: 1, 2, 5, 10, 20, 50, 100... and the last included one."""
+    use = cycles["included"] if "included" in cycles else cycles["complete"]
+    comp = cycles.loc[use, "cycle"].tolist() or cycles["cycle"].tolist()
     if not comp:
         return []
     want = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
@@ -47,8 +53,13 @@ def fig_capacity(cycles: pd.DataFrame, title: str):
     ax.set_xlabel("cycle")
     ax.set_ylabel(f"capacity / {unit}")
     ax2 = ax.twinx()
-    ax2.plot(cycles["cycle"], 100 * cycles["coulombic_efficiency"], "-", color="tab:green", lw=1,
-             label="CE")
+    inc = cycles["included"] if "included" in cycles else cycles["complete"]
+    ax2.plot(cycles["cycle"].where(inc), 100 * cycles["coulombic_efficiency"].where(inc), "-", color="tab:green",
+             lw=1, label="CE")
+    bad = cycles[~inc & cycles["coulombic_efficiency"].notna()]
+    if len(bad):
+        ax2.plot(bad["cycle"], 100 * bad["coulombic_efficiency"].clip(upper=150), "x", color="tab:red",
+                 label="CE, flagged (excluded)")
     ax2.set_ylabel("coulombic efficiency / %", color="tab:green")
     ax.legend(loc="lower left")
     ax.set_title(title)
@@ -72,15 +83,17 @@ def fig_profiles(df: pd.DataFrame, cycles_to_show: list[int], mass_g, half: bool
                 continue
             # chain steps of one direction
             sid = np.searchsorted(starts, rows, side="right") - 1
-            brk = np.flatnonzero(np.diff(sid) != 0) + 1
+            seg = np.concatenate([[0], np.flatnonzero(np.diff(sid) != 0) + 1])
             qq = q[rows].copy()
-            for b in brk:
-                qq[b:] += qq[b - 1]
+            seg_end = np.concatenate([qq[seg[1:] - 1], [0.0]])  # charge at the end of each step
+            offs = np.concatenate([[0.0], np.cumsum(seg_end[:-1])])
+            qq += np.repeat(offs, np.diff(np.concatenate([seg, [qq.size]])))
             x = qq / mass_g if mass_g else qq  # mAh -> mAh/g
             ax.plot(x, v[rows], ls, color=col, lw=1.2, label=f"cycle {c}" if dirn == -1 else None)
     ax.set_xlabel("capacity / " + ("mAh g$^{-1}$" if mass_g else "mAh"))
     ax.set_ylabel("voltage / V" + (" vs Li/Li$^+$" if half else ""))
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
     ax.set_title("Voltage profiles (solid: " + ("lithiation" if half else "discharge") + ", dashed: "
                  + ("delithiation" if half else "charge") + ")")
     return fig
@@ -89,9 +102,16 @@ def fig_profiles(df: pd.DataFrame, cycles_to_show: list[int], mass_g, half: bool
 def _charge_span(curves: pd.DataFrame, ycol: str) -> tuple[float, float]:
     """Voltage span holding 99.5 % of the dQ/dV area (where the charge is), padded by 5 %."""
     w = curves.groupby("voltage_V")[ycol].sum()
-    cs = np.cumsum(w.to_numpy()) / max(float(w.sum()), 1e-300)
     vv = w.index.to_numpy()
-    lo, hi = vv[np.searchsorted(cs, 0.0025)], vv[min(np.searchsorted(cs, 0.9975), vv.size - 1)]
+    total = float(w.sum())
+    if vv.size == 0:
+        return 0.0, 1.0
+    if not (total > 0):  # no charge anywhere (an all-rest file): show the whole grid
+        return float(vv[0]), float(vv[-1]) + 1e-3
+    cs = np.cumsum(w.to_numpy()) / total
+    last = vv.size - 1
+    lo = vv[min(int(np.searchsorted(cs, 0.0025)), last)]
+    hi = vv[min(int(np.searchsorted(cs, 0.9975)), last)]
     pad = 0.05 * (hi - lo + 1e-3)
     return lo - pad, hi + pad
 
@@ -99,7 +119,7 @@ def _charge_span(curves: pd.DataFrame, ycol: str) -> tuple[float, float]:
 def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int], ycol: str):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     cmap = plt.get_cmap("viridis")
-    dirs = list(dict.fromkeys(curves["direction"]))
+    dirs = [str(x) for x in pd.unique(curves["direction"].to_numpy(dtype=object))]
     for k, c in enumerate(cycles_to_show):
         col = cmap(k / max(len(cycles_to_show) - 1, 1))
         for dirn in dirs:
@@ -118,21 +138,29 @@ def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int
     ax.set_xlim(*_charge_span(curves, ycol))
     ax.set_xlabel("voltage / V")
     ax.set_ylabel("dQ/dV / " + ("mAh g$^{-1}$ V$^{-1}$" if ycol.endswith("g_V") else "mAh V$^{-1}$"))
-    ax.legend(fontsize=8)
-    ax.set_title("Differential capacity (lithiation/discharge negative)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="lower right")
+    ax.margins(y=0.25)  # room for the rotated peak labels inside the axes, clear of the title
+    ax.set_title("Differential capacity (lithiation/discharge negative)", pad=12)
     return fig
 
 
 def fig_heatmap(curves: pd.DataFrame, ycol: str):
-    dirs = list(dict.fromkeys(curves["direction"]))
+    dirs = [str(x) for x in pd.unique(curves["direction"].to_numpy(dtype=object))]
     fig, axes = plt.subplots(1, len(dirs), figsize=(5 * len(dirs), 4), squeeze=False)
     for ax, dirn in zip(axes[0], dirs):
         g = curves[curves.direction == dirn]
         mat = g.pivot(index="cycle", columns="voltage_V", values=ycol)
         vv = mat.columns.to_numpy()
         cc = mat.index.to_numpy()
-        im = ax.pcolormesh(vv, cc, mat.to_numpy(), shading="nearest", cmap="magma",
-                           vmax=np.nanpercentile(mat.to_numpy(), 99.5))
+        z = mat.to_numpy()
+        step = max(1, vv.size // 400)  # at most ~400 voltage columns drawn (the image is ~500 px wide)
+        if step > 1:
+            m = (vv.size // step) * step
+            z = z[:, :m].reshape(z.shape[0], -1, step).mean(axis=2)
+            vv = vv[:m].reshape(-1, step).mean(axis=1)
+        im = ax.pcolormesh(vv, cc, z, shading="nearest", cmap="magma",
+                           vmax=np.nanpercentile(z, 99.5) if np.isfinite(z).any() else None)
         ax.set_xlabel("voltage / V")
         ax.set_ylabel("cycle")
         ax.set_title(f"dQ/dV, {dirn}")
@@ -148,7 +176,8 @@ def fig_peaks(peaks: pd.DataFrame):
         ax.plot(g["cycle"], g["peak_V"], "o-", ms=4, label=name)
     ax.set_xlabel("cycle")
     ax.set_ylabel("peak voltage / V")
-    ax.legend(fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
     ax.set_title("Assigned dQ/dV peaks vs cycle")
     return fig
 
@@ -156,7 +185,7 @@ def fig_peaks(peaks: pd.DataFrame):
 def fig_voltages(cycles: pd.DataFrame):
     half = cycles.attrs.get("half_cell", False)
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    comp = cycles[cycles["complete"]]
+    comp = cycles[cycles["included"] if "included" in cycles else cycles["complete"]]
     ax.plot(comp["cycle"], comp["avg_charge_voltage_V"], "^-", ms=4,
             label="avg delithiation V" if half else "avg charge V")
     ax.plot(comp["cycle"], comp["avg_discharge_voltage_V"], "v-", ms=4,
@@ -180,12 +209,17 @@ def cycling_sections(name: str, df: pd.DataFrame, res: dict, curves: pd.DataFram
         "format / reader": f"{df.attrs.get('format')} / {df.attrs.get('reader')}",
         "rows": len(df), "steps": int(df["step"].iloc[-1]) if len(df) else 0,
         "active mass (mg)": "unknown" if not mass else round(mass * 1000, 4),
-        "cell type": "anode half cell (lithiation = discharge)" if half else "full cell / other",
+        "cell type": cycles.attrs.get("cell_type", "anode half cell" if half else "full cell"),
+        "efficiency convention": cycles.attrs.get("convention", ""),
         "sign convention": df.attrs.get("sign_convention", ""),
     }
     info.update({k: v for k, v in metrics.items()})
     warns = df.attrs.get("warnings") or []
     body = kv_table(info, "Test and headline metrics")
+    flags = list(getattr(res, "flags", []) or [])
+    if flags:
+        body += "<p class='fail'>Flagged (excluded from the headline metrics):</p><ul>" + "".join(
+            f"<li>{_esc(f['quantity'])}: {_esc(f['reason'])}</li>" for f in flags) + "</ul>"
     if warns:
         body += paragraph("Reader warnings: " + "; ".join(map(str, warns)))
     children = []
@@ -200,6 +234,9 @@ def cycling_sections(name: str, df: pd.DataFrame, res: dict, curves: pd.DataFram
         sig = curves.attrs.get("sigma_V", float("nan"))
         b = paragraph(f"Kernel dQ/dV with Gaussian width σ = {1000 * sig:.1f} mV (charge-conserving; "
                       "no division by ΔV, so flat plateaus stay finite).")
+        if curves.attrs.get("cycles_sampled"):
+            b += paragraph(f"dQ/dV computed for {curves['cycle'].nunique()} of "
+                           f"{curves.attrs.get('n_cycles_total')} cycles (evenly sampled, first ten and last kept).")
         b += figure(fig_dqdv(curves, peaks, chosen, ycol))
         if curves["cycle"].nunique() > 1:
             b += figure(fig_heatmap(curves, ycol))
@@ -220,7 +257,7 @@ def cycling_sections(name: str, df: pd.DataFrame, res: dict, curves: pd.DataFram
         children.append(Section("GITT pulses detected",
                                 paragraph(f"{res['gitt']['n_pulses']} current pulses followed by rests in "
                                           f"cycles {res['gitt']['cycles']}.")))
-    cols = [c for c in cycles.columns if c != "complete"]
+    cols = [c for c in cycles.columns if c not in ("complete",)]
     children.append(Section("Per-cycle table", table(cycles[cols])))
     children += extra or []
     return [Section(f"Cycling: {name}", body, children)]

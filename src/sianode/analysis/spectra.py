@@ -41,8 +41,12 @@ import pandas as pd
 
 from sianode.errors import InputError, SolverError
 
-_EIS_TECHNIQUES = {0x1D, 0x1E}  # EC-Lab PEIS, GEIS (first byte of the settings module)
-_CV_TECHNIQUES = {0x06, 0x1A}  # EC-Lab CV, CVA
+from sianode.iotools.biologic import _CV_TECHNIQUES, _EIS_TECHNIQUES  # noqa: E402  (one technique table)
+
+#: EIS exports read with impedance.py's own parsers (``impedance.preprocessing``), by instrument.
+IMPEDANCE_PY_FORMATS = ("zplot", "versastudio", "autolab", "chinstruments", "parstat", "powersuite")
+#: Largest EIS/CV/XRD text file read (bounded memory): 200 MB.
+MAX_SPECTRUM_BYTES = 200_000_000
 CU_KALPHA1_M = 1.540598e-10  # Cu Kα1 wavelength (Bearden, Rev. Mod. Phys. 39, 78 (1967))
 
 
@@ -108,7 +112,7 @@ def _mpt_kind(header: str, cols) -> str | None:
     cols = set(cols)
     if "impedance spectroscopy" in h or {"freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm"} <= cols:
         return "eis"
-    if "cyclic voltammetry" in h:
+    if "cyclic voltammetry" in h or "linear sweep voltammetry" in h:
         return "cv"
     return None
 
@@ -169,6 +173,9 @@ def read_eis(path) -> pd.DataFrame:
     """Read any supported EIS file into the tidy EIS table (see module docstring)."""
     p = _path(path)
     suf = p.suffix.lower()
+    instrument = impedance_py_instrument(p)
+    if instrument is not None:
+        return _read_with_impedance_py(p, instrument)
     if suf == ".mpt":
         df, header = read_mpt_table(p)
         if _mpt_kind(header, df.columns) != "eis" or "freq/Hz" not in df:
@@ -190,8 +197,49 @@ def read_eis(path) -> pd.DataFrame:
         return _eis_from_named_columns(df, p)
     if suf in (".csv", ".txt"):
         return _read_eis_csv(p)
-    raise InputError(f"unsupported EIS file type {suf!r}; supported: .csv, .mpt, .mpr, .DTA, "
+    raise InputError(f"unsupported EIS file type {suf!r}; supported: .csv, .txt, .mpt, .mpr, .DTA, .z "
+                     "(ZPlot), .par (VersaStudio), Autolab, CH Instruments, Parstat and PowerSuite text, "
                      ".parquet", field=str(p))
+
+
+def impedance_py_instrument(p: Path) -> str | None:
+    """Which of impedance.py's instrument parsers reads ``p`` (from its name and first 4 kB), or None."""
+    suf = p.suffix.lower()
+    with open(p, "rb") as fh:
+        head = fh.read(4096).decode("latin-1")
+    lines = head.splitlines()
+    first = lines[0] if lines else ""
+    if suf == ".z" or "ZPlot" in head[:200] or any(ln.startswith("Freq(Hz)") for ln in lines):
+        return "zplot"
+    if suf == ".par" and "<Segment" in p.read_bytes()[:MAX_SPECTRUM_BYTES].decode("latin-1"):
+        return "versastudio"
+    if any(ln.startswith("Freq/Hz") for ln in lines):
+        return "chinstruments"
+    if any("Freq" in ln and "Z'(a)" in ln for ln in lines[:40]):
+        return "autolab"
+    if "Frequency (Hz)" in first and "Zre (ohms)" in first and "Zim (ohms)" in first:
+        return "parstat"
+    if re.match(r"^\s*Frequency\s*\t\s*Zre\s*\t\s*Zimg\s*$", first):
+        return "powersuite"
+    return None
+
+
+def _read_with_impedance_py(p: Path, instrument: str) -> pd.DataFrame:
+    """Read an instrument export with impedance.py's parser (``impedance.preprocessing.readFile``)."""
+    from impedance import preprocessing
+
+    if p.stat().st_size > MAX_SPECTRUM_BYTES:
+        raise InputError(f"{p.stat().st_size} bytes is more than an impedance export can be "
+                         f"({MAX_SPECTRUM_BYTES} read at most)", field=str(p))
+    try:
+        f, Z = preprocessing.readFile(str(p), instrument=instrument)
+    except Exception as e:  # impedance.py's parsers raise whatever a bad line gives
+        raise InputError(f"could not read as a {instrument} impedance export with impedance.py "
+                         f"({type(e).__name__}: {e}); truncated or not this format", field=str(p)) from None
+    f, Z = np.asarray(f, float), np.asarray(Z, complex)
+    if f.size == 0:
+        raise InputError(f"the {instrument} impedance export holds no data points", field=str(p))
+    return _eis_frame(f, Z.real, Z.imag, np.zeros(f.size, int), p)
 
 
 def _eis_from_biologic(df: pd.DataFrame, p: Path) -> pd.DataFrame:
@@ -239,14 +287,14 @@ def _read_gamry_eis(p: Path) -> pd.DataFrame:
 
 def _find_col(cols, *patterns):
     for c in cols:
-        lc = str(c).lower()
+        lc = str(c).strip().lower()
         if any(re.search(pt, lc) for pt in patterns):
             return c
     return None
 
 
 def _eis_named_columns(cols):
-    fc = _find_col(cols, r"^freq", r"frequenc")
+    fc = _find_col(cols, r"^freq", r"frequenc", r"^f$", r"^f\s*[/(\[]\s*hz")
     rc = _find_col(cols, r"real", r"^re\b", r"^re\(z\)", r"^z'$", r"zreal")
     ic = _find_col(cols, r"imag", r"^im\b", r"^-?im\(z\)", r"^z''$", r"zimag")
     return fc, rc, ic
@@ -432,6 +480,8 @@ def detect_spectrum_kind(path) -> str | None:
     suf = p.suffix.lower()
     if suf == ".xrdml" or suf == ".xy":
         return "xrd"
+    if suf in (".z", ".par", ".txt", ".csv", ".dat") and impedance_py_instrument(p) is not None:
+        return "eis"
     if suf == ".dta":
         head = p.read_bytes()[:200000].decode("latin-1")
         return "eis" if "ZCURVE" in head or "EISPOT" in head or "EISGALV" in head else None
@@ -481,7 +531,41 @@ def detect_spectrum_kind(path) -> str | None:
     return None
 
 
-def analyze_spectrum_file(path, return_tables: bool = False, *, instrument_fwhm_deg: float = 0.0):
+def analyze_spectrum(path, kind: str | None = None, *, instrument_fwhm_deg: float = 0.0):
+    """Detect (unless ``kind`` is given) and analyse an EIS, CV or XRD file.
+
+    Returns ``(kind, sections, tables, headline)`` — ``headline`` a small dict of key numbers
+    with units in the names — or None when the file is none of these kinds.
+    """
+    p = _path(path)
+    kind = kind or detect_spectrum_kind(p)
+    if kind not in ("eis", "cv", "xrd"):
+        if kind is None:
+            return None
+        raise InputError(f"holds {kind.upper()} data, which sianode does not analyse", field=str(p))
+    res = analyze_spectrum_file(p, return_tables=True, instrument_fwhm_deg=instrument_fwhm_deg, kind=kind)
+    sections, tables = res
+    headline: dict = {}
+    if kind == "eis" and "eis_data" in tables:
+        d = tables["eis_data"]
+        headline = {"spectra": int(d["spectrum"].nunique()), "points": int(len(d)),
+                    "f_min_Hz": float(d["frequency_Hz"].min()), "f_max_Hz": float(d["frequency_Hz"].max())}
+    elif kind == "cv" and "cv_data" in tables:
+        from sianode.analysis import cv
+
+        d = tables["cv_data"]
+        headline = {"points": int(len(d)), "cycles": int(d["cycle"].nunique()),
+                    "scan_rate_mV_s": 1e3 * float(cv.scan_rate(d))}
+    elif kind == "xrd":
+        d = next((t for t in tables.values() if "two_theta_deg" in t), None)
+        if d is not None:
+            headline = {"points": int(len(d)), "two_theta_min_deg": float(d["two_theta_deg"].min()),
+                        "two_theta_max_deg": float(d["two_theta_deg"].max())}
+    return kind, sections, tables, headline
+
+
+def analyze_spectrum_file(path, return_tables: bool = False, *, instrument_fwhm_deg: float = 0.0,
+                          kind: str | None = None):
     """Detect and analyse an EIS, CV or XRD file.
 
     Returns ``list[Section]`` (or ``(sections, tables)`` with ``return_tables=True``), or
@@ -491,7 +575,7 @@ def analyze_spectrum_file(path, return_tables: bool = False, *, instrument_fwhm_
     from sianode.report.html import Section, paragraph
 
     p = _path(path)
-    kind = detect_spectrum_kind(p)
+    kind = kind or detect_spectrum_kind(p)
     if kind is None:
         return None
     if kind == "eis":

@@ -20,9 +20,17 @@ import pandas as pd
 from sianode.errors import InputError
 from sianode.iotools.schema import build_tidy, increments_from_counter
 
-#: EC-Lab technique codes (first byte of the settings module) that are not cycling.
-_EIS_TECHNIQUES = {0x1D, 0x1E}  # PEIS, GEIS
-_CV_TECHNIQUES = {0x06}  # CV
+#: EC-Lab technique byte (first byte of the settings module) -> technique, as tabulated by
+#: yadg's EC-Lab extractor (github.com/dgbowl/yadg, ``extractors/eclab/common/techniques.py``).
+TECHNIQUES = {0x04: "GCPL", 0x06: "CV", 0x0B: "OCV", 0x18: "CA", 0x19: "CP", 0x1C: "WAIT",
+              0x1D: "PEIS", 0x1E: "GEIS", 0x30: "CV", 0x32: "ZIR", 0x33: "CVA", 0x6C: "LSV",
+              0x77: "GCPL", 0x7F: "MB"}
+_EIS_TECHNIQUES = {0x1D, 0x1E, 0x32}  # PEIS, GEIS, ZIR
+_CV_TECHNIQUES = {0x06, 0x30, 0x33, 0x6C}  # CV, CVA, LSV: potential sweeps, not cycling
+_CA_TECHNIQUES = {0x18}  # chronoamperometry: a potential hold
+#: EC-Lab .mpt header names of the same techniques
+_HEADER_KIND = (("impedance spectroscopy", "eis"), ("cyclic voltammetry", "cv"),
+                ("linear sweep voltammetry", "cv"), ("chronoamperometry", "ca"))
 
 
 class NotCyclingData(InputError):
@@ -38,25 +46,40 @@ def _classify(df, technique: int | None, header: str = "") -> str:
     (a DataFrame or a dict of column arrays)."""
     cols = set(df.keys())
     h = header.lower()
-    if technique in _EIS_TECHNIQUES or "impedance spectroscopy" in h:
+    if technique in _EIS_TECHNIQUES:
         return "eis"
+    if technique in _CV_TECHNIQUES:
+        return "cv"
+    if technique in _CA_TECHNIQUES:
+        return "ca"
+    if technique is None:
+        for text, kind in _HEADER_KIND:
+            if text in h:
+                return kind
     if "freq/Hz" in cols and ("Re(Z)/Ohm" in cols or "|Z|/Ohm" in cols):
         f = np.asarray(df["freq/Hz"], dtype=float)
         if np.mean(f > 0) > 0.5:
             return "eis"
-    if technique in _CV_TECHNIQUES or "cyclic voltammetry" in h:
-        return "cv"
     return "cycling"
+
+
+def _not_cycling_message(kind: str, technique: int | None) -> str:
+    name = TECHNIQUES.get(technique, kind.upper()) if technique is not None else kind.upper()
+    if kind == "ca":
+        return (f"holds {name} (chronoamperometry, a potential hold) data, not cycling; sianode does not "
+                "analyse chronoamperometry")
+    return f"holds {name} data ({kind.upper()}), not cycling"
 
 
 def _frame_to_tidy(df, path: Path, fmt: str, reader: str, mass_g=None) -> pd.DataFrame:
     """Map EC-Lab columns (``df``: DataFrame or dict of arrays) to the tidy schema."""
     cols = list(df.keys())
-    if "time/s" not in cols or "Ewe/V" not in cols:
-        raise InputError(f"BioLogic file lacks 'time/s' or 'Ewe/V' columns (found {list(cols)[:10]})",
-                         field=str(path))
+    vcol = next((c for c in ("Ewe/V", "<Ewe>/V", "Ecell/V") if c in cols), None)
+    if "time/s" not in cols or vcol is None:
+        raise InputError(f"BioLogic file lacks 'time/s' or a potential column 'Ewe/V' / '<Ewe>/V' "
+                         f"(found {list(cols)[:10]})", field=str(path))
     t = np.asarray(df["time/s"], dtype=float)
-    v = np.asarray(df["Ewe/V"], dtype=float)
+    v = np.asarray(df[vcol], dtype=float)
     dq = None
     if "dq/mA.h" in cols:
         dq = np.asarray(df["dq/mA.h"], dtype=float) / 1000.0
@@ -131,7 +154,7 @@ def read_mpr(path: str | Path) -> pd.DataFrame:
     df = {name: m.data[name] for name in m.data.dtype.names}  # views, no copy
     kind = _classify(df, technique)
     if kind != "cycling":
-        raise NotCyclingData(f"holds {kind.upper()} data, not cycling", field=str(path), kind=kind)
+        raise NotCyclingData(_not_cycling_message(kind, technique), field=str(path), kind=kind)
     if len(m.data) == 0:
         raise InputError("the .mpr file holds no data records", field=str(path))
     ver = getattr(galvani, "__version__", "")
@@ -161,6 +184,11 @@ def read_mpt_frame(path: str | Path) -> tuple[pd.DataFrame, str]:
     body = lines[nhead:]
     if not body:
         raise InputError("the .mpt file holds no data rows", field=str(path))
+    if raw[-1:] not in (b"\n", b"\r"):
+        nf = len(body[-1].rstrip("\t").split("\t"))
+        if nf < len(colnames):
+            raise InputError(f"truncated .mpt: the last line ends after {nf} of {len(colnames)} fields with "
+                             "no line break (the file was cut short)", field=str(path))
     import io
     data = "\n".join(body).replace(",", ".")
     try:
@@ -177,7 +205,7 @@ def read_mpt(path: str | Path) -> pd.DataFrame:
     df, header = read_mpt_frame(path)
     kind = _classify(df, None, header)
     if kind != "cycling":
-        raise NotCyclingData(f"holds {kind.upper()} data, not cycling", field=str(path), kind=kind)
+        raise NotCyclingData(_not_cycling_message(kind, None), field=str(path), kind=kind)
     mass_g = None
     mm = re.search(r"Mass of active material\s*:\s*([\d.]+)\s*(mg|g)", header)
     if mm and float(mm.group(1)) > 0:

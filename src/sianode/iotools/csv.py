@@ -75,9 +75,12 @@ def read_csv(path: str | Path, columns: dict[str, str] | None = None, units: dic
              sep: str | None = None, decimal: str = ".", skiprows: int = 0,
              current_sign: int = 1, active_mass_g: float | None = None) -> pd.DataFrame:
     """Read a delimited text file of cycling data into the tidy schema (see module docstring)."""
+    from sianode.iotools.textcheck import check_complete_last_line
+
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (0 bytes)", field=str(path))
+    check_complete_last_line(path, sep=sep)
     try:
         raw = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c", decimal=decimal,
                           skiprows=skiprows, encoding="latin-1")
@@ -97,8 +100,20 @@ def read_csv(path: str | Path, columns: dict[str, str] | None = None, units: dic
         if missing:
             raise InputError(f"mapped column(s) {missing} not in the file; it has {cols}", field=str(path))
         mapping.update(columns)
+    def _is_number(x: str) -> bool:
+        try:
+            float(x)
+        except ValueError:
+            return False
+        return True
+
     for req in ("time_s", "current_A", "voltage_V"):
         if req not in mapping:
+            if cols and all(_is_number(c) for c in cols):
+                raise InputError(f"the first line holds {len(cols)} numbers, not column names: a table without "
+                                 "a header (e.g. a capacity-voltage curve) is not a cycling time series; a "
+                                 "cycling file needs time, current and voltage columns under a header line "
+                                 "naming them", field=str(path))
             raise InputError(f"cannot find a column for {req!r}; pass columns={{'{req}': '<name>'}} "
                              f"(file columns: {cols})", field=str(path))
     arrays = {}
@@ -137,9 +152,12 @@ def read_bdf(path: str | Path) -> pd.DataFrame:
     """Read a Battery Data Format (``.bdf``/``.bdf.csv``) table: ``Test Time / s``,
     ``Voltage / V``, ``Current / A``, ``Charging Capacity / Ah``, ``Discharging Capacity / Ah``
     (the columns of the Battery Data Alliance's format, the same that fastnda writes)."""
+    from sianode.iotools.textcheck import check_complete_last_line
+
     path = Path(path)
     if path.stat().st_size == 0:
         raise InputError("file is empty (0 bytes)", field=str(path))
+    check_complete_last_line(path, sep=",")
     try:
         raw = pd.read_csv(path)
     except Exception as e:

@@ -5,22 +5,29 @@ Detection looks at the extension and the first bytes (never the whole file):
 =============  ==============================================  ==========================
 format         recognised by                                   reader
 =============  ==============================================  ==========================
-neware-nda     ``.nda`` / ``.ndax``                            fastnda (wrapped)
+neware-nda     ``.nda`` / ``.ndax`` (also zipped: ``.zip``)      fastnda (wrapped)
 neware-csv     CSV whose header has DataPoint/Step Type/...    sianode
 biologic-mpr   ``BIO-LOGIC MODULAR FILE`` magic                galvani (wrapped)
 biologic-mpt   first line ``EC-Lab ASCII FILE``                sianode
-arbin-res      Jet (MS-Access) database magic, ``.res``        mdbtools ``mdb-export``
-maccor-txt     a header line starting with ``Rec`` + tab       sianode
+arbin-res      Jet (MS-Access) database magic, ``.res``        mdb-export or access-parser
+arbin-csv      CSV with Test_Time, Step_Index, Current...      sianode
+maccor-txt     a header line starting with ``Rec`` / ``Rec#``  sianode
+excel          ``.xlsx`` / ``.xls`` (Arbin, Neware/LANHE)      python-calamine
+pec-csv        ``#END RESULTS CHECK`` block (PEC SBT)          sianode
+novonix-csv    ``[Summary]`` / ``Run Time (h)`` (Novonix)       sianode
 bdf            ``Test Time / s`` header (Battery Data Format)  sianode
 tidy           ``.parquet`` / CSV already in sianode's schema  pandas
 csv            anything else delimited (column guess/mapping)  sianode
 =============  ==============================================  ==========================
+
+A ``.zip`` holding one cycler file (a zipped ``.nda``) is opened in a temporary folder.
 
 Readers never write to the input file. Every failure is an :class:`InputError` naming the
 file and what is wrong.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -28,14 +35,12 @@ import pandas as pd
 from sianode.errors import InputError
 from sianode.iotools.schema import COLUMNS, STEP_TYPES, validate
 
-FORMATS = ["neware-nda", "neware-csv", "biologic-mpr", "biologic-mpt", "arbin-res", "maccor-txt",
-           "bdf", "tidy", "csv"]
+FORMATS = ["neware-nda", "neware-csv", "biologic-mpr", "biologic-mpt", "arbin-res", "arbin-csv", "maccor-txt",
+           "excel", "pec-csv", "novonix-csv", "bdf", "tidy", "csv"]
 
-_UNSUPPORTED = {
-    ".xlsx": "Excel exports are not read; export the data as CSV/text from the cycler software "
-             "or give the native file (.ndax, .res, .mpr)",
-    ".xls": "Excel exports are not read; export CSV or give the native file",
-}
+_UNSUPPORTED: dict[str, str] = {}
+#: Largest member unpacked from a zipped cycler file (bounded disk and memory): 2 GB.
+MAX_UNZIPPED_BYTES = 2_000_000_000
 
 
 def _head(path: Path, n: int = 4096) -> bytes:
@@ -58,6 +63,8 @@ def detect_format(path: str | Path) -> str:
         raise InputError("file is empty (0 bytes)", field=str(path))
     if ext in (".nda", ".ndax"):
         return "neware-nda"
+    if ext in (".xlsx", ".xls", ".xlsm"):
+        return "excel"
     if head.startswith(b"BIO-LOGIC MODULAR FILE"):
         return "biologic-mpr"
     if b"Standard Jet DB" in head[:32] or b"Standard ACE DB" in head[:32]:
@@ -68,11 +75,18 @@ def detect_format(path: str | Path) -> str:
     if text.startswith("EC-Lab ASCII FILE"):
         return "biologic-mpt"
     lines = text.splitlines()
-    if any(ln.startswith("Rec\t") or ln.startswith("Rec,") for ln in lines[:60]):
+    if any(re.match(r"^\s*Rec#?[\t,]", ln) for ln in lines[:60]):
         return "maccor-txt"
     first = lines[0] if lines else ""
+    from sianode.iotools.sectioned import sniff
+    sectioned = sniff(text)
+    if sectioned:
+        return sectioned
     if "Test Time / s" in first and "Current / A" in first:
         return "bdf"
+    from sianode.iotools.arbin import is_arbin_header
+    if is_arbin_header([c.strip() for c in first.split(",")]):
+        return "arbin-csv"
     if "DataPoint" in first and "Step Type" in first:
         return "neware-csv"
     if all(c in first for c in COLUMNS):
@@ -80,7 +94,7 @@ def detect_format(path: str | Path) -> str:
     if ext in (".mpr", ".res", ".nda", ".ndax"):
         raise InputError(f"extension {ext} but the file does not start with that format's "
                          "signature (corrupt or mislabelled)", field=str(path))
-    if b"\x00" in head:
+    if b"\x00" in head or head.startswith(b"PK\x03\x04"):
         raise InputError("binary file of unknown format; supported: " + ", ".join(FORMATS), field=str(path))
     return "csv"
 
@@ -106,9 +120,14 @@ def read(path: str | Path, fmt: str | None = None, **kwargs) -> pd.DataFrame:
     :class:`sianode.iotools.biologic.NotCyclingData` for impedance/CV files).
     """
     path = Path(path)
+    if fmt is None and path.suffix.lower() == ".zip":
+        return _read_zipped(path, **kwargs)
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; allowed {FORMATS}", field="fmt")
+    if kwargs and fmt != "csv":
+        raise InputError(f"options {sorted(kwargs)} apply to generic CSV files only; this file is read as "
+                         f"{fmt} (force fmt='csv' to map columns yourself)", field=str(path))
     try:
         if fmt == "neware-nda":
             from sianode.iotools.neware import read_nda
@@ -125,6 +144,18 @@ def read(path: str | Path, fmt: str | None = None, **kwargs) -> pd.DataFrame:
         if fmt == "arbin-res":
             from sianode.iotools.arbin import read_res
             return read_res(path)
+        if fmt == "arbin-csv":
+            from sianode.iotools.arbin import read_arbin_csv
+            return read_arbin_csv(path)
+        if fmt == "excel":
+            from sianode.iotools.excel import read_excel
+            return read_excel(path)
+        if fmt == "pec-csv":
+            from sianode.iotools.sectioned import read_pec_csv
+            return read_pec_csv(path)
+        if fmt == "novonix-csv":
+            from sianode.iotools.sectioned import read_novonix_csv
+            return read_novonix_csv(path)
         if fmt == "maccor-txt":
             from sianode.iotools.maccor import read_maccor_txt
             return read_maccor_txt(path)
@@ -139,6 +170,43 @@ def read(path: str | Path, fmt: str | None = None, **kwargs) -> pd.DataFrame:
         raise
     except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
         raise InputError(f"could not read as {fmt} ({type(e).__name__}: {e})", field=str(path)) from None
+
+
+def _read_zipped(path: Path, **kwargs) -> pd.DataFrame:
+    """Read the one cycler file inside a ``.zip`` (e.g. a zipped ``.nda``) from a temporary folder."""
+    import tempfile
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise InputError("not a valid .zip archive (truncated or corrupt?)", field=str(path))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+            if len(members) != 1:
+                raise InputError(f"a zipped data file must hold exactly one file; this archive holds "
+                                 f"{len(members)} ({[m.filename for m in members][:5]})", field=str(path))
+            m = members[0]
+            if m.file_size > MAX_UNZIPPED_BYTES:
+                raise InputError(f"the zipped file {m.filename} unpacks to {m.file_size} bytes, more than "
+                                 f"{MAX_UNZIPPED_BYTES}", field=str(path))
+            with tempfile.TemporaryDirectory(prefix="sianode-unzip-") as tmp:
+                target = Path(tmp) / Path(m.filename).name
+                with zf.open(m) as src, open(target, "wb") as dst:
+                    remaining = MAX_UNZIPPED_BYTES
+                    while chunk := src.read(1 << 20):
+                        remaining -= len(chunk)
+                        if remaining < 0:
+                            raise InputError("zipped file larger than its header says", field=str(path))
+                        dst.write(chunk)
+                df = read(target, **kwargs)
+    except InputError as e:
+        msg = str(e).replace(str(Path(tempfile.gettempdir())), "<unzipped>")
+        raise InputError(f"inside the zip: {msg}", field=str(path)) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise InputError(f"corrupt .zip archive ({type(e).__name__}: {e})", field=str(path)) from None
+    df.attrs["source_files"] = [str(path)]
+    df.attrs["format"] = f"{df.attrs.get('format')} (zipped)"
+    return df
 
 
 def read_many(paths: list[str | Path], **kwargs) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.errors import InputError
-from sianode.iotools.schema import NEGLIGIBLE_STEP_FRAC, STEP_TYPES, assign_cycles, segment_starts, validate
+from sianode.iotools.schema import STEP_TYPES, assign_cycles, negligible_steps, segment_starts, validate
 
 
 def step_directions(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -31,8 +31,7 @@ def step_directions(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     cv = codes == STEP_TYPES.index("cv")
     d[cv] = np.sign(mean_i[cv]).astype(np.int64)
     qstep = np.maximum.reduceat(df["capacity_Ah"].to_numpy(float), starts)
-    if qstep.size and qstep.max() > 0:  # negligible one-point steps do not count
-        d[qstep < NEGLIGIBLE_STEP_FRAC * qstep.max()] = 0
+    d[negligible_steps(qstep)] = 0  # one-point transition steps do not count
     return starts, d
 
 

@@ -61,6 +61,32 @@ def _find_mass_mg(meta) -> float | None:
     return None
 
 
+def check_nda_complete(path: Path) -> None:
+    """InputError if a BTS 9 ``.nda`` is shorter than its own section table says.
+
+    BTS 9 files (``NEWARE`` + an 8-digit date at byte 0) start with a table of (offset u32,
+    length u32) entries every 16 bytes from byte 0x12; the data section starts at byte 1024.
+    The file must reach the end of every section; a cut-off copy does not. Files of other
+    versions (no such table) are not checked here.
+    """
+    import struct
+
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(0x100)
+    if len(head) < 0x100 or not head.startswith(b"NEWARE") or not head[6:14].isdigit():
+        return
+    entries = [struct.unpack_from("<II", head, k)[0:1] + struct.unpack_from("<I", head, k + 8)
+               for k in range(0x12, 0x100 - 12, 16)]
+    entries = [(o, n) for o, n in entries if o]
+    if not any(o == 1024 for o, _ in entries):
+        return  # not the layout described above
+    end = max(o + n for o, n in entries)
+    if end > size:
+        raise InputError(f"truncated .nda: its section table reaches byte {end} but the file has {size} "
+                         "bytes (copy it again from the cycler PC)", field=str(path))
+
+
 def read_nda(path: str | Path) -> pd.DataFrame:
     """Read a Neware ``.nda`` or ``.ndax`` binary file into the tidy schema.
 
@@ -76,6 +102,8 @@ def read_nda(path: str | Path) -> pd.DataFrame:
     if path.suffix.lower() == ".ndax" and not zipfile.is_zipfile(path):
         raise InputError("not a valid .ndax file: an .ndax is a zip archive and this file is "
                          "not one (truncated or corrupt?)", field=str(path))
+    if path.suffix.lower() == ".nda":
+        check_nda_complete(path)
     cap = _Capture()
     logger = logging.getLogger("fastnda")
     logger.addHandler(cap)
@@ -179,7 +207,10 @@ def read_neware_csv(path: str | Path) -> pd.DataFrame:
     ``Current(<unit>)``, ``Voltage(<unit>)``, ``Chg. Cap.``/``DChg. Cap.`` and energies;
     units are read from the headers (A, mA, µA; V, mV; Ah, mAh, mAs...).
     """
+    from sianode.iotools.textcheck import check_complete_last_line
+
     path = Path(path)
+    check_complete_last_line(path, sep=",")
     try:
         raw = pd.read_csv(path, encoding="latin-1", low_memory=False)
     except Exception as e:

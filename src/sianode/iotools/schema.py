@@ -53,6 +53,42 @@ SIGN_CONVENTION = ("current_A > 0 charges the tested cell (oxidises the working 
 #: Relative current below which a point counts as rest (fraction of the file's max |I|).
 REST_REL_TOL = 1e-4
 
+#: Physically possible ranges of one recorded point of a single-cell test. A value outside
+#: them is a corrupt record (a flipped byte turns 3.7 V into 237 693 V), not a measurement:
+#: the row is dropped, and the reader says so in ``attrs["warnings"]``.
+#: * voltage: the widest single-channel range of common cyclers and potentiostats is ±10 V
+#:   (BioLogic VMP-300 / Arbin LBT channel specifications; Neware BTS-4000: 0–5 V);
+#: * current: ±1000 A, beyond any single-cell cycler channel;
+#: * time: within 100 years (3.2e9 s) of the first record.
+VOLTAGE_LIMIT_V = 10.0
+CURRENT_LIMIT_A = 1000.0
+TIME_LIMIT_S = 3.2e9
+#: Hard cap on the rows one file may hold (bounded memory for any input): 50 million rows is
+#: several years of 1 s logging.
+MAX_ROWS = 50_000_000
+
+
+def implausible_rows(t: np.ndarray, i: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Mask of rows that are not finite or outside the ranges above, with one message per cause."""
+    bad_nan = ~(np.isfinite(t) & np.isfinite(i) & np.isfinite(v))
+    with np.errstate(invalid="ignore"):
+        t0 = t[~bad_nan][0] if (~bad_nan).any() else 0.0
+        causes = [
+            ("voltage outside ±%g V" % VOLTAGE_LIMIT_V, np.abs(v) > VOLTAGE_LIMIT_V, v, "V"),
+            ("current outside ±%g A" % CURRENT_LIMIT_A, np.abs(i) > CURRENT_LIMIT_A, i, "A"),
+            ("time more than 100 years from the first record", np.abs(t - t0) > TIME_LIMIT_S, t, "s"),
+        ]
+    bad = bad_nan.copy()
+    msgs = []
+    for text, mask, x, unit in causes:
+        mask = mask & ~bad_nan
+        if mask.any():
+            k = int(np.flatnonzero(mask)[0])
+            msgs.append(f"{int(mask.sum())} row(s) with {text} dropped as corrupt records "
+                        f"(first: row {k + 1}, {x[k]:.6g} {unit})")
+            bad |= mask
+    return bad, msgs
+
 
 def segment_starts(key: np.ndarray) -> np.ndarray:
     """Indices where a new contiguous run of ``key`` starts (always includes 0)."""
@@ -121,9 +157,24 @@ def integrate_energy(time_s, current_A, voltage_V, starts) -> np.ndarray:
     return segment_cumsum(de, starts)
 
 
-#: A step passing less than this fraction of the largest step's charge is negligible (the
-#: one-point transition records Arbin writes between steps) and does not start a cycle.
+#: A step passing less than this fraction of the largest step charge among its neighbours
+#: (:data:`NEGLIGIBLE_WINDOW_STEPS` steps either side) is negligible: the one-point transition
+#: records Arbin writes between steps. It does not start a cycle. The reference is local, not
+#: the largest step of the whole test, so a cell that has faded to a small fraction of its
+#: first capacity (or a test with one huge formation step) keeps every late cycle.
 NEGLIGIBLE_STEP_FRAC = 1e-3
+NEGLIGIBLE_WINDOW_STEPS = 10
+
+
+def negligible_steps(qstep: np.ndarray) -> np.ndarray:
+    """True for steps whose charge is negligible next to their neighbours (see above)."""
+    from scipy.ndimage import maximum_filter1d
+
+    q = np.nan_to_num(np.asarray(qstep, dtype=float))
+    if q.size == 0:
+        return np.zeros(0, dtype=bool)
+    local = maximum_filter1d(q, size=2 * NEGLIGIBLE_WINDOW_STEPS + 1, mode="nearest")
+    return (local > 0) & (q < NEGLIGIBLE_STEP_FRAC * local)
 
 
 def step_directions_from(current: np.ndarray, capacity: np.ndarray, starts: np.ndarray,
@@ -136,9 +187,7 @@ def step_directions_from(current: np.ndarray, capacity: np.ndarray, starts: np.n
     qstep = np.maximum.reduceat(capacity, starts)
     d = np.sign(mean_i).astype(np.int64)
     d[max_abs <= tol] = 0
-    qmax = qstep.max() if qstep.size else 0.0
-    if qmax > 0:
-        d[qstep < NEGLIGIBLE_STEP_FRAC * qmax] = 0
+    d[negligible_steps(qstep)] = 0
     return mean_i, d
 
 
@@ -157,6 +206,40 @@ def assign_cycles(direction: np.ndarray) -> np.ndarray:
     prev_dir = np.where(prev_idx >= 0, direction[np.clip(prev_idx, 0, None)], 0)
     new_cycle = (direction == first) & (prev_dir == -first)
     return 1 + np.cumsum(new_cycle)
+
+
+#: A cycler counter's increment between two records cannot exceed this multiple of the largest
+#: of the two recorded |I| (or |I V|) times the time between them; beyond it the counter value
+#: is corrupt (a flipped exponent byte) and the row's increment is taken from the integral.
+COUNTER_SLACK = 10.0
+
+
+def _check_counter(inc: np.ndarray, t: np.ndarray, rate: np.ndarray, what: str, unit: str):
+    """Replace counter increments that no recorded current could have produced (see above)."""
+    dt = np.clip(np.diff(t, prepend=t[:1]), 0.0, None)
+    # exports round time stamps (Neware CSV to 1 s): allow one resolution step more
+    pos = dt[dt > 0]
+    res = max(float(pos.min()), 1e-3) if pos.size else 1.0
+    rmax = np.maximum(rate, np.concatenate([rate[:1], rate[:-1]]))
+    bound = COUNTER_SLACK * rmax * (dt + res) / 3600.0
+    # allow one quantum of the counter's own resolution (exports round, e.g. to 1e-4 mAh)
+    posinc = inc[inc > 0]
+    tiny = max(float(posinc.min()) if posinc.size else 0.0, 1e-9 * (float(posinc.max()) if posinc.size else 1e-12))
+    bad = inc > bound + tiny * 1.0001
+    if not bad.any():
+        return inc, None
+    k = int(np.flatnonzero(bad)[0])
+    nbad, nrows = int(bad.sum()), int(np.count_nonzero(inc))
+    if nbad > max(0.01 * nrows, 3):
+        # most rows disagree: a unit or column mix-up, not a corrupt record; keep the file's own
+        return inc, (f"the {what} counter disagrees with the integral of the recorded current in {nbad} of "
+                     f"{nrows} rows (first at row {k + 1}: {inc[k]:.4g} {unit}); kept as recorded, check the "
+                     "file's units")
+    integ = 0.5 * (rate + np.concatenate([rate[:1], rate[:-1]])) * dt / 3600.0
+    out = np.where(bad, integ, inc)
+    return out, (f"{nbad} {what}-counter increment(s) larger than {COUNTER_SLACK:g} x |I| dt "
+                 f"(corrupt counter values; first at row {k + 1}: {inc[k]:.4g} {unit}) replaced by "
+                 "the integral of the recorded current")
 
 
 def build_tidy(time_s, current_A, voltage_V, *, source: str | Path, fmt: str, reader: str,
@@ -189,10 +272,15 @@ def build_tidy(time_s, current_A, voltage_V, *, source: str | Path, fmt: str, re
         raise InputError("the file holds no data records (empty test)", field=src)
     if not (i.size == n and v.size == n):
         raise InputError("time, current and voltage columns have different lengths", field=src)
-    bad = ~(np.isfinite(t) & np.isfinite(i) & np.isfinite(v))
+    if n > MAX_ROWS:
+        raise InputError(f"{n} rows is more than the {MAX_ROWS} one file may hold; split the test",
+                         field=src)
+    bad, row_warnings = implausible_rows(t, i, v)
     if bad.all():
-        raise InputError("no row has finite time, current and voltage", field=src)
-    if bad.any():  # drop rows the cycler wrote as NaN (e.g. a truncated last record)
+        raise InputError("no row has finite time, current and voltage within the physical ranges "
+                         f"(|V| <= {VOLTAGE_LIMIT_V:g} V, |I| <= {CURRENT_LIMIT_A:g} A)"
+                         + (f": {'; '.join(row_warnings)}" if row_warnings else ""), field=src)
+    if bad.any():  # drop rows the cycler wrote as NaN (a truncated last record) or corrupt ones
         keep = ~bad
         t, i, v = t[keep], i[keep], v[keep]
         step_key = None if step_key is None else np.asarray(step_key)[keep]
@@ -217,8 +305,11 @@ def build_tidy(time_s, current_A, voltage_V, *, source: str | Path, fmt: str, re
     step = segment_ids(starts, n)
     nsteps = starts.size
     if capacity_inc_Ah is not None:
-        dq = np.nan_to_num(np.asarray(capacity_inc_Ah, dtype=float))
-        cap = np.abs(segment_cumsum(dq, starts))
+        dq = np.abs(np.nan_to_num(np.asarray(capacity_inc_Ah, dtype=float)))
+        dq, msg = _check_counter(dq, t, np.abs(i), "charge", "Ah")
+        if msg:
+            row_warnings.append(msg)
+        cap = segment_cumsum(dq, starts)
     else:
         cap = integrate_capacity(t, i, starts)
     mean_i, direction = step_directions_from(i, cap, starts, tol)
@@ -247,8 +338,11 @@ def build_tidy(time_s, current_A, voltage_V, *, source: str | Path, fmt: str, re
     cycle = cyc_steps[step - 1]
 
     if energy_inc_Wh is not None:
-        de = np.nan_to_num(np.asarray(energy_inc_Wh, dtype=float))
-        en = np.abs(segment_cumsum(de, starts))
+        de = np.abs(np.nan_to_num(np.asarray(energy_inc_Wh, dtype=float)))
+        de, msg = _check_counter(de, t, np.abs(i) * float(np.max(np.abs(v))), "energy", "Wh")
+        if msg:
+            row_warnings.append(msg)
+        en = segment_cumsum(de, starts)
     else:
         en = integrate_energy(t, i, v, starts)
 
@@ -276,6 +370,9 @@ def build_tidy(time_s, current_A, voltage_V, *, source: str | Path, fmt: str, re
     })
     if extra_attrs:
         df.attrs.update(extra_attrs)
+    warns = list(df.attrs.get("warnings") or [])
+    df.attrs["warnings"] = row_warnings + warns
+    df.attrs["dropped_rows"] = int(bad.sum())
     return df
 
 

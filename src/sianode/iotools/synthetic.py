@@ -39,13 +39,15 @@ def synthetic_half_cell(n_cycles: int = 5, *, capacity_mAh: float = 1.6, fade_pe
                         ice: float = 0.85, ce: float = 0.995, current_mA: float | list = 0.16,
                         points_per_half_cycle: int = 400, rest_s: float = 600.0,
                         noise_V: float = 0.0, seed: int = 0, li15si4_fraction: float = 0.0,
-                        active_mass_g: float | None = 0.8e-3, currents_by_cycle=None) -> pd.DataFrame:
+                        active_mass_g: float | None = 0.8e-3, currents_by_cycle=None,
+                        rest_points: int = 20) -> pd.DataFrame:
     """Tidy table of a Si/Li half cell: per cycle lithiation (I < 0), rest, delithiation, rest.
 
     Cycle ``n`` lithiates ``Q_in(n)`` and delithiates ``Q_out(n)``:
     ``Q_out(n) = capacity_mAh (1 − fade)^(n−1)``, ``Q_in(1) = Q_out(1)/ice``, else ``Q_out/ce``.
     ``li15si4_fraction`` moves that fraction of the delithiation charge into a sharp plateau
     at 0.44 V. ``currents_by_cycle`` (list, mA) overrides the current per cycle (rate tests).
+    ``rest_points`` records are written per rest.
     """
     rng = np.random.default_rng(seed)
     t_all, i_all, v_all, k_all = [], [], [], []
@@ -74,7 +76,7 @@ def synthetic_half_cell(n_cycles: int = 5, *, capacity_mAh: float = 1.6, fade_pe
             t0 += dur
             # rest
             key += 1
-            tr = np.linspace(rest_s / 20, rest_s, 20)
+            tr = np.linspace(rest_s / rest_points, rest_s, rest_points)
             t_all.append(t0 + tr)
             i_all.append(np.zeros(tr.size))
             v_all.append(np.full(tr.size, v[-1] + (0.03 if lith else -0.03)))
