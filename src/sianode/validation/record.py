@@ -160,10 +160,8 @@ def render_docs(record: Record, recorded: dict) -> str:
     ]
     for r in rows:
         q = r.quantity
-        dev = "–" if r.deviation is None else (f"{r.deviation:+.3g} %" if r.deviation_field == "deviation_pct"
-                                               else f"{r.deviation:+.3g}")
         ref = _num(r.reference) + (" (same run)" if q.reference is None else "")
-        L.append(f"| {r.id} | {_md(q.name)} | {_num(r.model)} | {ref} | {q.unit} | {dev} | "
+        L.append(f"| {r.id} | {_md(q.name)} | {_num(r.model)} | {ref} | {q.unit} | {r.deviation_text()} | "
                  f"{q.tolerance.text(q.unit)} | {r.status} | {q.kind} |")
     L += ["", "## Cases", ""]
     for cid, crs in by_case.items():
@@ -185,6 +183,18 @@ def render_docs(record: Record, recorded: dict) -> str:
     for t in record.tolerances.values():
         L.append(f"| `{t.key}` | {t.text('')} ({t.type}) | {_md(t.why)} |")
     L += [
+        "",
+        "## Published numbers not compared (yet)",
+        "",
+        "- 002 §3.3: EIS of the activated electrodes (R_SEI 54.2 Ω, R_ct 32.5 Ω for p-mSi@SiOx/C), GITT "
+        "diffusivities (figures only), CV b-value 0.64 and 83.4 % capacitive share at 1 mV/s: the design models "
+        "do not predict impedance spectra or voltammograms of a coin cell; `sianode analyze` extracts these "
+        "quantities from measured files instead.",
+        "- 002 §3.2: stack energy of p-mSi@SiOx/C by Eq. 2 (896.4 Wh/L at 5 A/g, 835.3 at 8 A/g): needs the "
+        "electrode's volumetric capacity and mean delithiation voltage per rate (Table S3), which are not in the "
+        "paper's main text.",
+        "- 002 §3.2 rate and cycling data of mSi and mSi@C, and the 2.09 mAh/cm2 of the pouch after 100 cycles: "
+        "no validated design for those electrodes and no full-cell fade in the cell stage yet.",
         "",
         "## Regression check in the test suite",
         "",

@@ -24,15 +24,6 @@ def _fmt(v, digits: int = 4) -> str:
     return "–" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.{digits}g}"
 
 
-def _deviation_text(r: Row) -> str:
-    d = r.deviation
-    if d is None:
-        return "–"
-    num = f"{d:+.0f}" if abs(d) >= 100 else f"{d:+.1f}" if abs(d) >= 1 else f"{d:+.2f}"
-    unit = "%" if r.deviation_field == "deviation_pct" else ("pp" if r.quantity.unit == "%" else r.quantity.unit)
-    return f"{num} {unit}".rstrip(" -")
-
-
 def rich_table(rows: list[Row]):
     """A rich Table of the rows, grouped by case (sources and reasons are in the JSON and HTML)."""
     from rich import box
@@ -55,7 +46,8 @@ def rich_table(rows: list[Row]):
         s = RICH_STYLES.get(r.status, "")
         unit = "" if r.quantity.unit in ("-", "") else f" {r.quantity.unit}"
         kind = "" if r.kind == "prediction" else " [italic](fit)[/italic]"
-        t.add_row(Padding(f"{r.quantity.name}{kind}", (0, 0, 0, 2)), _fmt(r.model), _fmt(r.reference) + unit, _deviation_text(r),
+        t.add_row(Padding(f"{r.quantity.name}{kind}", (0, 0, 0, 2)), _fmt(r.model), _fmt(r.reference) + unit,
+                  r.deviation_text(),
                   r.quantity.tolerance.text(r.quantity.unit).replace("reference", "ref."), f"[{s}]{r.status}[/{s}]")
     return t
 
@@ -114,6 +106,10 @@ def parity_figure(rows: list[Row]):
     return fig, skipped
 
 
+def _short(label: str, n: int = 52) -> str:
+    return label if len(label) <= n else label[:n - 1] + "…"
+
+
 def deviation_figure(rows: list[Row], clip: float = 5.0):
     """Each row's deviation in units of its tolerance: inside the shaded band is a pass."""
     import matplotlib.pyplot as plt
@@ -121,7 +117,7 @@ def deviation_figure(rows: list[Row], clip: float = 5.0):
     judged = [(r, normalised_deviation(r, clip)) for r in rows]
     judged = [(r, x) for r, x in judged if x is not None]
     n = max(len(judged), 1)
-    fig, ax = plt.subplots(figsize=(7.0, 0.9 + 0.19 * n))
+    fig, ax = plt.subplots(figsize=(6.0, 0.9 + 0.2 * n))
     y = np.arange(len(judged))[::-1]
     ax.axvspan(-1, 1, color="#1a7f37", alpha=0.08, zorder=0)
     ax.axvline(0, color="k", lw=0.6)
@@ -129,10 +125,12 @@ def deviation_figure(rows: list[Row], clip: float = 5.0):
         ax.barh(yi, x, color=STATUS_COLOURS[r.status], height=0.7,
                 hatch="//" if r.kind == "fit" else None, edgecolor="white" if r.kind == "fit" else None)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{r.id}: {r.quantity.name}" for r, _ in judged], fontsize=6.5)
+    ax.set_yticklabels([_short(f"{r.id}: {r.quantity.name}") for r, _ in judged], fontsize=7.5)
     ax.set_xlim(-clip - 0.2, clip + 0.2)
     ax.set_ylim(-0.8, len(judged) - 0.2)
-    ax.set_xlabel(f"deviation / tolerance (clipped at ±{clip:g}; shaded: inside a two-sided band; hatched: fit)")
+    ax.set_xlabel(f"deviation / tolerance (clipped at ±{clip:g})\nshaded: inside a two-sided band; hatched: fit",
+                  fontsize=8)
+    ax.set_title("how far each quantity is from its reference, in tolerances", fontsize=10)
     ax.tick_params(axis="x", labelsize=8)
     return fig
 
@@ -148,7 +146,7 @@ def _rows_table(rows: list[Row]) -> str:
             "<th>tolerance</th><th>status</th><th>kind</th></tr>")
     body = "".join(
         f"<tr><th>{html.escape(r.quantity.name)}</th><td>{_fmt(r.model)}</td><td>{_fmt(r.reference)}</td>"
-        f"<td>{html.escape(r.quantity.unit)}</td><td>{html.escape(_deviation_text(r))}</td>"
+        f"<td>{html.escape(r.quantity.unit)}</td><td>{html.escape(r.deviation_text())}</td>"
         f"<td>{html.escape(r.quantity.tolerance.text(r.quantity.unit))}</td><td>{_status_span(r.status)}</td>"
         f"<td>{html.escape(r.kind)}</td></tr>" for r in rows)
     return f"<div class='wide'><table class='tbl'>{head}{body}</table></div>"

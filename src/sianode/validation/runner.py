@@ -36,6 +36,16 @@ class Row:
     def deviation_field(self) -> str:
         return st.deviation_field(self.quantity.tolerance)
 
+    def deviation_text(self) -> str:
+        """Short signed deviation with its unit (``+12.1 %``, ``-0.50 pp``, ``+0.01 V``)."""
+        d = self.deviation
+        if d is None:
+            return "–"
+        num = f"{d:+.0f}" if abs(d) >= 100 else f"{d:+.1f}" if abs(d) >= 1 else f"{d:+.2f}"
+        u = self.quantity.unit
+        unit = "%" if self.deviation_field == "deviation_pct" else ("pp" if u == "%" else u)
+        return f"{num} {unit}".rstrip(" -")
+
     def as_dict(self) -> dict:
         """The report fields, in the issue's order (plus ``fitted_on`` / ``reason`` where they apply)."""
         q = self.quantity

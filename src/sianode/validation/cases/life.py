@@ -6,13 +6,31 @@ import pandas as pd
 from sianode.validation.cases import CaseOutput, adapter
 
 
-def _life_summary(design) -> dict:
+def _life(design):
     from sianode.chain import ModelChain
 
     run = ModelChain(design, ["materials", "mechanics", "life"]).run()
     if "life" not in run.stages:
         raise RuntimeError("life stage failed: " + "; ".join(f.message for f in run.failures))
-    return run.stages["life"].summary
+    return run.stages["life"]
+
+
+def _life_summary(design) -> dict:
+    return _life(design).summary
+
+
+@adapter("life-002")
+def life_002() -> CaseOutput:
+    from sianode.validation.designs import load_case_design
+
+    res = _life(load_case_design("p_msi_002_1Ag.toml"))
+    q = res.tables["cycles"].set_index("cycle")["capacity_mAh_g"]
+    s = res.summary
+    return CaseOutput({"retention_350": 100 * float(q.loc[350] / q.max()), "capacity_500": float(q.loc[500])},
+                      details={"initial capacity (mAh/g)": s["initial_capacity_mAh_g"],
+                               "loss of active material after 500 cycles (%)": s["lam_pct"],
+                               "SEI thickness after 500 cycles (nm)": s["sei_thickness_nm"],
+                               "surface strain amplitude, first cycle": s["strain_amplitude_first_cycle"]})
 
 
 @adapter("retention-004-bok")
