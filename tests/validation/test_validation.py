@@ -152,6 +152,23 @@ def test_realdata_case_reports_not_run_without_mdbtools(monkeypatch):
     assert "mdbtools" in res.rows[0].reason and not res.error
 
 
+def test_a_case_whose_model_raises_fails_without_stopping_the_others(monkeypatch):
+    import sianode.validation.cases as cases
+
+    r = references.load()
+    get_adapter("lisi-capacity", "materials")
+
+    def broken():
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setitem(cases.ADAPTERS, "lisi-capacity", broken)
+    run = runner.run(["lisi-capacity", "lisi-volume"], record=r)
+    first, second = run.results
+    assert {x.status for x in first.rows} == {st.FAIL} and "ZeroDivisionError: boom" in first.rows[0].reason
+    assert first.error and not second.error and second.rows[0].status == st.PASS
+    assert run.crashed == [first]
+
+
 def test_case_designs_reuse_the_half_cell_material():
     from sianode.validation.designs import load_case_design
 

@@ -178,6 +178,8 @@ def render_docs(record: Record, recorded: dict) -> str:
         if gaps:
             L += ["", "Known gaps:", ""]
             L += [f"- **{r.quantity.name}** — {r.reason}" for r in gaps]
+        for title, text in record.notes.get(cid, []):
+            L += ["", f"**{title}.** {text}"]
         L.append("")
     L += ["## Tolerances", "", "| tolerance | band | why |", "|---|---|---|"]
     for t in record.tolerances.values():

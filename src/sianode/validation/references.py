@@ -8,7 +8,7 @@ a model.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -76,6 +76,7 @@ class Record:
     cases: dict[str, Case]
     tolerances: dict[str, Tolerance]
     gaps: dict[tuple[str, str], str]  # (case id, quantity key) -> reason
+    notes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # case id -> [(title, text)]
 
     def case_ids(self) -> list[str]:
         return list(self.cases)
@@ -144,7 +145,14 @@ def parse(references: dict, known_gaps: dict) -> Record:
         if not reason:
             raise InputError("a known gap needs a written reason", field=where)
         gaps[(cid, key)] = " ".join(reason.split())
-    return Record(cases, tols, gaps)
+    notes: dict[str, list[tuple[str, str]]] = {}
+    for n in known_gaps.get("note", []):
+        cid = _need(n, "case", "note")
+        if cid not in cases:
+            raise InputError(f"note names unknown case {cid!r}", field="known_gaps.toml")
+        text = " ".join(_need(n, "text", f"note {cid}").split())
+        notes.setdefault(cid, []).append((_need(n, "title", f"note {cid}"), text))
+    return Record(cases, tols, gaps, notes)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from sianode.validation import status as st
+from sianode.validation.references import load as load_record
 from sianode.validation.runner import CaseResult, Row, Run, score, score_line
 
 STATUS_COLOURS = {st.PASS: "#1a7f37", st.KNOWN_GAP: "#c2410c", st.FAIL: "#b42318", st.NOT_RUN: "#6b7280"}
@@ -171,6 +172,8 @@ def case_section(c: CaseResult):
     if why:
         body += "<p><b>Why it misses / did not run</b></p>" + _list(
             [f"{_status_span(r.status)} <b>{html.escape(r.quantity.name)}</b>: {html.escape(r.reason)}" for r in why])
+    for title, text in load_record().notes.get(c.case.id, []):
+        body += f"<p><b>{html.escape(title)}.</b> {html.escape(text)}</p>"
     if c.output is not None and c.output.details:
         body += kv_table({k: v for k, v in c.output.details.items() if v is not None}, caption="details")
     if c.output is not None and c.output.table is not None and len(c.output.table):
