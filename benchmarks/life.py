@@ -8,6 +8,7 @@
    volume, Li per SEI, initial thickness, total particle surface a*L*A of the negative
    electrode), no breathing/LAM/electron leakage, full cell with the PyBaMM cell's capacity and
    cycle duration. Capacity deviation = max over cycles of |Q_ours - Q_pybamm| / Q_pybamm.
+   Steps 2 and 3 are sianode.validation.pybamm_sei (shared with `sianode validation --case pybamm-sei`).
 
 Speed-up = (PyBaMM seconds per cycle) / (our seconds per design-cycle, vectorised). The
 unvectorised single-design speed-up is printed too.
@@ -25,6 +26,7 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 import numpy as np  # noqa: E402
 
 from sianode.life.fade import LifeInputs, simulate  # noqa: E402
+from sianode.validation.pybamm_sei import life_model_same_physics, pybamm_sei_run  # noqa: E402
 
 N_DESIGNS = 10_000
 N_CYCLES = 1000
@@ -56,60 +58,14 @@ def ours_throughput() -> tuple[float, float]:
     return N_DESIGNS * N_CYCLES / t_vec, t_one
 
 
-def pybamm_run():
-    import pybamm
-
-    p = pybamm.ParameterValues("Chen2020")
-    p.update({"SEI solvent diffusivity [m2.s-1]": p["SEI solvent diffusivity [m2.s-1]"] * D_SOL_FACTOR})
-    model = pybamm.lithium_ion.SPM({"SEI": "solvent-diffusion limited"})
-    exp = pybamm.Experiment([("Charge at 1C until 4.2 V", "Hold at 4.2 V until C/20",
-                              "Discharge at 1C until 2.5 V")] * N_PYBAMM_CYCLES)
-    sim = pybamm.Simulation(model, parameter_values=p, experiment=exp)
-    t0 = time.perf_counter()
-    sol = sim.solve(initial_soc=0.0)
-    t = time.perf_counter() - t0
-    caps, durations = [], []
-    for c in sol.cycles:
-        q = c["Discharge capacity [A.h]"].entries
-        caps.append(q[-1] - q[np.argmin(q)])  # Ah delivered in the discharge step
-        durations.append(c.t[-1] - c.t[0])
-    return p, np.array(caps), np.array(durations), t
-
-
-def ours_same_physics(p, caps, durations):
-    """Our model with PyBaMM's SEI law and constants; capacities in mAh per cell ("per g" = per cell)."""
-    F = 96485.33212
-    eps_s = p["Negative electrode active material volume fraction"]
-    R = p["Negative particle radius [m]"]
-    area = 3 * eps_s / R * p["Negative electrode thickness [m]"] * p["Electrode height [m]"] * p["Electrode width [m]"]
-    c_max = p["Maximum concentration in negative electrode [mol.m-3]"]
-    vol = eps_s * p["Negative electrode thickness [m]"] * p["Electrode height [m]"] * p["Electrode width [m]"]
-    qa_mAh = c_max * vol * F / 3.6
-    q0 = caps[0] * 1000.0
-    inp = LifeInputs(
-        full_cell=1.0, capacity_mAh_g=qa_mAh, ice=1.0, np_ratio=qa_mAh / q0, prelithiation_mAh_g=0.0,
-        soc_max=1.0, c_rate=7200.0 / durations[0], temperature_K=298.15, surface_area_m2_g=area,
-        strain_amplitude=0.0, fresh_surface_wetting=0.0, fractures=0.0, binder_beta=0.0,
-        isolation_thickness=1.0, electron_conductivity=0.0, kinetic_rate_constant=1e6,
-        solvent_diffusivity=p["SEI solvent diffusivity [m2.s-1]"], solvent_factor=1.0,
-        solvent_concentration=p["Bulk solvent concentration [mol.m-3]"],
-        partial_molar_volume=p["SEI partial molar volume [m3.mol-1]"],
-        li_per_sei=p["Ratio of lithium moles to SEI moles"], initial_thickness=p["Initial SEI thickness [m]"],
-        activation_energy=p["SEI growth activation energy [J.mol-1]"], ec_ratio_g_Ah=1e6, ec_min_g_Ah=1e-6,
-    )
-    t = simulate(inp, len(caps), record=("capacity_mAh_g", "charge_capacity_mAh_g"))
-    # our cycle k discharges after k cycles of SEI growth, as PyBaMM's k-th discharge
-    return t["capacity_mAh_g"][:, 0] / 1000.0
-
-
 def main() -> None:
     rate, t_one = ours_throughput()
     print(f"ours: {N_DESIGNS} designs x {N_CYCLES} cycles: {rate:.3g} design-cycles/s "
           f"(single design: {t_one * 1e6:.1f} us per cycle)")
-    p, caps, durations, t_pb = pybamm_run()
+    p, caps, durations, t_pb = pybamm_sei_run(N_PYBAMM_CYCLES, D_SOL_FACTOR)
     per_cycle_pb = t_pb / len(caps)
     print(f"pybamm SPM + SEI: {len(caps)} cycles in {t_pb:.2f} s = {per_cycle_pb:.3f} s per cycle")
-    ours = ours_same_physics(p, caps, durations)
+    ours = life_model_same_physics(p, caps, durations)
     dev = np.abs(ours - caps) / caps * 100.0
     print("cycle  pybamm_Ah  ours_Ah  dev_%   (pybamm fade over run: "
           f"{100 * (1 - caps[-1] / caps[0]):.2f} %)")

@@ -189,6 +189,7 @@ _mount("simulate", "sianode.echem.cli", "simulate")
 _mount("cell", "sianode.cell.cli", "cell")
 _mount("analyze", "sianode.analysis.cli", "analyze")
 _mount("compare", "sianode.literature.cli", "compare")
+_mount("validation", "sianode.validation.cli", "validation")
 _mount_group("literature", "sianode.literature.cli", "literature_app", "Query the published silicon-anode record.")
 
 
