@@ -114,7 +114,7 @@ def test_unwritable_output_paths_exit_2(tmp_path):
     f = tmp_path / "a_file"
     f.write_text("x")
     r = CliRunner().invoke(app, ["analyze", str(DATA / "test.ndax"), "-o", str(f)])
-    assert r.exit_code == 2 and "is an existing file" in r.output
+    assert r.exit_code == 2 and "exists and is a file" in r.output
     r = CliRunner().invoke(app, ["analyze", str(DATA / "test.ndax"), "-o", "/proc/sianode_x"])
     assert r.exit_code == 2 and "cannot write" in r.output
 

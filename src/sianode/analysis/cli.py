@@ -29,13 +29,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sianode.clitools import DEFAULT_OUT_ROOT, ensure_out_dir
 from sianode.errors import InputError, SolverError
 from sianode.report.html import Section, kv_table, paragraph, render
 
 console = Console(stderr=True)
 out_console = Console()
 
-DEFAULT_ROOT = Path("sianode-output")
+DEFAULT_ROOT = DEFAULT_OUT_ROOT
 
 
 def _parse_mapping(text: str | None, name: str) -> dict[str, str] | None:
@@ -68,19 +69,7 @@ def unique_names(groups: list[list[Path]]) -> list[str]:
 
 def writable_dir(path: Path, option: str = "-o") -> Path:
     """Create ``path`` (a folder) and check that files can be written in it; InputError if not."""
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise InputError(f"{option} {path} is an existing file, not a folder; give a folder path "
-                         "(it is created if missing)", field=option)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".sianode-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as e:
-        raise InputError(f"cannot write to the folder {path} ({e.strerror or e}); choose a folder you "
-                         f"can write to with {option}", field=option) from None
-    return path
+    return ensure_out_dir(path, option)
 
 
 def strict_json(obj):

@@ -294,8 +294,10 @@ _TABLE_VIEW = {
 
 # ------------------------------------------------------------------ compare
 def default_output_dir(result: Path) -> Path:
-    """``sianode-output/<input stem>/``."""
-    return DEFAULT_OUT / result.stem
+    """``sianode-output/<input stem>/`` (the shared rule, :func:`sianode.clitools.default_out_dir`)."""
+    from sianode.clitools import default_out_dir
+
+    return default_out_dir(result.stem)
 
 
 def compare(
@@ -324,8 +326,9 @@ def compare(
     try:
         res = cmpmod.load_result(result, cell=cell, electrolyte=electrolyte, family=family, name=name,
                                  prelithiated=prelithiated)
-        if Path(out).exists() and not Path(out).is_dir():
-            raise InputError(f"{out} is a file, not a folder; give a folder with -o/--output-dir", field="output_dir")
+        from sianode.clitools import ensure_out_dir
+
+        ensure_out_dir(out, "-o/--output-dir")
         with err_console.status("comparing with the published records…"):
             cmp = cmpmod.compare(res, n_neighbours=neighbours)
             try:
