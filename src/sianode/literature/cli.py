@@ -30,7 +30,7 @@ literature_app = typer.Typer(
     help="Published Si-anode records from the seed reviews: query, show, property tables.",
     no_args_is_help=True,
 )
-DEFAULT_OUT = Path("sianode-output")
+from sianode.clitools import DEFAULT_OUT_ROOT as DEFAULT_OUT  # noqa: E402
 
 
 class Format(str, Enum):
