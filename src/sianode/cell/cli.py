@@ -1,13 +1,12 @@
 """``sianode cell [DESIGN] [-o DIR]``: stack design, Wh/kg, Wh/L and the prelithiation dose of a design.
 
-Runs the materials stage (and the mechanics stage when it is installed, for the swollen
-thickness), then the cell stage; prints a rich summary (Wh/kg, Wh/L charged and as made, the
+Runs the cell stage through the chain (which runs its requirements, materials and mechanics, first:
+the same numbers as ``sianode run DESIGN``); prints a rich summary (Wh/kg, Wh/L charged and as made, the
 prelithiation dose in mAh/cm2 and mg Li/cm2, the industrial criteria) and writes the stage tables
 as CSV and an HTML report into ``out_dir``.
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Optional
 
@@ -15,25 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes
-from sianode.errors import InputError, SolverError
+from sianode.clitools import exit_codes, run_stage_cli
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _upstream(d, progress=None, task=None) -> dict:
-    from sianode.materials import stage as mstage
-
-    up = {"materials": mstage.run(d, {})}
-    try:  # the mechanics stage gives the swollen electrode thickness when available
-        mech = importlib.import_module("sianode.mechanics.stage")
-        up["mechanics"] = mech.run(d, up)
-    except ImportError:
-        pass
-    except (InputError, SolverError) as e:
-        err_console.print(f"[yellow]mechanics stage skipped ({e}); swelling from the materials stage[/yellow]")
-    return up
 
 
 def cell(
@@ -51,10 +35,8 @@ def cell(
 
         d = load_example() if design is None else load_design(design)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as pr:
-            t = pr.add_task("materials and mechanics stages", total=None)
-            up = _upstream(d)
-            pr.update(t, description="cell stage")
-            res = stage.run(d, up)
+            t = pr.add_task("stages", total=None)
+            res = run_stage_cli(d, "cell", chain_progress=lambda s: pr.update(t, description=f"stage: {s}"))
         s = res.summary
         tab = Table(title=f"cell: {d.name}" + (" (matched NCM811 pouch for a half-cell design)"
                                                 if s["cell_kind"] == "half" else ""))
