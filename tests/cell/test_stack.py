@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sianode.cell.anode import AnodeBlend, graphite_component, si_composite_component, single, two_component
-from sianode.cell.cathodes import CATHODES, get_cathode
+from sianode.cathodes import CATHODES, get_cathode
 from sianode.cell.prelithiation import MG_LI_PER_MAH
 from sianode.electrode.formation import auto_dose
 from sianode.cell.stack import SolidState, anode_coating_default, cathode_coating_default, cell_model
