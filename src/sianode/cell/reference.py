@@ -51,6 +51,13 @@ def reference_kwargs(design) -> dict:
               allow_np_below_1=c.allow_np_below_1, cell_format=MATCHED_FORMAT if half else c.format)
     if c.ec_ratio_g_Ah is not None:
         kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
+    kw.update(separator_kwargs(design))
+    return kw
+
+
+def separator_kwargs(design) -> dict:
+    """The design's separator and electrolyte class as :func:`~sianode.cell.stack.cell_model` arguments."""
+    c, kw = design.cell, {}
     if c.separator_um is not None:
         kw["separator_um"] = c.separator_um
     if c.separator_porosity is not None:

@@ -72,8 +72,6 @@ from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_
                                        sse_density_g_cm3)
 from sianode.electrode.formation import LI_METAL_UM_PER_MAH_CM2, auto_dose, formation  # noqa: E402
 
-_coating_geometry = coating_geometry
-
 
 @dataclass(frozen=True)
 class SolidState:
@@ -128,51 +126,6 @@ def _numeric(v) -> bool:
         return True
     except (TypeError, ValueError):
         return False
-
-
-def _coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, extra_rho=1.0, where="coating"):
-    """Coating mass (g/cm2), solid volume and thickness (cm), porosity, for arrays of loadings."""
-    fr = (c.active_wt_frac, c.binder_wt_frac, c.conductive_wt_frac, c.sse_wt_frac)
-    if any(f < 0 or f > 1 for f in fr) or c.active_wt_frac <= 0:
-        raise InputError("mass fractions must be in [0, 1] with active > 0", field=f"{where}.active_wt_frac")
-    if abs(sum(fr) - 1.0) > 1e-3:
-        raise InputError(f"active + binder + conductive + sse mass fractions = {sum(fr):.4g}; must sum to 1",
-                         field=f"{where}.active_wt_frac")
-    m_act = np.asarray(active_mg_cm2, dtype=float) * 1e-3
-    m_tot = m_act / c.active_wt_frac
-    m_extra = np.asarray(extra_mg_cm2, dtype=float) * 1e-3
-    v_solid = (m_act / rho_active + m_tot * (c.binder_wt_frac / c.binder_density_g_cm3
-                                             + c.conductive_wt_frac / c.conductive_density_g_cm3
-                                             + c.sse_wt_frac / c.sse_density_g_cm3) + m_extra / extra_rho)
-    m_all = m_tot + m_extra
-    rho_solid = m_all / v_solid
-    given = [k for k in ("porosity", "press_density_g_cm3", "thickness_um") if getattr(c, k) is not None]
-    if len(given) != 1:
-        raise InputError(f"give exactly one of porosity, press_density_g_cm3, thickness_um (got {given or 'none'})",
-                         field=f"{where}.porosity")
-    if c.porosity is not None:
-        eps = np.asarray(c.porosity, dtype=float)
-        if np.any(eps < 0) or np.any(eps >= 1):
-            raise InputError(f"porosity must be in [0, 1), got {c.porosity!r}", field=f"{where}.porosity")
-        t = v_solid / (1 - eps)
-    elif c.press_density_g_cm3 is not None:
-        rho_p = np.asarray(c.press_density_g_cm3, dtype=float)
-        eps = 1 - rho_p / rho_solid
-        if np.any(rho_p <= 0) or np.any(eps < 0):
-            raise InputError(f"press density {c.press_density_g_cm3!r} g/cm3 exceeds the solid density of the "
-                             f"formulation ({float(np.min(rho_solid)):.3g} g/cm3): porosity would be < 0",
-                             field=f"{where}.press_density_g_cm3")
-        t = m_all / rho_p
-    else:
-        t = np.asarray(c.thickness_um, dtype=float) * 1e-4
-        eps = 1 - v_solid / t
-        if np.any(eps < 0):
-            t_min = float(np.max(v_solid)) * 1e4
-            raise InputError(f"the loading ({float(np.max(active_mg_cm2)):.4g} mg/cm2 active) cannot fit in "
-                             f"thickness_um = {c.thickness_um!r}: even at zero porosity it needs {t_min:.4g} um",
-                             field=f"{where}.thickness_um")
-    return dict(mass=m_all, mass_active=m_act, mass_inactive=m_tot - m_act, v_solid=v_solid, thickness=t,
-                porosity=eps, rho_solid=rho_solid)
 
 
 def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_mg_cm2=18.75, np_ratio=1.1,

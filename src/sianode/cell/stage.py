@@ -27,8 +27,9 @@ from sianode.cathodes import get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, two_component
-from sianode.cell.reference import MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component, graphite_reference
-from sianode.cell.stack import SolidState, cell_model
+from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
+                                    graphite_reference, separator_kwargs)
+from sianode.cell.stack import cell_model
 from sianode.electrode.coating import anode_coating
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
@@ -54,12 +55,7 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
     c = design.cell
     kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
     kw.update(_mechanics(require(upstream, "mechanics", "cell")))
-    if c.separator_um is not None:
-        kw["separator_um"] = c.separator_um
-    if c.separator_porosity is not None:
-        kw["separator_porosity"] = c.separator_porosity
-    if design.electrolyte.kind == "solid":
-        kw["solid_state"] = SolidState(sse_class=design.electrolyte.sse_class)
+    kw.update(separator_kwargs(design))
     loads = full_cell_loadings(design, props)
     if c.kind == "full":
         kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
