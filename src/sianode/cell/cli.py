@@ -49,7 +49,10 @@ def cell(
             ("energy density (end of life)", f"{s['energy_density_eol_Wh_L']:.1f} Wh/L"),
             ("free volume to reserve (swelling)", f"{s['free_volume_cm3']:.4g} cm3"),
             ("prelithiation", f"{s['prelithiation_method']}: {s['prelithiation_dose_mAh_cm2']:.3f} mAh/cm2 = "
-                              f"{s['prelithiation_li_mg_cm2']:.3f} mg Li/cm2 (energy gain {s['prelithiation_energy_gain_pct']:+.1f} %)"),
+                              f"{s['prelithiation_li_mg_cm2']:.3f} mg Li/cm2 (energy gain {s['prelithiation_energy_gain_pct']:+.1f} %)"
+                              + (f"; [red]{s['plated_li_mAh_cm2']:.3g} mAh/cm2 the anode cannot hold plates as Li metal "
+                                 f"({s['plated_li_um']:.3g} µm)[/red]" if s["plated_li_mAh_cm2"] > 1e-9 else "")),
+            ("electrolyte", f"{s['electrolyte_g_per_Ah']:.3g} g/Ah (the life stage uses the same)"),
             ("format / cathode", f"{s['cell_format']} / {s['cathode']}"),
             ("N/P", f"{s['np_ratio']:.3g} ({s['np_basis']} basis)"),
             ("capacity / energy", f"{s['capacity_Ah']:.4g} Ah / {s['energy_Wh']:.4g} Wh"),

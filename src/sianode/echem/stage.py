@@ -176,11 +176,17 @@ def report(result: StageResult):
 
     pl = d.plating
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    for c in sorted(pl.c_rate.unique()):
+    for i, c in enumerate(sorted(pl.c_rate.unique())):
         p = pl[pl.c_rate == c]
-        ax.plot(p.temperature_C, p.plating_margin_equal_charge_V * 1000, "o-",
-                label=f"{c:g}C (to SOC {p.common_soc.iloc[0]:.2f})")
+        ax.plot(p.temperature_C, p.plating_margin_V * 1000, "-", color=f"C{i}", label=f"{c:g}C")
+        full = p.soc_reached >= 0.8 - 1e-3
+        ax.plot(p.temperature_C[full], p.plating_margin_V[full] * 1000, "o", color=f"C{i}")
+        ax.plot(p.temperature_C[~full], p.plating_margin_V[~full] * 1000, "o", mfc="white", color=f"C{i}")
+        for t, m, q in zip(p.temperature_C[~full], p.plating_margin_V[~full], p.soc_reached[~full]):
+            ax.annotate(f"{q:.0%}", (t, m * 1000), textcoords="offset points", xytext=(4, -10), fontsize=7,
+                        color=f"C{i}")
     ax.axhline(0, color="k", lw=0.8)
+    ax.set_title("filled: charged to 80 % SOC; open: could not be charged further (SOC reached)", fontsize=8)
     ax.set_xlabel("temperature (°C)")
     ax.set_ylabel("plating margin (mV vs Li/Li+)")
     ax.legend()

@@ -86,7 +86,11 @@ def life(
     t.add_column("quantity")
     t.add_column("value", justify="right")
     for k in ("cell_kind", "cycles", "initial_capacity_mAh_g", "final_retention_pct", "cycles_to_80pct", "knee_cycle",
-              "final_ce_pct", "lli_mAh_g", "lam_pct", "sei_thickness_nm", "sei_regime", "strain_source"):
+              "final_ce_pct", "lli_mAh_g", "lam_pct", "sei_thickness_nm", "sei_regime", "ec_ratio_g_Ah",
+              "electrolyte_remaining_pct", "prelithiation_dose_mAh_cm2", "plated_li_mAh_g",
+              "cycles_above_80pct_of_unprelithiated_capacity", "cycles_above_80pct_without_prelithiation"):
+        if k not in res.summary:
+            continue
         v = res.summary.get(k)
         t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
     console.print(t)

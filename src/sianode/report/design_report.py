@@ -106,9 +106,7 @@ def build_sections(run: ChainRun) -> list[Section]:
         from sianode.literature.compare import report_sections
 
         sections += list(report_sections(literature_summary(run)))
-    except ImportError:
-        pass
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - an import failure too is shown, never hidden
         sections.append(Section("How this compares with the literature",
                                 paragraph(f"comparison unavailable: {type(e).__name__}: {e}")))
     if run.failures:
