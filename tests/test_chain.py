@@ -129,3 +129,28 @@ def test_report_key_results_first(tmp_path, monkeypatch):
     body = html[html.index("</nav>"):]
     assert body.index("Key results") < body.index("Design")
     assert "1234" in body and "not reached in 50 cycles" in body
+
+
+def test_cli_run_exits_1_when_a_stage_module_cannot_be_imported(tmp_path, monkeypatch):
+    """Issue 11 §6: a stage whose module fails to import was 'skipped' and `sianode run` exited 0."""
+    from typer.testing import CliRunner
+
+    from sianode.cli import app
+
+    def ok(design, upstream):
+        return StageResult("materials", {"x": 1.0}, data=1.0)
+
+    monkeypatch.setattr(chain_mod, "STAGES", {"materials": _fake_stage("ok", ok), "mechanics": "sianode_no_such_module"})
+    r = CliRunner().invoke(app, ["run", "-o", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "mechanics" in r.output and "could not be imported" in r.output
+
+
+def test_a_command_whose_module_fails_to_import_says_so():
+    import typer
+
+    from sianode.cli import _broken
+
+    with pytest.raises(typer.Exit) as e:
+        _broken("life", "sianode.life.cli", ImportError("no module named x"))()
+    assert e.value.exit_code == 1
