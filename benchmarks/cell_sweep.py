@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from sianode.cell.anode import graphite_component, si_composite_component, two_component
-from sianode.cell.cathodes import CATHODES
+from sianode.cathodes import CATHODES
 from sianode.cell.stack import cell_model
 from sianode.cell.sweeps import sweep
 

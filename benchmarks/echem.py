@@ -57,7 +57,10 @@ def breakdown(cp, currents, **kw) -> str:
 
 
 def main() -> None:
-    cp = P.from_design(load_example("porous_micro_si"))
+    from sianode.chain import upstream_for
+
+    d = load_example("porous_micro_si")
+    cp = P.from_design(d, upstream_for(d, "echem"))
     mass_g = cp.anode_active_mass_kg * 1000
     currents = np.asarray(RATE_CURRENTS_A_G) * mass_g
     CellSimulator(cp)  # warm-up: imports, OCP tables, JIT of the solver library

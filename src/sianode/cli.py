@@ -132,19 +132,30 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
             console.print(f"wrote {p}")
 
 
+def _broken(command: str, module: str, err: Exception):
+    """A command whose module failed to import: it stays listed and says why (exit 1), never vanishes."""
+    def cmd() -> None:
+        err_console.print(f"[red]internal error:[/red] the '{command}' command could not load {module}: "
+                          f"{type(err).__name__}: {err}", highlight=False)
+        raise typer.Exit(1)
+    cmd.__doc__ = f"(unavailable: {module} failed to import)"
+    return cmd
+
+
 def _mount(command: str, module: str, attr: str) -> None:
-    """Register a command implemented in a stage package, if that package is installed."""
+    """Register a command implemented in a stage package (an import failure is reported, not hidden)."""
     try:
         fn = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return
+    except Exception as e:  # noqa: BLE001 - a broken module of this package is a failure to show
+        fn = _broken(command, module, e)
     app.command(command)(fn)
 
 
 def _mount_group(name: str, module: str, attr: str, help: str) -> None:
     try:
         sub = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
+    except Exception as e:  # noqa: BLE001
+        app.command(name)(_broken(name, module, e))
         return
     app.add_typer(sub, name=name, help=help)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from sianode.errors import InputError, SolverError
+from sianode.errors import InputError, SianodeError, SolverError
 
 #: Parent of the default output folders (``sianode-output/<design or file stem>/``).
 DEFAULT_OUT_ROOT = Path("sianode-output")
@@ -29,6 +29,9 @@ def exit_codes(err_console, failed: str = "model failed"):
         raise typer.Exit(2)
     except SolverError as e:
         err_console.print(f"[red]{failed}:[/red] {e}", highlight=False)
+        raise typer.Exit(1)
+    except SianodeError as e:  # e.g. a stage whose requirement failed (sianode.chain.StageFailed)
+        err_console.print(f"[red]error:[/red] {e}", highlight=False)
         raise typer.Exit(1)
 
 
@@ -92,3 +95,12 @@ def _hide_flag_types() -> None:
 
 
 _hide_flag_types()
+
+
+def run_stage_cli(design, stage: str, chain_progress=None, **options):
+    """The result of ``stage`` for ``design`` through the chain (requirements first, same numbers as
+    ``sianode run``); ``options`` go to the stage's ``run``. Raises if the stage or a requirement failed."""
+    from sianode.chain import ModelChain
+
+    run = ModelChain(design, [stage], {stage: options} if options else None).run(progress=chain_progress)
+    return run.result(stage)

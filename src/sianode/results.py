@@ -8,6 +8,7 @@ reads what an earlier one computed instead of computing it again.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,18 @@ class StageResult:
     summary: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     data: Any = None
+
+
+def require(upstream: dict[str, StageResult] | None, name: str, stage: str) -> StageResult:
+    """``upstream[name]`` or a clear error: a stage reads earlier stages' results, it never recomputes them."""
+    res = (upstream or {}).get(name)
+    if res is None or getattr(res, "data", None) is None:
+        from sianode.errors import InputError
+
+        raise InputError(f"the {stage} stage needs the {name} stage's result in upstream; run it through "
+                         f"sianode.chain (ModelChain(design, ['{stage}']) or sianode.chain.run_stage(design, "
+                         f"'{stage}')), which runs {name} first", field="upstream")
+    return res
 
 
 @dataclass
@@ -57,9 +70,14 @@ class ChainResult:
                 df.to_csv(p, index=False)
                 written.append(p)
         p = outdir / "summary.json"
-        p.write_text(json.dumps(_jsonable(self.summary), indent=2))
+        p.write_text(summary_json(self.summary))
         written.append(p)
         return written
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    """Strict JSON text of a summary: NaN and infinities become ``null`` (RFC 8259 has no NaN)."""
+    return json.dumps(_jsonable(summary), indent=2, allow_nan=False)
 
 
 def _jsonable(obj: Any) -> Any:
@@ -67,8 +85,10 @@ def _jsonable(obj: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_jsonable(v) for v in obj]
-    if hasattr(obj, "item"):  # numpy scalar
-        return obj.item()
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):  # numpy scalar
+        obj = obj.item()
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, (str, int, bool)) or obj is None:
         return obj
     return str(obj)

@@ -105,7 +105,7 @@ def test_real_cellpy_full_cell_gitt_part2():
     p = Path(__file__).parents[2] / ".." / "shared" / "realdata" / "cellpy" / "20210210_FC_01_cc_02.res"
     if not p.exists() or shutil.which("mdb-export") is None:
         pytest.skip("shared/realdata or mdbtools not present")
-    iot = pytest.importorskip("sianode.iotools")
+    from sianode import iotools as iot
     df = iot.read(p)
     res, sections = gitt.gitt_from_cycling(df, min_rest_s=60)
     assert 170 <= len(res) <= 190

@@ -1,20 +1,20 @@
-"""One loading rule for every stage (sianode.cell.loading): materials, echem, life and cell agree."""
+"""One loading rule for every stage (sianode.electrode.loading): materials, echem, life and cell agree."""
 import pytest
 
+from sianode.cathodes import get_cathode
 from sianode.cell import stage as cstage
-from sianode.cell.cathodes import get_cathode
-from sianode.cell.loading import full_cell_loadings, implied_np_ratio
+from sianode.chain import run_stage, upstream_for
 from sianode.design.loader import design_from_dict, load_example
 from sianode.echem import parameters as P
+from sianode.electrode.loading import full_cell_loadings, implied_np_ratio
 from sianode.life import stage as lstage
-from sianode.materials import stage as mstage
 
 WIN = {"v_min_V": 2.8, "v_max_V": 4.2}
 
 
 def _stage_loadings(d):
-    m = mstage.run(d)
-    up = {"materials": m}
+    up = upstream_for(d, "cell")
+    m = up["materials"]
     c = cstage.run(d, up)
     _, info = lstage.inputs_from_design(d, up)
     cp = P.from_design(d, up)  # parameters only, no solve
@@ -59,7 +59,7 @@ def test_every_stage_reports_the_same_anode_loading(basis, given):
 
 def test_first_lithiation_basis_scales_the_anode_by_the_ice_ratio():
     d = load_example("nano_si_graphite")
-    props = mstage.run(d).data
+    props = run_stage(d, "materials").data
     rev = full_cell_loadings(d, props)
     first = full_cell_loadings(d.model_copy(update={"cell": d.cell.model_copy(update={"np_basis": "first_lithiation"})}),
                                props)
@@ -78,6 +78,6 @@ def test_half_cell_keeps_the_anode_loading():
 
 def test_default_full_cell_derives_the_cathode_from_the_default_anode():
     d = design_from_dict({"cell": {"kind": "full", "np_ratio": 1.2}, "protocol": WIN})
-    m = mstage.run(d)
+    m = run_stage(d, "materials")
     assert m.summary["anode_loading_mg_cm2"] == 2.0  # schema default
     assert implied_np_ratio(2.0, m.summary["cathode_loading_mg_cm2"], m.data, "NCM811", "reversible") == pytest.approx(1.2)

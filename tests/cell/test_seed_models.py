@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sianode.cell.anode import AnodeBlend, AnodeComponent, graphite_component, si_composite_component, single
-from sianode.cell.cathodes import CATHODES, CathodeMaterial
+from sianode.cathodes import CATHODES, CathodeMaterial
 from sianode.cell.obrovac import (ANODE_CAPACITY_VS_CELL_001, GRAPHITE_STACK_WH_L_002, anode_capacity_trend,
                                   graphite_reference_inputs, obrovac_capacity_for_energy_Ah_L,
                                   obrovac_stack_energy_Wh_L)

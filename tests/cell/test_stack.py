@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from sianode.cell.anode import AnodeBlend, graphite_component, si_composite_component, single, two_component
-from sianode.cell.cathodes import CATHODES, get_cathode
-from sianode.cell.prelithiation import MG_LI_PER_MAH, auto_dose_mAh_cm2
+from sianode.cathodes import CATHODES, get_cathode
+from sianode.cell.prelithiation import MG_LI_PER_MAH
+from sianode.electrode.formation import auto_dose
 from sianode.cell.stack import SolidState, anode_coating_default, cathode_coating_default, cell_model
 from sianode.errors import InputError
 
@@ -54,6 +55,7 @@ def test_np_definitions():
 
 
 def test_first_cycle_loss_feeds_cathode_utilisation():
+    """Charge-passed bookkeeping (sianode.electrode.formation): the anode keeps ICE_a of the Li it takes."""
     low_ice = replace(G, ice=0.80)
     v = cell_model(NCM, single(low_ice), cell_format="stack", cathode_loading_mg_cm2=20.0).values
     qch = 20.0 * NCM.first_charge_capacity_mAh_g * 1e-3
@@ -63,6 +65,7 @@ def test_first_cycle_loss_feeds_cathode_utilisation():
     v2 = cell_model(NCM, single(hi_ice), cell_format="stack", cathode_loading_mg_cm2=20.0).values
     assert v2["cathode_utilisation"] == pytest.approx(1.0)
     assert v2["li_reservoir_mAh_cm2"] == pytest.approx(qch * 0.95 - 20.0 * NCM.reversible_capacity_mAh_g * 1e-3)
+    assert float(v2["plated_li_mAh_cm2"]) == 0.0
 
 
 def test_prelithiation_dose_zero_when_ice_matches_cathode():
@@ -70,7 +73,8 @@ def test_prelithiation_dose_zero_when_ice_matches_cathode():
     for method in ("li_foil", "thin_li_layer", "slmp", "li5feo4"):
         v = cell_model(NCM, single(matched), cell_format="stack", prelithiation=method).values
         assert float(v["prelithiation_dose_mAh_cm2"]) == pytest.approx(0.0, abs=1e-12)
-    assert float(auto_dose_mAh_cm2(4.0, 3.6, 0.9)) == pytest.approx(0.0, abs=1e-12)
+    assert float(auto_dose(3.6, 0.9, 0.9)) == pytest.approx(0.0, abs=1e-12)
+    assert float(auto_dose(3.6, 0.9, 0.8)) == pytest.approx(3.6 / 0.8 - 4.0)
 
 
 def test_prelithiation_restores_capacity_and_costs_mass():

@@ -6,10 +6,12 @@ from typer.testing import CliRunner
 
 from sianode.cell import criteria, stage
 from sianode.cell.anode import graphite_component, single
-from sianode.cell.cathodes import CATHODES
+from sianode.cathodes import CATHODES
+from sianode.chain import run_stage, upstream_for
 from sianode.cell.cost import materials_cost
 from sianode.cell.stack import cell_model
 from sianode.design.loader import load_example
+from sianode.errors import InputError
 from sianode.report.html import Section
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_stage_full_cell_and_report():
     d = load_example("nano_si_graphite")
-    r = stage.run(d, {})
+    r = run_stage(d, "cell")
     assert r.name == "cell"
     s = r.summary
     assert s["cell_kind"] == "full" and s["np_basis"] == "reversible"
@@ -36,7 +38,7 @@ def test_stage_full_cell_and_report():
 
 def test_stage_half_cell_states_matched_pouch():
     d = load_example("cvd_si_c")
-    r = stage.run(d, {})
+    r = run_stage(d, "cell")
     s = r.summary
     assert s["cell_kind"] == "half" and s["cathode"] == "NCM811" and s["np_ratio"] == pytest.approx(1.1)
     assert s["anode_areal_capacity_design_mAh_cm2"] == pytest.approx(
@@ -45,15 +47,22 @@ def test_stage_half_cell_states_matched_pouch():
 
 
 def test_stage_uses_mechanics_swelling():
-    class _M:
-        data = {"electrode_thickness_change": 0.05, "irreversible_swelling_per_cycle": 1e-4}
+    """The cell stage reads the swelling owned by the mechanics stage (less swelling -> more Wh/L)."""
+    from dataclasses import replace
+
+    from sianode.results import StageResult
 
     d = load_example("nano_si_graphite")
-    base = stage.run(d, {})
-    mech = stage.run(d, {"materials": None, "mechanics": _M()})
+    up = upstream_for(d, "cell")
+    base = stage.run(d, up)
+    small = replace(up["mechanics"].data, electrode_thickness_change=0.05, irreversible_swelling_per_cycle=1e-4)
+    mech = stage.run(d, {**up, "mechanics": StageResult("mechanics", data=small)})
+    assert up["mechanics"].data.electrode_thickness_change > 0.05
     assert mech.summary["swelling_source"] == "mechanics stage"
-    assert mech.summary["energy_density_Wh_L"] > base.summary["energy_density_Wh_L"]  # 5 % < particle estimate
+    assert mech.summary["energy_density_Wh_L"] > base.summary["energy_density_Wh_L"]
     assert mech.summary["energy_density_eol_Wh_L"] < mech.summary["energy_density_Wh_L"]
+    with pytest.raises(InputError, match="mechanics"):
+        stage.run(d, {"materials": up["materials"]})  # no private fallback: the chain must run mechanics
 
 
 def test_criteria_margins():
@@ -110,12 +119,8 @@ def test_cli_bad_input_exit_2(tmp_path):
 
 
 def test_stage_with_real_mechanics_stage():
-    mech = pytest.importorskip("sianode.mechanics.stage")
-    from sianode.materials import stage as ms
-
     d = load_example("nano_si_graphite")
-    up = {"materials": ms.run(d, {})}
-    up["mechanics"] = mech.run(d, up)
+    up = upstream_for(d, "cell")
     r = stage.run(d, up)
     m = up["mechanics"].data
     v = r.tables["design"].iloc[0]
@@ -132,7 +137,7 @@ def test_stage_solid_state_design():
                electrolyte=SolidElectrolyte(sse_class="sulfide", anode_sse_wt_frac=0.2),
                cell=Cell(kind="full", cathode="NCM811", cathode_loading_mg_cm2=20.0, np_ratio=1.2),
                protocol=Protocol(v_min_V=2.5, v_max_V=4.2))
-    r = stage.run(d, {})
+    r = run_stage(d, "cell")
     bd = r.tables["breakdown"].set_index("component")
     assert bd.loc["electrolyte", "mass_g"] == 0.0
     assert any("solid-state" in n for n in r.tables["notes"]["note"])

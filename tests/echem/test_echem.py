@@ -12,6 +12,12 @@ from sianode.design.schema import Design, Electrode, Protocol, SiParticles
 from sianode.echem import bpx_io, experiments as E, parameters as P
 from sianode.echem.simulate import CellSimulator, expansion_amplitude, partial_soc_cycle, rate_table
 from sianode.errors import InputError, SolverError
+from sianode.chain import upstream_for
+
+
+def _cp(d):
+    """The design's parameter set with its upstream run by the chain (materials first)."""
+    return P.from_design(d, upstream_for(d, "echem"))
 
 
 def _nano_si_half() -> Design:
@@ -26,24 +32,24 @@ def _nano_si_half() -> Design:
 @pytest.fixture(scope="module")
 def nano():
     d = _nano_si_half()
-    cp = P.from_design(d)
+    cp = _cp(d)
     return d, cp, CellSimulator(cp)
 
 
 @pytest.fixture(scope="module")
 def porous():
-    cp = P.from_design(load_example("porous_micro_si"))
+    cp = _cp(load_example("porous_micro_si"))
     return cp, CellSimulator(cp)
 
 
 # ----------------------------------------------------------------------------- capacity & conservation
 def test_c20_capacity_matches_materials_stage(nano):
-    from sianode.materials.composites import composite_properties
+    from sianode.chain import run_stage
 
     d, cp, sim = nano
     lith, deli = sim.cycle(cp.nominal_capacity_Ah / 20)
     q = sim.summarize_cycle(lith, deli)["delithiation_capacity_mAh_g"]
-    q_mat = composite_properties(d.active, d.electrode).reversible_capacity_mAh_g
+    q_mat = run_stage(d, "materials").summary["reversible_capacity_mAh_g"]
     assert q == pytest.approx(q_mat, rel=0.02)
 
 
@@ -113,11 +119,12 @@ def test_partial_soc_lowers_capacity_and_expansion(nano):
 
 def test_expansion_amplitude_function():
     d = _nano_si_half()
-    a_full = expansion_amplitude(d, (0.0, 1.0))
-    a_part = expansion_amplitude(d, (0.3, 0.7))
+    up = upstream_for(d, "echem")
+    a_full = expansion_amplitude(d, up, (0.0, 1.0))
+    a_part = expansion_amplitude(d, up, (0.3, 0.7))
     assert 0 < a_part < a_full
     with pytest.raises(InputError, match="soc_window"):
-        expansion_amplitude(d, (0.8, 0.2))
+        expansion_amplitude(d, up, (0.8, 0.2))
 
 
 # ----------------------------------------------------------------------------- GITT
@@ -143,28 +150,28 @@ def test_gitt_relaxes_towards_lithiation_ocv(nano):
 # ----------------------------------------------------------------------------- full cell, BPX
 @pytest.fixture(scope="module")
 def blend():
-    return P.from_design(load_example("nano_si_graphite"))
+    return _cp(load_example("nano_si_graphite"))
 
 
 @pytest.fixture(scope="module")
 def blend_thick():
     """The example with its anode loading given instead (8 mg/cm2, ~53 µm): cathode derived from N/P."""
     d = load_example("nano_si_graphite")
-    return P.from_design(d.model_copy(update={
+    return _cp(d.model_copy(update={
         "cell": d.cell.model_copy(update={"cathode_loading_mg_cm2": None}),
         "electrode": d.electrode.model_copy(update={"loading_mg_cm2": 8.0})}))
 
 
 def test_full_cell_blend_two_phases(blend):
-    from sianode.cell.cathodes import get_cathode
-    from sianode.cell.loading import full_cell_loadings
-    from sianode.materials import stage as mstage
+    from sianode.cathodes import get_cathode
+    from sianode.chain import run_stage
+    from sianode.electrode.loading import full_cell_loadings
 
     assert [p.name for p in blend.anode.phases] == ["silicon", "graphite"]
     opts = P.model_options(blend)
     assert opts["particle phases"] == ("2", "1")
     d = load_example("nano_si_graphite")
-    props = mstage.run(d).data
+    props = run_stage(d, "materials").data
     loads = full_cell_loadings(d, props)
     # loadings: the shared N/P rule (cathode 18 mg/cm2 given -> anode derived)
     assert blend.provenance["anode.loading"].value == pytest.approx(loads.anode_mg_cm2, rel=1e-12)
@@ -247,7 +254,7 @@ def test_non_spherical_rejected(blend):
 def test_solid_electrolyte_rejected():
     d = Design.model_validate(load_example("porous_micro_si").model_dump() | {"electrolyte": {"kind": "solid"}})
     with pytest.raises(InputError, match="electrolyte.kind"):
-        P.from_design(d)
+        P.from_design(d, {})
 
 
 def test_corrupt_bpx_rejected(tmp_path):

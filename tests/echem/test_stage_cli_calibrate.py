@@ -10,12 +10,10 @@ from sianode.design.loader import load_example
 
 @pytest.fixture(scope="module")
 def stage_result():
-    from sianode.echem import stage
-    from sianode.materials import stage as mstage
+    from sianode.chain import run_stage
 
     d = load_example("porous_micro_si")
-    up = {"materials": mstage.run(d, {})}
-    return d, stage.run(d, up)
+    return d, run_stage(d, "echem")
 
 
 def test_stage_result(stage_result):
@@ -27,6 +25,9 @@ def test_stage_result(stage_result):
     assert s["capacity_low_rate_mAh_g"] <= s["materials_capacity_mAh_g"] * 1.001
     assert 0 < s["expansion_amplitude_partial"] < s["expansion_amplitude_full"]
     assert s["plating_margin_3C_m20C_V"] < s["plating_margin_3C_25C_V"]
+    # at equal charge (the common SOC of the 3C runs) -20 °C never has the larger margin
+    assert s["plating_margin_3C_m20C_equal_charge_V"] <= s["plating_margin_3C_25C_equal_charge_V"]
+    assert 0 < s["plating_common_soc_3C"] <= 0.8 + 1e-9
     rt = r.tables["rate_table"]
     assert list(rt.current_A_g.round(3)) == [0.2, 0.5, 1.0, 2.0, 5.0, 8.0]
     assert set(r.tables) >= {"rate_table", "voltage_curves", "plating_margin", "partial_soc", "parameters"}
@@ -66,7 +67,9 @@ def test_cli_simulate(tmp_path):
 def test_calibration_against_seed_002():
     from sianode.echem import calibrate as C
 
-    r = C.calibrate(model="SPM", max_nfev=8)
+    from sianode.chain import upstream_for
+
+    r = C.calibrate(model="SPM", max_nfev=8, upstream_for=upstream_for)
     t = r["table"]
     assert list(t.role) == ["fit", "prediction", "fit"]
     assert list(t.current_A_g) == [1.0, 5.0, 8.0]
@@ -83,7 +86,11 @@ def test_stage_unsupported_design_does_not_stop_the_chain():
     from sianode.design.schema import Design
     from sianode.echem import stage
 
+    from sianode.chain import ModelChain
+
     d = Design.model_validate(load_example("porous_micro_si").model_dump() | {"electrolyte": {"kind": "solid"}})
-    r = stage.run(d, {})
+    run = ModelChain(d, ["echem", "cell"]).run()
+    assert not run.failures and "cell" in run.stages
+    r = run.stages["echem"]
     assert r.summary["supported"] is False and "solid" in r.summary["reason"]
     assert "Not simulated" in stage.report(r)[0].body

@@ -140,7 +140,7 @@ def test_stage_run_tables_and_summary(name):
     assert s["areal_capacity_mAh_cm2"] == pytest.approx(s["anode_loading_mg_cm2"] * 1e-3 * s["reversible_capacity_mAh_g"])
     if d.cell.kind == "half":
         assert s["anode_loading_mg_cm2"] == d.electrode.loading_mg_cm2
-    else:  # full cell: anode loading from the cathode loading and N/P (sianode.cell.loading)
+    else:  # full cell: anode loading from the cathode loading and N/P (sianode.electrode.loading)
         assert "cathode_loading_mg_cm2" in s
     assert 0 < s["ice_pct"] < 100
     vc = r.tables["voltage_curves"]

@@ -51,13 +51,18 @@ def test_swelling_limits_and_calendering():
 
 
 def test_fractures_raise_irreversible_growth():
-    # pulverised to the critical size (227 nm c-Si) vs intact 3 µm particles with their BET surface
-    frag = swelling.sei_bearing_surface(True, 0.86, 2.33, 1.0, 227e-9)
-    intact = swelling.sei_bearing_surface(False, 0.86, 2.33, 1.0, 227e-9)
-    assert frag == pytest.approx(6 / 227e-9)
+    # 3 µm c-Si pulverised to the critical size (227 nm): its own surface plus the crack faces
+    frag = swelling.sei_bearing_surface(True, 0.86, 2.33, 1.0, 227e-9, 3e-6)
+    intact = swelling.sei_bearing_surface(False, 0.86, 2.33, 1.0, 227e-9, 3e-6)
     assert intact == pytest.approx(6 / 3e-6, rel=0.01)  # sphere: S = 6/(rho d)
-    g = lambda av: float(swelling.irreversible_rate(0.32, 1.0, av, 0.5, 0.5, 1e-9))
-    assert g(frag) > g(intact) > 0
+    assert frag == pytest.approx(intact + 6 / 227e-9 - 6 / 3e-6)  # fracture adds surface, never replaces it
+    a_crack = swelling.crack_surface_per_si_volume(True, 3e-6, 227e-9)
+    assert swelling.crack_surface_per_si_volume(True, 227e-9, 227e-9) == 0.0  # continuous at the critical size
+    assert swelling.crack_surface_per_si_volume(False, 3e-6, 227e-9) == 0.0
+    g = lambda ac: float(swelling.irreversible_rate(0.32, 1.0, intact, 0.5, 0.5, 1e-9, crack_surface_per_si_volume=ac))
+    assert g(a_crack) > g(0.0) > 0
+    # crack faces are re-exposed every cycle: per unit area they grow more than the breathing surface (f < 1)
+    assert g(a_crack) - g(0.0) > g(0.0) * a_crack / intact * 0.5
 
 
 def test_irreversible_rate_trends_and_limits():

@@ -3,6 +3,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from sianode.chain import run_stage, upstream_for
 from sianode.design import load_example
 from sianode.design.schema import (Coating, Coatings, Design, Electrode, PorousMicroSi, Protocol, SiParticles,
                                    SolidElectrolyte)
@@ -16,7 +17,7 @@ CONTRACT = ["surface_hoop_strain_amplitude", "particle_volume_expansion", "criti
 
 @pytest.fixture(scope="module")
 def default_result():
-    return stage.run(load_example(), {})
+    return run_stage(load_example(), "mechanics")
 
 
 def test_contract_fields(default_result):
@@ -43,12 +44,14 @@ def test_report_sections(default_result):
 
 
 def test_uses_upstream_materials(default_result):
-    from sianode.materials import stage as mstage
+    from sianode.errors import InputError
 
     d = load_example()
-    up = mstage.run(d, {})
-    r = stage.run(d, {"materials": up})
-    assert r.data.particle_volume_expansion == pytest.approx(up.data.particle_expansion)
+    up = upstream_for(d, "mechanics")
+    r = stage.run(d, up)
+    assert r.data.particle_volume_expansion == pytest.approx(up["materials"].data.particle_expansion)
+    with pytest.raises(InputError, match="materials"):
+        stage.run(d, {})  # no private recomputation of the materials stage
 
 
 def _electrode_002():
@@ -67,7 +70,8 @@ def test_seeds_002_swelling_ordering():
                                       coatings=Coatings(outer=Coating(material="SiOx/C", thickness_nm=50),
                                                         pore=Coating(material="SiOx/C", thickness_nm=20))),
     }
-    res = {k: stage.run(Design(name=k, active=a, electrode=_electrode_002(), protocol=proto), {}) for k, a in mats.items()}
+    res = {k: run_stage(Design(name=k, active=a, electrode=_electrode_002(), protocol=proto), "mechanics")
+           for k, a in mats.items()}
     after = {k: r.summary["thickness_change_after_100_cycles_pct"] for k, r in res.items()}
     # seeds/002 §3.3: 230.6 / 76.2 / 45.6 %: mSi > mSi@C > p-mSi@SiOx/C. Both dense ones fracture
     # (micron c-Si, SEI on critical-size fragments) and the porous one does not (ligaments below the
@@ -82,9 +86,10 @@ def test_seeds_002_swelling_ordering():
 
 def test_solid_state_pressure_raises_critical_size_and_reports_sse():
     base = dict(active=SiParticles(phase="crystalline", diameter_nm=400), electrode=Electrode(porosity=0.3))
-    liquid = stage.run(Design(**base), {})
-    low = stage.run(Design(electrolyte=SolidElectrolyte(sse_class="sulfide", stack_pressure_MPa=10.0), **base), {})
-    high = stage.run(Design(electrolyte=SolidElectrolyte(sse_class="sulfide", stack_pressure_MPa=300.0), **base), {})
+    liquid = run_stage(Design(**base), "mechanics")
+    low = run_stage(Design(electrolyte=SolidElectrolyte(sse_class="sulfide", stack_pressure_MPa=10.0), **base), "mechanics")
+    high = run_stage(Design(electrolyte=SolidElectrolyte(sse_class="sulfide", stack_pressure_MPa=300.0), **base),
+                     "mechanics")
     assert liquid.data.critical_diameter_m < low.data.critical_diameter_m < high.data.critical_diameter_m
     assert liquid.data.fractures and not high.data.fractures
     assert low.data.solid_state is not None and "sse_hoop_stress_Pa" in low.data.solid_state

@@ -253,32 +253,34 @@ def _curve_from_table(tab, q_rev: float, branch: str = "delithiation") -> Callab
     return f
 
 
+def component_from_properties(c, fallback_density_g_cm3: float | None = None) -> AnodeComponent:
+    """One cell-model component from a materials-stage ``ComponentProperties`` (capacity, ICE, envelope
+    density, expansion and voltage branches as the materials stage computed them)."""
+    q = float(c.reversible_capacity_mAh_g)
+    tab = getattr(c, "voltage_curve", None)
+    lith = None
+    if tab is not None:
+        curve = _curve_from_table(tab, q)
+        if "branch" in tab.columns and (tab["branch"] == "lithiation").any():
+            lith = _curve_from_table(tab, q, "lithiation")
+    elif getattr(c, "si_mass_frac", 0.0) > 0:
+        curve = si_delithiation_curve()
+    else:
+        curve = graphite_component().delithiation_voltage
+    rho = float(getattr(c, "density_g_cm3", 0.0) or fallback_density_g_cm3)
+    exp_fn = getattr(c, "expansion_at", None)
+    return AnodeComponent(str(getattr(c, "name", getattr(c, "family", "anode"))), q, float(c.ice), rho,
+                          float(c.particle_expansion), curve, "sianode.materials.composites", exp_fn, lith)
+
+
 def anode_from_composite(props) -> AnodeBlend:
     """Build the cell model's anode blend from a materials-stage ``CompositeProperties``.
 
     Each component keeps its own capacity, ICE, envelope density, expansion (``expansion_at``) and
     delithiation voltage curve as computed by :mod:`sianode.materials.composites`.
     """
-    comps = list(getattr(props, "components", []) or [])
-    out, ws = [], []
-    if not comps:
-        comps = [props]
-    for c in comps:
-        q = float(c.reversible_capacity_mAh_g)
-        tab = getattr(c, "voltage_curve", None)
-        lith = None
-        if tab is not None:
-            curve = _curve_from_table(tab, q)
-            if "branch" in tab.columns and (tab["branch"] == "lithiation").any():
-                lith = _curve_from_table(tab, q, "lithiation")
-        elif getattr(c, "si_mass_frac", 0.0) > 0:
-            curve = si_delithiation_curve()
-        else:
-            curve = graphite_component().delithiation_voltage
-        rho = float(getattr(c, "density_g_cm3", 0.0) or (props.capacity_mAh_cm3 / props.reversible_capacity_mAh_g))
-        exp_fn = getattr(c, "expansion_at", None)
-        out.append(AnodeComponent(str(getattr(c, "name", getattr(c, "family", "anode"))), q, float(c.ice), rho,
-                                  float(c.particle_expansion), curve, "sianode.materials.composites", exp_fn, lith))
-        ws.append(float(getattr(c, "mass_frac", 1.0)))
-    w = np.asarray(ws) / np.sum(ws)
-    return AnodeBlend(out, w)
+    comps = list(getattr(props, "components", []) or []) or [props]
+    rho0 = props.capacity_mAh_cm3 / props.reversible_capacity_mAh_g if not getattr(props, "components", None) else None
+    out = [component_from_properties(c, rho0) for c in comps]
+    w = np.asarray([float(getattr(c, "mass_frac", 1.0)) for c in comps])
+    return AnodeBlend(out, w / np.sum(w))

@@ -1,13 +1,12 @@
 """``sianode cell [DESIGN] [-o DIR]``: stack design, Wh/kg, Wh/L and the prelithiation dose of a design.
 
-Runs the materials stage (and the mechanics stage when it is installed, for the swollen
-thickness), then the cell stage; prints a rich summary (Wh/kg, Wh/L charged and as made, the
+Runs the cell stage through the chain (which runs its requirements, materials and mechanics, first:
+the same numbers as ``sianode run DESIGN``); prints a rich summary (Wh/kg, Wh/L charged and as made, the
 prelithiation dose in mAh/cm2 and mg Li/cm2, the industrial criteria) and writes the stage tables
 as CSV and an HTML report into ``out_dir``.
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Optional
 
@@ -15,25 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes
-from sianode.errors import InputError, SolverError
+from sianode.clitools import exit_codes, run_stage_cli
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _upstream(d, progress=None, task=None) -> dict:
-    from sianode.materials import stage as mstage
-
-    up = {"materials": mstage.run(d, {})}
-    try:  # the mechanics stage gives the swollen electrode thickness when available
-        mech = importlib.import_module("sianode.mechanics.stage")
-        up["mechanics"] = mech.run(d, up)
-    except ImportError:
-        pass
-    except (InputError, SolverError) as e:
-        err_console.print(f"[yellow]mechanics stage skipped ({e}); swelling from the materials stage[/yellow]")
-    return up
 
 
 def cell(
@@ -51,10 +35,8 @@ def cell(
 
         d = load_example() if design is None else load_design(design)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as pr:
-            t = pr.add_task("materials and mechanics stages", total=None)
-            up = _upstream(d)
-            pr.update(t, description="cell stage")
-            res = stage.run(d, up)
+            t = pr.add_task("stages", total=None)
+            res = run_stage_cli(d, "cell", chain_progress=lambda s: pr.update(t, description=f"stage: {s}"))
         s = res.summary
         tab = Table(title=f"cell: {d.name}" + (" (matched NCM811 pouch for a half-cell design)"
                                                 if s["cell_kind"] == "half" else ""))
@@ -67,7 +49,10 @@ def cell(
             ("energy density (end of life)", f"{s['energy_density_eol_Wh_L']:.1f} Wh/L"),
             ("free volume to reserve (swelling)", f"{s['free_volume_cm3']:.4g} cm3"),
             ("prelithiation", f"{s['prelithiation_method']}: {s['prelithiation_dose_mAh_cm2']:.3f} mAh/cm2 = "
-                              f"{s['prelithiation_li_mg_cm2']:.3f} mg Li/cm2 (energy gain {s['prelithiation_energy_gain_pct']:+.1f} %)"),
+                              f"{s['prelithiation_li_mg_cm2']:.3f} mg Li/cm2 (energy gain {s['prelithiation_energy_gain_pct']:+.1f} %)"
+                              + (f"; [red]{s['plated_li_mAh_cm2']:.3g} mAh/cm2 the anode cannot hold plates as Li metal "
+                                 f"({s['plated_li_um']:.3g} µm)[/red]" if s["plated_li_mAh_cm2"] > 1e-9 else "")),
+            ("electrolyte", f"{s['electrolyte_g_per_Ah']:.3g} g/Ah (the life stage uses the same)"),
             ("format / cathode", f"{s['cell_format']} / {s['cathode']}"),
             ("N/P", f"{s['np_ratio']:.3g} ({s['np_basis']} basis)"),
             ("capacity / energy", f"{s['capacity_Ah']:.4g} Ah / {s['energy_Wh']:.4g} Wh"),

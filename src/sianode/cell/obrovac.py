@@ -107,7 +107,7 @@ def anode_capacity_trend(capacities_mAh_g=(450.0, 550.0, 800.0), si_material=Non
     both from the materials stage), the Si fraction chosen so the blend reaches each capacity.
     """
     from sianode.cell.anode import anode_from_composite, two_component
-    from sianode.cell.cathodes import get_cathode
+    from sianode.cathodes import get_cathode
     from sianode.cell.stack import cell_model
     from sianode.design.schema import CVDSiC, SiGraphiteBlend
     from sianode.materials.composites import composite_properties

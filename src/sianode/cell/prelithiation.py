@@ -1,22 +1,11 @@
 """Prelithiation: the Li dose that compensates the anode's extra first-cycle loss, and its cost in mass.
 
-First-cycle lithium bookkeeping (per unit electrode area, mAh/cm2)
------------------------------------------------------------------
-The cathode gives ``Qc_ch`` on the first charge and can take back at most ``Qc_rev = ICE_c Qc_ch``.
-A prelithiation dose ``D`` adds Li to the anode side. We assume the anode's irreversible loss is a
-fixed fraction ``(1 - ICE_a)`` of the Li that enters it during formation ("charge-passed"
-convention: the full-cell first-cycle efficiency is the lower of the two electrodes' ICE), so the
-Li that cycles back is ``(Qc_ch + D) ICE_a`` and the cell delivers::
-
-    Q_cell = min((Qc_ch + D) * ICE_a, Qc_rev)
-
-The dose that makes the anode's loss no larger than the cathode's own loss is::
-
-    D_auto = max(0, Qc_rev / ICE_a - Qc_ch) = max(0, Qc_ch (ICE_c - ICE_a) / ICE_a)
-
-which is zero when ICE_a >= ICE_c (seeds/003 §4.2: the low ICE of Si "directly determines the energy
-density"; seeds/000 §4.2.3 and 001 §3.4: prelithiation compensates it). Li mass: 1 mAh = 3.6 C =
-3.6 / F mol Li -> 0.259 mg Li per mAh (computed from F and M_Li, not typed in).
+First-cycle lithium bookkeeping and the automatic dose: one definition for every stage,
+:mod:`sianode.electrode.formation` (the anode binds its fixed irreversible capacity, the cathode can take
+back only its reversible capacity, the "auto" dose makes the anode's loss no larger than the cathode's
+own: ``D_auto = max(0, Qa_irr - (Qc_ch - Qc_rev))``; Li the anode cannot hold plates as dead Li metal).
+This module says how a dose is delivered and what it costs in mass. Li mass: 1 mAh = 3.6 C =
+3.6 / F mol Li -> 0.259 mg Li per mAh (:data:`sianode.constants.MG_LI_PER_MAH`, computed from F and M_Li).
 
 Methods (seeds/000 §4.2.3): Li foil (contact; residual Li removed), thin Li layer, stabilised Li
 metal powder (SLMP, Li with a Li2CO3 shell), chemical prelithiation, and cathode sacrificial
@@ -30,11 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sianode.constants import FARADAY_C_MOL, M_LI_G_MOL, MG_LI_PER_MAH  # noqa: F401  (0.2590 mg Li per mAh)
 from sianode.errors import InputError
-from sianode.materials.lisi import FARADAY_C_MOL, M_LI_G_MOL
 from sianode.provenance import Parameter
-
-MG_LI_PER_MAH = 3.6 / FARADAY_C_MOL * M_LI_G_MOL * 1000.0  # 0.2590 mg Li per mAh
 _M_FE, _M_O, _M_NI = 55.845, 15.999, 58.693  # IUPAC
 _M_LFO = 5 * M_LI_G_MOL + _M_FE + 4 * _M_O
 _M_LIFEO2 = M_LI_G_MOL + _M_FE + 2 * _M_O
@@ -97,16 +84,6 @@ METHODS: dict[str, PrelithiationMethod] = {
         "Li2NiO2 -> LiNiO2 + Li (1 Li per formula, stoichiometry); residue counted as inactive (conservative); "
         "density 4.5 g/cm3 approximate (layered nickelate)"),
 }
-
-
-def auto_dose_mAh_cm2(q_cathode_first_charge, q_cathode_reversible, anode_ice):
-    """Dose compensating the anode's extra first-cycle loss: ``max(0, Qc_rev/ICE_a - Qc_ch)`` (mAh/cm2)."""
-    qch = np.asarray(q_cathode_first_charge, dtype=float)
-    qrev = np.asarray(q_cathode_reversible, dtype=float)
-    ice = np.asarray(anode_ice, dtype=float)
-    if np.any(ice <= 0) or np.any(ice > 1):
-        raise InputError("anode ICE must be in (0, 1]", field="anode.ice")
-    return np.maximum(0.0, qrev / ice - qch)
 
 
 def get_method(name: str, utilisation: float | None = None) -> PrelithiationMethod:

@@ -19,17 +19,24 @@ Capacities (mAh/cm2): cathode first charge ``Qc_ch = m_c q_c,ch`` and reversible
 * ``np_basis = "reversible"``:        N/P = Qa_rev / Qc_rev          (anode reversible / cathode reversible)
 * ``np_basis = "first_lithiation"``:  N/P = Qa_first / Qc_ch         (anode first lithiation / cathode first charge)
 
-which fixes the anode active loading ``m_a``. First-cycle loss is fed back into the cathode's
-utilisation (see :mod:`sianode.cell.prelithiation`)::
+which fixes the anode active loading ``m_a``. First-cycle lithium (one bookkeeping for every stage,
+:func:`sianode.electrode.formation.formation`; the anode loses ``1 - ICE_a`` of the Li it takes)::
 
-    Q_cell = min((Qc_ch + D) ICE_a, Qc_rev)       cathode utilisation = Q_cell / Qc_rev
-    reservoir R = (Qc_ch + D) ICE_a - Q_cell       (Li left in the anode, e.g. from excess prelithiation)
+    taken  = min(Qc_ch + D, Qa_first)               plated = Qc_ch + D - taken  (Li metal, dead)
+    stored = taken ICE_a                            Q_cell = min(stored, Qc_rev)
+    reservoir R = stored - Q_cell                   (Li left in the anode, e.g. from excess prelithiation)
+
+Plated Li (an overdose the anode cannot hold) delivers nothing but keeps its mass and its volume
+(4.85 µm of Li metal per mAh/cm2, added to the anode thickness), so excess prelithiation never raises
+Wh/kg or Wh/L.
 
 Energy: discharge from q = 0 to Q_cell with the cathode at ``s = q / Qc_rev`` and the anode at
 ``theta = (R + Q_cell - q) / Qa_rev``; ``E = integral (U_c(s) - U_a,delith(theta)) dq`` (midpoint rule).
 No fixed nominal voltage: Si's higher, hysteretic delithiation voltage lowers the energy. The charge
 energy uses the anode's lithiation branch at the same states, so ``energy_efficiency = V_dis / V_ch``
 shows the hysteresis loss (open-circuit branches only: no ohmic or kinetic overpotential).
+
+Coatings: :func:`sianode.electrode.coating.coating_geometry` (one definition; particle envelope density).
 
 Swelling: charged anode thickness ``t_a,ch = t_a (1 + eps_t)``. ``eps_t`` comes from the mechanics
 stage when given (``anode_thickness_change`` at full lithiation, scaled by the anode's top-of-charge
@@ -52,95 +59,18 @@ import pandas as pd
 
 from sianode.cell import formats as _fmt
 from sianode.cell.anode import AnodeBlend
-from sianode.cell.cathodes import CathodeMaterial
-from sianode.cell.prelithiation import (MG_LI_PER_MAH, auto_dose_mAh_cm2, get_method, mass_in_cell_mg_cm2,
-                                        source_mass_mg_cm2)
+from sianode.cathodes import CathodeMaterial
+from sianode.cell.prelithiation import MG_LI_PER_MAH, get_method, mass_in_cell_mg_cm2, source_mass_mg_cm2
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
 # ----------------------------------------------------------------------------- parameter tables
-BINDER_DENSITY_G_CM3 = {
-    "PVDF": Parameter(1.78, "g/cm3", "Polymer Handbook (PVDF 1.76-1.78)"),
-    "CMC": Parameter(1.60, "g/cm3", "Na-CMC, supplier data (~1.6)"),
-    "CMC/SBR": Parameter(1.25, "g/cm3", "1:1 CMC (1.6) / SBR (0.94), Polymer Handbook"),
-    "PAA": Parameter(1.22, "g/cm3", "poly(acrylic acid), Polymer Handbook"),
-    "LiPAA": Parameter(1.40, "g/cm3", "lithiated PAA, engineering estimate"),
-    "alginate": Parameter(1.60, "g/cm3", "sodium alginate, supplier data"),
-    "PI": Parameter(1.42, "g/cm3", "polyimide (Kapton), DuPont data"),
-    "other": Parameter(1.30, "g/cm3", "generic polymer binder, engineering estimate"),
-}
-CONDUCTIVE_DENSITY_G_CM3 = {
-    "carbon_black": Parameter(1.90, "g/cm3", "carbon black skeletal density 1.8-2.1 (Cabot/Imerys data)"),
-    "Super_P": Parameter(1.90, "g/cm3", "Imerys Super P Li skeletal density ~1.9"),
-    "CNT": Parameter(1.80, "g/cm3", "MWCNT skeletal density ~1.8"),
-    "SWCNT": Parameter(1.50, "g/cm3", "SWCNT bundle density ~1.3-1.5"),
-    "graphene": Parameter(2.20, "g/cm3", "graphite-like, CRC Handbook"),
-    "VGCF": Parameter(2.00, "g/cm3", "Showa Denko VGCF ~2.0"),
-    "none": Parameter(2.00, "g/cm3", "unused"),
-}
-STACK_DEFAULTS = {
-    "al_foil_um": Parameter(12.0, "um", "Al foil 12 um: typical of current high-energy cells (BatPaC structure, "
-                            "ANL-12/55; BatPaC 2012 used 20 um)"),
-    "cu_foil_um": Parameter(8.0, "um", "Cu foil 8 um: schema default electrode.current_collector_thickness_um"),
-    "separator_um": Parameter(12.0, "um", "PE separator 12 um, typical of high-energy cells (Arora & Zhang, "
-                              "Chem. Rev. 104 (2004) 4419 for separator properties)"),
-    "separator_porosity": Parameter(0.40, "-", "Arora & Zhang, Chem. Rev. 104 (2004) 4419 (~40 %)"),
-    "separator_density_g_cm3": Parameter(0.94, "g/cm3", "polyethylene, Polymer Handbook"),
-    "electrolyte_density_g_cm3": Parameter(1.25, "g/cm3", "1 M LiPF6 in EC/DEC or EC/DMC: 1.2-1.3 g/cm3"),
-    "electrolyte_margin": Parameter(0.10, "-", "electrolyte excess over the pore volume: engineering estimate"),
-    "cathode_porosity": Parameter(0.25, "-", "calendered NCM cathode ~25 %: typical industrial value (engineering estimate)"),
-    "cathode_active_wt_frac": Parameter(0.96, "-", "96:2:2 NCM:PVDF:carbon, typical industrial high-energy cathode"),
-    "cathode_binder_wt_frac": Parameter(0.02, "-", "96:2:2 (see cathode_active_wt_frac)"),
-    "cathode_conductive_wt_frac": Parameter(0.02, "-", "96:2:2 (see cathode_active_wt_frac)"),
-    "anode_porosity": Parameter(0.30, "-", "calendered graphite/Si anode ~30 %: typical industrial value (engineering estimate)"),
-    "sse_separator_um": Parameter(30.0, "um", "sulfide SSE separator films 30-50 um: design assumption"),
-    "solid_cathode_sse_wt_frac": Parameter(0.27, "-", "composite cathodes of sulfide ASSBs ~60-80 wt% NCM "
-                                           "(e.g. Tan et al., Science 373 (2021) 1494, seeds/001 §3.2, 004 §3.3)"),
-}
-def sse_density_g_cm3(sse_class: str) -> float:
-    """Density (g/cm3) of a solid-electrolyte class from :mod:`sianode.solidstate.electrolytes`."""
-    from sianode.solidstate.electrolytes import sse_class_properties
-
-    return sse_class_properties(sse_class).density.value / 1000.0
-
-
-@dataclass(frozen=True)
-class Coating:
-    """Formulation and packing of one electrode coating (fractions of the dry coating mass)."""
-
-    active_wt_frac: float
-    binder_wt_frac: float
-    conductive_wt_frac: float
-    sse_wt_frac: float = 0.0
-    binder_density_g_cm3: float = 1.78
-    conductive_density_g_cm3: float = 1.90
-    sse_density_g_cm3: float = 1.64
-    porosity: Any = None
-    press_density_g_cm3: Any = None
-    thickness_um: Any = None
-    foil_um: float = 12.0
-
-
-def cathode_coating_default(solid: bool = False, **kw) -> Coating:
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
-    if solid:
-        base = dict(active_wt_frac=1 - d["solid_cathode_sse_wt_frac"] - 0.03, binder_wt_frac=0.0,
-                    conductive_wt_frac=0.03, sse_wt_frac=d["solid_cathode_sse_wt_frac"], porosity=0.10)
-    else:
-        base = dict(active_wt_frac=d["cathode_active_wt_frac"], binder_wt_frac=d["cathode_binder_wt_frac"],
-                    conductive_wt_frac=d["cathode_conductive_wt_frac"], porosity=d["cathode_porosity"])
-    base.update(binder_density_g_cm3=BINDER_DENSITY_G_CM3["PVDF"].value, foil_um=d["al_foil_um"])
-    base.update(kw)
-    return Coating(**base)
-
-
-def anode_coating_default(**kw) -> Coating:
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
-    base = dict(active_wt_frac=0.95, binder_wt_frac=0.035, conductive_wt_frac=0.015,
-                binder_density_g_cm3=BINDER_DENSITY_G_CM3["CMC/SBR"].value, porosity=d["anode_porosity"],
-                foil_um=d["cu_foil_um"])
-    base.update(kw)
-    return Coating(**base)
+# One definition of coating densities, stack defaults and the coating geometry: sianode.electrode.coating
+# (re-exported here for callers of the cell model).
+from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS,  # noqa: E402,F401
+                                       Coating, anode_coating_default, cathode_coating_default, coating_geometry,
+                                       sse_density_g_cm3)
+from sianode.electrode.formation import LI_METAL_UM_PER_MAH_CM2, auto_dose, formation  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -196,51 +126,6 @@ def _numeric(v) -> bool:
         return True
     except (TypeError, ValueError):
         return False
-
-
-def _coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, extra_rho=1.0, where="coating"):
-    """Coating mass (g/cm2), solid volume and thickness (cm), porosity, for arrays of loadings."""
-    fr = (c.active_wt_frac, c.binder_wt_frac, c.conductive_wt_frac, c.sse_wt_frac)
-    if any(f < 0 or f > 1 for f in fr) or c.active_wt_frac <= 0:
-        raise InputError("mass fractions must be in [0, 1] with active > 0", field=f"{where}.active_wt_frac")
-    if abs(sum(fr) - 1.0) > 1e-3:
-        raise InputError(f"active + binder + conductive + sse mass fractions = {sum(fr):.4g}; must sum to 1",
-                         field=f"{where}.active_wt_frac")
-    m_act = np.asarray(active_mg_cm2, dtype=float) * 1e-3
-    m_tot = m_act / c.active_wt_frac
-    m_extra = np.asarray(extra_mg_cm2, dtype=float) * 1e-3
-    v_solid = (m_act / rho_active + m_tot * (c.binder_wt_frac / c.binder_density_g_cm3
-                                             + c.conductive_wt_frac / c.conductive_density_g_cm3
-                                             + c.sse_wt_frac / c.sse_density_g_cm3) + m_extra / extra_rho)
-    m_all = m_tot + m_extra
-    rho_solid = m_all / v_solid
-    given = [k for k in ("porosity", "press_density_g_cm3", "thickness_um") if getattr(c, k) is not None]
-    if len(given) != 1:
-        raise InputError(f"give exactly one of porosity, press_density_g_cm3, thickness_um (got {given or 'none'})",
-                         field=f"{where}.porosity")
-    if c.porosity is not None:
-        eps = np.asarray(c.porosity, dtype=float)
-        if np.any(eps < 0) or np.any(eps >= 1):
-            raise InputError(f"porosity must be in [0, 1), got {c.porosity!r}", field=f"{where}.porosity")
-        t = v_solid / (1 - eps)
-    elif c.press_density_g_cm3 is not None:
-        rho_p = np.asarray(c.press_density_g_cm3, dtype=float)
-        eps = 1 - rho_p / rho_solid
-        if np.any(rho_p <= 0) or np.any(eps < 0):
-            raise InputError(f"press density {c.press_density_g_cm3!r} g/cm3 exceeds the solid density of the "
-                             f"formulation ({float(np.min(rho_solid)):.3g} g/cm3): porosity would be < 0",
-                             field=f"{where}.press_density_g_cm3")
-        t = m_all / rho_p
-    else:
-        t = np.asarray(c.thickness_um, dtype=float) * 1e-4
-        eps = 1 - v_solid / t
-        if np.any(eps < 0):
-            t_min = float(np.max(v_solid)) * 1e4
-            raise InputError(f"the loading ({float(np.max(active_mg_cm2)):.4g} mg/cm2 active) cannot fit in "
-                             f"thickness_um = {c.thickness_um!r}: even at zero porosity it needs {t_min:.4g} um",
-                             field=f"{where}.thickness_um")
-    return dict(mass=m_all, mass_active=m_act, mass_inactive=m_tot - m_act, v_solid=v_solid, thickness=t,
-                porosity=eps, rho_solid=rho_solid)
 
 
 def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_mg_cm2=18.75, np_ratio=1.1,
@@ -307,24 +192,26 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     qa_rev = m_a * qa_rev_g * 1e-3
     qa_first = m_a * qa_first_g * 1e-3
 
-    # --- prelithiation
+    # --- prelithiation and first-cycle lithium (sianode.electrode.formation: one bookkeeping for every stage)
     method = get_method(prelithiation, prelithiation_utilisation)
     if prelithiation == "none":
         dose = 0.0 * qc_ch
     elif isinstance(dose_mAh_cm2, str):
         if dose_mAh_cm2 != "auto":
             raise InputError(f"dose must be a number or 'auto', got {dose_mAh_cm2!r}", field="cell.prelithiation.dose_mAh_cm2")
-        dose = auto_dose_mAh_cm2(qc_ch, qc_rev, ice_a)
+        dose = auto_dose(qc_rev, cathode.ice, ice_a) + 0.0 * qc_ch
     else:
         dose = np.asarray(dose_mAh_cm2, dtype=float) + 0.0 * qc_ch
         if np.any(dose < 0):
             raise InputError("dose must be >= 0", field="cell.prelithiation.dose_mAh_cm2")
-    li_in = qc_ch + dose
-    li_back = li_in * ice_a
-    q_cell = np.minimum(li_back, qc_rev)
-    reservoir = li_back - q_cell
+    form = formation(qc_rev, cathode.ice, qa_rev, ice_a, dose)
+    li_in = form.li_in
+    q_cell = form.q_cell
+    reservoir = form.reservoir
+    plated = form.plated
     plating_margin = qa_first - li_in  # < 0: the anode cannot take all Li on the first charge
-    u_top = (reservoir + q_cell) / qa_rev
+    u_top = form.stored / qa_rev
+    t_plated = plated * LI_METAL_UM_PER_MAH_CM2 * 1e-4  # cm of dead Li metal on the anode
 
     # --- voltage and energy (midpoint rule over the discharge)
     k = (np.arange(n_quad) + 0.5) / n_quad
@@ -342,12 +229,12 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
 
     # --- coatings
     add_src = source_mass_mg_cm2(method, dose) if method.in_cathode else 0.0 * dose
-    cat = _coating_geometry(cc, m_c, cathode.density_g_cm3, add_src, method.density_g_cm3, "cathode")
-    ano = _coating_geometry(ac, m_a, anode.density_g_cm3, 0.0, 1.0, "anode")
+    cat = coating_geometry(cc, m_c, cathode.density_g_cm3, add_src, method.density_g_cm3, "cathode")
+    ano = coating_geometry(ac, m_a, anode.density_g_cm3, 0.0, 1.0, "anode")
     li_mg, dead_mg = mass_in_cell_mg_cm2(method, dose)
 
     # --- swelling of the anode
-    phi_act = (m_a * 1e-3 / anode.density_g_cm3) / ano["thickness"]
+    phi_act = ano["phi_active"]
     if anode_thickness_change is None:
         eps_top = phi_act * anode.expansion_at(u_top) * (1 - np.asarray(swelling_accommodation, dtype=float))
         notes.append("anode swelling estimated from the particle expansion (no mechanics stage): "
@@ -355,10 +242,11 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     else:
         eps_top = np.asarray(anode_thickness_change, dtype=float) * u_top
     irr = 0.0 if irreversible_swelling_per_cycle is None else np.asarray(irreversible_swelling_per_cycle, dtype=float)
-    t_a = ano["thickness"]
-    t_a_ch = t_a * (1 + eps_top)
-    t_a_eol = t_a * (1 + eol_cycles * irr)
-    t_a_ch_eol = t_a * (1 + eps_top + eol_cycles * irr)
+    t_c = ano["thickness"]  # the coating as made
+    t_a = t_c + t_plated  # plated Li metal sits on the coating and stays
+    t_a_ch = t_c * (1 + eps_top) + t_plated
+    t_a_eol = t_c * (1 + eol_cycles * irr) + t_plated
+    t_a_ch_eol = t_c * (1 + eps_top + eol_cycles * irr) + t_plated
 
     # --- separator and electrolyte
     d = {k2: v.value for k2, v in STACK_DEFAULTS.items()}
@@ -379,7 +267,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         rho_el = d["electrolyte_density_g_cm3"] if electrolyte_density_g_cm3 is None else electrolyte_density_g_cm3
         if electrolyte == "pores":
             margin = d["electrolyte_margin"] if electrolyte_margin is None else electrolyte_margin
-            v_pore = cat["porosity"] * cat["thickness"] + ano["porosity"] * t_a + eps_s * t_s
+            v_pore = cat["porosity"] * cat["thickness"] + ano["porosity"] * ano["thickness"] + eps_s * t_s
             m_el = v_pore * (1 + margin) * rho_el
         elif electrolyte == "ec_ratio":
             if ec_ratio_g_Ah is None or np.any(np.asarray(ec_ratio_g_Ah) <= 0):
@@ -460,7 +348,8 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
 
     volume = {
         "cathode_coating": cat["thickness"] * area,
-        "anode_coating_discharged": t_a * area * np.asarray(overhang),
+        "anode_coating_discharged": t_c * area * np.asarray(overhang),
+        "plated_li": t_plated * area * np.asarray(overhang),
         "anode_swelling_charged": (t_a_ch - t_a) * area * np.asarray(overhang),
         "separator": t_s * area + 0 * q_cell,
         "foils": (t_al + t_cu) / 2 * area + 0 * q_cell,
@@ -485,6 +374,8 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "li_reservoir_mAh_cm2": reservoir,
         "plating_margin_mAh_cm2": plating_margin,
         "prelithiation_dose_mAh_cm2": dose,
+        "plated_li_mAh_cm2": plated,
+        "plated_li_um": t_plated * 1e4,
         "prelithiation_li_mg_cm2": dose * MG_LI_PER_MAH,
         "prelithiation_source_mg_cm2": source_mass_mg_cm2(method, dose) if prelithiation != "none" else 0 * dose,
         "average_voltage_V": v_avg,
@@ -494,11 +385,12 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "cathode_thickness_um": cat["thickness"] * 1e4,
         "cathode_porosity": cat["porosity"] + 0 * q_cell,
         "anode_thickness_um": t_a * 1e4,
+        "anode_coating_thickness_um": t_c * 1e4,
         "anode_thickness_charged_um": t_a_ch * 1e4,
         "anode_thickness_eol_um": t_a_eol * 1e4,
         "anode_thickness_change_charged": eps_top,
         "anode_porosity": ano["porosity"] + 0 * q_cell,
-        "anode_press_density_g_cm3": ano["mass"] / t_a,
+        "anode_press_density_g_cm3": ano["mass"] / t_c,
         "anode_active_volume_fraction": phi_act,
         "cathode_press_density_g_cm3": cat["mass"] / cat["thickness"],
         "electrolyte_g_per_Ah": (m_el / (q_cell * 1e-3)) if not solid else 0 * q_cell,

@@ -1,17 +1,20 @@
 """The cell stage of the chain: stack design, Wh/kg and Wh/L, prelithiation dose, cost, criteria.
 
-``run(design, upstream)`` uses ``upstream["materials"].data`` (``CompositeProperties``: per-component
-capacity, ICE, density, expansion and voltage curve) and, when present,
-``upstream["mechanics"].data.electrode_thickness_change`` (fractional anode thickness change at full
-lithiation) and ``.irreversible_swelling_per_cycle`` for the swollen and end-of-life thickness.
+``run(design, upstream)`` reads ``upstream["materials"].data`` (``CompositeProperties``: per-component
+capacity, ICE, envelope density, expansion and voltage curve) and ``upstream["mechanics"].data``
+(``electrode_thickness_change`` at full lithiation and ``irreversible_swelling_per_cycle``, for the
+swollen and end-of-life thickness); both are required (the chain runs them first).
 
-Full cells: the loadings follow the project's one N/P rule (:func:`sianode.cell.loading.full_cell_loadings`):
-the cathode loading if given fixes the anode loading, otherwise the design's ``electrode.loading_mg_cm2``
-fixes the cathode loading. The stage passes that cathode loading to ``cell_model``, whose anode loading
-m_a = N/P Q_c / Q_a is then the shared one (same capacities, same basis). Half cells: the stage reports the anode's areal capacity
-and what a *matched NCM811 pouch* would deliver -- assumption: the anode as designed (same loading)
-facing an NCM811 cathode sized for N/P = 1.1 (reversible basis), default pouch format, Li-foil
-prelithiation off.
+Shared rules come from the foundation layer: loadings (:func:`sianode.electrode.loading.full_cell_loadings`:
+the cathode loading if given fixes the anode loading, otherwise ``electrode.loading_mg_cm2`` fixes the
+cathode loading), the anode coating (:func:`sianode.electrode.coating.anode_coating`), the first-cycle
+lithium and the prelithiation dose (:mod:`sianode.electrode.formation`), the cathode (:mod:`sianode.cathodes`)
+and the design's electrolyte amount (:mod:`sianode.electrolyte_amount`, the same E/C the life stage uses).
+The graphite reference cell is :func:`sianode.cell.reference.graphite_reference` (cell section only).
+
+Half cells: the stage reports the anode's areal capacity and what a *matched NCM811 pouch* would deliver
+-- assumption: the anode as designed (same loading) facing an NCM811 cathode sized for N/P = 1.1
+(reversible basis), default pouch format, no prelithiation, electrolyte filling that pouch's pores.
 """
 from __future__ import annotations
 
@@ -20,94 +23,64 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sianode.cathodes import get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
-from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, single, two_component
-from sianode.cell.cathodes import get_cathode
-from sianode.cell.loading import full_cell_loadings
-from sianode.cell.stack import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS, SolidState,
-                                anode_coating_default, cell_model, sse_density_g_cm3)
-from sianode.results import StageResult
+from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, two_component
+from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
+                                    graphite_reference, separator_kwargs)
+from sianode.cell.stack import cell_model
+from sianode.electrode.coating import anode_coating
+from sianode.electrode.formation import design_dose_mAh_cm2, formation
+from sianode.electrode.loading import full_cell_loadings
+from sianode.electrolyte_amount import design_electrolyte
+from sianode.results import StageResult, require
 
-MATCHED_NP = 1.1  # seeds/003 §4.3 (N/P > 1.1)
-
-
-def materials_graphite_component() -> AnodeComponent:
-    """Artificial graphite with the materials stage's parameters (capacity, density, LiC6 expansion, SEI ICE)."""
-    from sianode.design.schema import SiGraphiteBlend
-    from sianode.materials.composites import composite_properties
-
-    props = composite_properties(SiGraphiteBlend(si_fraction=0.5))
-    g = [c for c in anode_from_composite(props).components if "graphite" in c.name][0]
-    return g
+#: Earlier stages this stage reads.
+REQUIRES: tuple[str, ...] = ("materials", "mechanics")
 
 
-def _anode_coating(design):
-    el = design.electrode
-    sse = 0.0
-    rho_sse = 1.64
-    if design.electrolyte.kind == "solid":
-        sse = design.electrolyte.anode_sse_wt_frac
-        rho_sse = sse_density_g_cm3(design.electrolyte.sse_class)
-    k = 1.0 - sse
-    kw = dict(active_wt_frac=el.active_wt_frac * k, binder_wt_frac=el.binder_wt_frac * k,
-              conductive_wt_frac=el.conductive_wt_frac * k, sse_wt_frac=sse, sse_density_g_cm3=rho_sse,
-              binder_density_g_cm3=BINDER_DENSITY_G_CM3[el.binder].value,
-              conductive_density_g_cm3=CONDUCTIVE_DENSITY_G_CM3[el.conductive_additive].value,
-              foil_um=el.current_collector_thickness_um, porosity=None, press_density_g_cm3=None)
-    if el.press_density_g_cm3 is not None:
-        kw["press_density_g_cm3"] = el.press_density_g_cm3
-    else:
-        kw["porosity"] = el.porosity if el.porosity is not None else STACK_DEFAULTS["anode_porosity"].value
-    return anode_coating_default(**kw)
+def _mechanics(mech) -> dict:
+    d = mech.data
+    return {"anode_thickness_change": float(d.electrode_thickness_change),
+            "irreversible_swelling_per_cycle": float(d.irreversible_swelling_per_cycle)}
 
 
-def _mechanics(upstream) -> dict:
-    out = {}
-    mech = (upstream or {}).get("mechanics")
-    data = getattr(mech, "data", None)
-    for k_src, k_dst in (("electrode_thickness_change", "anode_thickness_change"),
-                         ("irreversible_swelling_per_cycle", "irreversible_swelling_per_cycle")):
-        v = getattr(data, k_src, None)
-        if v is None and isinstance(data, dict):
-            v = data.get(k_src)
-        if v is not None:
-            out[k_dst] = float(np.asarray(v, dtype=float).ravel()[-1])
-    return out
+def model_kwargs(design, upstream) -> dict[str, Any]:
+    """Keyword arguments of :func:`sianode.cell.stack.cell_model` for a design (full or matched half cell).
 
-
-def _props(design, upstream):
-    upstream = upstream or {}
-    if "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
-        return upstream["materials"].data
-    from sianode.materials import stage as mstage
-
-    return mstage.run(design, upstream).data
-
-
-def model_kwargs(design, upstream=None, props=None) -> dict[str, Any]:
-    """Keyword arguments of :func:`sianode.cell.stack.cell_model` for a design (full or matched).
-
-    Full cells: the cathode loading is the shared one (:func:`sianode.cell.loading.full_cell_loadings`,
-    from ``props`` = materials-stage ``CompositeProperties``, computed if not given).
+    ``upstream`` holds the materials and mechanics results (the chain's).
     """
+    props = require(upstream, "materials", "cell").data
     c = design.cell
-    kw: dict[str, Any] = dict(anode_coating=_anode_coating(design), eol_cycles=design.protocol.cycles)
-    kw.update(_mechanics(upstream))
-    if c.ec_ratio_g_Ah is not None:
-        kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
-    if c.separator_um is not None:
-        kw["separator_um"] = c.separator_um
-    if c.separator_porosity is not None:
-        kw["separator_porosity"] = c.separator_porosity
-    if design.electrolyte.kind == "solid":
-        kw["solid_state"] = SolidState(sse_class=design.electrolyte.sse_class)
+    kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
+    kw.update(_mechanics(require(upstream, "mechanics", "cell")))
+    kw.update(separator_kwargs(design))
+    loads = full_cell_loadings(design, props)
     if c.kind == "full":
-        loads = full_cell_loadings(design, props if props is not None else _props(design, upstream))
         kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
                   allow_np_below_1=c.allow_np_below_1, cell_format=c.format,
                   prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2)
+        if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
+            kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=_electrolyte(design, props, loads).ec_ratio_g_Ah)
+    else:
+        cathode = get_cathode(MATCHED_CATHODE)
+        anode_areal = loads.anode_mg_cm2 * 1e-3 * float(props.reversible_capacity_mAh_g)
+        kw.update(cathode_loading_mg_cm2=anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3),
+                  np_ratio=MATCHED_NP, np_basis="reversible", cell_format=MATCHED_FORMAT, prelithiation="none")
+        if c.ec_ratio_g_Ah is not None:
+            kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
     return kw
+
+
+def _electrolyte(design, props, loads):
+    """The design's electrolyte amount (full cell) at its first-cycle capacity (sianode.electrolyte_amount)."""
+    cathode = get_cathode(design.cell.cathode)
+    m_a = loads.anode_mg_cm2 * 1e-3
+    qc_rev = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
+    dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, props.ice)
+    q_cell = float(formation(qc_rev, cathode.ice, m_a * props.reversible_capacity_mAh_g, props.ice, dose).q_cell)
+    return design_electrolyte(design, float(props.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2, q_cell)
 
 
 def _blend(props) -> AnodeBlend:
@@ -121,7 +94,7 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
     if not si:
         return pd.DataFrame()
     g = [c for c in comps if "graphite" in c.name]
-    g = g[0] if g else materials_graphite_component()
+    g = g[0] if g else graphite_component()
     f = np.linspace(0.0, 1.0, 41)
     # the mechanics stage's numbers belong to the design's own composition: the sweep uses the
     # particle-expansion swelling and scales the irreversible growth with the reversible swelling
@@ -144,30 +117,25 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
 
 def run(design, upstream=None) -> StageResult:
     """Run the cell stage for a validated design (see module docstring)."""
-    upstream = upstream or {}
-    props = _props(design, upstream)
+    props = require(upstream, "materials", "cell").data
     blend = _blend(props)
     c = design.cell
-    kw = model_kwargs(design, upstream, props)
+    kw = model_kwargs(design, upstream)
     loads = full_cell_loadings(design, props)
     notes = []
     half = c.kind == "half"
     anode_areal = loads.anode_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
     if half:
-        cathode = get_cathode("NCM811")
-        m_c = anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3)
-        kw.update(cathode_loading_mg_cm2=m_c, np_ratio=MATCHED_NP, np_basis="reversible", cell_format="pouch",
-                  prelithiation="none")
+        cathode = get_cathode(MATCHED_CATHODE)
         notes.append(f"half-cell design: 'matched pouch' = this anode ({design.electrode.loading_mg_cm2:g} mg/cm2, "
                      f"{anode_areal:.3g} mAh/cm2 reversible) against NCM811 sized for N/P = {MATCHED_NP} "
                      "(reversible basis), default pouch, no prelithiation")
     else:
         cathode = get_cathode(c.cathode)
-        notes.append(loads.note + " (one rule for every stage: sianode.cell.loading)")
+        notes.append(loads.note + " (one rule for every stage: sianode.electrode.loading)")
     res = cell_model(cathode, blend, **kw)
     res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
-    g = materials_graphite_component()
-    res_gr = cell_model(cathode, single(g), **{k: v for k, v in kw.items() if k != "anode_thickness_change"})
+    res_gr = graphite_reference(design)
     notes += res.notes
     v = {k: float(np.asarray(x, dtype=float)) for k, x in res.values.items()}
     v["np_ratio"] = float(kw["np_ratio"])
@@ -207,13 +175,17 @@ def run(design, upstream=None) -> StageResult:
         "anode_thickness_charged_um": v["anode_thickness_charged_um"],
         "cathode_thickness_um": v["cathode_thickness_um"],
         "electrolyte_g_per_Ah": v["electrolyte_g_per_Ah"],
+        "plated_li_mAh_cm2": v["plated_li_mAh_cm2"],
+        "plated_li_um": v["plated_li_um"],
+        "li_reservoir_mAh_cm2": v["li_reservoir_mAh_cm2"],
+        "anode_coating_thickness_um": v["anode_coating_thickness_um"],
         "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),
         "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
         "materials_cost_usd_per_kWh": float(cost["usd_per_kWh"].iloc[-1]),
         "graphite_reference_cost_usd_per_kWh": float(cost_gr["usd_per_kWh"].iloc[-1]),
         "criteria_passed": int(crit["passed"].sum()),
         "criteria_total": int(len(crit)),
-        "swelling_source": "mechanics stage" if "anode_thickness_change" in kw else "materials stage (particle expansion)",
+        "swelling_source": "mechanics stage",
     }
     tables = {
         "design": res.to_frame(),

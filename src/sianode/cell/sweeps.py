@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.cell.anode import AnodeBlend, AnodeComponent, two_component
-from sianode.cell.cathodes import CathodeMaterial
+from sianode.cathodes import CathodeMaterial
 from sianode.cell.stack import cell_model
 from sianode.errors import InputError, SolverError
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.cell.anode import AnodeBlend
-from sianode.cell.cathodes import get_cathode
+from sianode.cathodes import get_cathode
 from sianode.cell.stack import cell_model
 from sianode.provenance import Parameter
 
@@ -26,12 +26,12 @@ REPORTED_002 = {
 }
 
 
-def pouch_002_comparison(design, upstream=None) -> pd.DataFrame:
+def pouch_002_comparison(design) -> pd.DataFrame:
     """Areal capacity of the seeds/002 pouch: model (materials-stage anode) and model with the paper's
     measured half-cell capacity and ICE, against the reported 3.49 (initial) and 2.09 (100 cycles)."""
-    from sianode.cell import stage
+    from sianode.chain import run_stage
 
-    res = stage.run(design, upstream or {})
+    res = run_stage(design, "cell")
     blend: AnodeBlend = res.data["anode"]
     kw = dict(res.data["model_kwargs"])
     cathode = get_cathode(design.cell.cathode)

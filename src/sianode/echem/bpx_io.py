@@ -125,8 +125,12 @@ def export_bpx(cp: P.CellParameters, path: str | Path, description: str = "") ->
     return path
 
 
-def export_design(design, path: str | Path, upstream=None) -> Path:
-    """Export a design's electrochemistry; a half-cell design is exported as its full cell."""
+def export_design(design, path: str | Path, upstream_for) -> Path:
+    """Export a design's electrochemistry; a half-cell design is exported as its full cell.
+
+    ``upstream_for(design, "echem")`` gives the materials result of the exported design (pass
+    ``sianode.chain.upstream_for``): the full cell of a half-cell design has its own first-stage numbers.
+    """
     note = ""
     if design.cell.kind == "half":
         v = (2.5, 3.65) if design.cell.cathode == "LFP" else (2.8, 4.2)
@@ -135,7 +139,7 @@ def export_design(design, path: str | Path, upstream=None) -> Path:
             "protocol": design.protocol.model_copy(update={"v_min_V": v[0], "v_max_V": v[1]})})
         note = (f"Half-cell design exported as its full cell vs {design.cell.cathode} at N/P "
                 f"{design.cell.np_ratio:g}, {v[0]}-{v[1]} V (BPX has no Li-metal counter electrode).")
-    return export_bpx(P.from_design(design, upstream), path, note)
+    return export_bpx(P.from_design(design, upstream_for(design, "echem")), path, note)
 
 
 # --------------------------------------------------------------------------- import

@@ -54,8 +54,12 @@ def _capacity(sim: CellSimulator, current_A_g: float, d_factor: float, k_factor:
 
 
 def calibrate(design=None, points: dict[float, float] | None = None, fit_currents=FIT_CURRENTS_A_G,
-              predict_current=PREDICT_CURRENT_A_G, model="DFN", upstream=None, max_nfev=30) -> dict:
+              predict_current=PREDICT_CURRENT_A_G, model="DFN", upstream=None, max_nfev=30,
+              upstream_for=None) -> dict:
     """Fit the D and k factors to ``fit_currents`` and predict ``predict_current``.
+
+    ``upstream`` is the design's materials result (as the chain gives it); or pass ``upstream_for``
+    (``sianode.chain.upstream_for``) to have it computed for ``design`` (default: :func:`seed_002_design`).
 
     Returns a dict with the fitted factors, fitted D and k, and a tidy table (one row per rate
     point: measured, simulated, relative error, role "fit"/"prediction").
@@ -63,6 +67,8 @@ def calibrate(design=None, points: dict[float, float] | None = None, fit_current
     from scipy.optimize import least_squares
 
     design = design or seed_002_design()
+    if upstream is None and upstream_for is not None:
+        upstream = upstream_for(design, "echem")
     points = points or SEED_002_RATE_POINTS
     cp = P.from_design(design, upstream)
     sim = CellSimulator(cp, model=model)

@@ -58,15 +58,20 @@ def simulate(
             task = prog.add_task("building the parameter set and the PyBaMM model", total=None)
             if experiment == "calibrate":
                 prog.update(task, description="calibrating D and k against seeds/002 (1 and 8 A/g)")
-                res = calibrate.calibrate(None if design is None else load_design(design), model=model)
+                from sianode.chain import upstream_for
+
+                res = calibrate.calibrate(None if design is None else load_design(design), model=model,
+                                          upstream_for=upstream_for)
                 tables = {"calibration": res.pop("table")}
                 console.print({k: v for k, v in res.items()})
             else:
                 if bpx_file is not None:
                     cp = bpx_io.from_bpx(bpx_file)
                 else:
+                    from sianode.chain import upstream_for
+
                     d = load_example() if design is None else load_design(design)
-                    cp = P.from_design(d)
+                    cp = P.from_design(d, upstream_for(d, "echem"))
                 sim = CellSimulator(cp, model=model)
                 prog.update(task, description=f"running '{experiment}'")
                 if experiment == "rate":
@@ -87,14 +92,16 @@ def simulate(
                 tables["parameters"] = P.provenance_table(cp)
                 if export_bpx:
                     p = (bpx_io.export_bpx(cp, out_dir / "echem_parameters.bpx.json") if cp.kind == "full"
-                         else bpx_io.export_design(d, out_dir / "echem_parameters.bpx.json"))
+                         else bpx_io.export_design(d, out_dir / "echem_parameters.bpx.json", upstream_for))
                     console.print(f"BPX: {p}")
         main = next(iter(tables))
         df = tables[main]
         show = {"rate_table": ["current_A_g", "c_rate", "delithiation_capacity_mAh_g", "avg_lithiation_V",
                                "avg_delithiation_V", "plating_margin_V"],
                 "fast_charge": ["c_rate", "temperature_C", "plating_margin_V", "soc_reached", "soc_at_plating_onset"],
-                "temperature_sweep": ["temperature_C", "c_rate", "delithiation_capacity_mAh_g", "plating_margin_V"],
+                "temperature_sweep": ["temperature_C", "c_rate", "delithiation_capacity_mAh_g",
+                                      "plating_margin_equal_charge_V", "common_soc", "plating_soc_reached",
+                                      "soc_at_voltage_limit"],
                 "gitt": ["pulse", "step", "time_s", "voltage_V", "si_stoichiometry"],
                 "partial_soc": ["soc_lo", "soc_hi", "delivered_capacity_mAh_g", "x_swing", "expansion_amplitude"],
                 "calibration": ["current_A_g", "measured_mAh_g", "simulated_mAh_g", "rel_error", "role"]}

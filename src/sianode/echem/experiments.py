@@ -9,7 +9,8 @@
   Plating margin = minimum anode potential vs Li/Li+ at the separator over the charge.
 * temperature sweep -20 °C ... 60 °C (seeds/000 §4.2.1: -20 °C operation): Arrhenius on particle
   diffusion, exchange current and electrolyte transport (activation energies with sources in
-  :mod:`sianode.echem.parameters`).
+  :mod:`sianode.echem.parameters`); the plating margin compared at equal charged capacity, with the
+  capacity each run reached.
 * anode-tailored partial-SOC window (seeds/000 §5): delivered capacity and Si expansion swing.
 * GITT: current pulses and rests, the simulated truth for the analysis stage's GITT fit.
 """
@@ -106,14 +107,40 @@ def _fast_charge_full(sim: CellSimulator, c_rates, temperatures_C, **kw):
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
 
 
-def temperature_sweep(sim: CellSimulator, temperatures_C=TEMPERATURES_C, c_rate=1.0, **kw) -> pd.DataFrame:
-    """Capacity, average voltages and plating margin vs temperature at one C-rate (one compiled model)."""
-    rows = []
+def temperature_sweep(sim: CellSimulator, temperatures_C=TEMPERATURES_C, c_rate=1.0, soc_target=0.8,
+                      with_plating: bool = True, **kw) -> pd.DataFrame:
+    """Capacity, average voltages and plating margin vs temperature at one C-rate (one compiled model).
+
+    The plating margin is compared at EQUAL charged capacity: each temperature is charged at constant
+    current to ``soc_target`` with the voltage cut-offs relaxed (:meth:`CellSimulator.plating_margin`);
+    ``plating_soc_reached`` is the charge each run reached, ``common_soc`` the smallest of them and
+    ``plating_margin_equal_charge_V`` the minimum anode potential up to that common charge, so colder
+    never looks safer only because its voltage limit stopped the charge earlier
+    (``soc_at_voltage_limit``: where the normal cut-off would have stopped the CC charge).
+    """
+    from sianode.echem.simulate import margin_up_to
+
+    rows, curves = [], []
     I = c_rate * sim.cp.nominal_capacity_Ah
     for T in temperatures_C:
-        df = rate_table(sim, [I], _K(T), **kw)
+        df = rate_table(sim, [I], _K(T), with_plating=False, **kw)
+        if not with_plating:
+            rows.append(df)
+            continue
+        pm = sim.plating_margin(I, _K(T), soc_target=soc_target, **kw)
+        cur = pm["curve"]
+        curves.append((cur["charge_Ah"].to_numpy() / sim.cp.nominal_capacity_Ah, cur["anode_potential_V"].to_numpy()))
+        df["plating_margin_V"] = pm["plating_margin_V"]
+        df["plating_soc_reached"] = pm["soc_reached"]
+        df["soc_at_voltage_limit"] = pm["soc_at_voltage_limit"]
         rows.append(df)
-    return pd.concat(rows, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True)
+    if not with_plating:
+        return out
+    common = float(out["plating_soc_reached"].min())
+    out["common_soc"] = common
+    out["plating_margin_equal_charge_V"] = [margin_up_to(q, phi, common) for q, phi in curves]
+    return out
 
 
 def partial_soc(sim: CellSimulator, windows=SOC_WINDOWS, c_rate=0.5, temperature_C=25.0) -> pd.DataFrame:

@@ -7,20 +7,22 @@ What is built
 ``CellParameters.provenance`` (a design field, the materials stage, a seed section or a paper).
 :func:`to_pybamm` turns that into ``pybamm.ParameterValues`` plus the model options.
 
-Electrode geometry (from the design)
-    coating mass  m = loading / active_wt_frac                     [kg m-2]
-    thickness     L = m / rho_press  (or  L = sum(m_i / rho_i) / (1 - porosity))
-    porosity      eps = 1 - sum(m_i / rho_i) / L
-    active volume fraction  eps_s = m_active / (rho_active L)
-    max. concentration       c_max = Q_rev rho_active / F        (Q_rev in C/kg, materials stage)
-so the electrode's capacity  eps_s L c_max F = Q_rev m_active  is exactly the materials stage's
-reversible capacity times the loading.
+Everything the design shares with other stages is read, not recomputed: capacities, ICE, envelope
+densities and the Si diffusion radius from the materials stage (``upstream["materials"]``, required);
+loadings from the one N/P rule (:func:`sianode.electrode.loading.full_cell_loadings`); the coating's
+thickness and porosity from :func:`sianode.electrode.coating.anode_geometry` (particle envelope
+density, see that module for why); the cathode from :mod:`sianode.cathodes`; the separator from the
+design or :data:`sianode.electrode.coating.STACK_DEFAULTS`.
 
-Loadings: the anode loading and, for full cells, the cathode loading follow the project's one N/P
-rule (:func:`sianode.cell.loading.full_cell_loadings`: the cathode loading if given fixes the anode
-loading, otherwise the anode loading fixes the cathode). The cathode's areal capacity is
-cathode loading x reversible capacity (:mod:`sianode.cell.cathodes`), and its thickness follows from
-that capacity over the cathode's stoichiometry window.
+Electrode phases
+    active volume fraction  eps_s = m_phase / (rho_envelope L)
+    max. concentration       c_max = Q_full rho_envelope / F      (Q_full in C/kg)
+with ``Q_full`` the phase's capacity at sto = 1: Li15Si4 for Si, ``Q_rev x 3.75 / x_end`` of the
+materials stage (the cut-off then stops the lithiation at x_end), LiC6 for graphite. So
+``eps_s L c_max F = Q_full m_phase``.
+
+The cathode's areal capacity is cathode loading x reversible capacity (:mod:`sianode.cathodes`), and its
+thickness follows from that capacity over the cathode's stoichiometry window.
 
 Si stoichiometry: sto = x / 3.75 (x = Li per Si, Li15Si4 at sto = 1).
 
@@ -33,6 +35,7 @@ Diffusion length of each Si family (PyBaMM particles are full spheres):
     core_shell      R = core radius; yolk_shell R = yolk radius (shell transport neglected)
     hollow          R = 3 V/S with S the outer surface = (Ro^3 - Ri^3) / Ro^2
     porous_micro_si R = 3 V_solid / S_pores = (1 - phi) d_pore / (2 phi)  (spherical pores)
+(one definition: :mod:`sianode.materials.diffusion_length`, read from the materials stage)
     siox            R = diameter / 2
     cvd_si_c        R = si_domain / 2 (Li reaches the Si domains through the carbon scaffold)
 Simplifications: electrolyte LiPF6 in carbonate (Nyman et al. 2008 fits) regardless of the solvent
@@ -50,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from sianode.errors import InputError
+from sianode.graphite import GRAPHITE as _graphite_data
 from sianode.provenance import Parameter
 
 F = 96485.33212  # C/mol, CODATA 2018
@@ -84,7 +88,8 @@ SI_KINETICS = {
 }
 
 GRAPHITE = {
-    "density": Parameter(2260.0, "kg m-3", "CRC Handbook of Chemistry and Physics (graphite 2.26 g/cm3)"),
+    "density": Parameter(_graphite_data["density_g_cm3"].value * 1000.0, "kg m-3", _graphite_data["density_g_cm3"].source
+                         + " (sianode.graphite)"),
     "diffusivity": Parameter(3.3e-14, "m2 s-1", "Chen et al., J. Electrochem. Soc. 167 (2020) 080534"),
     "diffusivity_activation_energy": Parameter(30300.0, "J mol-1", "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836"),
     "reaction_rate_constant": Parameter(6.48e-7 * 33133 * math.sqrt(1000.0) / F, "mol m-2 s-1",
@@ -133,19 +138,23 @@ ELECTROLYTE = {
     "activation_energy": Parameter(17000.0, "J mol-1", "O'Kane et al., PCCP 24 (2022) 7909 (Nyman2008_arrhenius)"),
 }
 
-# Densities of the inactive coating components (kg/m3): handbook / manufacturer values.
-BINDER_DENSITY = {"PVDF": 1780.0, "CMC": 1600.0, "CMC/SBR": 1300.0, "PAA": 1410.0, "LiPAA": 1500.0,
-                  "alginate": 1600.0, "PI": 1420.0, "other": 1500.0}
-CONDUCTIVE_DENSITY = {"carbon_black": 1900.0, "Super_P": 1900.0, "CNT": 1800.0, "SWCNT": 1800.0,
-                      "graphene": 2200.0, "VGCF": 2000.0, "none": 1900.0}
-_DENSITY_SRC = "typical handbook/manufacturer densities (binders: Polymer Handbook; carbons: Imerys/Cabot datasheets)"
-
 ELECTRODE_CONDUCTIVITY = Parameter(14.0, "S m-1", "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836 (composite anode)")
 BRUGGEMAN = Parameter(1.5, "-", "Bruggeman, Ann. Phys. 416 (1935) 636")
-SEPARATORS = {
-    "half": (Parameter(25e-6, "m", "Celgard 2400 datasheet (coin cells)"), Parameter(0.41, "-", "Celgard 2400 datasheet")),
-    "full": (Parameter(12e-6, "m", "Chen et al. 2020"), Parameter(0.47, "-", "Chen et al. 2020")),
-}
+def _separator(kind: str, cell=None) -> tuple[Parameter, Parameter]:
+    """Separator thickness (m) and porosity: the design's, else the stack defaults (one table)."""
+    from sianode.electrode.coating import STACK_DEFAULTS as D
+
+    if kind == "half":
+        t, e = D["coin_separator_um"], D["coin_separator_porosity"]
+        return Parameter(t.value * 1e-6, "m", t.source), Parameter(e.value, "-", e.source)
+    t = Parameter(cell.separator_um * 1e-6, "m", "cell.separator_um") if cell is not None and \
+        cell.separator_um is not None else Parameter(D["separator_um"].value * 1e-6, "m", D["separator_um"].source)
+    e = Parameter(cell.separator_porosity, "-", "cell.separator_porosity") if cell is not None and \
+        cell.separator_porosity is not None else D["separator_porosity"]
+    return t, e
+
+
+SEPARATORS = {"half": _separator("half"), "full": _separator("full")}
 STO_EMPTY = 0.005  # initial (delithiated) anode stoichiometry; keeps sqrt(sto) away from 0
 
 
@@ -264,140 +273,63 @@ def check_representable(cp: CellParameters) -> None:
 
 
 # --------------------------------------------------------------------------- design -> parameters
-def _si_radius(m) -> tuple[float, str]:
-    fam = m.family
-    if fam == "si_particles":
-        return m.diameter_nm * 0.5e-9, "active.diameter_nm / 2"
-    if fam == "core_shell":
-        return m.core_radius_nm * 1e-9, "active.core_radius_nm (shell transport neglected)"
-    if fam == "yolk_shell":
-        return m.yolk_radius_nm * 1e-9, "active.yolk_radius_nm (shell transport neglected)"
-    if fam == "hollow":
-        ro, ri = m.outer_radius_nm, m.inner_radius_nm
-        return (ro ** 3 - ri ** 3) / ro ** 2 * 1e-9, "equivalent sphere 3V/S = (Ro^3 - Ri^3)/Ro^2 of the hollow shell"
-    if fam == "porous_micro_si":
-        phi = max(m.porosity, 1e-3)
-        r = min((1 - phi) * m.pore_diameter_nm / (2 * phi), m.diameter_um * 500.0)
-        return r * 1e-9, "equivalent sphere 3V/S = (1-porosity) pore_diameter / (2 porosity), capped at the particle radius"
-    if fam == "siox":
-        return m.diameter_um * 0.5e-6, "active.diameter_um / 2"
-    if fam == "cvd_si_c":
-        return m.si_domain_nm * 0.5e-9, "active.si_domain_nm / 2 (Li reaches the domains through the carbon)"
-    raise InputError(f"family {fam!r} has no echem mapping", field="active.family")
+def from_design(design, upstream, hysteresis: bool = True) -> CellParameters:
+    """Build the electrochemical parameter set of ``design`` (see module docstring for the equations).
 
-
-def _si_density(m) -> tuple[float, str]:
-    from sianode.materials.lisi import RHO_SI_G_CM3
-
-    if m.family == "siox":
-        return 2130.0, "SiO density 2.13 g/cm3, CRC Handbook of Chemistry and Physics"
-    if m.family == "cvd_si_c":
-        w = m.si_wt_frac
-        rho = 1.0 / (w / RHO_SI_G_CM3 + (1 - w) / m.carbon_skeleton_density_g_cm3) * 1000
-        return rho, "skeletal density of Si + scaffold: 1/(w/rho_Si + (1-w)/active.carbon_skeleton_density_g_cm3)"
-    return RHO_SI_G_CM3 * 1000, "sianode.materials.lisi.RHO_SI_G_CM3 (Si skeleton)"
-
-
-def _materials_capacities(design, upstream=None) -> tuple[dict[str, float], str]:
-    """Reversible specific capacities (mAh per g of active material) per phase, from the materials stage.
-
-    Returns ``({"silicon": q, "graphite": q_g}, source)``; capacities per g of *that phase*.
+    ``upstream`` must hold the materials stage's result (``sianode.chain.upstream_for(design, "echem")``).
     """
-    active = design.active
-    props = None
-    if upstream and "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
-        props = upstream["materials"].data
-    src = "materials stage (sianode.materials.composites.composite_properties)"
-    try:
-        from sianode.materials import composites
-    except ImportError:
-        composites = None
-    if active.family == "si_graphite":
-        from sianode.materials.voltage import GRAPHITE_CAPACITY_MAH_G
-        q_si = _materials_capacities(design.model_copy(update={"active": active.silicon}))[0]["silicon"]
-        return {"silicon": q_si, "graphite": GRAPHITE_CAPACITY_MAH_G}, src
-    if props is None and composites is not None:
-        props = composites.composite_properties(active, design.electrode)
-    if props is not None:
-        return {"silicon": float(props.reversible_capacity_mAh_g)}, src
-    if active.family in ("si_particles", "hollow", "core_shell", "yolk_shell", "porous_micro_si"):
-        from sianode.materials.lisi import X_MAX_PRACTICAL, capacity_mAh_g_from_x
-        return ({"silicon": float(capacity_mAh_g_from_x(X_MAX_PRACTICAL))},
-                "sianode.materials.lisi.capacity_mAh_g_from_x(X_MAX_PRACTICAL) (composites not available)")
-    from sianode.errors import SolverError
-    raise SolverError(f"echem needs sianode.materials.composites for family {active.family!r}")
-
-
-def _loadings(design, upstream=None):
-    """Effective loadings under the shared N/P rule (:func:`sianode.cell.loading.full_cell_loadings`)."""
-    from sianode.cell.loading import full_cell_loadings
-
-    props = None
-    if upstream and "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
-        props = upstream["materials"].data
-    if props is None:
-        if design.cell.kind != "full":
-            return full_cell_loadings(design, None)
-        from sianode.materials import stage as mstage
-
-        props = mstage.run(design).data  # same capacities as the materials stage (a few ms)
-    return full_cell_loadings(design, props)
-
-
-def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameters:
-    """Build the electrochemical parameter set of ``design`` (see module docstring for the equations)."""
     from sianode.echem import ocp as _ocp
+    from sianode.electrode.coating import anode_geometry
+    from sianode.electrode.loading import full_cell_loadings
+    from sianode.graphite import THEORETICAL_CAPACITY_MAH_G
+    from sianode.materials.lisi import X_MAX_PRACTICAL
+    from sianode.results import require
 
     if design.electrolyte.kind == "solid":
         raise NotSupportedError("solid electrolytes are not supported by the PyBaMM models used here (liquid "
                          "electrolyte DFN/SPMe); use the solidstate stage for Si in solid-state cells, or "
                          "set electrolyte.kind = 'liquid'", field="electrolyte.kind")
+    props = require(upstream, "materials", "echem").data
     prov: dict[str, Parameter] = {}
     el = design.electrode
     active = design.active
-    caps, cap_src = _materials_capacities(design, upstream)
-    loads = _loadings(design, upstream)
+    loads = full_cell_loadings(design, props)
     load_src = ("electrode.loading_mg_cm2" if loads.anode_given
-                else "derived from cell.cathode_loading_mg_cm2 and N/P (sianode.cell.loading)")
+                else "derived from cell.cathode_loading_mg_cm2 and N/P (sianode.electrode.loading)")
+    cap_src = "materials stage (upstream), scaled to sto = 1 (Li15Si4): Q_rev x 3.75 / x_end"
 
     # ---- masses per area (kg/m2); mg/cm2 -> kg/m2 is * 1e-2
     m_active = loads.anode_mg_cm2 * 1e-2
-    m_coat = m_active / el.active_wt_frac
-    m_binder, m_cond = m_coat * el.binder_wt_frac, m_coat * el.conductive_wt_frac
+    geo = anode_geometry(design, float(props.density_g_cm3), loads.anode_mg_cm2)
 
-    # ---- phases of the anode (Si-containing, optionally graphite)
-    phase_specs = []  # (name, mass kg/m2, density, capacity mAh/g, radius, sources...)
-    si_mat = active.silicon if active.family == "si_graphite" else active
-    rho_si, rho_src = _si_density(si_mat)
-    r_si, r_src = _si_radius(si_mat)
-    f_si = active.si_fraction if active.family == "si_graphite" else 1.0
-    phase_specs.append(("silicon", m_active * f_si, rho_si, caps["silicon"], r_si, rho_src, r_src))
-    if active.family == "si_graphite" and f_si < 1.0:
-        phase_specs.append(("graphite", m_active * (1 - f_si), GRAPHITE["density"].value, caps["graphite"],
-                            active.graphite_diameter_um * 0.5e-6, GRAPHITE["density"].source,
-                            "active.graphite_diameter_um / 2"))
-
-    rho_b = BINDER_DENSITY[el.binder]
-    rho_c = CONDUCTIVE_DENSITY[el.conductive_additive]
-    v_solid = sum(m / rho for _, m, rho, *_ in phase_specs) + m_binder / rho_b + m_cond / rho_c
-    if el.press_density_g_cm3 is not None:
-        thickness = m_coat / (el.press_density_g_cm3 * 1000)
-        th_src = f"anode loading ({load_src}) / active_wt_frac / electrode.press_density_g_cm3"
-        porosity = 1 - v_solid / thickness
-        if porosity <= 0.02:
-            raise InputError(f"press density {el.press_density_g_cm3:g} g/cm3 leaves porosity {porosity:.3f}: "
-                             f"the solids alone need {m_coat / v_solid / 1000:.3f} g/cm3 or less; lower it",
-                             field="electrode.press_density_g_cm3")
-        por_src = "1 - solid volume / thickness (from press density and component densities)"
+    # ---- phases of the anode (Si-containing, optionally graphite): envelope densities of the materials stage
+    phase_specs = []  # (name, mass kg/m2, density kg/m3, capacity at sto = 1 mAh/g, radius, sources...)
+    r_si = float(props.si_diffusion_radius_m)
+    r_src = props.extras.get("si_diffusion_radius_source", "sianode.materials.diffusion_length")
+    x_scale = X_MAX_PRACTICAL / float(props.x_end)
+    if active.family == "si_graphite":
+        si_c, gr_c = props.components[0], props.components[1]
+        f_si = float(si_c.mass_frac)
+        phase_specs.append(("silicon", m_active * f_si, si_c.density_g_cm3 * 1000, si_c.reversible_capacity_mAh_g
+                            * x_scale, r_si, "envelope density of the Si component (materials stage)", r_src))
+        if f_si < 1.0:
+            phase_specs.append(("graphite", m_active * (1 - f_si), gr_c.density_g_cm3 * 1000, THEORETICAL_CAPACITY_MAH_G,
+                                active.graphite_diameter_um * 0.5e-6, "sianode.graphite (CRC Handbook 2.26 g/cm3)",
+                                "active.graphite_diameter_um / 2"))
     else:
-        porosity = el.porosity_or_default
-        thickness = v_solid / (1 - porosity)
-        th_src = "solid volume / (1 - electrode.porosity)"
-        por_src = "electrode.porosity" if el.porosity is not None else "default 0.4 (schema porosity_or_default)"
-    prov["anode.thickness"] = Parameter(thickness, "m", th_src)
-    prov["anode.porosity"] = Parameter(porosity, "-", por_src)
-    prov["anode.binder_density"] = Parameter(rho_b, "kg m-3", _DENSITY_SRC)
-    prov["anode.conductive_density"] = Parameter(rho_c, "kg m-3", _DENSITY_SRC)
+        phase_specs.append(("silicon", m_active, props.density_g_cm3 * 1000, props.reversible_capacity_mAh_g * x_scale,
+                            r_si, "particle envelope density (materials stage)", r_src))
+
+    thickness = geo.thickness_um * 1e-6
+    porosity = geo.porosity
+    if porosity <= 0.02:
+        raise InputError(f"the anode coating's porosity is {porosity:.3f} (packing from {geo.packing}): too dense "
+                         "for electrolyte transport; lower the press density or raise the porosity",
+                         field="electrode.press_density_g_cm3" if el.press_density_g_cm3 is not None else "electrode.porosity")
+    prov["anode.thickness"] = Parameter(thickness, "m", f"sianode.electrode.coating.anode_geometry (anode loading: "
+                                        f"{load_src}; packing: {geo.packing}; particle envelope density)")
+    prov["anode.porosity"] = Parameter(porosity, "-", f"sianode.electrode.coating.anode_geometry ({geo.packing})")
+
     prov["anode.conductivity"] = ELECTRODE_CONDUCTIVITY
     prov["anode.bruggeman"] = BRUGGEMAN
 
@@ -420,7 +352,8 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
         phases.append(PhaseParams(name, c_max, r, eps_s, float(D.value), float(Ea_D.value), float(k.value),
                                   float(Ea_k.value), lith, delith, tabs["mean"], 0.0, 1.0))
         pre = f"anode.{name}."
-        prov[pre + "specific_capacity"] = Parameter(q, "mAh g-1", cap_src)
+        prov[pre + "specific_capacity"] = Parameter(q, "mAh g-1", cap_src if name == "silicon" else
+                                                    "LiC6 (sto = 1 of the graphite OCP fit), sianode.graphite")
         prov[pre + "density"] = Parameter(rho, "kg m-3", rho_src_i)
         prov[pre + "active_volume_fraction"] = Parameter(eps_s, "-", "mass loading / (density * thickness)")
         prov[pre + "max_concentration"] = Parameter(c_max, "mol m-3", "specific capacity * density / F")
@@ -436,7 +369,7 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
     cathode = None
     cell = design.cell
     if cell.kind == "full":
-        from sianode.cell.cathodes import get_cathode
+        from sianode.cathodes import get_cathode
 
         cname = "LFP" if cell.cathode == "LFP" else "NCM811"
         cs = CATHODES[cname]
@@ -453,7 +386,7 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
         cathode = ElectrodeParams(th_c, cs["porosity"].value, cs["conductivity"].value, BRUGGEMAN.value, [ph])
         prov["cathode.loading"] = Parameter(loads.cathode_mg_cm2, "mg cm-2", loads.note)
         prov["cathode.thickness"] = Parameter(th_c, "m", "cathode loading x reversible capacity "
-                                              "(sianode.cell.cathodes) over the cathode window",
+                                              "(sianode.cathodes) over the cathode window",
                                               note=f"cell.cathode = {cell.cathode}" + (" (modelled with NCM811 data)" if cell.cathode not in ("NCM811", "LFP") else ""))
         for key, p in cs.items():
             prov[f"cathode.{cname}.{key}"] = p
@@ -461,7 +394,7 @@ def from_design(design, upstream=None, hysteresis: bool = True) -> CellParameter
         if cell.cathode not in ("NCM811", "LFP"):
             prov["cathode.note"] = Parameter(float("nan"), "-", f"{cell.cathode} modelled with the NCM811 parameter set")
 
-    sep_L, sep_eps = SEPARATORS[cell.kind]
+    sep_L, sep_eps = _separator(cell.kind, cell)
     prov["separator.thickness"], prov["separator.porosity"], prov["separator.bruggeman"] = sep_L, sep_eps, BRUGGEMAN
     c0 = (design.electrolyte.salt_molarity_M if design.electrolyte.kind == "liquid" else 1.0) * 1000.0
     prov["electrolyte.initial_concentration"] = Parameter(c0, "mol m-3", "electrolyte.salt_molarity_M" if design.electrolyte.kind == "liquid" else "1 M assumed for a gel")

@@ -13,7 +13,11 @@ anode active material (mAh/g, like the papers) and per cell (A h).
 Plating margin: the anode potential vs Li/Li+ at the anode/separator interface,
 ``phi_s - phi_e`` there (PyBaMM's "surface potential difference at separator interface"), the
 place where plating starts first; its minimum over a lithiation is the margin (< 0: plating is
-thermodynamically possible).
+thermodynamically possible). It is compared at EQUAL charged capacity: the constant-current charge
+runs to the target state of charge with the voltage cut-offs relaxed, so a cold cell whose voltage
+would hit the limit early is not credited with a larger margin for having charged less; the state of
+charge at which the normal cut-off would have stopped the charge is reported beside it
+(``soc_at_voltage_limit``).
 """
 from __future__ import annotations
 
@@ -30,6 +34,8 @@ DEFAULT_VAR_PTS = {"x_n": 6, "x_s": 4, "x_p": 6, "r_n": 10, "r_p": 10,
 MODELS = ("DFN", "SPMe", "SPM")
 RTOL, ATOL = 1e-4, 1e-6  # PyBaMM's defaults; capacities agree with 1e-6/1e-8 to < 0.1 mAh/g
 PLATING_CUTOFF_V = -0.5  # relaxed lower cut-off while probing plating (cell voltage, V)
+PLATING_UPPER_RELAX_V = (0.6, 0.3, 0.0)  # full cells: upper cut-off raised by this while probing plating (V);
+# the next smaller one is tried when the solver cannot follow the relaxed charge (electrolyte depletion)
 
 
 def _pybamm():
@@ -95,6 +101,7 @@ class CellSimulator:
         self.hysteresis = hysteresis
         pv, opts = P.to_pybamm(cp, inputs=True, hysteresis=hysteresis)
         pv["Lower voltage cut-off [V]"] = pybamm.InputParameter("Lower voltage cut-off [V]")
+        pv["Upper voltage cut-off [V]"] = pybamm.InputParameter("Upper voltage cut-off [V]")
         self.options = opts
         half = cp.kind == "half"
         dom = "positive" if half else "negative"
@@ -125,13 +132,14 @@ class CellSimulator:
 
     # ------------------------------------------------------------------ low level
     def inputs(self, current_A=0.0, temperature_K=P.T_REF, sto0=None, d_factor=1.0, k_factor=1.0,
-               v_min=None) -> dict:
+               v_min=None, v_max=None) -> dict:
         """PyBaMM inputs; ``sto0`` = initial anode SOC (None: empty) or a dict {phase: sto}."""
         if not isinstance(sto0, dict):
             sto0 = self._sto_cache.setdefault(sto0, P.initial_stoichiometries(self.cp, sto0))
         d = {P.INPUT_CURRENT: self.sign * current_A, P.INPUT_TEMPERATURE: temperature_K,
              P.INPUT_D_FACTOR: d_factor, P.INPUT_K_FACTOR: k_factor,
-             "Lower voltage cut-off [V]": self.cp.lower_voltage_cutoff if v_min is None else v_min}
+             "Lower voltage cut-off [V]": self.cp.lower_voltage_cutoff if v_min is None else v_min,
+             "Upper voltage cut-off [V]": self.cp.upper_voltage_cutoff if v_max is None else v_max}
         d.update({P.INPUT_STO0.format(k): v for k, v in sto0.items()})
         return d
 
@@ -148,7 +156,7 @@ class CellSimulator:
                           f"{abs(inputs[P.INPUT_CURRENT]):.4g} A, {T - 273.15:.1f} °C: {err}") from None
 
     def run_legs(self, legs: list[tuple[str, float, float]], temperature_K=P.T_REF, sto0=None,
-                 d_factor=1.0, k_factor=1.0, v_min=None, n_points=120) -> list[Leg]:
+                 d_factor=1.0, k_factor=1.0, v_min=None, n_points=120, v_max=None) -> list[Leg]:
         """Constant-current legs run back to back on one state.
 
         ``legs`` = [(name, current_A (+ lithiates the anode), max_duration_s), ...]; each leg ends at
@@ -156,7 +164,7 @@ class CellSimulator:
         """
         out, seg = [], None
         for name, current, duration in legs:
-            inp = self.inputs(current, temperature_K, sto0, d_factor, k_factor, v_min)
+            inp = self.inputs(current, temperature_K, sto0, d_factor, k_factor, v_min, v_max)
             try:
                 if seg is None:
                     seg = self.solver.solve(self.model, [0.0, duration], inputs=inp,
@@ -197,23 +205,49 @@ class CellSimulator:
         }
 
     def plating_margin(self, current_A: float, temperature_K=P.T_REF, soc_target=0.8, **kw) -> dict:
-        """Minimum anode potential vs Li/Li+ over a CC lithiation from empty to ``soc_target``.
+        """Minimum anode potential vs Li/Li+ over a CC lithiation from empty to ``soc_target``, at equal charge.
 
-        The lower voltage cut-off is relaxed to ``PLATING_CUTOFF_V`` so that the margin is not
-        clipped by the cut-off (a half cell is otherwise stopped at v_min before plating). When the
-        surface saturates before ``soc_target`` the run ends at that cut-off (``soc_reached`` <
-        target) and the margin is the value there; ``soc_at_plating_onset`` (first SOC with the anode
-        potential below 0 V) is then the more robust measure.
+        Both voltage cut-offs are relaxed (lower to ``PLATING_CUTOFF_V``, upper by ``PLATING_UPPER_RELAX_V``)
+        so that every temperature and rate is charged to the same ``soc_target`` and the margins compare at
+        equal charged capacity (module docstring). ``soc_at_voltage_limit`` is where the cell's own cut-off
+        would have ended the CC charge (the capacity a CC charge reaches). When the particle surface
+        saturates before the target the run ends there (``soc_reached`` < target; the margin is then the
+        value at that charge) and ``soc_at_plating_onset`` (first SOC with the anode potential below 0 V)
+        is the more robust measure.
         """
         dur = soc_target * 3600 * self.cp.nominal_capacity_Ah / current_A
-        (leg,) = self.run_legs([("charge", current_A, dur)], temperature_K, v_min=PLATING_CUTOFF_V, **kw)
+        relax = PLATING_UPPER_RELAX_V if self.cp.kind == "full" else (0.0,)
+        for i, dv in enumerate(relax):
+            try:
+                (leg,) = self.run_legs([("charge", current_A, dur)], temperature_K, v_min=PLATING_CUTOFF_V,
+                                       v_max=self.cp.upper_voltage_cutoff + dv, **kw)
+                break
+            except SolverError:
+                if i == len(relax) - 1:
+                    raise
         c, phi = leg.curve, leg.data["anode_potential_V"]
         soc = leg.data["charge_Ah"] / self.cp.nominal_capacity_Ah
+        v = leg.data["voltage_V"]
         below = np.nonzero(phi < 0.0)[0]
+        hit = np.nonzero(v >= self.cp.upper_voltage_cutoff)[0] if self.cp.kind == "full" else \
+            np.nonzero(v <= self.cp.lower_voltage_cutoff)[0]
         return {"plating_margin_V": float(phi.min()),
                 "soc_reached": float(soc[-1]),
+                "soc_at_voltage_limit": float(soc[hit[0]]) if hit.size else float(soc[-1]),
                 "soc_at_plating_onset": float(soc[below[0]]) if below.size else float(soc[-1]),
                 "termination": leg.termination, "curve": c}
+
+
+def margin_up_to(soc, anode_potential, soc_limit: float) -> float:
+    """Minimum anode potential over the part of a charge curve with ``soc <= soc_limit`` (V).
+
+    Used to compare plating margins of runs that reached different charges at one common charge.
+    """
+    soc = np.asarray(soc, float)
+    phi = np.asarray(anode_potential, float)
+    keep = soc <= soc_limit + 1e-12
+    end = float(np.interp(soc_limit, soc, phi)) if soc_limit <= soc[-1] else float(phi[-1])
+    return float(min(phi[keep].min() if keep.any() else np.inf, end))
 
 
 def _avg(v, q) -> float:
@@ -235,8 +269,10 @@ def rate_table(sim: CellSimulator, currents_A, temperature_K=P.T_REF, with_plati
         row = {"current_A": float(I), "current_A_g": float(I) / sim.active_mass_g,
                "c_rate": float(I) / cap, "temperature_C": temperature_K - 273.15}
         row.update(sim.summarize_cycle(lith, deli))
-        if with_plating:
-            row["plating_margin_V"] = sim.plating_margin(float(I), temperature_K, **kw)["plating_margin_V"]
+        if with_plating:  # at equal charge (80 % SOC), with where the voltage limit would have stopped the CC charge
+            pm = sim.plating_margin(float(I), temperature_K, **kw)
+            row.update({"plating_margin_V": pm["plating_margin_V"], "plating_soc_reached": pm["soc_reached"],
+                        "soc_at_voltage_limit": pm["soc_at_voltage_limit"]})
         rows.append(row)
         if with_curves:
             for leg in (lith, deli):
@@ -263,7 +299,7 @@ def half_cell_of(cp: P.CellParameters) -> P.CellParameters:
     """The anode of ``cp`` against Li metal, in its own 0.005–1.2 V window (materials voltage window)."""
     if cp.kind == "half":
         return cp
-    sep_L, sep_eps = P.SEPARATORS["half"]
+    sep_L, sep_eps = P._separator("half")
     from sianode.materials.voltage import U_HIGH, U_LOW
     return cp.copy(kind="half", cathode=None, cathode_name=None, separator_thickness=sep_L.value,
                    separator_porosity=sep_eps.value, lower_voltage_cutoff=U_LOW, upper_voltage_cutoff=U_HIGH)
@@ -302,7 +338,7 @@ def partial_soc_cycle(sim: CellSimulator, window=(0.0, 1.0), c_rate=0.5, tempera
     }
 
 
-def expansion_amplitude(design, soc_window=(0.0, 1.0), upstream=None, c_rate=0.5, model="SPMe") -> float:
+def expansion_amplitude(design, upstream, soc_window=(0.0, 1.0), c_rate=0.5, model="SPMe") -> float:
     """Volumetric expansion swing of the Si (ΔV/V0 between the extremes of x) in an anode-SOC window.
 
     For the life stage: the Si of ``design`` is cycled in the anode-SOC window ``soc_window``

@@ -19,8 +19,11 @@ import numpy as np
 import pandas as pd
 
 from sianode.echem import parameters as P
-from sianode.echem.simulate import CellSimulator, half_cell_of, partial_soc_cycle, rate_table
-from sianode.results import StageResult
+from sianode.echem.simulate import CellSimulator, half_cell_of, margin_up_to, partial_soc_cycle, rate_table
+from sianode.results import StageResult, require
+
+#: Earlier stages this stage reads (capacities, densities, diffusion radius: materials).
+REQUIRES: tuple[str, ...] = ("materials",)
 
 QUICK_RATES_A_G = (0.2, 0.5, 1.0, 2.0, 5.0, 8.0)
 QUICK_C_RATES = (0.1, 0.5, 1.0, 2.0, 3.0, 6.0)
@@ -56,6 +59,7 @@ def run(design, upstream=None, model: str = "DFN") -> StageResult:
     particles) gives a result with ``summary["supported"] = False`` and the reason, so that the
     chain goes on; invalid input still raises :class:`~sianode.errors.InputError`.
     """
+    mat = require(upstream, "materials", "echem")
     try:
         cp = P.from_design(design, upstream)
     except P.NotSupportedError as err:
@@ -68,21 +72,27 @@ def run(design, upstream=None, model: str = "DFN") -> StageResult:
         currents = np.asarray(QUICK_C_RATES) * cp.nominal_capacity_Ah
     rt, curves = rate_table(sim, currents, T, with_curves=True, with_plating=False)
 
-    rows = []
+    rows, pcurves = [], {}
     for t_C in PLATING_TEMPERATURES_C:
         for c in PLATING_C_RATES:
             r = sim.plating_margin(c * cp.nominal_capacity_Ah, t_C + 273.15)
+            cur = r["curve"]
+            pcurves[(c, t_C)] = (cur["charge_Ah"].to_numpy() / cp.nominal_capacity_Ah, cur["anode_potential_V"].to_numpy())
             rows.append({"c_rate": c, "temperature_C": t_C, "plating_margin_V": r["plating_margin_V"],
-                         "soc_reached": r["soc_reached"], "soc_at_plating_onset": r["soc_at_plating_onset"],
+                         "soc_reached": r["soc_reached"], "soc_at_voltage_limit": r["soc_at_voltage_limit"],
+                         "soc_at_plating_onset": r["soc_at_plating_onset"],
                          "plating_risk": r["plating_margin_V"] < 0})
     plating = pd.DataFrame(rows)
+    # the same charge for every temperature of one C-rate: margins compared at equal charged capacity
+    common = plating.groupby("c_rate")["soc_reached"].transform("min")
+    plating["common_soc"] = common
+    plating["plating_margin_equal_charge_V"] = [margin_up_to(*pcurves[(c, t)], q) for c, t, q in
+                                                zip(plating.c_rate, plating.temperature_C, common)]
 
     hs = sim if cp.kind == "half" else CellSimulator(half_cell_of(cp), model=model)
     psoc = pd.DataFrame([partial_soc_cycle(hs, w, 0.5, T) for w in ((0.0, 1.0), PARTIAL_WINDOW)])
 
-    mat_q = None
-    if upstream and "materials" in upstream and getattr(upstream["materials"], "data", None) is not None:
-        mat_q = float(getattr(upstream["materials"].data, "reversible_capacity_mAh_g", np.nan))
+    mat_q = float(mat.data.reversible_capacity_mAh_g)
     pl25 = plating[(plating.temperature_C == 25.0)]
     summary = {
         "supported": True,
@@ -98,14 +108,17 @@ def run(design, upstream=None, model: str = "DFN") -> StageResult:
         "avg_delithiation_V_low_rate": float(rt.avg_delithiation_V.iloc[0]),
         "plating_margin_3C_25C_V": float(pl25[pl25.c_rate == 3.0].plating_margin_V.iloc[0]),
         "plating_margin_3C_m20C_V": float(plating[(plating.temperature_C == -20.0) & (plating.c_rate == 3.0)].plating_margin_V.iloc[0]),
+        "plating_common_soc_3C": float(pl25[pl25.c_rate == 3.0].common_soc.iloc[0]),
+        "plating_margin_3C_25C_equal_charge_V": float(pl25[pl25.c_rate == 3.0].plating_margin_equal_charge_V.iloc[0]),
+        "plating_margin_3C_m20C_equal_charge_V": float(plating[(plating.temperature_C == -20.0) & (plating.c_rate == 3.0)]
+                                                       .plating_margin_equal_charge_V.iloc[0]),
         "expansion_amplitude_full": float(psoc.expansion_amplitude.iloc[0]),
         "expansion_amplitude_partial": float(psoc.expansion_amplitude.iloc[1]),
         "partial_soc_window": PARTIAL_WINDOW,
         "x_swing_partial": float(psoc.x_swing.iloc[1]),
         "model": f"PyBaMM {model} ({', '.join(f'{k}={v}' for k, v in sim.options.items())})",
     }
-    if mat_q:
-        summary["materials_capacity_mAh_g"] = mat_q
+    summary["materials_capacity_mAh_g"] = mat_q
     data = EchemData(cp, rt, curves, plating, psoc)
     tables = {"rate_table": rt, "voltage_curves": curves, "plating_margin": plating, "partial_soc": psoc,
               "parameters": P.provenance_table(cp)}
@@ -163,18 +176,27 @@ def report(result: StageResult):
 
     pl = d.plating
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    for c in sorted(pl.c_rate.unique()):
+    for i, c in enumerate(sorted(pl.c_rate.unique())):
         p = pl[pl.c_rate == c]
-        ax.plot(p.temperature_C, p.plating_margin_V * 1000, "o-", label=f"{c:g}C")
+        ax.plot(p.temperature_C, p.plating_margin_V * 1000, "-", color=f"C{i}", label=f"{c:g}C")
+        full = p.soc_reached >= 0.8 - 1e-3
+        ax.plot(p.temperature_C[full], p.plating_margin_V[full] * 1000, "o", color=f"C{i}")
+        ax.plot(p.temperature_C[~full], p.plating_margin_V[~full] * 1000, "o", mfc="white", color=f"C{i}")
+        for t, m, q in zip(p.temperature_C[~full], p.plating_margin_V[~full], p.soc_reached[~full]):
+            ax.annotate(f"{q:.0%}", (t, m * 1000), textcoords="offset points", xytext=(4, -10), fontsize=7,
+                        color=f"C{i}")
     ax.axhline(0, color="k", lw=0.8)
+    ax.set_title("filled: charged to 80 % SOC; open: could not be charged further (SOC reached)", fontsize=8)
     ax.set_xlabel("temperature (°C)")
     ax.set_ylabel("plating margin (mV vs Li/Li+)")
     ax.legend()
-    body = paragraph("Minimum anode potential vs Li/Li+ at the separator during a CC lithiation to 80 % SOC "
-                     "(below 0 V lithium plating is possible; seeds/000 §5, seeds/002 §3.2); runs that saturate "
+    body = paragraph("Minimum anode potential vs Li/Li+ at the separator during a CC lithiation to 80 % SOC, the "
+                     "voltage cut-offs relaxed so that every temperature and rate is compared at equal charge "
+                     "(soc_at_voltage_limit: where the normal cut-off would have stopped the CC charge); below 0 V "
+                     "lithium plating is possible (seeds/000 §5, seeds/002 §3.2); runs that saturate "
                      "the particle surface stop early (soc_reached < 0.8), see soc_at_plating_onset.")
-    pivot = pl.pivot(index="temperature_C", columns="c_rate", values="plating_margin_V").reset_index()
-    pivot.columns = [str(c) if c == "temperature_C" else f"{c:g}C margin (V)" for c in pivot.columns]
+    pivot = pl.pivot(index="temperature_C", columns="c_rate", values="plating_margin_equal_charge_V").reset_index()
+    pivot.columns = [str(c) if c == "temperature_C" else f"{c:g}C margin at equal charge (V)" for c in pivot.columns]
     secs.append(Section("Plating margin vs rate and temperature", body + figure(fig, "plating margin") + table(pivot)
                         + table(pl)))
     secs.append(Section("Partial-SOC window (anode-tailored)", paragraph(

@@ -5,7 +5,6 @@ renamed, so a failure never leaves partial output.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Optional
@@ -14,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes
+from sianode.clitools import exit_codes, run_stage_cli
 
 console = Console()
 err_console = Console(stderr=True)
@@ -42,13 +41,10 @@ def _write_atomic(files: dict[Path, object]) -> list[Path]:
 
 
 def _jsonable(d: dict) -> str:
-    def conv(v):
-        if hasattr(v, "item"):
-            v = v.item()
-        if isinstance(v, float) and v != v:
-            return None
-        return v
-    return json.dumps({k: conv(v) for k, v in d.items()}, indent=2)
+    """Strict JSON (NaN/inf -> null), the same writer as summary.json."""
+    from sianode.results import summary_json
+
+    return summary_json(d)
 
 
 def life(
@@ -72,8 +68,10 @@ def life(
         n = int(d.protocol.cycles if cycles is None else cycles)
         with Progress(console=err_console, transient=True) as prog:
             task = prog.add_task("cycling", total=n)
-            res = stage.run(d, {}, cycles=n, progress=lambda k: prog.update(task, completed=k),
-                            soc_max=soc_max, ec_ratio_g_Ah=ec_ratio, temperature_C=temperature_C, c_rate=c_rate)
+            opts = {k: v for k, v in dict(cycles=cycles, soc_max=soc_max, ec_ratio_g_Ah=ec_ratio,
+                                          temperature_C=temperature_C, c_rate=c_rate).items() if v is not None}
+            # through the chain (materials and mechanics first): without options, the numbers of `sianode run`
+            res = run_stage_cli(d, "life", progress=lambda k: prog.update(task, completed=k), **opts)
         files = {out_dir / f"life_{k}.csv": v for k, v in res.tables.items()}
         files[out_dir / "life_summary.json"] = _jsonable(res.summary)
         if html:
@@ -88,7 +86,11 @@ def life(
     t.add_column("quantity")
     t.add_column("value", justify="right")
     for k in ("cell_kind", "cycles", "initial_capacity_mAh_g", "final_retention_pct", "cycles_to_80pct", "knee_cycle",
-              "final_ce_pct", "lli_mAh_g", "lam_pct", "sei_thickness_nm", "sei_regime", "strain_source"):
+              "final_ce_pct", "lli_mAh_g", "lam_pct", "sei_thickness_nm", "sei_regime", "ec_ratio_g_Ah",
+              "electrolyte_remaining_pct", "prelithiation_dose_mAh_cm2", "plated_li_mAh_g",
+              "cycles_above_80pct_of_unprelithiated_capacity", "cycles_above_80pct_without_prelithiation"):
+        if k not in res.summary:
+            continue
         v = res.summary.get(k)
         t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
     console.print(t)
@@ -113,10 +115,12 @@ def fit_life(
         cd = fit.read_cycle_data(data)
         base = None
         if design is not None:
+            from sianode.chain import upstream_for
             from sianode.design import load_design
             from sianode.life import stage
 
-            base, _ = stage.inputs_from_design(load_design(design), {})
+            dd = load_design(design)
+            base, _ = stage.inputs_from_design(dd, upstream_for(dd, "life"))
         with console.status("fitting"):
             res = fit.fit_life(cd, base, free=[f.strip() for f in free.split(",") if f.strip()],
                                ce_weight=ce_weight, level=level)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from sianode.electrode.formation import formation
 from sianode.errors import InputError
 from sianode.interphase import electrolytes, sei
 from sianode.life import inventory, lam, window
@@ -69,8 +70,9 @@ class LifeInputs:
     full_cell: float = 0.0  # 1 = full cell, 0 = half cell
     capacity_mAh_g: float = 1500.0  # reversible anode capacity per g active
     ice: float = 0.85
-    np_ratio: float = 1.1
+    np_ratio: float = 1.1  # reversible basis (sianode.electrode.loading.np_ratio_reversible)
     prelithiation_mAh_g: float = 0.0
+    cathode_ice: float = 1.0  # cathode reversible / first-charge capacity (sianode.cathodes)
     soc_min: float = 0.0  # half-cell lower anode SOC (full cells: set by the reserve)
     soc_max: float = 1.0  # anode SOC cap (anode-tailored design: < 1)
     c_rate: float = 0.5
@@ -78,6 +80,7 @@ class LifeInputs:
     temperature_K: float = 298.15
     # interphase
     surface_area_m2_g: float = 20.0
+    crack_surface_area_m2_g: float = 0.0  # fracture faces of pulverised Si, re-exposed every cycle (mechanics)
     strain_amplitude: float = 0.3  # surface hoop strain amplitude of a full 0..1 window
     volumetric_expansion: float = 2.0  # particle volume expansion at full lithiation
     particle_radius_m: float = 50e-9
@@ -142,16 +145,20 @@ _POSITIVE = ("capacity_mAh_g", "np_ratio", "c_rate", "temperature_K", "surface_a
              "particle_radius_m", "diffusivity_m2_s", "solvent_diffusivity", "solvent_concentration",
              "kinetic_rate_constant", "partial_molar_volume", "li_per_sei", "isolation_thickness", "isolation_shape",
              "binder_strain", "debris_permeability", "ec_ratio_g_Ah", "ec_min_g_Ah", "solvent_molar_mass_g_mol")
-_NONNEG = ("prelithiation_mAh_g", "rest_h", "strain_amplitude", "sei_rate_factor", "solvent_factor",
+_NONNEG = ("prelithiation_mAh_g", "crack_surface_area_m2_g", "rest_h", "strain_amplitude", "sei_rate_factor", "solvent_factor",
            "sei_fracture_area_strain", "electron_factor", "electron_conductivity", "initial_thickness",
            "activation_energy", "resistivity", "fracture_beta", "fracture_exponent", "binder_beta",
            "binder_exponent", "solvent_per_li")
 _UNIT = ("full_cell", "soc_min", "soc_max", "fresh_surface_wetting", "fractures", "isolation_soc_fraction")
 
 
+_MAY_BE_INF = ("ec_ratio_g_Ah",)  # no liquid electrolyte (solid state): dry-out never limits
+
+
 def _validate(a: dict[str, np.ndarray]) -> None:
     for k, v in a.items():
-        if not np.all(np.isfinite(v)):
+        ok = ~np.isnan(v) & (np.isfinite(v) | ((v > 0) & (k in _MAY_BE_INF)))
+        if not np.all(ok):
             raise InputError("contains NaN or infinite values", field=k)
     for k in _POSITIVE:
         if np.any(a[k] <= 0):
@@ -164,6 +171,8 @@ def _validate(a: dict[str, np.ndarray]) -> None:
             raise InputError("must be within [0, 1]", field=k)
     if np.any((a["ice"] <= 0) | (a["ice"] > 1)):
         raise InputError("initial coulombic efficiency must be within (0, 1]", field="ice")
+    if np.any((a["cathode_ice"] <= 0) | (a["cathode_ice"] > 1)):
+        raise InputError("cathode first-cycle efficiency must be within (0, 1]", field="cathode_ice")
     if np.any(a["soc_min"] >= a["soc_max"]):
         raise InputError("soc_min must be below soc_max", field="soc_min")
 
@@ -203,15 +212,14 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
     qa0 = p["capacity_mAh_g"]
     qirr = inventory.irreversible_first_cycle_mAh_g(qa0, p["ice"])
     qc = np.where(full, qa0 / p["np_ratio"], np.inf)
-    # lithium contents: C (cathode), A (anode, end of discharge)
-    if np.any(full):
-        mobile = qa0 / p["np_ratio"] + p["prelithiation_mAh_g"] - qirr
-        bad = full & (mobile <= 0)
-        if np.any(bad):
-            raise InputError(f"first-cycle loss consumes all cathode lithium for design(s) {np.flatnonzero(bad)[:5]} "
-                             "(ICE too low for this N/P without prelithiation)", field="ice")
-    C = np.where(full, np.minimum(qa0 / p["np_ratio"] + p["prelithiation_mAh_g"] - qirr, qc), 0.0)
-    A = np.where(full, qa0 / p["np_ratio"] + p["prelithiation_mAh_g"] - qirr - C, p["soc_min"] * qa0)
+    # lithium after formation: C (cathode), A (anode reserve), plated (dead Li metal): one bookkeeping
+    # for every stage (sianode.electrode.formation); half-cell entries get harmless placeholders
+    form = formation(np.where(full, qc, 1.0), np.where(full, p["cathode_ice"], 1.0), np.where(full, qa0, 1.0),
+                     p["ice"], np.where(full, p["prelithiation_mAh_g"], 0.0))
+    qirr = np.where(full, form.lost, qirr)  # full cell: the loss of the Li that entered (charge-passed)
+    C = np.where(full, form.q_cell, 0.0)
+    A = np.where(full, form.reservoir, p["soc_min"] * qa0)
+    plated = np.where(full, form.plated, 0.0)
     supplied = np.where(full, 0.0, qirr + A)  # half cell: net lithium from the counter electrode
 
     # rates at this temperature (Arrhenius) in SI
@@ -221,14 +229,19 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
     nr = arr * p["kinetic_rate_constant"] * p["solvent_concentration"] * p["solvent_factor"]
     vz = p["partial_molar_volume"] / p["li_per_sei"]
     mAh_per_mol_m2 = p["surface_area_m2_g"] * sei.FARADAY_C_MOL * sei.MAH_PER_C
+    crack_ratio = p["crack_surface_area_m2_g"] / p["surface_area_m2_g"]
     overshoot = window.surface_soc_overshoot(p["c_rate"], p["particle_radius_m"], p["diffusivity_m2_s"])
     theta = p["isolation_soc_fraction"]
 
     # nominal capacity (for cycle time and electrolyte amount): first-cycle charge
     q_nom = np.where(full, inventory.full_cell_charge(C, A, qa0, p["soc_max"]), (p["soc_max"] - p["soc_min"]) * qa0)
     q_nom_safe = np.maximum(q_nom, 1e-12)
-    m_el0 = p["ec_ratio_g_Ah"] * q_nom / 1000.0  # g electrolyte per g anode active
-    m_req = p["ec_min_g_Ah"] * q_nom / 1000.0
+    # the electrolyte is a fixed amount of the design: E/C refers to the delivered first-cycle capacity of the
+    # full window (full cell: formation's Q_cell; half cell: the anode's capacity), not to the charge an SOC
+    # cap lets through (sianode.electrolyte_amount)
+    q_ref = np.where(full, form.q_cell, qa0)
+    m_el0 = p["ec_ratio_g_Ah"] * q_ref / 1000.0  # g electrolyte per g anode active
+    m_req = p["ec_min_g_Ah"] * q_ref / 1000.0
     g_solvent_per_mAh = 3.6 / sei.FARADAY_C_MOL * p["solvent_per_li"] * p["solvent_molar_mass_g_mol"]
 
     Lp = p["initial_thickness"].copy()
@@ -262,10 +275,12 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         nr_fresh = 1.0 / (1.0 / nr + (Lt - Lp) / (p["debris_permeability"] * K))
         Lf1 = sei.thickness_after(0.0, dt, K, nr_fresh, p["partial_molar_volume"], p["li_per_sei"])
         dL = (1.0 - f) * (Lp1 - Lp) + f * Lf1  # new SEI volume per surface area
-        S = dL / vz * mAh_per_mol_m2 * act  # only connected particles grow SEI
+        # crack faces of pulverised particles are re-exposed every cycle (mechanics stage): fresh growth
+        dL_crack = p["fresh_surface_wetting"] * Lf1 * crack_ratio
+        S = (dL + dL_crack) / vz * mAh_per_mol_m2 * act  # only connected particles grow SEI
         S = np.minimum(S, A + Q)
         Lp = (1.0 - f) * Lp1 + f * Lf1
-        Lt = Lt + dL
+        Lt = Lt + dL + dL_crack  # SEI grown in the cracks isolates fragments (dead Si, seeds/000 §3)
 
         m_used = m_used + S * g_solvent_per_mAh
         wet = np.clip((m_el0 - m_used) / m_req, 0.0, 1.0)
@@ -315,7 +330,8 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         if progress is not None and (k + 1) % 50 == 0:
             progress(k + 1)
     out["_li_formation_mAh_g"] = qirr
-    out["_li_initial_mAh_g"] = np.where(full, qa0 / p["np_ratio"] + p["prelithiation_mAh_g"], np.nan)
+    out["_li_initial_mAh_g"] = np.where(full, form.li_in, np.nan)
+    out["_li_plated_mAh_g"] = plated
     return out
 
 

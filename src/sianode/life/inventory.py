@@ -3,9 +3,11 @@
 All quantities are charges per gram of anode active material (mAh/g), vectorised over designs.
 
 Full cell (cathode-limited, seeds/003 §4.2): the cathode of capacity ``Qc = Qa0 / (N/P)``
-(N/P on the reversible basis) starts full of lithium; a prelithiation dose ``P`` adds lithium
-to the anode; the first lithiation binds ``Q_irr = Qa0 (1/ICE - 1)`` irreversibly. Between
-cycles the lithium sits in the cathode (``C``) and in the anode (``A``, the reserve). A cycle:
+(N/P on the reversible basis) gives ``Qc / ICE_c`` on its first charge; a prelithiation dose ``P``
+adds lithium to the anode; formation binds the fraction ``1 - ICE`` of the lithium the anode takes
+and any excess plates as dead Li metal -- the one first-cycle bookkeeping of every stage,
+:func:`sianode.electrode.formation.formation`. Between cycles the lithium sits in the cathode (``C``)
+and in the anode (``A``, the reserve). A cycle:
 
 * charge ``Q = min(C, s_max Qa - A)`` moves lithium from cathode to anode (``s_max`` is the
   anode SOC cap of an anode-tailored design, seeds/000 §5; ``Qa`` the accessible anode capacity);
@@ -19,7 +21,7 @@ Half cell (Li metal counter electrode, lithium in excess): the window is fixed b
 electrode) and delithiation returns what the still-connected particles release. A half cell
 never runs out of lithium, which is why it overstates full-cell life.
 
-Lithium is conserved exactly: ``C + A + Q_irr + sum S + sum T = Qc + P`` (full cell) and
+Lithium is conserved exactly: ``C + A + Q_irr + plated + sum S + sum T = Qc / ICE_c + P`` (full cell) and
 ``A + Q_irr + sum S + sum T = net lithium supplied by the counter electrode`` (half cell).
 """
 from __future__ import annotations
@@ -45,23 +47,16 @@ def cathode_capacity_mAh_g(reversible_mAh_g, np_ratio):
     return np.asarray(reversible_mAh_g, float) / npr
 
 
-def initial_full_cell(reversible_mAh_g, ice, np_ratio, prelithiation_mAh_g):
-    """Lithium in cathode ``C`` and anode ``A`` after formation of a full cell, and ``Q_irr``.
+def initial_full_cell(reversible_mAh_g, ice, np_ratio, prelithiation_mAh_g, cathode_ice=1.0):
+    """Lithium in cathode ``C`` and anode ``A`` after formation of a full cell, the formation loss and ``Qc``.
 
-    The first charge fills the anode with the cathode's lithium (plus the dose); the first
-    discharge returns what is left after the irreversible loss, up to the cathode capacity.
+    Delegates to :func:`sianode.electrode.formation.formation` (plated Li is ``Qc/ICE_c + P - C - A - loss``).
     """
+    from sianode.electrode.formation import formation
+
     qc = cathode_capacity_mAh_g(reversible_mAh_g, np_ratio)
-    qirr = irreversible_first_cycle_mAh_g(reversible_mAh_g, ice)
-    dose = np.asarray(prelithiation_mAh_g, float)
-    if np.any(dose < 0):
-        raise InputError("prelithiation dose must be >= 0", field="cell.prelithiation.dose_mAh_cm2")
-    mobile = qc + dose - qirr
-    if np.any(mobile <= 0):
-        raise InputError("the first-cycle loss consumes all cathode lithium (ICE too low for this N/P "
-                         "without prelithiation)", field="ice")
-    C = np.minimum(mobile, qc)
-    return C, mobile - C, qirr, qc
+    f = formation(qc, cathode_ice, reversible_mAh_g, ice, prelithiation_mAh_g)
+    return f.q_cell, f.reservoir, f.lost, qc
 
 
 def full_cell_charge(C, A, Qa, soc_max):

@@ -1,80 +1,43 @@
 """The life stage of the chain: cycle life of a design (capacity, CE, LLI, LAM, SEI vs cycle).
 
-``run(design, upstream)`` reads the materials stage (reversible capacity, ICE, surface area,
-particle expansion, average voltages) and the mechanics stage (surface hoop strain amplitude,
-volume expansion, fracture) from ``upstream``; if they are missing it runs the materials stage
-itself, and without mechanics it falls back to the free isotropic strain of the particle
-envelope ``(1 + particle_expansion)^(1/3) - 1`` and the critical diameter of seeds/004 §2.1
-(the summary says which source was used). Parameters the design schema does not (yet) carry
--- E/C ratio, anode SOC cap, rest time, storage conditions -- are keyword options with
-defaults and sources (:data:`OPTION_DEFAULTS`).
+``run(design, upstream)`` reads what earlier stages own and never recomputes it:
+
+* materials (``upstream["materials"]``): reversible capacity, ICE and irreversible capacity, surface
+  area, Si diffusion radius, average lithiation / delithiation voltages;
+* mechanics (``upstream["mechanics"]``): surface hoop strain amplitude, particle volume expansion,
+  fracture verdict and the crack surface of fractured particles.
+
+Rules shared with other stages come from the foundation layer: loadings and the N/P basis conversion
+(:mod:`sianode.electrode.loading`), the first-cycle lithium bookkeeping and the automatic prelithiation
+dose (:mod:`sianode.electrode.formation`), the cathode's mean voltage integrated from its OCP
+(:mod:`sianode.cathodes`) and the electrolyte amount (:mod:`sianode.electrolyte_amount`). Options a
+user may vary for a what-if (cycles, anode SOC cap, E/C, rest, temperature, C-rate) are keyword
+arguments of :func:`run`; without them the design's values are used.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from sianode.cathodes import get_cathode
+from sianode.electrode.formation import design_dose_mAh_cm2
+from sianode.electrode.loading import full_cell_loadings
+from sianode.electrolyte_amount import design_electrolyte
 from sianode.errors import InputError
 from sianode.interphase import calendar, electrolytes, sei
 from sianode.life import fade, knee, lam
+from sianode.protocol import c_rate as protocol_c_rate
 from sianode.provenance import Parameter
-from sianode.results import StageResult
+from sianode.results import StageResult, require
 
-#: Options not in the design schema (yet), with their sources.
+#: Earlier stages this stage reads.
+REQUIRES: tuple[str, ...] = ("materials", "mechanics")
+
+#: Options not in the design schema, with their sources.
 OPTION_DEFAULTS: dict[str, Parameter] = {
-    "ec_ratio_g_Ah_full": Parameter(3.0, "g/Ah", "seeds/003 §4.3: test full cells with realistic (lean) E/C; "
-                                    "~3 g/Ah is a typical lab pouch cell", "assumed design value"),
-    "ec_ratio_g_Ah_half": Parameter(40.0, "g/Ah", "flooded coin half cell (~70 uL electrolyte on ~2 mAh)",
-                                    "assumed design value"),
-    "ec_min_g_Ah": Parameter(1.0, "g/Ah", "electrolyte needed to fill electrode and separator pores "
-                             "(~1 g/Ah for 3-4 mAh/cm2 stacks)", "assumed"),
-    "soc_max": Parameter(1.0, "1", "full anode window; < 1 for an anode-tailored partial-SOC design (seeds/000 §5)"),
-    "rest_h": Parameter(0.0, "h", "no rest between cycles"),
     "storage_days": Parameter(30.0, "d", "calendar-ageing table: one month"),
     "storage_temperatures_C": Parameter(float("nan"), "°C", "25 and 60 °C (high-temperature storage, seeds/000 §3)"),
 }
-
-#: Mean cathode voltage vs Li/Li+ (for energy per cycle).
-CATHODE_VOLTAGE_V: dict[str, Parameter] = {
-    k: Parameter(v, "V", "Nitta, Wu, Lee & Yushin, Materials Today 18 (2015) 252, average potentials")
-    for k, v in {"NCM811": 3.7, "NCM622": 3.7, "NCM523": 3.7, "NCA": 3.7, "LFP": 3.4, "LCO": 3.8, "LMO": 4.1}.items()
-}
-
-CRITICAL_DIAMETER_NM = Parameter(150.0, "nm", "seeds/004 §2.1: Si particles below ~150 nm neither crack nor pulverize")
-
-
-def _get(obj, name, default=None):
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _si_material(active):
-    return active.silicon if getattr(active, "family", "") == "si_graphite" else active
-
-
-def _diffusion_radius_m(active) -> float:
-    """Diffusion length (m) in the Si of the design (used for the rate-induced surface overshoot)."""
-    m = _si_material(active)
-    fam = m.family
-    if fam == "si_particles":
-        r = m.diameter_nm / 2
-    elif fam == "hollow":
-        r = m.outer_radius_nm - m.inner_radius_nm
-    elif fam == "core_shell":
-        r = m.core_radius_nm
-    elif fam == "yolk_shell":
-        r = m.yolk_radius_nm
-    elif fam == "cvd_si_c":
-        r = m.si_domain_nm / 2
-    elif fam == "porous_micro_si":
-        # half the Si wall between pores: wall ~ pore diameter * (1 - p) / p
-        r = 0.5 * m.pore_diameter_nm * (1 - m.porosity) / max(m.porosity, 1e-3)
-    else:  # siox: Li diffuses through the micron particle
-        r = m.outer_radius_nm
-    return float(r) * 1e-9
 
 
 def _full_charge_potential(mat) -> float:
@@ -85,113 +48,77 @@ def _full_charge_potential(mat) -> float:
     return float(voltage.ocv_mean_V(0.98 * x_end))
 
 
-def _si_size_nm(active) -> float:
-    """Size of the Si that must not crack (particle diameter or twice the diffusion length)."""
-    m = _si_material(active)
-    return float(m.diameter_nm) if m.family == "si_particles" else 2e9 * _diffusion_radius_m(m)
-
-
-def _materials(design, upstream):
-    res = (upstream or {}).get("materials")
-    if res is None:
-        from sianode.materials import stage as mstage
-
-        res = mstage.run(design, {})
-    return res
-
-
-def _mechanics(design, upstream, mres=None):
-    res = (upstream or {}).get("mechanics")
-    if res is not None:
-        return res, "mechanics stage (upstream)"
-    try:
-        from sianode.mechanics import stage as kstage
-    except ImportError:
-        return None, "fallback: free envelope strain (mechanics stage not installed)"
-    try:
-        up = dict(upstream or {})
-        if mres is not None:
-            up.setdefault("materials", mres)
-        return kstage.run(design, up), "mechanics stage (run by life)"
-    except Exception as e:  # noqa: BLE001 - mechanics failure must not kill life; say so
-        return None, f"fallback: free envelope strain (mechanics stage failed: {e})"
-
-
-def inputs_from_design(design, upstream=None, soc_max: float | None = None, ec_ratio_g_Ah: float | None = None,
+def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_g_Ah: float | None = None,
                        ec_min_g_Ah: float | None = None, rest_h: float | None = None,
                        temperature_C: float | None = None, c_rate: float | None = None):
-    """Build :class:`~sianode.life.fade.LifeInputs` for a design; returns ``(inputs, info)``."""
+    """Build :class:`~sianode.life.fade.LifeInputs` for a design from its upstream; returns ``(inputs, info)``.
+
+    ``upstream`` must hold the materials and mechanics results (the chain provides them:
+    ``sianode.chain.upstream_for(design, "life")``).
+    """
     if not hasattr(design, "active") or not hasattr(design, "cell"):
         raise InputError("design must be a sianode.design.Design", field="design")
-    mres = _materials(design, upstream)
-    mat = mres.data
-    ms = mres.summary
-    kres, mech_src = _mechanics(design, upstream, mres)
-    kd = None if kres is None else kres.data
+    mres = require(upstream, "materials", "life")
+    kd = require(upstream, "mechanics", "life").data
+    mat, ms = mres.data, mres.summary
     full = design.cell.kind == "full"
     q = float(mat.reversible_capacity_mAh_g)
     ice = float(mat.ice)
-    expansion = float(_get(kd, "particle_volume_expansion", mat.particle_expansion))
-    strain = _get(kd, "surface_hoop_strain_amplitude", None)
-    if strain is None:
-        strain = (1.0 + max(float(mat.particle_expansion), 0.0)) ** (1 / 3) - 1.0
-        mech_src = mech_src if kres is None else "fallback: free envelope strain (mechanics gave no strain amplitude)"
-    fractures = _get(kd, "fractures", None)
-    if fractures is None:
-        fractures = _si_size_nm(design.active) > float(CRITICAL_DIAMETER_NM)
     el_key = electrolytes.electrolyte_key(design.electrolyte)
     ef = electrolytes.get(el_key).values()
     pr = design.protocol
     if c_rate is None:
-        c_rate = pr.c_rate if pr.c_rate is not None else (pr.current_A_g * 1000.0 / q if pr.current_A_g else 0.1)
-    np_ratio = design.cell.np_ratio * (ice if design.cell.np_basis == "first_lithiation" else 1.0)
-    from sianode.cell.loading import full_cell_loadings
-
-    loads = full_cell_loadings(design, mat)  # full cells: the shared N/P rule (sianode.cell.loading)
+        c_rate = protocol_c_rate(pr, q)
+    loads = full_cell_loadings(design, mat)
     loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
-    pre = design.cell.prelithiation
-    qirr = q * (1 / ice - 1)
-    if pre.method == "none":
-        dose = 0.0
-    elif pre.dose_mAh_cm2 == "auto":
-        dose = qirr
+    if full:
+        cathode = get_cathode(design.cell.cathode)
+        np_rev = float(loads.np_ratio_reversible)
+        qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
+        dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)
+        from sianode.electrode.formation import formation
+
+        fm = formation(qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2)
+        capacity_cm2 = float(fm.q_cell)
+        cathode_ice, v_cathode = cathode.ice, cathode.average_voltage_V()
     else:
-        dose = float(pre.dose_mAh_cm2) / loading_g_cm2
-    if dose >= q / ice:
-        raise InputError(
-            f"prelithiation dose {dose * loading_g_cm2:.3g} mAh/cm2 fills the whole anode (first-lithiation "
-            f"capacity {q / ice * loading_g_cm2:.3g} mAh/cm2 at {loads.anode_mg_cm2:.4g} mg/cm2 anode loading); "
-            "give a smaller dose or 'auto'", field="cell.prelithiation.dose_mAh_cm2")
-    u_lith = float(ms.get("average_lithiation_voltage_V", 0.25))
-    u_delith = float(ms.get("average_delithiation_voltage_V", 0.45))
-    ec = ec_ratio_g_Ah if ec_ratio_g_Ah is not None else float(
-        OPTION_DEFAULTS["ec_ratio_g_Ah_full" if full else "ec_ratio_g_Ah_half"])
-    if ec_ratio_g_Ah is None and design.cell.ec_ratio_g_Ah is not None:
-        ec = float(design.cell.ec_ratio_g_Ah)
+        np_rev, dose_cm2, cathode_ice = 1.0, 0.0, 1.0
+        capacity_cm2 = q * loading_g_cm2
+        v_cathode = float("nan")
+    amount = design_electrolyte(design, float(mat.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2,
+                                capacity_cm2)
+    ec = amount.ec_ratio_g_Ah if ec_ratio_g_Ah is None else float(ec_ratio_g_Ah)
+    ec_min = amount.pore_fill_g_Ah if ec_min_g_Ah is None else float(ec_min_g_Ah)
     if soc_max is None:
-        soc_max = float(design.protocol.anode_soc_max)
+        soc_max = float(pr.anode_soc_max)
     if rest_h is None:
-        rest_h = float(design.protocol.rest_h)
+        rest_h = float(pr.rest_h)
+    u_lith = float(ms["average_lithiation_voltage_V"])
+    u_delith = float(ms["average_delithiation_voltage_V"])
     from sianode.materials import lisi
 
     inp = fade.LifeInputs(
-        full_cell=1.0 if full else 0.0, capacity_mAh_g=q, ice=ice, np_ratio=np_ratio, prelithiation_mAh_g=dose,
-        soc_max=float(OPTION_DEFAULTS["soc_max"]) if soc_max is None else soc_max,
-        c_rate=c_rate, rest_h=float(OPTION_DEFAULTS["rest_h"]) if rest_h is None else rest_h,
+        full_cell=1.0 if full else 0.0, capacity_mAh_g=q, ice=ice, np_ratio=np_rev,
+        prelithiation_mAh_g=dose_cm2 / loading_g_cm2, cathode_ice=cathode_ice, soc_max=soc_max,
+        c_rate=c_rate, rest_h=rest_h,
         temperature_K=(pr.temperature_C if temperature_C is None else temperature_C) + 273.15,
-        surface_area_m2_g=float(mat.specific_surface_area_m2_g), strain_amplitude=float(strain),
-        volumetric_expansion=max(expansion, 1e-9), particle_radius_m=_diffusion_radius_m(design.active),
+        surface_area_m2_g=float(mat.specific_surface_area_m2_g),
+        crack_surface_area_m2_g=float(kd.crack_surface_area_m2_g),
+        strain_amplitude=float(kd.surface_hoop_strain_amplitude),
+        volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),
+        particle_radius_m=float(mat.si_diffusion_radius_m),
         diffusivity_m2_s=float(lisi.D_ASI_M2_S), anode_potential_V=0.5 * (u_lith + u_delith),
         electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]),
         solvent_factor=ef["solvent_factor"], sei_fracture_area_strain=ef["sei_fracture_area_strain"],
-        fresh_surface_wetting=ef["fresh_surface_wetting"], fractures=1.0 if bool(fractures) else 0.0,
-        binder_strain=lam.binder_strain(design.electrode.binder), ec_ratio_g_Ah=ec,
-        ec_min_g_Ah=float(OPTION_DEFAULTS["ec_min_g_Ah"]) if ec_min_g_Ah is None else ec_min_g_Ah,
-        cathode_voltage_V=float(CATHODE_VOLTAGE_V[design.cell.cathode]), anode_delithiation_voltage_V=u_delith,
+        fresh_surface_wetting=ef["fresh_surface_wetting"], fractures=1.0 if bool(kd.fractures) else 0.0,
+        binder_strain=lam.binder_strain(design.electrode.binder), ec_ratio_g_Ah=ec, ec_min_g_Ah=ec_min,
+        cathode_voltage_V=v_cathode if full else fade.LifeInputs.cathode_voltage_V,
+        anode_delithiation_voltage_V=u_delith,
     )
-    info = {"electrolyte": el_key, "mechanics_source": mech_src, "materials": mres, "loading_g_cm2": loading_g_cm2,
+    info = {"electrolyte": el_key, "materials": mres, "loading_g_cm2": loading_g_cm2,
             "anode_loading_mg_cm2": loads.anode_mg_cm2, "cathode_loading_mg_cm2": loads.cathode_mg_cm2,
-            "loading_note": loads.note,
+            "loading_note": loads.note, "prelithiation_dose_mAh_cm2": dose_cm2, "electrolyte_amount": amount,
+            "cathode_mean_voltage_V": v_cathode, "np_ratio_reversible": np_rev,
             "u_anode_V": 0.5 * (u_lith + u_delith), "u_full_V": _full_charge_potential(mat)}
     return inp, info
 
@@ -216,7 +143,7 @@ def run(design, upstream=None, cycles: int | None = None, progress=None, **optio
     ce = traj["ce"][:, 0]
     summary = {
         "cell_kind": design.cell.kind, "cycles": n_cyc, "electrolyte_model": info["electrolyte"],
-        "strain_source": info["mechanics_source"], "sei_regime": regime,
+        "strain_source": "mechanics stage", "sei_regime": regime,
         "initial_capacity_mAh_g": float(traj["capacity_mAh_g"][0, 0]),
         "final_capacity_mAh_g": float(traj["capacity_mAh_g"][-1, 0]),
         "final_retention_pct": float(100 * ret[-1, 0]),
@@ -231,11 +158,31 @@ def run(design, upstream=None, cycles: int | None = None, progress=None, **optio
         "electrolyte_remaining_pct": float(100 * traj["electrolyte_remaining"][-1, 0]),
         "fractures": bool(a["fractures"][0] > 0.5),
         "anode_loading_mg_cm2": float(info["anode_loading_mg_cm2"]),
+        "np_ratio_reversible": float(info["np_ratio_reversible"]),
+        "ec_ratio_g_Ah": float(info["electrolyte_amount"].ec_ratio_g_Ah),
+        "electrolyte_wetting_threshold_g_Ah": float(info["electrolyte_amount"].pore_fill_g_Ah),
+        "crack_surface_area_m2_g": float(a["crack_surface_area_m2_g"][0]),
     }
     if info["cathode_loading_mg_cm2"] is not None:
         summary["cathode_loading_mg_cm2"] = float(info["cathode_loading_mg_cm2"])
     if design.cell.kind == "full":
         summary["final_energy_mWh_g"] = float(traj["energy_mWh_g"][-1, 0])
+        summary["cathode_mean_voltage_V"] = float(info["cathode_mean_voltage_V"])
+        summary["prelithiation_dose_mAh_cm2"] = float(info["prelithiation_dose_mAh_cm2"])
+        summary["plated_li_mAh_g"] = float(traj["_li_plated_mAh_g"][0])
+    if design.cell.kind == "full" and inp.prelithiation_mAh_g > 0:
+        # the same cell without prelithiation: prelithiation adds capacity and Si swing; it never shortens the
+        # time the cell stays above a given capacity (80 % of what the unprelithiated cell starts with)
+        import dataclasses
+
+        ref = fade.simulate(dataclasses.replace(inp, prelithiation_mAh_g=0.0), n_cyc, record=("capacity_mAh_g",))
+        q_ref = ref["capacity_mAh_g"][:, 0]
+        q = traj["capacity_mAh_g"][:, 0]
+        below = np.nonzero(q < 0.8 * q_ref[0])[0]
+        summary["initial_capacity_without_prelithiation_mAh_g"] = float(q_ref[0])
+        summary["cycles_above_80pct_of_unprelithiated_capacity"] = float(below[0] if below.size else n_cyc)
+        below_ref = np.nonzero(q_ref < 0.8 * q_ref[0])[0]
+        summary["cycles_above_80pct_without_prelithiation"] = float(below_ref[0] if below_ref.size else n_cyc)
     params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in a.items()])
     tables = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info)}
     return StageResult(name="life", summary=summary, tables=tables, data={"inputs": inp, "trajectories": traj})

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes
+from sianode.clitools import exit_codes, run_stage_cli
 
 console = Console()
 err_console = Console(stderr=True)
@@ -27,10 +27,10 @@ def materials(
     """Compute capacity, first-cycle loss (ICE), expansion and voltage curves of a design's active material."""
     with exit_codes(err_console):
         from sianode.design import load_design, load_example
-        from sianode.materials import lisi, stage
+        from sianode.materials import lisi
 
         d = load_example() if design is None else load_design(design)
-        res = stage.run(d, {})
+        res = run_stage_cli(d, "materials")
         t = Table(title=f"materials: {d.name}")
         t.add_column("quantity")
         t.add_column("value", justify="right")

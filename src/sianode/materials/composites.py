@@ -42,7 +42,9 @@ pore volume should match the Si deposited).
 Assumptions stated where made: geometric (smooth) areas; SiOx/C coatings taken as 50 wt% SiO +
 50 wt% carbon; SiC, Al2O3, TiO2 and polymer coatings inert; CVD Si–C pores sealed by an outer
 coating and the deposited Si (only the outer skeleton surface is counted);
-CVD-deposited Si carries no native oxide.
+CVD-deposited Si carries no native oxide. The share of the SEI-bearing surface that lies over Si
+(``si_surface_area_m2_g``) is all of it for Si-bodied particles and, for CVD Si–C, the Si volume fraction
+of the skeleton (Delesse's principle), so the surface over Si per gram of Si never falls with Si content.
 """
 from __future__ import annotations
 
@@ -52,7 +54,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sianode import graphite as _graphite
 from sianode.errors import InputError
+from sianode.graphite import GRAPHITE as _GRAPHITE
 from sianode.materials import lisi, surface, voltage
 from sianode.materials.lisi import FARADAY_C_MOL, MAH_PER_C, M_LI_G_MOL, M_O_G_MOL, M_SI_G_MOL
 from sianode.provenance import Parameter
@@ -65,14 +69,12 @@ CARBON_PARAMETERS: dict[str, Parameter] = {
                                                 "intrinsic loss (Li trapping), excluding SEI on outer area"),
     "hard_carbon_density_g_cm3": Parameter(2.0, "g/cm3", "pyrolytic/hard carbon skeletal density ~1.9–2.1 "
                                            "(schema default of carbon_skeleton_density_g_cm3)"),
-    "graphite_reversible_artificial_mAh_g": Parameter(360.0, "mAh/g", "typical battery-grade artificial graphite "
-                                                      "(~97 % of LiC6 372 mAh/g)"),
-    "graphite_reversible_natural_mAh_g": Parameter(365.0, "mAh/g", "typical spheroidised natural graphite"),
-    "graphite_density_g_cm3": Parameter(2.26, "g/cm3", "CRC Handbook (graphite 2.26)"),
-    "graphite_expansion_LiC6": Parameter(0.12, "-", "seeds/004 Table 1 (C -> LiC6: 12 %)"),
-    "graphite_bet_m2_g_at_15um": Parameter(1.5, "m2/g", "Winter, Novák & Monnier, J. Electrochem. Soc. 145 (1998) "
-                                           "428 (battery graphites 1–4 m2/g); scaled as 1/D50",
-                                           "reference BET at D50 = 15 µm"),
+    # graphite: one definition in the foundation layer (sianode.graphite), aliased here
+    "graphite_reversible_artificial_mAh_g": _GRAPHITE["reversible_artificial_mAh_g"],
+    "graphite_reversible_natural_mAh_g": _GRAPHITE["reversible_natural_mAh_g"],
+    "graphite_density_g_cm3": _GRAPHITE["density_g_cm3"],
+    "graphite_expansion_LiC6": _GRAPHITE["expansion_LiC6"],
+    "graphite_bet_m2_g_at_15um": _GRAPHITE["bet_m2_g_at_15um"],
 }
 OXIDE_PARAMETERS: dict[str, Parameter] = {
     "li4sio4_fraction": Parameter(1.0, "-", "Yamada et al., J. Electrochem. Soc. 159 (2012) A1630",
@@ -124,6 +126,7 @@ class ComponentProperties:
     dv_solid_cm3_g: float = 0.0  # solid volume change at full lithiation, cm3 per g of component
     void_cm3_g: float = 0.0  # internal void (pores, cavity, yolk gap), cm3 per g
     envelope_cm3_g: float = 0.0  # unlithiated envelope volume, cm3 per g
+    si_surface_area_m2_g: float = 0.0  # the part of the SEI-bearing surface over Si, m2 per g of component
 
     def expansion_at(self, frac):
         """Outward envelope expansion when a fraction frac (0..1) of the full lithiation is reached.
@@ -156,8 +159,10 @@ class CompositeProperties:
     x_end: float
     crystalline_fraction: float
     components: list[ComponentProperties] = field(default_factory=list)
+    si_surface_area_m2_g: float = 0.0  # SEI-bearing surface over Si, m2 per g of composite (see _Particle)
     breakdown: pd.DataFrame | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    si_diffusion_radius_m: float = float("nan")  # equivalent-sphere Li diffusion radius (diffusion_length.py)
 
 
 # --------------------------------------------------------------------------- constituents
@@ -212,11 +217,16 @@ def _si_with_native_oxide(v_si_cm3: float, area_cm2: float, host: str, name="Si"
 
 @dataclass
 class _Particle:
+    """Constituents and geometry of one particle; ``si_area_fraction`` is the share of the SEI-bearing
+    surface that lies over Si (1 for Si-bodied particles; CVD Si–C: the Si volume fraction of the skeleton,
+    by Delesse's principle -- area fractions on a random section equal volume fractions)."""
+
     constituents: list[Constituent]
     void_cm3: float
     envelope_cm3: float
     area_cm2: float
     pore_volume_cm3: float = float("nan")
+    si_area_fraction: float = 1.0
 
 
 def _outer_coating(m, r_cm: float):
@@ -304,8 +314,10 @@ def _particle(m) -> _Particle:
         # internal pore surface taken as sealed by the deposited Si (and the outer coating): only the
         # outer skeleton surface sees electrolyte (seeds/000 §4.1)
         area = n_part * float(surface.sphere_area(r2))
+        # the Si's share of that outer surface: its volume fraction of the skeleton (Delesse), so the
+        # surface over Si per gram of Si, 3 / (rho_Si R), does not fall when more Si is deposited
         return _Particle(cons + co, v_pore - v_si, n_part * float(surface.sphere_volume(r2)), area,
-                         pore_volume_cm3=v_pore)
+                         pore_volume_cm3=v_pore, si_area_fraction=v_si / v_env)
     raise InputError(f"unknown active-material family {fam!r}", field="active.family")
 
 
@@ -348,23 +360,33 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
         particle_expansion=expansion, specific_surface_area_m2_g=ssa, density_g_cm3=mass / p.envelope_cm3,
         si_mass_frac=m_si_active / mass, crystalline_fraction=cryst_m / m_si_active if m_si_active else 0.0,
         voltage_curve=None, dv_solid_cm3_g=dv / mass, void_cm3_g=p.void_cm3 / mass,
-        envelope_cm3_g=p.envelope_cm3 / mass), dv, mass, m_c
+        envelope_cm3_g=p.envelope_cm3 / mass, si_surface_area_m2_g=ssa * p.si_area_fraction), dv, mass, m_c
 
 
-def _graphite_component(a, x_end_unused=None) -> ComponentProperties:
-    cp = {k: v.value for k, v in CARBON_PARAMETERS.items()}
-    q_rev = cp[f"graphite_reversible_{a.graphite_type}_mAh_g"]
-    ssa = cp["graphite_bet_m2_g_at_15um"] * 15.0 / a.graphite_diameter_um
+def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 15.0,
+                        mass_frac: float = 1.0) -> ComponentProperties:
+    """Graphite as an anode component: capacity, first-cycle SEI loss on its BET area, density, expansion.
+
+    Data from the foundation layer (:mod:`sianode.graphite`); the SEI loss is this module's surface
+    model (:func:`sianode.materials.surface.sei_loss_mAh_g`). Used for the graphite of Si/graphite
+    blends and for the cell stage's graphite reference cell.
+    """
+    q_rev = _graphite.reversible_capacity_mAh_g(graphite_type)
+    ssa = _graphite.specific_surface_area_m2_g(diameter_um)
     sei = surface.sei_loss_mAh_g(ssa)
-    rho = cp["graphite_density_g_cm3"]
-    e = cp["graphite_expansion_LiC6"] * q_rev / voltage.GRAPHITE_CAPACITY_MAH_G
+    rho = float(_GRAPHITE["density_g_cm3"])
+    e = _graphite.expansion_at_capacity(q_rev)
     return ComponentProperties(
-        name=f"{a.graphite_type} graphite", mass_frac=1 - a.si_fraction, reversible_capacity_mAh_g=q_rev,
+        name=f"{graphite_type} graphite", mass_frac=mass_frac, reversible_capacity_mAh_g=q_rev,
         first_lithiation_capacity_mAh_g=q_rev + sei, ice=q_rev / (q_rev + sei),
         irreversible_breakdown_mAh_g={"siox_conversion": 0.0, "sei": sei, "carbon": 0.0},
         particle_expansion=e, dv_solid_cm3_g=e / rho, void_cm3_g=0.0, envelope_cm3_g=1 / rho,
-        specific_surface_area_m2_g=ssa, density_g_cm3=cp["graphite_density_g_cm3"], si_mass_frac=0.0,
+        specific_surface_area_m2_g=ssa, density_g_cm3=rho, si_mass_frac=0.0,
         crystalline_fraction=0.0)
+
+
+def _graphite_component(a, x_end_unused=None) -> ComponentProperties:
+    return graphite_properties(a.graphite_type, a.graphite_diameter_um, 1 - a.si_fraction)
 
 
 def x_end_for_cutoff(v_min_V: float | None) -> float:
@@ -422,6 +444,7 @@ def composite_properties(active, electrode=None, v_min_V: float | None = None,
     rho = 1.0 / vols.sum()
     exp_ = float(np.sum(vols * np.array([c.particle_expansion for c in comps])) / vols.sum())
     ssa = float(sum(w * c.specific_surface_area_m2_g for w, c in zip(ws, comps)))
+    ssa_si = float(sum(w * c.si_surface_area_m2_g for w, c in zip(ws, comps)))
     si_frac = float(sum(w * c.si_mass_frac for w, c in zip(ws, comps)))
     cryst = comps[0].crystalline_fraction
     for c in comps:
@@ -432,8 +455,11 @@ def composite_properties(active, electrode=None, v_min_V: float | None = None,
         capacity_lithiated_mAh_cm3=rev * rho / (1 + exp_), si_mass_frac=si_frac, carbon_mass_frac=float(carbon_frac),
         particle_expansion=exp_, pore_filling_fraction=pore_fill, buffer_volume_fraction=buffer,
         specific_surface_area_m2_g=ssa, density_g_cm3=rho, x_end=x_end, crystalline_fraction=cryst,
-        components=comps)
+        components=comps, si_surface_area_m2_g=ssa_si)
     props.breakdown = breakdown_table(props)
+    from sianode.materials.diffusion_length import si_diffusion_radius
+
+    props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
     return props
 
 

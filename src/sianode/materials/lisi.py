@@ -49,13 +49,9 @@ from sianode.errors import InputError
 from sianode.provenance import Parameter
 
 # --------------------------------------------------------------------------- constants
-FARADAY_C_MOL = 96485.33212  # CODATA 2018 (exact since SI 2019 redefinition: e * N_A)
-AVOGADRO_MOL = 6.02214076e23  # CODATA 2018 (exact)
-M_LI_G_MOL = 6.941  # IUPAC standard atomic weight of Li (conventional value 6.94; 6.941 used by Obrovac 2004)
-M_SI_G_MOL = 28.0855  # IUPAC standard atomic weight of Si (conventional 28.085; 28.0855 CIAAW 2013)
-M_C_G_MOL = 12.011  # IUPAC conventional atomic weight of C
-M_O_G_MOL = 15.999  # IUPAC conventional atomic weight of O
-MAH_PER_C = 1.0 / 3.6  # 1 mAh = 3.6 C
+# CODATA / IUPAC constants: one definition in sianode.constants (re-exported here)
+from sianode.constants import (AVOGADRO_MOL, FARADAY_C_MOL, M_C_G_MOL, M_LI_G_MOL, M_O_G_MOL,  # noqa: E402,F401
+                               M_SI_G_MOL, MAH_PER_C)
 
 RHO_SI_G_CM3 = 2.329  # c-Si at 25 °C, CRC Handbook of Chemistry and Physics
 # a-Si is 1.8 % less dense than c-Si: Custer, Thompson, Jacobson, Poate et al., Appl. Phys. Lett. 64 (1994) 437.

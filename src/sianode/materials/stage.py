@@ -4,21 +4,23 @@ Computes, for the design's active material, the Li–Si voltage curves (with hys
 first lithiation and crystallised Li15Si4 delithiation), the volume vs capacity, and the capacity
 and first-cycle-loss breakdown (:mod:`sianode.materials.composites`), plus electrode-level
 numbers from the loading (full cells: the anode loading of the shared N/P rule,
-:func:`sianode.cell.loading.full_cell_loadings`). Pure, fast (a few ms) and deterministic.
+:func:`sianode.electrode.loading.full_cell_loadings`; coating thickness and density from
+:func:`sianode.electrode.coating.anode_geometry` with the particle envelope density). Pure, fast (a few
+ms) and deterministic. First stage of the chain: needs no upstream.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from sianode.electrode.coating import anode_geometry
+from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
 from sianode.results import StageResult
 
-# Solid densities of binder and conductive additive for electrode porosity -> density conversion.
-# Typical values (CMC/PAA/PVDF 1.3–1.8 g/cm3; carbon black skeletal ~1.9 g/cm3); assumption.
-_RHO_BINDER_G_CM3 = 1.5
-_RHO_CONDUCTIVE_G_CM3 = 1.9
+#: Earlier stages this stage reads (none: it is the first).
+REQUIRES: tuple[str, ...] = ()
 
 
 def _branch_funcs():
@@ -66,16 +68,6 @@ def _average_voltage(props, branch: str, li15si4_frac: float) -> float:
     return num / den
 
 
-def _electrode_density(electrode, props):
-    if electrode.press_density_g_cm3 is not None:
-        return electrode.press_density_g_cm3
-    if electrode.porosity is not None:
-        v_solid = (electrode.active_wt_frac / props.density_g_cm3 + electrode.binder_wt_frac / _RHO_BINDER_G_CM3
-                   + electrode.conductive_wt_frac / _RHO_CONDUCTIVE_G_CM3)
-        return (1 - electrode.porosity) / v_solid
-    return None
-
-
 def run(design, upstream=None) -> StageResult:
     """Run the materials stage for a validated ``sianode.design.Design``.
 
@@ -93,11 +85,7 @@ def run(design, upstream=None) -> StageResult:
     props = composites.composite_properties(design.active, design.electrode, v_min_V=v_min,
                                             specific_surface_area_m2_g=ssa)
     f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
-    el = design.electrode
-    # full cells: the shared N/P rule decides the anode loading (sianode.cell.loading)
-    from sianode.cell.loading import full_cell_loadings
-
-    loads = full_cell_loadings(design, props)
+    loads = full_cell_loadings(design, props)  # full cells: the shared N/P rule (sianode.electrode.loading)
     loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
     summary = {
         "family": props.family,
@@ -112,6 +100,8 @@ def run(design, upstream=None) -> StageResult:
         "si_mass_frac": props.si_mass_frac,
         "carbon_mass_frac": props.carbon_mass_frac,
         "specific_surface_area_m2_g": props.specific_surface_area_m2_g,
+        "sei_surface_over_si_m2_per_g_si": (props.si_surface_area_m2_g / props.si_mass_frac
+                                            if props.si_mass_frac > 0 else float("nan")),
         "particle_density_g_cm3": props.density_g_cm3,
         "pore_filling_fraction": props.pore_filling_fraction,
         "buffer_volume_fraction": props.buffer_volume_fraction,
@@ -127,11 +117,13 @@ def run(design, upstream=None) -> StageResult:
     for k, v in props.irreversible_breakdown_mAh_g.items():
         summary[f"irreversible_{k}_mAh_g"] = v
     summary = {k: (v if isinstance(v, str) else float(v)) for k, v in summary.items()}
-    rho_e = _electrode_density(el, props)
-    if rho_e is not None:
-        summary["electrode_density_g_cm3"] = float(rho_e)
-        summary["electrode_capacity_mAh_cm3"] = float(rho_e * el.active_wt_frac * props.reversible_capacity_mAh_g)
-        summary["electrode_thickness_um"] = float(loading_g_cm2 / el.active_wt_frac / rho_e * 1e4)
+    geo = anode_geometry(design, props.density_g_cm3, loads.anode_mg_cm2)
+    summary["electrode_density_g_cm3"] = geo.press_density_g_cm3
+    summary["electrode_porosity"] = geo.porosity
+    summary["electrode_capacity_mAh_cm3"] = float(loading_g_cm2 * props.reversible_capacity_mAh_g
+                                                  / (geo.thickness_um * 1e-4))
+    summary["electrode_thickness_um"] = geo.thickness_um
+    summary["si_diffusion_radius_nm"] = float(props.si_diffusion_radius_m * 1e9)
     tables = {
         "voltage_curves": _voltage_table(props),
         "volume_vs_capacity": _volume_table(props),
@@ -152,7 +144,7 @@ def report(result: StageResult):
     secs = []
     keys = ["reversible_capacity_mAh_g", "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
             "particle_expansion_pct", "anode_loading_mg_cm2", "cathode_loading_mg_cm2", "areal_capacity_mAh_cm2",
-            "electrode_thickness_um", "average_delithiation_voltage_V",
+            "electrode_thickness_um", "electrode_porosity", "average_delithiation_voltage_V",
             "average_lithiation_voltage_V", "specific_surface_area_m2_g", "pore_filling_fraction",
             "buffer_volume_fraction", "x_end", "li15si4_fraction"]
     secs.append(Section("Materials summary", kv_table({k: s[k] for k in keys if k in s}, "Active material")

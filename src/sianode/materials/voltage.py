@@ -84,7 +84,7 @@ U_NO_CRYSTALLISATION = Parameter(0.07, "V", "Obrovac & Krause, J. Electrochem. S
 U_LOW = 0.005  # V, usual half-cell cut-off; x = 3.75 there (window normalisation, see module doc)
 U_HIGH = 1.2  # V, x = 0 there
 
-GRAPHITE_CAPACITY_MAH_G = FARADAY_C_MOL * MAH_PER_C / (6 * M_C_G_MOL)  # LiC6, per g of C: 371.9
+from sianode.graphite import THEORETICAL_CAPACITY_MAH_G as GRAPHITE_CAPACITY_MAH_G  # noqa: E402  LiC6: 371.9 mAh/g
 
 
 # --------------------------------------------------------------------------- MSMR inversion
@@ -225,23 +225,8 @@ def voltage_curves(n: int = 151):
 
 
 # --------------------------------------------------------------------------- graphite
-GRAPHITE_OCV_SOURCE = ("Chen, Brosa Planella, O'Regan, Gastol, Widanage & Kendrick, J. Electrochem. Soc. 167 "
-                       "(2020) 080534 (LG M50 graphite OCP fit; PyBaMM Chen2020)")
-
-
-def graphite_ocv_V(sto):
-    """Graphite OCP vs Li/Li+ (V) as a function of stoichiometry sto of LixC6, sto in [0, 1].
-
-    U = 1.9793 e^{-39.3631 s} + 0.2482 - 0.0909 tanh(29.8538 (s - 0.1234))
-        - 0.04478 tanh(14.9159 (s - 0.2769)) - 0.0205 tanh(30.4444 (s - 0.6103))
-    (Chen et al. 2020). Graphite has little hysteresis (~10-20 mV), neglected here.
-    """
-    s = np.asarray(sto, dtype=float)
-    if not np.all(np.isfinite(s)) or np.any(s < 0) or np.any(s > 1):
-        raise InputError(f"sto (x in LixC6) must be in [0, 1], got {sto!r}", field="sto")
-    u = (1.9793 * np.exp(-39.3631 * s) + 0.2482 - 0.0909 * np.tanh(29.8538 * (s - 0.1234))
-         - 0.04478 * np.tanh(14.9159 * (s - 0.2769)) - 0.0205 * np.tanh(30.4444 * (s - 0.6103)))
-    return _ret(u)
+# One graphite definition (foundation layer): the OCP fit and its source live in sianode.graphite.
+from sianode.graphite import GRAPHITE_OCV_SOURCE, graphite_ocv_V  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------- path-dependent model

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes
+from sianode.clitools import exit_codes, run_stage_cli
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,7 +34,7 @@ def mechanics(
         d = load_example() if design is None else load_design(design)
         with Progress(transient=True, console=err_console) as prog:
             task = prog.add_task("mechanics stage", total=2 if fem_002 else 1)
-            res = stage.run(d, {})
+            res = run_stage_cli(d, "mechanics")  # through the chain: the materials stage runs first
             prog.advance(task)
             fem_df = None
             if fem_002:

@@ -12,8 +12,11 @@ For the design's Si (the Si-bearing component of a blend) it computes
   binder damage indicator (:mod:`.binder`) and, for solid electrolytes, SSE stress and contact loss
   (:mod:`sianode.solidstate.pressure`).
 
-``upstream["materials"].data`` (a ``CompositeProperties``) supplies the outward particle expansion and
-the envelope density; without it they are computed with :func:`sianode.materials.composites.composite_properties`.
+Requires the materials stage: ``upstream["materials"].data`` (a ``CompositeProperties``) supplies the
+outward particle expansion, the envelope density, the surface area and the average voltages (SEI
+potential); the coating's volume fractions come from :func:`sianode.electrode.coating.anode_geometry`.
+The stage owns the critical size, the fracture verdict, the surface strain amplitude, the crack surface
+and the swelling; later stages read them from ``upstream["mechanics"].data`` (:class:`MechanicsResult`).
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sianode.electrode.coating import anode_geometry
+from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import lisi
 from sianode.mechanics import binder as binder_mod
@@ -31,7 +36,11 @@ from sianode.mechanics.fracture import critical_diameter, front_stress
 from sianode.mechanics.plasticity import plastic_sphere
 from sianode.mechanics.properties import LISI, lisi_young_modulus
 from sianode.mechanics.sphere import elastic_sphere_stress
-from sianode.results import StageResult
+from sianode.protocol import c_rate as protocol_c_rate
+from sianode.results import StageResult, require
+
+#: Earlier stages this stage reads.
+REQUIRES: tuple[str, ...] = ("materials",)
 
 # Size of the Si nanodomains in disproportionated SiOx (Hirata et al., Nat. Commun. 7 (2016) 13916: ~nm).
 SIOX_SI_DOMAIN_NM = 5.0
@@ -58,6 +67,8 @@ class MechanicsResult:
     swelling_limit_check: str
     solid_state: dict | None = None
     extras: dict = field(default_factory=dict)
+    crack_surface_area_m2_g: float = 0.0  # fracture surface per g of active material (0 when intact)
+    irreversible_swelling_intact_per_cycle: float = 0.0  # the same design's rate without the crack surface
 
 
 def _si_material(active):
@@ -87,16 +98,6 @@ def si_feature(m) -> tuple[float, str, str]:
         return m.si_domain_nm * 1e-9, "Si domain in carbon pores", \
             "crystalline" if m.crystalline_fraction >= 0.5 else "amorphous"
     raise InputError(f"no Si feature for family {fam!r}", field="active.family")
-
-
-def _composite(design, upstream):
-    up = (upstream or {}).get("materials")
-    if up is not None and getattr(up, "data", None) is not None:
-        return up.data
-    from sianode.materials.composites import composite_properties
-
-    v_min = design.protocol.v_min_V if design.cell.kind == "half" else None
-    return composite_properties(design.active, design.electrode, v_min_V=v_min)
 
 
 def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
@@ -149,7 +150,7 @@ def run(design, upstream=None) -> StageResult:
     """Run the mechanics stage for a validated ``sianode.design.Design``."""
     if not hasattr(design, "active") or not hasattr(design, "electrode"):
         raise InputError("design must be a sianode.design.Design", field="design")
-    props = _composite(design, upstream)
+    props = require(upstream, "materials", "mechanics").data
     m = _si_material(design.active)
     size, feature, phase = si_feature(m)
     el_ = design.electrolyte
@@ -168,9 +169,7 @@ def run(design, upstream=None) -> StageResult:
     margin = d_c / size
     fractures = bool(size > d_c)
 
-    c_rate = design.protocol.c_rate_or_default or 0.1
-    if design.protocol.current_A_g is not None and props.reversible_capacity_mAh_g > 0:
-        c_rate = design.protocol.current_A_g * 1000.0 / props.reversible_capacity_mAh_g
+    c_rate = protocol_c_rate(design.protocol, props.reversible_capacity_mAh_g)
     radius = size / 2
     stress = _stress_tables(radius, phase, c_rate, p_conf)
     plastic = stress[stress.model == "finite-strain plastic"]
@@ -182,20 +181,24 @@ def run(design, upstream=None) -> StageResult:
     strain_amp = (1 + e_p) ** (1 / 3) - 1
 
     el = design.electrode
-    rho_b = swelling.BINDER_DENSITY_G_CM3.get(el.binder, 1.4)
-    fr = swelling.electrode_fractions(el.active_wt_frac, el.binder_wt_frac, el.conductive_wt_frac,
-                                      float(props.density_g_cm3), rho_b, porosity=el.porosity,
-                                      press_density_g_cm3=el.press_density_g_cm3)
+    geo = anode_geometry(design, float(props.density_g_cm3), full_cell_loadings(design, props).anode_mg_cm2)
+    fr = swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
+                                     conductive=geo.conductive_volume_fraction, porosity=geo.porosity)
     dh = float(swelling.thickness_change(fr.active, fr.porosity, e_p))
     # binder indicator with the linear-elastic surface stress (seeds/002 criterion)
     surf_lin = float(np.max(np.abs(linear.surface_hoop_Pa)))
     bind = binder_mod.damage_indicator(surf_lin, el.binder)
     sei_in = _sei_per_cycle(design, upstream, strain_amp, c_rate)
     phi_si = min(max(float(props.si_mass_frac) * float(props.density_g_cm3) / pores.RHO_SI_G_CM3, 1e-9), 1.0)
-    a_v = swelling.sei_bearing_surface(fractures, float(props.specific_surface_area_m2_g), float(props.density_g_cm3),
-                                       phi_si, d_c)
-    irr_rate = float(swelling.irreversible_rate(fr.active, phi_si, a_v, strain_amp, sei_in["fresh_fraction"],
-                                                sei_in["sei_thickness_per_cycle_m"]))
+    a_v = swelling.particle_surface_per_si_volume(float(props.specific_surface_area_m2_g), float(props.density_g_cm3),
+                                                  phi_si)
+    a_crack = swelling.crack_surface_per_si_volume(fractures, size, d_c)
+    rate_args = (fr.active, phi_si, a_v, strain_amp, sei_in["fresh_fraction"], sei_in["sei_thickness_per_cycle_m"])
+    irr_rate = float(swelling.irreversible_rate(*rate_args, crack_surface_per_si_volume=a_crack,
+                                                wetting=sei_in["wetting"]))
+    irr_intact = float(swelling.irreversible_rate(*rate_args))
+    # crack surface per g of active material: a_crack x Si volume per g (electrochemically active Si)
+    crack_m2_g = a_crack * float(props.si_mass_frac) / (pores.RHO_SI_G_CM3 * 1e6)
     cyc = swelling.swelling_over_cycles(dh, irr_rate, design.protocol.cycles)
     irr_per_cycle = float(cyc["per_cycle"])
 
@@ -214,9 +217,13 @@ def run(design, upstream=None) -> StageResult:
         max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
         swelling_limit_check=swelling.check_limits(dh), solid_state=solid_state,
         extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_swelling": {**sei_in, "si_volume_fraction": phi_si, "sei_surface_per_si_volume_m": a_v,
-                                          "surface": "fragments of the critical size" if fractures else "BET surface"},
-                "c_rate": c_rate})
+                "irreversible_swelling": {**sei_in, "si_volume_fraction": phi_si, "sei_surface_per_si_volume_m": a_v + a_crack,
+                                          "particle_surface_per_si_volume_m": a_v,
+                                          "crack_surface_per_si_volume_m": a_crack,
+                                          "surface": ("particle surface + crack faces of fragments of the critical size"
+                                                      if fractures else "particle (BET) surface")},
+                "c_rate": c_rate},
+        crack_surface_area_m2_g=crack_m2_g, irreversible_swelling_intact_per_cycle=irr_intact)
     summary = {
         "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
@@ -225,6 +232,7 @@ def run(design, upstream=None) -> StageResult:
         "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
         "electrode_thickness_change_pct": 100 * dh, "swelling_check": data.swelling_limit_check,
         "irreversible_swelling_per_cycle_pct": 100 * irr_per_cycle,
+        "crack_surface_area_m2_g": crack_m2_g,
         f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * float(cyc["delithiated_thickness_change"][-1]),
         "binder_stress_ratio_002": bind["ratio"], "binder_damaged": bind["damaged"],
     }
@@ -249,20 +257,20 @@ def _sei_per_cycle(design, upstream, strain_amp: float, c_rate: float) -> dict:
 
     Same electrolyte factors and anode potential as the life stage: ``electrolytes.get(key)``, the Si
     electron-leakage factor and the mean of the average lithiation / delithiation voltages of the
-    materials stage (0.25 / 0.45 V when not given, the life-stage defaults).
+    materials stage.
     """
     from sianode.interphase import breathing, calendar, electrolytes, sei
 
     ef = electrolytes.get(electrolytes.electrolyte_key(design.electrolyte)).values()
-    ms = getattr((upstream or {}).get("materials"), "summary", None) or {}
-    u = 0.5 * (float(ms.get("average_lithiation_voltage_V", 0.25)) + float(ms.get("average_delithiation_voltage_V", 0.45)))
+    ms = require(upstream, "materials", "mechanics").summary
+    u = 0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"]))
     t_cycle = 2.0 * 3600.0 / max(c_rate, 1e-6)
     L, _ = sei.grow(0.0, t_cycle, temperature_K=design.protocol.temperature_C + 273.15, anode_potential_V=u,
                     solvent_factor=ef["solvent_factor"],
                     electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]))
     f = breathing.fresh_surface_fraction(strain_amp, ef["sei_fracture_area_strain"], ef["fresh_surface_wetting"])
     return {"fresh_fraction": float(f), "sei_thickness_per_cycle_m": float(L), "cycle_time_s": t_cycle,
-            "anode_potential_V": u}
+            "anode_potential_V": u, "wetting": float(ef["fresh_surface_wetting"])}
 
 
 def _conf(P_MPa, sse):

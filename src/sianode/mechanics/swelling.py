@@ -23,18 +23,25 @@ cracked old SEI stays behind as debris (seeds/000 §3, SEI breathing). The new l
 cycle time ``t_c = 2/C`` to ``L_c`` (:func:`sianode.interphase.sei.grow` from zero thickness). The
 SEI volume added per unit coating volume per cycle is
 
-    g = f_a * phi_Si * a_v * (1 + e_A) * f * L_c
+    g = f_a * phi_Si * (1 + e_A) * L_c * (a_v f + w a_crack)
 
-with ``e_A`` the surface area strain, ``phi_Si`` the Si volume fraction of the particle envelope and
-``a_v`` the SEI-bearing surface per unit Si volume:
+with ``e_A`` the surface area strain, ``phi_Si`` the Si volume fraction of the particle envelope,
+``w`` the fraction of fresh surface the electrolyte wets (1 liquid, 0 solid) and two surfaces per unit
+Si volume:
 
-* intact particles: the envelope's specific surface (materials stage), ``a_v = S_BET rho_env / phi_Si``;
-  on a coated particle the SEI sits on the coating, which follows the core (perfect bonding), so the
-  same surface strain applies;
-* particles above the critical size (:mod:`sianode.mechanics.fracture`) pulverise; *assumption*:
-  the fragments are of the critical diameter ``d_c`` (fragments below ``d_c`` no longer crack, the
-  same energy criterion), so ``a_v = 6/d_c`` of bare Si fracture surface (seeds/002 §3.3: "severe
-  pulverization ... excessive SEI formation"; seeds/000 §3).
+* ``a_v``, the particle's own surface (the materials stage's specific surface),
+  ``a_v = S_BET rho_env / phi_Si``; on a coated particle the SEI sits on the coating, which follows the
+  core (perfect bonding), so the same surface strain applies;
+* ``a_crack``, the crack surface of particles above the critical size (:mod:`sianode.mechanics.fracture`).
+  *Assumption*: a Si feature of size ``d > d_c`` breaks into fragments of the critical diameter
+  ``d_c`` (fragments below ``d_c`` no longer crack, the same energy criterion), which adds
+  ``a_crack = 6/d_c - 6/d`` of bare fracture surface per Si volume to the particle's own surface
+  (fracture adds surface, it never replaces the existing one). The fragments separate when the Si
+  shrinks on delithiation and close on lithiation, so the crack faces are re-exposed every cycle:
+  their fresh fraction is 1 (times the wetting ``w``), against ``f < 1`` for the breathing outer
+  surface (seeds/002 §3.3: "severe pulverization ... excessive SEI formation"; seeds/000 §3).
+  Consequences: a fractured particle grows at least as much SEI as the same particle intact; the
+  rate is continuous at ``d = d_c`` (no crack surface there) and grows with ``d`` above it.
 
 *Assumption*: the SEI forms in the lithiated state, where the coating is at its packing limit
 (reversible model above), so its volume adds one-to-one to the thickness and is not recovered on
@@ -51,6 +58,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sianode.electrode import coating as _coating
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
@@ -58,11 +66,10 @@ EPS_RCP = Parameter(0.36, "-", "random close packing of spheres, solid fraction 
 LIMITS = {"max": Parameter(0.70, "-", "seeds/001 §1: volume variation < 70 %"),
           "preferred": Parameter(0.30, "-", "seeds/001 §1: preferably < 30 %")}
 
-# Solid densities of binders and conductive additives, g/cm3
-BINDER_DENSITY_G_CM3 = {"PVDF": 1.78, "CMC": 1.6, "CMC/SBR": 1.3, "PAA": 1.22, "LiPAA": 1.3, "alginate": 1.6,
-                        "PI": 1.42, "other": 1.4}
-BINDER_DENSITY_SOURCE = "polymer handbook values (Brandrup et al., Polymer Handbook, 4th ed. 1999)"
-CONDUCTIVE_DENSITY_G_CM3 = 1.9  # carbon black / CNT skeletal density ~1.8–2.0 (Cabot data sheets)
+# Solid densities of binders and conductive additives, g/cm3: one table, sianode.electrode.coating
+BINDER_DENSITY_G_CM3 = {k: p.value for k, p in _coating.BINDER_DENSITY_G_CM3.items()}
+BINDER_DENSITY_SOURCE = "sianode.electrode.coating.BINDER_DENSITY_G_CM3 (each value with its source)"
+CONDUCTIVE_DENSITY_G_CM3 = _coating.CONDUCTIVE_DENSITY_G_CM3["carbon_black"].value
 
 
 @dataclass
@@ -112,38 +119,53 @@ def thickness_change(active_fraction, porosity, particle_expansion, eps_rcp: flo
     return np.maximum(ratio, 1.0) - 1.0
 
 
-def sei_bearing_surface(fractures: bool, specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction,
-                        critical_diameter_m):
-    """SEI-bearing surface per unit Si volume ``a_v`` (1/m): fragments of ``d_c`` if fractured, else BET."""
+def particle_surface_per_si_volume(specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction):
+    """The particle's own SEI-bearing surface per unit Si volume ``a_v = S rho_env / phi_Si`` (1/m)."""
     phi = float(si_volume_fraction)
     if not 0 < phi <= 1:
         raise InputError(f"Si volume fraction of the particle must be in (0, 1], got {phi}", field="si_volume_fraction")
-    if fractures:
-        if not critical_diameter_m > 0:
-            raise InputError("critical diameter must be > 0", field="critical_diameter_m")
-        return 6.0 / float(critical_diameter_m)
     if specific_surface_area_m2_g < 0 or envelope_density_g_cm3 <= 0:
         raise InputError("specific surface area must be >= 0 and density > 0", field="specific_surface_area_m2_g")
     return float(specific_surface_area_m2_g) * float(envelope_density_g_cm3) * 1e6 / phi
 
 
+def crack_surface_per_si_volume(fractures: bool, feature_size_m, critical_diameter_m):
+    """Fracture surface per unit Si volume ``max(0, 6/d_c - 6/d)`` (1/m) when the feature fractures, else 0."""
+    if not fractures:
+        return 0.0
+    d, dc = float(feature_size_m), float(critical_diameter_m)
+    if not (d > 0 and dc > 0):
+        raise InputError("feature size and critical diameter must be > 0", field="critical_diameter_m")
+    return max(0.0, 6.0 / dc - 6.0 / d)
+
+
+def sei_bearing_surface(fractures: bool, specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction,
+                        critical_diameter_m, feature_size_m):
+    """Total SEI-bearing surface per unit Si volume (1/m): the particle's own plus, if fractured, the crack surface."""
+    return (particle_surface_per_si_volume(specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction)
+            + crack_surface_per_si_volume(fractures, feature_size_m, critical_diameter_m))
+
+
 def irreversible_rate(active_fraction, si_volume_fraction, surface_per_si_volume, hoop_strain, fresh_fraction,
-                      sei_thickness_per_cycle_m):
-    """SEI volume added per unit coating volume per cycle, ``g = f_a phi_Si a_v (1+e_A) f L_c``; vectorised.
+                      sei_thickness_per_cycle_m, crack_surface_per_si_volume=0.0, wetting=1.0):
+    """SEI volume added per unit coating volume per cycle, ``g = f_a phi_Si (1+e_A) L_c (a_v f + w a_crack)``.
 
     ``fresh_fraction`` from :func:`sianode.interphase.breathing.fresh_surface_fraction`,
-    ``sei_thickness_per_cycle_m`` from :func:`sianode.interphase.sei.grow` (from zero, one cycle).
+    ``sei_thickness_per_cycle_m`` from :func:`sianode.interphase.sei.grow` (from zero, one cycle);
+    crack faces (``crack_surface_per_si_volume``, 1/m) are re-exposed every cycle (module docstring).
+    Vectorised.
     """
     from sianode.interphase.breathing import area_strain
 
-    fa, phi, av, f, L = (np.asarray(a, dtype=float) for a in
-                         (active_fraction, si_volume_fraction, surface_per_si_volume, fresh_fraction,
-                          sei_thickness_per_cycle_m))
+    fa, phi, av, f, L, ac, w = (np.asarray(a, dtype=float) for a in
+                                (active_fraction, si_volume_fraction, surface_per_si_volume, fresh_fraction,
+                                 sei_thickness_per_cycle_m, crack_surface_per_si_volume, wetting))
     if np.any((fa < 0) | (fa > 1)):
         raise InputError("active volume fraction must be in [0, 1]", field="active_fraction")
-    if np.any((f < 0) | (f > 1)) or np.any(L < 0) or np.any(av < 0):
-        raise InputError("fresh fraction in [0, 1], SEI thickness and surface >= 0 required", field="fresh_fraction")
-    return fa * phi * av * (1.0 + area_strain(hoop_strain)) * f * L
+    if np.any((f < 0) | (f > 1)) or np.any(L < 0) or np.any(av < 0) or np.any(ac < 0) or np.any((w < 0) | (w > 1)):
+        raise InputError("fresh fraction and wetting in [0, 1], SEI thickness and surfaces >= 0 required",
+                         field="fresh_fraction")
+    return fa * phi * (1.0 + area_strain(hoop_strain)) * L * (av * f + w * ac)
 
 
 def swelling_over_cycles(reversible, per_cycle, cycles: int = 100):

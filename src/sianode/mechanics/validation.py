@@ -154,7 +154,7 @@ def stress_vs_sol(outdir: Path):
 def swelling_002(outdir: Path):
     from sianode.design.schema import (Coating, Coatings, Design, Electrode, PorousMicroSi, Protocol,
                                        SiParticles)
-    from sianode.mechanics import stage
+    from sianode.chain import run_stage
 
     el = Electrode(active_wt_frac=0.7, binder_wt_frac=0.1, conductive_wt_frac=0.2, binder="CMC",
                    loading_mg_cm2=0.7, porosity=0.5)
@@ -169,7 +169,7 @@ def swelling_002(outdir: Path):
     }
     rows = []
     for k, (a, paper) in mats.items():
-        r = stage.run(Design(name=k, active=a, electrode=el, protocol=proto), {})
+        r = run_stage(Design(name=k, active=a, electrode=el, protocol=proto), "mechanics")
         s = r.summary
         irr = r.data.extras["irreversible_swelling"]
         rows.append({"material": k, "fractures": s["fractures"], "binder_damaged": s["binder_damaged"],
