@@ -119,13 +119,15 @@ def test_excess_prelithiation_never_raises_energy(design, extra):
 
     cathode = get_cathode(design.cell.cathode)
     base = cell_model(cathode, blend, **{**kw, "prelithiation": "li_foil", "dose_mAh_cm2": 0.0}).values
-    fill = max(0.0, float(base["anode_first_lithiation_mAh_cm2"] - base["cathode_first_charge_mAh_cm2"]))
+    room = float(base["anode_first_lithiation_mAh_cm2"] - base["cathode_first_charge_mAh_cm2"])
+    fill = max(0.0, room)
     doses = fill + np.array([0.0, 0.25, 1.0, 2.0]) * extra  # from the dose that fills the anode upwards
     v = cell_model(cathode, blend, **{**kw, "prelithiation": "li_foil", "dose_mAh_cm2": doses}).values
     wh_kg, wh_l = np.asarray(v["specific_energy_Wh_kg"]), np.asarray(v["energy_density_Wh_L"])
     assert np.all(np.diff(wh_kg) <= 1e-9 * wh_kg[0]) and np.all(np.diff(wh_l) <= 1e-9 * wh_l[0])
     plated = np.asarray(v["plated_li_mAh_cm2"])
-    assert np.allclose(plated, doses - fill, rtol=1e-9, atol=1e-9)
+    # Li beyond what the anode holds plates; at N/P ~ 1 the cathode alone may already overfill it (room < 0)
+    assert np.allclose(plated, doses - room, rtol=1e-9, atol=1e-9)
     assert np.all(np.diff(np.asarray(v["plated_li_um"])) > 0)
 
 
