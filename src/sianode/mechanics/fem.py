@@ -98,14 +98,82 @@ class ParticleGeometry:
                     raise InputError(f"pores {j} and {i} overlap", field=f"geometry.pores[{i}]")
 
 
-def paper_002_pores(coating_thickness: float = 0.0) -> list[Pore]:
-    """Pore layout used for seeds/002's porous configurations: pore radius 0.2 µm, ~10 % porosity.
+# seeds/002 §3.1 (Fig. S12): total pore volume of p-mSi@SiOx/C, cm3/g
+PAPER_002_PORE_VOLUME_CM3_G = 0.069
 
-    seeds/002 gives only R1 = 2.5 µm, shell 0.2 µm and pore radius 0.2 µm; the number and position
-    of pores are ours (spherical pores on the axis, ring pores off it).
+
+def paper_002_porosity() -> float:
+    """Internal porosity of p-mSi@SiOx/C from its measured pore volume: ``PV rho_Si / (1 + PV rho_Si)`` = 0.138.
+
+    seeds/002 §3.1: total pore volume 0.069 cm3/g (0.042 for mSi without hydrolysis); per gram of Si
+    (rho_Si 2.329 g/cm3, :data:`sianode.materials.lisi.RHO_SI_G_CM3`).
     """
-    centres = [(0.0, 0.0), (0.0, 1.25), (1.25, 0.0), (0.9, 0.9), (1.8, 0.0), (1.45, 1.35), (0.0, 2.0)]
-    return [Pore(r * UM, z * UM, 0.2 * UM, coating_thickness) for r, z in centres]
+    v = PAPER_002_PORE_VOLUME_CM3_G * lisi.RHO_SI_G_CM3
+    return v / (1.0 + v)
+
+
+def pore_volume_fraction(si_radius: float, pores: list[Pore]) -> float:
+    """Volume fraction of the Si sphere taken by the pores of an axisymmetric, z-mirrored layout.
+
+    A pore centred on the axis is a sphere, one off the axis a torus ``2 pi^2 r a^2``; pores with z > 0
+    appear twice (mirror about z = 0).
+    """
+    v = 0.0
+    for p in pores:
+        one = 4.0 / 3.0 * np.pi * p.radius ** 3 if p.r == 0 else 2 * np.pi ** 2 * p.r * p.radius ** 2
+        v += one * (1 if p.z == 0 else 2)
+    return v / (4.0 / 3.0 * np.pi * si_radius ** 3)
+
+
+def pore_lattice(si_radius: float, pore_radius: float, porosity: float, coating_thickness: float = 0.0,
+                 min_gap: float | None = None) -> list[Pore]:
+    """Pores of one radius on a hexagonal lattice in the meridian plane, spaced to give ``porosity``.
+
+    Lattice rows ``z = j d sqrt(3)/2``, odd rows offset by d/2, one node at the centre. A pore is kept if
+    it stays ``min_gap`` (default one pore radius) away from the Si surface, from the axis and from the
+    symmetry plane, unless it is centred on them. The spacing d is the one (scanned from 2.5 to 12 pore
+    radii) whose kept pores give the volume fraction closest to ``porosity``. In the meridian plane the
+    area fraction of a lattice equals the volume fraction of the revolved rings, so this reproduces a
+    uniform porosity; the layout is ours (seeds/002 gives only the pore radius).
+    """
+    a, R = float(pore_radius), float(si_radius)
+    if not 0 < porosity < 0.5:
+        raise InputError(f"porosity must be in (0, 0.5) for a pore lattice, got {porosity}", field="porosity")
+    if not 0 < a < R / 3:
+        raise InputError(f"pore radius {a:g} m must be in (0, R/3)", field="pore_radius")
+    gap = a if min_gap is None else float(min_gap)
+
+    def layout(d):
+        out = []
+        nz = int(R / (d * np.sqrt(3) / 2)) + 1
+        for j in range(nz):
+            z = j * d * np.sqrt(3) / 2
+            for r in np.arange(0.5 * d * (j % 2), R, d):
+                on_axis, on_plane = r == 0, z == 0
+                if not on_axis and r < a + gap:
+                    continue
+                if not on_plane and z < a + gap:
+                    continue
+                if np.hypot(r, z) + a > R - gap:
+                    continue
+                out.append(Pore(float(r), float(z), a, coating_thickness))
+        return out
+
+    best = None
+    for d in np.linspace(2.5 * a, 12 * a, 400):
+        pores = layout(d)
+        if not pores:
+            continue
+        err = abs(pore_volume_fraction(R, pores) - porosity)
+        if best is None or err < best[0] - 1e-12:
+            best = (err, pores)
+    return best[1]
+
+
+def paper_002_pores(coating_thickness: float = 0.0) -> list[Pore]:
+    """Pores of seeds/002's porous configurations: radius R2 = 0.2 µm (§2.4) on a hexagonal lattice
+    whose porosity matches the measured pore volume of p-mSi@SiOx/C (:func:`paper_002_porosity`, 0.138)."""
+    return pore_lattice(2.5 * UM, 0.2 * UM, paper_002_porosity(), coating_thickness)
 
 
 def paper_002_configurations() -> dict[str, ParticleGeometry]:

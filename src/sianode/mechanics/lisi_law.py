@@ -69,8 +69,8 @@ LAW: dict[str, Parameter] = {
                                           note="read from the stress-capacity curve, approximate (±0.1 GPa)"),
     "flow_tension": Parameter(1.0e9, "Pa", SETHURAMAN + " (tensile flow at ca. 1 GPa during delithiation)",
                               note="taken independent of x"),
-    "pressure_blend": Parameter(50e6, "Pa", "numerical regularisation of the tension/compression branch switch",
-                                note="not a material property; results insensitive (tested 10-200 MPa)"),
+    "pressure_blend": Parameter(200e6, "Pa", "numerical regularisation of the tension/compression branch switch",
+                                note="not a material property; critical sizes change by < 4 % between 10 and 200 MPa"),
     "fracture_energy_x0.7": Parameter(8.5, "J/m2", PHARR_2013 + " (~Li0.7Si, 8.5 ± 4.3 J/m2)"),
     "fracture_energy_x2.8": Parameter(6.15, "J/m2", PHARR_2013 + " (~Li2.8Si, bounds 5.4 ± 2.2 to 6.9 ± 1.9 J/m2; midpoint)"),
 }
@@ -126,7 +126,7 @@ def flow_stress(x, mean_stress=0.0, host: str = "amorphous"):
     """Von Mises flow stress (Pa) of LixSi at Li content ``x`` under mean (hydrostatic) stress ``mean_stress`` (Pa).
 
     Tension branch for mean_stress >> 0, compression branch for mean_stress << 0, blended with
-    ``0.5 (1 + tanh(p / 50 MPa))``. Crystalline host below ``X_AMORPHIZED``: ``inf`` (elastic c-Si).
+    ``0.5 (1 + tanh(p / 200 MPa))``. Crystalline host below ``X_AMORPHIZED``: ``inf`` (elastic c-Si).
     Vectorised over x and mean_stress (broadcast).
     """
     xx = _x(x)
@@ -136,6 +136,17 @@ def flow_stress(x, mean_stress=0.0, host: str = "amorphous"):
     if _host(host) == "crystalline":
         s = np.where(xx < X_AMORPHIZED, np.inf, s)
     return _ret(s)
+
+
+def flow_stress_slope(x, mean_stress=0.0, host: str = "amorphous"):
+    """d sigma_f / d p of :func:`flow_stress` (for consistent tangents); 0 where c-Si is elastic."""
+    xx = _x(x)
+    p = np.asarray(mean_stress, dtype=float)
+    sech2 = 1.0 / np.cosh(np.clip(p / PRESSURE_BLEND, -50, 50)) ** 2
+    d = 0.5 * sech2 / PRESSURE_BLEND * (flow_stress_tension(xx) - flow_stress_compression(xx))
+    if _host(host) == "crystalline":
+        d = np.where(xx < X_AMORPHIZED, 0.0, d)
+    return _ret(d)
 
 
 def fracture_energy(x):

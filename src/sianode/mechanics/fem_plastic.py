@@ -1,0 +1,363 @@
+"""Elasto-plastic finite elements of a lithiating, porous, coated Si particle (scikit-fem, axisymmetric).
+
+Model
+-----
+Axisymmetric meridian quarter-plane (r >= 0, z >= 0) with mirror symmetry about z = 0; quadratic
+triangles (``ElementVector(ElementTriP2())``) on the mesh of :func:`sianode.mechanics.fem.build_mesh`
+(nodes on every circle: particle surface, coating interface, pore walls). Pores are holes in the mesh,
+i.e. traction-free internal surfaces; coatings (outer shell, pore-wall layer) are separate elastic
+materials perfectly bonded to the Si (shared nodes; seeds/002 §2.4 assumes no interfacial separation).
+
+Small-strain kinematics with an additive split ``eps = eps_e + eps_p + eps* I``, where the isotropic
+lithiation eigenstrain ``eps* = volume_ratio(x)^(1/3) - 1`` (:func:`sianode.materials.lisi.linear_strain`).
+Si follows the LixSi law of :mod:`sianode.mechanics.lisi_law` at every quadrature point:
+isotropic elasticity with ``E(x)``, ``nu(x)`` and J2 plasticity with the flow stress
+``sigma_f(x, p)`` (compression/tension branch by the mean stress p; pristine c-Si elastic). Stress
+update: elastic predictor, radial return (exact for perfect plasticity; p is unchanged by isochoric
+flow), consistent tangent ``C = K 1(x)1 + 2 mu beta (I_dev - n(x)n) + sqrt(2/3) K sigma_f'(p) n(x)1``,
+``beta = sigma_f / q_trial`` (Simo & Hughes, Computational Inelasticity, 1998, §3.3, plus the
+pressure-dependence term of the flow stress; non-symmetric). Equilibrium ``int B^T sigma r dA = 0`` by Newton's method in
+each load step; load steps follow the state of lithiation, with automatic step cutting.
+
+Lithiation: two-phase front (crystalline Si, seeds/002's mSi is crystalline, Fig. 1i): Si within a
+front depth ``delta`` of a Li-supplying surface has ``x = x_lithiated`` (Li3.75Si), further in it is
+pristine, smeared by a tanh of width ``front_width`` (numerical regularisation); ``delta`` is set so the
+lithiated Si volume fraction equals the state of lithiation (SOL). Li enters through the outer surface
+and, when the pores are open to the electrolyte (``ParticleGeometry.pores_supply_li``), the pore walls.
+At SOL = 1 the whole Si is Li3.75Si; with plasticity the stress there is the residual stress left by
+the front's passage (a linear-elastic particle without coating would be stress free).
+
+Stress measure of seeds/002 (§3.1, Fig. 1g): "average stress" of the particle at the full-lithiation
+state. We take the volume average of the von Mises stress at SOL = 1, over the Si (``si_average``, the
+paper's points A/B/C all lie in the Si) and over the whole particle including the coatings
+(``particle_average``); both are reported, and also their mean over the lithiation history (the curve
+of Fig. 1g).
+
+Assumptions: small strains (the 1-D finite-strain model, :mod:`sianode.mechanics.plasticity`, is the
+large-strain reference), rate-independent plasticity, coatings elastic and unbroken, no Li-dependent
+partial molar volume beyond ``volume_ratio``, ring-shaped (toroidal) pores off the axis.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from sianode.errors import InputError, SolverError
+from sianode.materials import lisi
+from sianode.mechanics import lisi_law
+from sianode.mechanics.fem import UM, ParticleGeometry, _li_distance, _material_masks, build_mesh
+from sianode.mechanics.properties import coating_moduli
+
+_SQ2 = np.sqrt(2.0)
+_M = np.array([1.0, 1.0, 1.0, 0.0])            # Mandel identity (rr, zz, tt, sqrt2 rz)
+_IDEV = np.eye(4) - np.outer(_M, _M) / 3.0
+# load steps (state of lithiation); finer at the end, where the last pristine islands lithiate
+DEFAULT_STATES = np.concatenate([np.linspace(0.1, 0.9, 9), [0.95, 0.98, 1.0]])
+
+
+@dataclass
+class PlasticStep:
+    """Summary of one converged load step (stresses in Pa)."""
+
+    state_of_lithiation: float
+    si_average: float
+    particle_average: float
+    surface: float
+    matrix: float
+    pore_edge: float
+    max_von_mises: float
+    plastic_fraction: float
+    newton_iterations: int
+
+
+@dataclass
+class PlasticResult:
+    """History of a lithiation run and the fields at the last step (quadrature points)."""
+
+    name: str
+    n_dof: int
+    steps: list[PlasticStep]
+    von_mises: np.ndarray = field(repr=False)
+    mean_stress: np.ndarray = field(repr=False)
+    hoop: np.ndarray = field(repr=False)
+    plastic_strain: np.ndarray = field(repr=False)
+    r: np.ndarray = field(repr=False)
+    z: np.ndarray = field(repr=False)
+    weight: np.ndarray = field(repr=False)
+    si: np.ndarray = field(repr=False)
+    outward_volume_expansion: float = float("nan")
+
+    @property
+    def final(self) -> PlasticStep:
+        return self.steps[-1]
+
+    def history_mean(self, attr: str = "si_average") -> float:
+        """Mean of a step quantity over the lithiation history (steps with SOL > 0)."""
+        v = [getattr(s, attr) for s in self.steps if s.state_of_lithiation > 0]
+        return float(np.mean(v))
+
+
+class PlasticParticleFEM:
+    """Assembled elasto-plastic model of one particle; :meth:`lithiate` runs SOL 0 -> 1."""
+
+    def __init__(self, geom: ParticleGeometry, h: float | None = None, name: str = "",
+                 front_width: float = 0.05 * UM, x_lithiated: float = lisi_law.X_FULL, plastic: bool = True,
+                 host: str = "crystalline", hardening: float | None = None, si_modulus: float | None = None):
+        from skfem import Basis, ElementTriP2, ElementVector
+
+        geom.validate()
+        if front_width <= 0:
+            raise InputError("front width must be > 0", field="front_width")
+        self.geom, self.name, self.front_width, self.plastic, self.host = geom, name, front_width, plastic, host
+        if si_modulus is not None and not si_modulus > 0:
+            raise InputError(f"Si modulus must be > 0, got {si_modulus}", field="si_modulus")
+        self.si_modulus = si_modulus  # None: E(x) of the law; a number: one modulus (sensitivity runs only)
+        self.h = h if h is not None else geom.outer_radius / 20
+        self.mesh = build_mesh(geom, self.h)
+        basis = Basis(self.mesh, ElementVector(ElementTriP2()), intorder=4)
+        self.basis = basis
+        X = basis.mapping.F(basis.X)
+        self.rq, self.zq = X[0], X[1]
+        self.si, self.coat, self.pcoat = _material_masks(geom, self.rq, self.zq)
+        self.dist = _li_distance(geom, self.rq, self.zq)
+        self.w = basis.dx * self.rq  # r dA (per radian)
+        # strain-displacement operator in Mandel form: B[k, c, e, q]
+        nloc = len(basis.basis)
+        B = np.empty((nloc, 4) + self.rq.shape)
+        for k in range(nloc):
+            f = basis.basis[k][0]
+            g, v = f.grad, f.value
+            B[k, 0], B[k, 1], B[k, 2] = g[0][0], g[1][1], v[0] / self.rq
+            B[k, 3] = (g[0][1] + g[1][0]) / _SQ2
+        self.B = B
+        self.edofs = basis.element_dofs
+        nel = self.edofs.shape[1]
+        self._rows = np.repeat(self.edofs.T, nloc, axis=1).ravel()        # (e, k, l) -> k
+        self._cols = np.tile(self.edofs.T, (1, nloc)).ravel()             # (e, k, l) -> l
+        self.n_dof = basis.N
+        self.x_l = float(x_lithiated)
+        E_c, nu_c = coating_moduli(geom.coating_material) if geom.coating_thickness > 0 else (1.0, 0.2)
+        has_pc = any(p.coating_thickness > 0 for p in geom.pores)
+        E_p, nu_p = coating_moduli(geom.pore_coating_material) if has_pc else (1.0, 0.2)
+        self.E_other = np.where(self.coat, E_c, E_p)
+        self.nu_other = np.where(self.coat, nu_c, nu_p)
+        R = geom.outer_radius
+        D = basis.get_dofs(lambda x: np.isclose(x[0], 0.0, atol=1e-9 * R))
+        Z = basis.get_dofs(lambda x: np.isclose(x[1], 0.0, atol=1e-9 * R))
+        fixed = np.unique(np.concatenate([D.all("u^1"), Z.all("u^2")]))
+        self.free = np.setdiff1d(np.arange(self.n_dof), fixed)
+        # reporting bands (as the linear model): 0.1 µm at the Si surface and at pore walls
+        band = 0.1 * UM
+        rho = np.hypot(self.rq, self.zq)
+        near_pore = np.zeros_like(self.si)
+        for p in geom.pores:
+            dd = np.hypot(self.rq - p.r, self.zq - p.z) - p.radius
+            near_pore |= (dd >= 0) & (dd < band)
+        self.m_surface = self.si & (rho > geom.si_radius - band)
+        self.m_pore = self.si & near_pore
+        self.m_matrix = self.si & ~self.m_surface & ~near_pore
+        self._nel = nel
+        self.min_step = 1 / 64  # smallest line-search step
+        # Perfect plasticity leaves fully yielded ligaments without stiffness along the flow direction, which
+        # stalls Newton; a small linear hardening regularises it. H = 1e-3 E(Li3.75Si) = 12 MPa raises the flow
+        # stress by ~6 MPa at the plastic strains reached here (~0.5), i.e. < 1 % of sigma_f.
+        self.hardening = hardening if hardening is not None else 1e-3 * lisi_law.young_modulus(lisi_law.X_FULL, host)
+
+    # ------------------------------------------------------------------ lithiation field
+    def lithiated_fraction(self, delta):
+        s = 0.5 * (1 - np.tanh((self.dist - delta) / self.front_width))
+        return float(np.sum(s * self.w * self.si) / np.sum(self.w * self.si)), s
+
+    def li_field(self, sol: float) -> np.ndarray:
+        """Li content x at the quadrature points for a state of lithiation (two-phase front)."""
+        if sol <= 0:
+            return np.zeros_like(self.rq)
+        if sol >= 1:  # front past the deepest point: the whole Si is lithiated (to within tanh(5))
+            return self.x_l * self.lithiated_fraction(float(self.dist.max()) + 5 * self.front_width)[1]
+        lo, hi = -5 * self.front_width, self.geom.si_radius * 1.2
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if self.lithiated_fraction(mid)[0] < sol:
+                lo = mid
+            else:
+                hi = mid
+        return self.x_l * self.lithiated_fraction(0.5 * (lo + hi))[1]
+
+    # ------------------------------------------------------------------ material
+    def _moduli(self, x):
+        E_si = lisi_law.young_modulus(x, self.host) if self.si_modulus is None else self.si_modulus
+        E = np.where(self.si, E_si, self.E_other)
+        nu = np.where(self.si, lisi_law.poisson_ratio(x), self.nu_other)
+        return E / (3 * (1 - 2 * nu)), E / (2 * (1 + nu))
+
+    def _stress_update(self, eps, x, state_old, p_branch=None):
+        """Radial return. eps: (4, ne, nq) Mandel; state_old = (plastic strain (4, ne, nq), equivalent plastic strain).
+
+        Returns sigma, new state, tangent C (4, 4, ne, nq), plastic mask.
+
+        ``p_branch``: mean stress that selects the tension/compression flow branch (lagged from the last
+        converged state); None = the trial mean stress itself (exact, but a steep pressure dependence).
+        """
+        eps_p_old, eps_bar_old = state_old
+        K, G = self._moduli(x)
+        e_star = np.where(self.si, lisi.linear_strain(x, "crystalline"), 0.0)
+        ee = eps - eps_p_old - _M[:, None, None] * e_star
+        tr = ee[0] + ee[1] + ee[2]
+        dev = ee - _M[:, None, None] * tr / 3.0
+        s_tr = 2 * G * dev
+        p = K * tr
+        q_tr = np.sqrt(1.5 * np.sum(s_tr ** 2, axis=0))
+        pb = p if p_branch is None else p_branch
+        if self.plastic:
+            sf = np.where(self.si, lisi_law.flow_stress(x, pb, self.host), np.inf)
+        else:
+            sf = np.full_like(p, np.inf)
+        # linear isotropic hardening H (numerical regularisation, see __init__): sigma_y = sigma_f + H eps_bar_p
+        H = self.hardening
+        sy = sf + H * eps_bar_old
+        yielded = q_tr > sy
+        dgam = np.where(yielded, (q_tr - np.where(yielded, sy, 0.0)) / (3 * G + H), 0.0)
+        beta = np.where(yielded, 1.0 - 3 * G * dgam / np.where(q_tr > 0, q_tr, 1.0), 1.0)
+        sig = _M[:, None, None] * p + beta * s_tr
+        eps_p = eps_p_old + np.where(yielded, (1 - beta) * s_tr / (2 * G), 0.0)
+        eps_bar = eps_bar_old + dgam
+        C = K * np.einsum("i,j->ij", _M, _M)[..., None, None] + 2 * G * beta * _IDEV[..., None, None]
+        if np.any(yielded):
+            n = s_tr / np.where(q_tr > 0, np.sqrt(np.sum(s_tr ** 2, axis=0)), 1.0)
+            gbar = 1.0 / (1.0 + H / (3 * G)) - (1.0 - beta)
+            C = C - np.where(yielded, 2 * G * gbar, 0.0) * np.einsum("ien,jen->ijen", n, n)
+            if p_branch is None:
+                dsf = np.where(yielded & self.si, lisi_law.flow_stress_slope(x, p, self.host), 0.0)
+                C = C + np.sqrt(2.0 / 3.0) * (K * dsf) * np.einsum("ien,j->ijen", n, _M) * 3 * G / (3 * G + H)
+        return sig, (eps_p, eps_bar), C, yielded
+
+    def _assemble(self, sig, C):
+        w = self.w
+        f_e = np.einsum("kcen,cen,en->ek", self.B, sig, w)
+        f = np.zeros(self.n_dof)
+        np.add.at(f, self.edofs.T.ravel(), f_e.ravel())
+        CB = np.einsum("cden,lden->clen", C, self.B)
+        Ke = np.einsum("kcen,clen,en->ekl", self.B, CB, w)
+        K = sp.coo_matrix((Ke.ravel(), (self._rows, self._cols)), shape=(self.n_dof, self.n_dof)).tocsc()
+        return f, K
+
+    def _residual(self, u, x, eps_p_old, p_branch=None):
+        sig = self._stress_update(self._strain(u), x, eps_p_old, p_branch)[0]
+        f_e = np.einsum("kcen,cen,en->ek", self.B, sig, self.w)
+        f = np.zeros(self.n_dof)
+        np.add.at(f, self.edofs.T.ravel(), f_e.ravel())
+        return np.linalg.norm(f[self.free])
+
+    def _strain(self, u):
+        ue = u[self.edofs]  # (k, e)
+        return np.einsum("kcen,ke->cen", self.B, ue)
+
+    # ------------------------------------------------------------------ solve
+    def lithiate(self, states=None, tol: float = 1e-7, max_iter: int = 10) -> PlasticResult:
+        """Run the lithiation history ``states`` (SOL values, increasing, ending at 1 by default).
+
+        Convergence: residual norm below ``tol`` times the residual of the full-lithiation eigenstrain on
+        the undeformed particle; a step that fails within ``max_iter`` is cut in halves (up to 32 pieces).
+        """
+        sols = DEFAULT_STATES if states is None else np.asarray(states, dtype=float)
+        if np.any(np.diff(sols) <= 0) or sols[0] <= 0 or sols[-1] > 1:
+            raise InputError("states must increase within (0, 1]", field="states")
+        u = np.zeros(self.n_dof)
+        eps_p = (np.zeros((4,) + self.rq.shape), np.zeros_like(self.rq))
+        sol_prev = 0.0
+        steps = []
+        # force scale: residual of the full-lithiation eigenstrain acting on the undeformed particle
+        x1 = np.full_like(self.rq, self.x_l)
+        ref = self._residual(np.zeros(self.n_dof), x1, eps_p) + 1e-300
+        p_branch = np.zeros_like(self.rq)  # mean stress selecting the flow branch (lagged)
+        for target in sols:
+            pieces, done = 1, False
+            while not done:
+                ok, u_try, ep_try, pb_try, its = True, u.copy(), eps_p, p_branch.copy(), 0
+                for sub in range(1, pieces + 1):
+                    sol = sol_prev + (target - sol_prev) * sub / pieces
+                    x = self.li_field(sol)
+                    # staggered: solve with the lagged branch pressure, update it, re-solve once if it moved
+                    for _pass in range(2):
+                        conv, u_pass, n_it = self._newton(u_try, x, ep_try, pb_try, tol * ref, max_iter)
+                        its += n_it
+                        if not conv:
+                            break
+                        u_try = u_pass
+                        sig, ep_new, C, yielded = self._stress_update(self._strain(u_try), x, ep_try, pb_try)
+                        p_new = (sig[0] + sig[1] + sig[2]) / 3
+                        moved = np.max(np.abs(np.tanh(p_new / lisi_law.PRESSURE_BLEND)
+                                              - np.tanh(pb_try / lisi_law.PRESSURE_BLEND)))
+                        pb_try = p_new
+                        if moved < 0.05:
+                            break
+                    if not conv:
+                        ok = False
+                        break
+                    ep_try = ep_new
+                if ok:
+                    u, eps_p, p_branch, done = u_try, ep_try, pb_try, True
+                else:
+                    pieces *= 2
+                    if pieces > 32:
+                        raise SolverError(f"elasto-plastic FEM '{self.name}': Newton did not converge at SOL {target:.3g} "
+                                          "even with 32 sub-steps")
+            sol_prev = target
+            vm = np.sqrt(1.5 * np.sum((sig - _M[:, None, None] * (sig[0] + sig[1] + sig[2]) / 3) ** 2, axis=0))
+            steps.append(self._summary(target, vm, yielded, its))
+        mean = (sig[0] + sig[1] + sig[2]) / 3
+        return PlasticResult(name=self.name, n_dof=self.n_dof, steps=steps, von_mises=vm, mean_stress=mean,
+                             hoop=sig[2], plastic_strain=eps_p[1], r=self.rq,
+                             z=self.zq, weight=self.w, si=self.si, outward_volume_expansion=self._outward(u))
+
+    def _newton(self, u0, x, eps_p_old, p_branch, abs_tol, max_iter):
+        """Newton iterations for one load step at fixed Li field and branch pressure; (converged, u, iterations)."""
+        fr = self.free
+        u = u0.copy()
+        for it in range(max_iter):
+            sig, _, C, _ = self._stress_update(self._strain(u), x, eps_p_old, p_branch)
+            f, K = self._assemble(sig, C)
+            res = np.linalg.norm(f[fr])
+            if res < abs_tol:
+                return True, u, it + 1
+            try:
+                du = splu(K[fr][:, fr]).solve(-f[fr])
+            except RuntimeError:
+                return False, u, it + 1
+            lam = 1.0  # backtracking on the residual norm
+            while True:
+                u_new = u.copy()
+                u_new[fr] += lam * du
+                if lam <= self.min_step:
+                    break
+                if self._residual(u_new, x, eps_p_old, p_branch) < (1 - 1e-4 * lam) * res:
+                    break
+                lam *= 0.5
+            u = u_new
+        return False, u, max_iter
+
+    def _summary(self, sol, vm, yielded, its) -> PlasticStep:
+        w = self.w
+
+        def avg(mask):
+            ww = w * mask
+            return float(np.sum(vm * ww) / np.sum(ww)) if np.sum(ww) > 0 else float("nan")
+
+        return PlasticStep(state_of_lithiation=float(sol), si_average=avg(self.si),
+                           particle_average=avg(np.ones_like(self.si)), surface=avg(self.m_surface),
+                           matrix=avg(self.m_matrix), pore_edge=avg(self.m_pore) if self.geom.pores else float("nan"),
+                           max_von_mises=float(np.max(vm)), plastic_fraction=float(np.sum(w * yielded * self.si) / np.sum(w * self.si)),
+                           newton_iterations=int(its))
+
+    def _outward(self, u) -> float:
+        pv = self.mesh.p
+        Ro = self.geom.outer_radius
+        rv = np.hypot(pv[0], pv[1])
+        on = rv > Ro * (1 - 1e-6)
+        ur, uz = u[self.basis.nodal_dofs[0]], u[self.basis.nodal_dofs[1]]
+        u_rad = (pv[0][on] * ur[on] + pv[1][on] * uz[on]) / rv[on]
+        wv = pv[0][on] / rv[on]
+        return float((1 + np.sum(u_rad * wv) / np.sum(wv) / Ro) ** 3 - 1)
