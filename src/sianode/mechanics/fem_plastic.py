@@ -293,7 +293,8 @@ class PlasticParticleFEM:
                     x = field_of(sol)
                     # staggered: solve with the lagged branch pressure, update it, re-solve once if it moved
                     for _pass in range(2):
-                        conv, u_pass, n_it, res = self._newton(u_try, x, ep_try, pb_try, tol * ref, max_iter)
+                        conv, u_pass, n_it, res = self._newton(u_try, x, ep_try, pb_try, tol * ref, max_iter,
+                                                               stall_tol=self.accept_tol * ref)
                         its += n_it
                         if not conv and res < self.accept_tol * ref:
                             # elastic/plastic switching at a few points can stall Newton; accept a small
@@ -329,19 +330,27 @@ class PlasticParticleFEM:
                              hoop=sig[2], plastic_strain=eps_p[1], r=self.rq,
                              z=self.zq, weight=self.w, si=self.si, outward_volume_expansion=self._outward(u))
 
-    def _newton(self, u0, x, eps_p_old, p_branch, abs_tol, max_iter):
-        """Newton iterations for one load step at fixed Li field and branch pressure; (converged, u, iterations)."""
+    def _newton(self, u0, x, eps_p_old, p_branch, abs_tol, max_iter, stall_tol=0.0):
+        """Newton iterations for one load step at fixed Li field and branch pressure.
+
+        Returns (converged, u, iterations, residual). Stops early (not converged) once the residual is
+        below ``stall_tol`` and has not halved over the last three iterations (stalled).
+        """
         fr = self.free
         u = u0.copy()
         best = (np.inf, u)
+        hist = []
         for it in range(max_iter):
             sig, _, C, _ = self._stress_update(self._strain(u), x, eps_p_old, p_branch)
             f, K = self._assemble(sig, C)
             res = np.linalg.norm(f[fr])
+            hist.append(res)
             if res < best[0]:
                 best = (res, u)
             if res < abs_tol:
                 return True, u, it + 1, res
+            if len(hist) > 3 and best[0] < stall_tol and best[0] > 0.5 * hist[-4]:
+                return False, best[1], it + 1, best[0]
             try:
                 du = splu(K[fr][:, fr]).solve(-f[fr])
             except RuntimeError:
