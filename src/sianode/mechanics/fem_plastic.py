@@ -49,8 +49,8 @@ from scipy.sparse.linalg import splu
 from sianode.errors import InputError, SolverError
 from sianode.materials import lisi
 from sianode.mechanics import lisi_law
-from sianode.mechanics.fem import UM, ParticleGeometry, _li_distance, _material_masks, build_mesh
-from sianode.mechanics.properties import coating_moduli
+from sianode.mechanics.fem import (UM, ParticleGeometry, band_average, discretise, front_depth_for, lithiated_indicator,
+                                   outward_volume_expansion)
 
 _SQ2 = np.sqrt(2.0)
 _M = np.array([1.0, 1.0, 1.0, 0.0])            # Mandel identity (rr, zz, tt, sqrt2 rz)
@@ -108,8 +108,6 @@ class PlasticParticleFEM:
     def __init__(self, geom: ParticleGeometry, h: float | None = None, name: str = "",
                  front_width: float = 0.05 * UM, x_lithiated: float = lisi_law.X_FULL, plastic: bool = True,
                  host: str = "crystalline", hardening: float | None = None, si_modulus: float | None = None):
-        from skfem import Basis, ElementTriP2, ElementVector
-
         geom.validate()
         if not front_width >= 0:
             raise InputError("front width must be >= 0 (0: sharp front)", field="front_width")
@@ -118,14 +116,11 @@ class PlasticParticleFEM:
             raise InputError(f"Si modulus must be > 0, got {si_modulus}", field="si_modulus")
         self.si_modulus = si_modulus  # None: E(x) of the law; a number: one modulus (sensitivity runs only)
         self.h = h if h is not None else geom.outer_radius / 20
-        self.mesh = build_mesh(geom, self.h)
-        basis = Basis(self.mesh, ElementVector(ElementTriP2()), intorder=4)
-        self.basis = basis
-        X = basis.mapping.F(basis.X)
-        self.rq, self.zq = X[0], X[1]
-        self.si, self.coat, self.pcoat = _material_masks(geom, self.rq, self.zq)
-        self.dist = _li_distance(geom, self.rq, self.zq)
-        self.w = basis.dx * self.rq  # r dA (per radian)
+        d = discretise(geom, self.h)
+        self.disc, self.mesh, self.basis = d, d.mesh, d.basis
+        basis = d.basis
+        self.rq, self.zq, self.w = d.r, d.z, d.w
+        self.si, self.coat, self.pcoat, self.dist = d.si, d.coat, d.pcoat, d.dist
         # strain-displacement operator in Mandel form: B[k, c, e, q]
         nloc = len(basis.basis)
         B = np.empty((nloc, 4) + self.rq.shape)
@@ -141,41 +136,21 @@ class PlasticParticleFEM:
         self._cols = np.tile(self.edofs.T, (1, nloc)).ravel()             # (e, k, l) -> l
         self.n_dof = basis.N
         self.x_l = float(x_lithiated)
-        E_c, nu_c = coating_moduli(geom.coating_material) if geom.coating_thickness > 0 else (1.0, 0.2)
-        has_pc = any(p.coating_thickness > 0 for p in geom.pores)
-        E_p, nu_p = coating_moduli(geom.pore_coating_material) if has_pc else (1.0, 0.2)
-        self.E_other = np.where(self.coat, E_c, E_p)
-        self.nu_other = np.where(self.coat, nu_c, nu_p)
-        R = geom.outer_radius
-        D = basis.get_dofs(lambda x: np.isclose(x[0], 0.0, atol=1e-9 * R))
-        Z = basis.get_dofs(lambda x: np.isclose(x[1], 0.0, atol=1e-9 * R))
-        fixed = np.unique(np.concatenate([D.all("u^1"), Z.all("u^2")]))
-        self.free = np.setdiff1d(np.arange(self.n_dof), fixed)
-        # reporting bands (as the linear model): 0.1 µm at the Si surface and at pore walls
-        band = 0.1 * UM
-        rho = np.hypot(self.rq, self.zq)
-        near_pore = np.zeros_like(self.si)
-        for p in geom.pores:
-            dd = np.hypot(self.rq - p.r, self.zq - p.z) - p.radius
-            near_pore |= (dd >= 0) & (dd < band)
-        self.m_surface = self.si & (rho > geom.si_radius - band)
-        self.m_pore = self.si & near_pore
-        self.m_matrix = self.si & ~self.m_surface & ~near_pore
+        self.E_other, self.nu_other = d.E_other, d.nu_other
+        self.free = np.setdiff1d(np.arange(self.n_dof), d.fixed)
+        self.m_surface, self.m_pore, self.m_matrix = d.m_surface, d.m_pore, d.m_matrix
         self._nel = nel
         self.min_step = 1 / 64  # smallest line-search step
         self.accept_tol = 1e-3   # residual accepted when Newton stalls (relative, see lithiate)
         # Perfect plasticity leaves fully yielded ligaments without stiffness along the flow direction, which
-        # stalls Newton; a small linear hardening regularises it. H = 1e-3 E(Li3.75Si) = 12 MPa raises the flow
-        # stress by ~6 MPa at the plastic strains reached here (~0.5), i.e. < 1 % of sigma_f.
+        # stalls Newton; a small linear hardening regularises it. H = 1e-3 E(Li3.75Si) = 12 MPa (numerical, not a
+        # material property): the seeds/002 Si averages change by 2 % between H = 1.2 and 12 MPa.
         self.hardening = hardening if hardening is not None else 1e-3 * lisi_law.young_modulus(lisi_law.X_FULL, host)
 
     # ------------------------------------------------------------------ lithiation field
     def lithiated_fraction(self, delta):
         """(lithiated Si volume fraction, lithiated indicator s at the quadrature points) for front depth delta."""
-        if self.front_width > 0:
-            s = 0.5 * (1 - np.tanh((self.dist - delta) / self.front_width))
-        else:  # sharp front: each quadrature point is either pristine or lithiated
-            s = (self.dist < delta).astype(float)
+        s = lithiated_indicator(self.dist, delta, self.front_width)
         return float(np.sum(s * self.w * self.si) / np.sum(self.w * self.si)), s
 
     def li_field(self, sol: float) -> np.ndarray:
@@ -184,14 +159,9 @@ class PlasticParticleFEM:
             return np.zeros_like(self.rq)
         if sol >= 1:  # front past the deepest point: the whole Si is lithiated
             return self.x_l * self.lithiated_fraction(float(self.dist.max()) * (1 + 1e-9) + 5 * self.front_width)[1]
-        lo, hi = -5 * self.front_width - 1e-12, float(self.dist.max()) * (1 + 1e-9) + 5 * self.front_width
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            if self.lithiated_fraction(mid)[0] < sol:
-                lo = mid
-            else:
-                hi = mid
-        return self.x_l * self.lithiated_fraction(hi)[1]
+        hi = float(self.dist.max()) * (1 + 1e-9) + 5 * self.front_width
+        delta = front_depth_for(lambda d: self.lithiated_fraction(d)[0], sol, -5 * self.front_width - 1e-12, hi)
+        return self.x_l * self.lithiated_fraction(delta)[1]
 
     # ------------------------------------------------------------------ material
     def _moduli(self, x):
@@ -328,7 +298,7 @@ class PlasticParticleFEM:
         mean = (sig[0] + sig[1] + sig[2]) / 3
         return PlasticResult(name=self.name, n_dof=self.n_dof, steps=steps, von_mises=vm, mean_stress=mean,
                              hoop=sig[2], plastic_strain=eps_p[1], r=self.rq,
-                             z=self.zq, weight=self.w, si=self.si, outward_volume_expansion=self._outward(u))
+                             z=self.zq, weight=self.w, si=self.si, outward_volume_expansion=outward_volume_expansion(self.disc, u, self.geom.outer_radius))
 
     def _newton(self, u0, x, eps_p_old, p_branch, abs_tol, max_iter, stall_tol=0.0):
         """Newton iterations for one load step at fixed Li field and branch pressure.
@@ -378,21 +348,10 @@ class PlasticParticleFEM:
         w = self.w
 
         def avg(mask):
-            ww = w * mask
-            return float(np.sum(vm * ww) / np.sum(ww)) if np.sum(ww) > 0 else float("nan")
+            return band_average(vm, w, mask)
 
         return PlasticStep(state_of_lithiation=float(sol), si_average=avg(self.si),
                            particle_average=avg(np.ones_like(self.si)), surface=avg(self.m_surface),
                            matrix=avg(self.m_matrix), pore_edge=avg(self.m_pore) if self.geom.pores else float("nan"),
                            max_von_mises=float(np.max(vm)), plastic_fraction=float(np.sum(w * yielded * self.si) / np.sum(w * self.si)),
                            newton_iterations=int(its), residual=float(residual))
-
-    def _outward(self, u) -> float:
-        pv = self.mesh.p
-        Ro = self.geom.outer_radius
-        rv = np.hypot(pv[0], pv[1])
-        on = rv > Ro * (1 - 1e-6)
-        ur, uz = u[self.basis.nodal_dofs[0]], u[self.basis.nodal_dofs[1]]
-        u_rad = (pv[0][on] * ur[on] + pv[1][on] * uz[on]) / rv[on]
-        wv = pv[0][on] / rv[on]
-        return float((1 + np.sum(u_rad * wv) / np.sum(wv) / Ro) ** 3 - 1)
