@@ -40,10 +40,13 @@ from sianode.results import StageResult, require
 REQUIRES: tuple[str, ...] = ("materials", "mechanics")
 
 
-def _mechanics(mech) -> dict:
+def _mechanics(mech, cycles: int) -> dict:
+    """Anode swelling from the mechanics stage (its owner): reversible, and the delithiated thickness change
+    after the protocol's cycles (SEI + locked-in pulverisation / binder failure) spread over those cycles, so
+    ``eol_cycles * irreversible_swelling_per_cycle`` is exactly the mechanics stage's end-of-life swelling."""
     d = mech.data
     return {"anode_thickness_change": float(d.electrode_thickness_change),
-            "irreversible_swelling_per_cycle": float(d.irreversible_swelling_per_cycle)}
+            "irreversible_swelling_per_cycle": float(d.end_of_life_swelling) / max(int(cycles), 1)}
 
 
 def model_kwargs(design, upstream) -> dict[str, Any]:
@@ -54,7 +57,7 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
     props = require(upstream, "materials", "cell").data
     c = design.cell
     kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
-    kw.update(_mechanics(require(upstream, "mechanics", "cell")))
+    kw.update(_mechanics(require(upstream, "mechanics", "cell"), design.protocol.cycles))
     kw.update(separator_kwargs(design))
     loads = full_cell_loadings(design, props)
     if c.kind == "full":

@@ -102,7 +102,9 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
         prelithiation_mAh_g=dose_cm2 / loading_g_cm2, cathode_ice=cathode_ice, soc_max=soc_max,
         c_rate=c_rate, rest_h=rest_h,
         temperature_K=(pr.temperature_C if temperature_C is None else temperature_C) + 273.15,
-        surface_area_m2_g=float(mat.specific_surface_area_m2_g),
+        # SEI keeps growing on the surface the electrolyte still reaches after formation (mechanics owns it;
+        # the first-cycle SEI on the whole BET area is in the materials stage's ICE)
+        surface_area_m2_g=float(kd.sei_growth_surface_m2_g),
         crack_surface_area_m2_g=float(kd.crack_surface_area_m2_g),
         strain_amplitude=float(kd.surface_hoop_strain_amplitude),
         volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),

@@ -98,14 +98,82 @@ class ParticleGeometry:
                     raise InputError(f"pores {j} and {i} overlap", field=f"geometry.pores[{i}]")
 
 
-def paper_002_pores(coating_thickness: float = 0.0) -> list[Pore]:
-    """Pore layout used for seeds/002's porous configurations: pore radius 0.2 µm, ~10 % porosity.
+# seeds/002 §3.1 (Fig. S12): total pore volume of p-mSi@SiOx/C, cm3/g
+PAPER_002_PORE_VOLUME_CM3_G = 0.069
 
-    seeds/002 gives only R1 = 2.5 µm, shell 0.2 µm and pore radius 0.2 µm; the number and position
-    of pores are ours (spherical pores on the axis, ring pores off it).
+
+def paper_002_porosity() -> float:
+    """Internal porosity of p-mSi@SiOx/C from its measured pore volume: ``PV rho_Si / (1 + PV rho_Si)`` = 0.138.
+
+    seeds/002 §3.1: total pore volume 0.069 cm3/g (0.042 for mSi without hydrolysis); per gram of Si
+    (rho_Si 2.329 g/cm3, :data:`sianode.materials.lisi.RHO_SI_G_CM3`).
     """
-    centres = [(0.0, 0.0), (0.0, 1.25), (1.25, 0.0), (0.9, 0.9), (1.8, 0.0), (1.45, 1.35), (0.0, 2.0)]
-    return [Pore(r * UM, z * UM, 0.2 * UM, coating_thickness) for r, z in centres]
+    v = PAPER_002_PORE_VOLUME_CM3_G * lisi.RHO_SI_G_CM3
+    return v / (1.0 + v)
+
+
+def pore_volume_fraction(si_radius: float, pores: list[Pore]) -> float:
+    """Volume fraction of the Si sphere taken by the pores of an axisymmetric, z-mirrored layout.
+
+    A pore centred on the axis is a sphere, one off the axis a torus ``2 pi^2 r a^2``; pores with z > 0
+    appear twice (mirror about z = 0).
+    """
+    v = 0.0
+    for p in pores:
+        one = 4.0 / 3.0 * np.pi * p.radius ** 3 if p.r == 0 else 2 * np.pi ** 2 * p.r * p.radius ** 2
+        v += one * (1 if p.z == 0 else 2)
+    return v / (4.0 / 3.0 * np.pi * si_radius ** 3)
+
+
+def pore_lattice(si_radius: float, pore_radius: float, porosity: float, coating_thickness: float = 0.0,
+                 min_gap: float | None = None) -> list[Pore]:
+    """Pores of one radius on a hexagonal lattice in the meridian plane, spaced to give ``porosity``.
+
+    Lattice rows ``z = j d sqrt(3)/2``, odd rows offset by d/2, one node at the centre. A pore is kept if
+    it stays ``min_gap`` (default one pore radius) away from the Si surface, from the axis and from the
+    symmetry plane, unless it is centred on them. The spacing d is the one (scanned from 2.5 to 12 pore
+    radii) whose kept pores give the volume fraction closest to ``porosity``. In the meridian plane the
+    area fraction of a lattice equals the volume fraction of the revolved rings, so this reproduces a
+    uniform porosity; the layout is ours (seeds/002 gives only the pore radius).
+    """
+    a, R = float(pore_radius), float(si_radius)
+    if not 0 < porosity < 0.5:
+        raise InputError(f"porosity must be in (0, 0.5) for a pore lattice, got {porosity}", field="porosity")
+    if not 0 < a < R / 3:
+        raise InputError(f"pore radius {a:g} m must be in (0, R/3)", field="pore_radius")
+    gap = a if min_gap is None else float(min_gap)
+
+    def layout(d):
+        out = []
+        nz = int(R / (d * np.sqrt(3) / 2)) + 1
+        for j in range(nz):
+            z = j * d * np.sqrt(3) / 2
+            for r in np.arange(0.5 * d * (j % 2), R, d):
+                on_axis, on_plane = r == 0, z == 0
+                if not on_axis and r < a + gap:
+                    continue
+                if not on_plane and z < a + gap:
+                    continue
+                if np.hypot(r, z) + a > R - gap:
+                    continue
+                out.append(Pore(float(r), float(z), a, coating_thickness))
+        return out
+
+    best = None
+    for d in np.linspace(2.5 * a, 12 * a, 400):
+        pores = layout(d)
+        if not pores:
+            continue
+        err = abs(pore_volume_fraction(R, pores) - porosity)
+        if best is None or err < best[0] - 1e-12:
+            best = (err, pores)
+    return best[1]
+
+
+def paper_002_pores(coating_thickness: float = 0.0) -> list[Pore]:
+    """Pores of seeds/002's porous configurations: radius R2 = 0.2 µm (§2.4) on a hexagonal lattice
+    whose porosity matches the measured pore volume of p-mSi@SiOx/C (:func:`paper_002_porosity`, 0.138)."""
+    return pore_lattice(2.5 * UM, 0.2 * UM, paper_002_porosity(), coating_thickness)
 
 
 def paper_002_configurations() -> dict[str, ParticleGeometry]:
@@ -227,6 +295,91 @@ def _li_distance(geom: ParticleGeometry, x, y):
 
 
 @dataclass
+class Discretisation:
+    """Mesh, P2 vector basis and quadrature-point data of one particle, shared by the linear and plastic FEM."""
+
+    mesh: object
+    basis: object
+    r: np.ndarray              # quadrature-point radius (m)
+    z: np.ndarray
+    w: np.ndarray              # r dA (volume per radian)
+    si: np.ndarray             # material masks
+    coat: np.ndarray
+    pcoat: np.ndarray
+    dist: np.ndarray           # distance to the nearest Li-supplying surface (m)
+    E_other: np.ndarray        # coating moduli at the quadrature points (used where not Si)
+    nu_other: np.ndarray
+    fixed: np.ndarray          # u_r = 0 on the axis, u_z = 0 on the symmetry plane
+    m_surface: np.ndarray      # reporting bands: Si within 0.1 µm of its surface / of a pore wall, the rest
+    m_pore: np.ndarray
+    m_matrix: np.ndarray
+
+
+def discretise(geom: ParticleGeometry, h: float) -> Discretisation:
+    """Mesh (:func:`build_mesh`), quadratic vector basis and per-quadrature-point data of a particle."""
+    from skfem import Basis, ElementTriP2, ElementVector
+
+    mesh = build_mesh(geom, h)
+    basis = Basis(mesh, ElementVector(ElementTriP2()), intorder=4)
+    X = basis.mapping.F(basis.X)
+    r, z = X[0], X[1]
+    si, coat, pcoat = _material_masks(geom, r, z)
+    E_c, nu_c = coating_moduli(geom.coating_material) if geom.coating_thickness > 0 else (1.0, 0.2)
+    has_pc = any(p.coating_thickness > 0 for p in geom.pores)
+    E_p, nu_p = coating_moduli(geom.pore_coating_material) if has_pc else (1.0, 0.2)
+    R = geom.outer_radius
+    D = basis.get_dofs(lambda x: np.isclose(x[0], 0.0, atol=1e-9 * R))
+    Z = basis.get_dofs(lambda x: np.isclose(x[1], 0.0, atol=1e-9 * R))
+    band = 0.1 * UM
+    near_pore = np.zeros_like(si)
+    for p in geom.pores:
+        dd = np.hypot(r - p.r, z - p.z) - p.radius
+        near_pore |= (dd >= 0) & (dd < band)
+    surf = si & (np.hypot(r, z) > geom.si_radius - band)
+    return Discretisation(mesh=mesh, basis=basis, r=r, z=z, w=basis.dx * r, si=si, coat=coat, pcoat=pcoat,
+                          dist=_li_distance(geom, r, z), E_other=np.where(coat, E_c, E_p),
+                          nu_other=np.where(coat, nu_c, nu_p),
+                          fixed=np.unique(np.concatenate([D.all("u^1"), Z.all("u^2")])),
+                          m_surface=surf, m_pore=si & near_pore, m_matrix=si & ~surf & ~near_pore)
+
+
+def lithiated_indicator(dist, delta, front_width):
+    """Lithiated indicator (0-1) of Si at distance ``dist`` from a Li source when the front is at depth delta."""
+    if front_width > 0:
+        return 0.5 * (1 - np.tanh((dist - delta) / front_width))
+    return (dist < delta).astype(float)  # sharp at the quadrature points
+
+
+def front_depth_for(fraction_of, sol: float, lo: float, hi: float) -> float:
+    """Front depth whose lithiated Si volume fraction ``fraction_of(delta)`` equals ``sol`` (bisection)."""
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if fraction_of(mid) < sol:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def outward_volume_expansion(disc: Discretisation, u, outer_radius: float) -> float:
+    """Volume change of the outer envelope from the mean radial displacement of the outer surface nodes
+    (area-weighted, sin(theta), over the quarter meridian)."""
+    pv = disc.mesh.p
+    rv = np.hypot(pv[0], pv[1])
+    on = rv > outer_radius * (1 - 1e-6)
+    ur, uz = u[disc.basis.nodal_dofs[0]], u[disc.basis.nodal_dofs[1]]
+    u_rad = (pv[0][on] * ur[on] + pv[1][on] * uz[on]) / rv[on]
+    wv = pv[0][on] / rv[on]
+    return float((1 + np.sum(u_rad * wv) / np.sum(wv) / outer_radius) ** 3 - 1)
+
+
+def band_average(values, w, mask) -> float:
+    """Weighted average of ``values`` over a mask of quadrature points (nan for an empty mask)."""
+    ww = w * mask
+    return float(np.sum(values * ww) / np.sum(ww)) if np.sum(ww) > 0 else float("nan")
+
+
+@dataclass
 class FEMResult:
     """Stress summary of one solve (Pa) and the fields at quadrature points."""
 
@@ -252,46 +405,29 @@ class ParticleFEM:
 
     def __init__(self, geom: ParticleGeometry, h: float | None = None, name: str = "",
                  front_width: float = 0.05 * UM, modulus: str = "constant", x_lithiated: float = 3.75):
-        from skfem import Basis, ElementTriP2, ElementVector
-
         geom.validate()
         if modulus not in ("constant", "lithiation"):
             raise InputError("modulus must be 'constant' (c-Si, as in linear-elastic papers) or 'lithiation' (E(x))",
                              field="modulus")
         self.geom, self.name, self.front_width, self.modulus = geom, name, front_width, modulus
         self.h = h if h is not None else geom.outer_radius / 40
-        self.mesh = build_mesh(geom, self.h)
-        self.basis = Basis(self.mesh, ElementVector(ElementTriP2()), intorder=4)
-        X = self.basis.mapping.F(self.basis.X)
-        self.xq, self.yq = X[0], X[1]
-        self.si, self.coat, self.pcoat = _material_masks(geom, self.xq, self.yq)
-        self.dist = _li_distance(geom, self.xq, self.yq)
-        self.wq = self.basis.dx * self.xq  # r-weighted volume (per radian)
+        d = discretise(geom, self.h)
+        self.disc, self.mesh, self.basis = d, d.mesh, d.basis
+        self.xq, self.yq, self.wq = d.r, d.z, d.w
+        self.si, self.coat, self.pcoat, self.dist = d.si, d.coat, d.pcoat, d.dist
         self.eps_l = float(lisi.linear_strain(x_lithiated))
         self.x_l = x_lithiated
-        nu_si = LISI["nu_Si"].value
-        E_c, nu_c = coating_moduli(geom.coating_material) if geom.coating_thickness > 0 else (1.0, 0.2)
-        E_p, nu_p = coating_moduli(geom.pore_coating_material) if any(p.coating_thickness > 0 for p in geom.pores) else (1.0, 0.2)
-        self.nu = np.where(self.si, nu_si, np.where(self.coat, nu_c, nu_p))
-        self.E_other = np.where(self.coat, E_c, E_p)
-        D = self.basis.get_dofs(lambda x: np.isclose(x[0], 0.0, atol=1e-9 * geom.outer_radius))
-        Z = self.basis.get_dofs(lambda x: np.isclose(x[1], 0.0, atol=1e-9 * geom.outer_radius))
-        self.fixed = np.unique(np.concatenate([D.all("u^1"), Z.all("u^2")]))
+        self.nu = np.where(self.si, LISI["nu_Si"].value, d.nu_other)
+        self.E_other = d.E_other
+        self.fixed = d.fixed
         self.n_dof = self.basis.N
 
     def lithiated_fraction(self, delta):
-        s = 0.5 * (1 - np.tanh((self.dist - delta) / self.front_width))
+        s = lithiated_indicator(self.dist, delta, self.front_width)
         return np.sum(s * self.wq * self.si) / np.sum(self.wq * self.si), s
 
     def front_depth(self, sol):
-        lo, hi = 0.0, self.geom.si_radius * 1.2
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            if self.lithiated_fraction(mid)[0] < sol:
-                lo = mid
-            else:
-                hi = mid
-        return 0.5 * (lo + hi)
+        return front_depth_for(lambda d: self.lithiated_fraction(d)[0], sol, 0.0, self.geom.si_radius * 1.2)
 
     def solve(self, state_of_lithiation: float, eigenstrain=None) -> FEMResult:
         """Solve at a state of lithiation (0–1), or with ``eigenstrain(r, z)`` (callable, Si only) if given."""
@@ -355,35 +491,16 @@ class ParticleFEM:
         rho = np.hypot(self.xq, self.yq) + 1e-30
         c, sn = self.xq / rho, self.yq / rho
         s_rad = c * c * s_rr + sn * sn * s_zz + 2 * c * sn * s_rz
-        w = self.wq
-        Rs = self.geom.si_radius
-        band = 0.1 * UM
-        near_pore = np.zeros_like(self.si)
-        for p in self.geom.pores:
-            dd = np.hypot(self.xq - p.r, self.yq - p.z) - p.radius
-            near_pore |= (dd >= 0) & (dd < band)
-        surf = self.si & (rho > Rs - band)
-        matrix = self.si & ~surf & ~near_pore
+        w, d = self.wq, self.disc
 
         def avg(mask):
-            ww = w * mask
-            return float(np.sum(vm * ww) / np.sum(ww)) if np.sum(ww) > 0 else float("nan")
+            return band_average(vm, w, mask)
 
-        # outward expansion from the displacement of the outer surface (volume of the deformed envelope)
-        Ro = self.geom.outer_radius
-        pv = self.mesh.p
-        on_outer = np.hypot(pv[0], pv[1]) > Ro * (1 - 1e-6)
-        ur_v, uz_v = u[self.basis.nodal_dofs[0]], u[self.basis.nodal_dofs[1]]
-        rv = np.hypot(pv[0], pv[1])[on_outer]
-        u_rad_v = (pv[0][on_outer] * ur_v[on_outer] + pv[1][on_outer] * uz_v[on_outer]) / rv
-        # area-weighted (sin(theta)) mean over the quarter meridian
-        wv = pv[0][on_outer] / rv
-        ur_mean = float(np.sum(u_rad_v * wv) / np.sum(wv))
-        return FEMResult(name=self.name, state_of_lithiation=sol, n_dof=self.n_dof, surface=avg(surf),
-                         matrix=avg(matrix), pore_edge=avg(near_pore & self.si) if self.geom.pores else float("nan"),
+        return FEMResult(name=self.name, state_of_lithiation=sol, n_dof=self.n_dof, surface=avg(d.m_surface),
+                         matrix=avg(d.m_matrix), pore_edge=avg(d.m_pore) if self.geom.pores else float("nan"),
                          volume_average=avg(np.ones_like(self.si)), max_von_mises=float(np.max(vm)),
-                         outward_volume_expansion=(1 + ur_mean / Ro) ** 3 - 1, von_mises=vm, r=self.xq, z=self.yq,
-                         weight=w, hoop=s_tt, radial_sph=s_rad)
+                         outward_volume_expansion=outward_volume_expansion(d, u, self.geom.outer_radius),
+                         von_mises=vm, r=self.xq, z=self.yq, weight=w, hoop=s_tt, radial_sph=s_rad)
 
 
 def compare_paper_002(h: float | None = None, states=(0.25, 0.5, 0.75), modulus: str = "constant"):

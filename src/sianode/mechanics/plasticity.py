@@ -12,7 +12,10 @@ Zhao et al., J. Electrochem. Soc. 159 (2012) A238). Logarithmic elastic strains
 Hencky elasticity on the stress-free lithiated state gives ``tau = K tr(ee) I + 2 G dev(ee)`` with the
 Li-dependent modulus ``E(x)`` (:func:`sianode.mechanics.properties.lisi_young_modulus`); the Cauchy
 stress is ``tau / Je`` (``Je = exp(tr ee)``) and the nominal stress ``P = Jc tau F^-T``. J2 plasticity reduces in spherical symmetry to ``|sigma_r - sigma_t| <= sigma_Y``
-(perfectly plastic, rate independent), integrated with an exact radial return per step.
+(perfectly plastic at fixed x, rate independent), integrated with an exact radial return per step.
+``sigma_Y`` and nu come from the LixSi law (:mod:`sianode.mechanics.lisi_law`): flow stress vs x on a
+compression and a tension branch chosen by the mean stress of the trial state (exact, since the
+plastic flow is isochoric), pristine c-Si elastic.
 Equilibrium ``d/dR(R^2 P_r) = 2 R P_t`` (nominal stresses ``P_r = tau_r/lr``, ``P_t = tau_t/lt``) is
 solved by linear finite elements in R with a Newton method (banded finite-difference tangent).
 
@@ -31,7 +34,8 @@ from scipy.linalg import solve_banded
 
 from sianode.errors import InputError, SolverError
 from sianode.materials import lisi
-from sianode.mechanics.properties import LISI, lisi_young_modulus
+from sianode.mechanics import lisi_law
+from sianode.mechanics.properties import lisi_young_modulus
 
 _GP = np.array([0.5 - 0.5 / np.sqrt(3), 0.5 + 0.5 / np.sqrt(3)])  # 2-point Gauss on [0, 1]
 
@@ -76,13 +80,20 @@ class _Sphere:
             return None
         lc = lisi.volume_ratio(x_g, host=self.host) ** (1.0 / 3.0)
         E = lisi_young_modulus(x_g, host=self.host)
-        K = E / (3 * (1 - 2 * self.nu)); G = E / (2 * (1 + self.nu))
+        nu = lisi_law.poisson_ratio(x_g) if self.nu is None else self.nu
+        K = E / (3 * (1 - 2 * nu)); G = E / (2 * (1 + nu))
         # elastic volume ratio (plastic flow is isochoric): Cauchy stress = Kirchhoff-like tau / Je,
         # with tau from Hencky moduli measured on the stress-free lithiated state
         Je = lr * lt ** 2 / lc ** 3
         d = np.log(lr) - np.log(lt)
         s_tr = 2 * G * (d - 1.5 * q_old)
-        lim = Je * self.sy
+        if self.sy is None:
+            # flow stress of the law at the (exact, isochoric flow) mean Cauchy stress of the trial state
+            mean = K * np.log(Je) / Je
+            sy = lisi_law.flow_stress(x_g, mean, host=self.host)
+        else:
+            sy = self.sy
+        lim = Je * sy
         over = np.abs(s_tr) > lim
         with np.errstate(invalid="ignore"):
             q = np.where(over, (2.0 / 3.0) * (d - np.sign(s_tr) * np.where(over, lim, 0.0) / (2 * G)), q_old)
@@ -125,7 +136,9 @@ def plastic_sphere(R_nodes, x_history, *, yield_stress: float | None = None, poi
 
     R_nodes : reference node radii (m), increasing; R_nodes[0] = 0 for a solid sphere, > 0 for a hollow one.
     x_history : (n_steps, n_nodes) Li per Si at the nodes for each load step.
-    yield_stress : Pa (default LISI['yield_stress'], 1 GPa); np.inf for elastic.
+    yield_stress : Pa; default None = the LixSi law (:func:`sianode.mechanics.lisi_law.flow_stress`:
+        x- and stress-sign dependent, elastic pristine c-Si); a number for a constant flow stress; np.inf for elastic.
+    poisson_ratio : default None = the law's nu(x).
     external_pressure : Cauchy pressure on the outer surface, Pa (stack/confinement), >= 0.
     """
     R_nodes = np.asarray(R_nodes, dtype=float)
@@ -134,9 +147,9 @@ def plastic_sphere(R_nodes, x_history, *, yield_stress: float | None = None, poi
         raise InputError("reference radii must be >= 0 and strictly increasing", field="R_nodes")
     if xh.shape[1] != len(R_nodes):
         raise InputError(f"x_history has {xh.shape[1]} columns, expected {len(R_nodes)} (one per node)", field="x_history")
-    sy = float(LISI["yield_stress"].value if yield_stress is None else yield_stress)
-    nu = float(LISI["nu"].value if poisson_ratio is None else poisson_ratio)
-    if sy <= 0:
+    sy = None if yield_stress is None else float(yield_stress)
+    nu = None if poisson_ratio is None else float(poisson_ratio)
+    if sy is not None and sy <= 0:
         raise InputError("yield stress must be > 0", field="yield_stress")
     if external_pressure < 0:
         raise InputError("external pressure must be >= 0", field="external_pressure")

@@ -1,39 +1,29 @@
-"""Mechanical properties of Li–Si, coatings and binders, each with its source.
+"""Mechanical properties of coatings and binders, and the legacy LixSi parameter view.
 
-Li–Si: Young's modulus falls almost linearly with Li content (elastic softening), from the
-host value to ~12 GPa at Li3.75Si (nanoindentation, Hertzberg, Benson & Yushin, Electrochem.
-Commun. 13 (2011) 818; DFT trend Shenoy, Johari & Qi, J. Power Sources 195 (2010) 6825).
-Lithiated Si flows plastically at a stress of order 1 GPa (Sethuraman et al., J. Power Sources
-195 (2010) 5062: ~1.75 GPa at low Li content falling to ~1 GPa and below; Zhao et al.,
-J. Electrochem. Soc. 159 (2012) A238 use 1 GPa). Fracture energy of LixSi (Pharr, Suo & Vlassak,
-Nano Lett. 13 (2013) 5570): 8.5 ± 4.3 J/m2 at ~Li0.7Si and bounds 5.4 ± 2.2 to 6.9 ± 1.9 J/m2 at
-~Li2.8Si ("essentially independent of x"); the Li-rich value is used for the Li2.5Si/Li3.75Si shells.
+LixSi properties live in :mod:`sianode.mechanics.lisi_law` (one law: E(x), nu(x), flow stress in
+tension/compression vs x, fracture energy vs x, each with its source). ``LISI`` below is a read-only
+view of that law for callers that want scalar values: ``yield_stress`` is the tensile flow stress
+(1 GPa, Sethuraman et al. 2010), ``nu`` the Si value, ``fracture_energy`` the Li-rich (~Li2.8Si) value.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from sianode.errors import InputError
+from sianode.mechanics import lisi_law
 from sianode.provenance import Parameter
 
-HERTZBERG = "Hertzberg, Benson & Yushin, Electrochem. Commun. 13 (2011) 818"
-
+_L = lisi_law.LAW
 LISI: dict[str, Parameter] = {
-    "E_host_amorphous": Parameter(92e9, "Pa", HERTZBERG + " (a-Si film, 92 GPa)"),
-    "E_host_crystalline": Parameter(130e9, "Pa", "Hopcroft, Nix & Kenny, J. MEMS 19 (2010) 229 (c-Si <100>, 130 GPa)"),
-    "E_Li375Si": Parameter(12e9, "Pa", HERTZBERG + " (Li3.75Si, 12 GPa)"),
-    "nu": Parameter(0.22, "-", "Shenoy, Johari & Qi, J. Power Sources 195 (2010) 6825 (0.22–0.28; 0.22 used)"),
-    "nu_Si": Parameter(0.22, "-", "Hopcroft, Nix & Kenny, J. MEMS 19 (2010) 229 (isotropic average ~0.22)"),
-    "yield_stress": Parameter(1.0e9, "Pa", "Sethuraman et al., J. Power Sources 195 (2010) 5062; "
-                              "Zhao et al., J. Electrochem. Soc. 159 (2012) A238 (sigma_Y = 1 GPa)",
-                              note="perfectly plastic, independent of x"),
-    # Li-rich LixSi (the shell behind a lithiation front is Li2.5Si or Li3.75Si): midpoint of the bounds
-    # 5.4 ± 2.2 and 6.9 ± 1.9 J/m2 Pharr et al. report at ~Li2.8Si, their highest measured Li content.
-    "fracture_energy": Parameter(6.15, "J/m2", "Pharr, Suo & Vlassak, Nano Lett. 13 (2013) 5570 "
-                                 "(~Li2.8Si: bounds 5.4 ± 2.2 to 6.9 ± 1.9 J/m2; midpoint)",
-                                 note="uncertainty band 3.2–8.8 J/m2 (lower bound minus / upper bound plus error)"),
-    "fracture_energy_low_x": Parameter(8.5, "J/m2", "Pharr, Suo & Vlassak, Nano Lett. 13 (2013) 5570 (~Li0.7Si, ± 4.3)",
-                                       note="not used for the Li-rich shells; kept for reference"),
+    "E_host_amorphous": _L["E_host_amorphous"],
+    "E_host_crystalline": _L["E_host_crystalline"],
+    "E_Li375Si": _L["E_Li375Si"],
+    "nu": _L["nu_Si"],
+    "nu_Si": _L["nu_Si"],
+    "yield_stress": Parameter(_L["flow_tension"].value, "Pa", _L["flow_tension"].source,
+                              note="scalar view; the law is x- and stress-sign dependent (lisi_law.flow_stress)"),
+    "fracture_energy": _L["fracture_energy_x2.8"],
+    "fracture_energy_low_x": _L["fracture_energy_x0.7"],
 }
 
 # Outer / pore-wall coatings: Young's modulus and Poisson ratio (assumed not to lithiate).
@@ -64,14 +54,8 @@ BINDERS: dict[str, Parameter] = {
 
 
 def lisi_young_modulus(x, host: str = "amorphous"):
-    """Young's modulus of LixSi, Pa: linear in x from the host value to 12 GPa at x = 3.75.
-
-    E(x) = E_host + (E_Li3.75Si - E_host) * x / 3.75, clipped at x >= 3.75. Linear trend of
-    Hertzberg et al. (2011) and Shenoy et al. (2010).
-    """
-    e_host = LISI["E_host_crystalline" if host == "crystalline" else "E_host_amorphous"].value
-    xx = np.clip(np.asarray(x, dtype=float), 0.0, 3.75)
-    return e_host + (LISI["E_Li375Si"].value - e_host) * xx / 3.75
+    """Young's modulus of LixSi, Pa (delegates to :func:`sianode.mechanics.lisi_law.young_modulus`)."""
+    return lisi_law.young_modulus(x, host)
 
 
 def coating_moduli(material: str) -> tuple[float, float]:

@@ -29,8 +29,9 @@ from sianode.electrode.coating import anode_geometry
 from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import lisi
-from sianode.mechanics import binder as binder_mod
-from sianode.mechanics import pores, swelling
+from sianode.mechanics import binder_load, pores, swelling
+from sianode.mechanics.electrode_swelling import swelling_parts
+from sianode.mechanics.growth_surface import sei_growth_surface_m2_g
 from sianode.mechanics.diffusion import galvanostatic_sphere
 from sianode.mechanics.fracture import critical_diameter, front_stress
 from sianode.mechanics.plasticity import plastic_sphere
@@ -68,6 +69,9 @@ class MechanicsResult:
     solid_state: dict | None = None
     extras: dict = field(default_factory=dict)
     crack_surface_area_m2_g: float = 0.0  # fracture surface per g of active material (0 when intact)
+    sei_growth_surface_m2_g: float = 0.0  # surface that keeps growing SEI after formation (growth_surface.py)
+    locked_swelling: float = 0.0  # expansion locked in by pulverisation or binder failure (thickness fraction)
+    end_of_life_swelling: float = 0.0  # delithiated thickness change after protocol.cycles (electrode_swelling)
     irreversible_swelling_intact_per_cycle: float = 0.0  # the same design's rate without the crack surface
 
 
@@ -185,22 +189,26 @@ def run(design, upstream=None) -> StageResult:
     fr = swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
                                      conductive=geo.conductive_volume_fraction, porosity=geo.porosity)
     dh = float(swelling.thickness_change(fr.active, fr.porosity, e_p))
-    # binder indicator with the linear-elastic surface stress (seeds/002 criterion)
-    surf_lin = float(np.max(np.abs(linear.surface_hoop_Pa)))
-    bind = binder_mod.damage_indicator(surf_lin, el.binder)
+    # binder verdict (Liu et al. 2025 criterion: particle stress vs binder modulus) with the stress of the
+    # elasto-plastic particle model, never an elastic stress above yield
+    load = binder_load.particle_surface_stress(radius, c_rate, host=phase)
+    bind = binder_load.binder_damage(load["max_surface_von_mises_Pa"], el.binder)
     sei_in = _sei_per_cycle(design, upstream, strain_amp, c_rate)
     phi_si = min(max(float(props.si_mass_frac) * float(props.density_g_cm3) / pores.RHO_SI_G_CM3, 1e-9), 1.0)
-    a_v = swelling.particle_surface_per_si_volume(float(props.specific_surface_area_m2_g), float(props.density_g_cm3),
-                                                  phi_si)
+    growth_m2_g = sei_growth_surface_m2_g(design, props)  # surface that keeps growing SEI (not the BET)
+    a_v = swelling.particle_surface_per_si_volume(growth_m2_g, float(props.density_g_cm3), phi_si)
     a_crack = swelling.crack_surface_per_si_volume(fractures, size, d_c)
-    rate_args = (fr.active, phi_si, a_v, strain_amp, sei_in["fresh_fraction"], sei_in["sei_thickness_per_cycle_m"])
-    irr_rate = float(swelling.irreversible_rate(*rate_args, crack_surface_per_si_volume=a_crack,
-                                                wetting=sei_in["wetting"]))
-    irr_intact = float(swelling.irreversible_rate(*rate_args))
+    common = dict(active_fraction=fr.active, porosity=fr.porosity, particle_expansion=e_p, si_volume_fraction=phi_si,
+                  surface_per_si_volume_m=a_v, fresh_fraction=sei_in["fresh_fraction"], wetting=sei_in["wetting"],
+                  sei_thickness_per_cycle_m=sei_in["sei_thickness_per_cycle_m"], binder_failed=bind["damaged"],
+                  cycles=design.protocol.cycles)
+    parts = swelling_parts(crack_surface_per_si_volume_m=a_crack, fractures=fractures, **common)
+    intact = swelling_parts(crack_surface_per_si_volume_m=0.0, fractures=False, **common)
     # crack surface per g of active material: a_crack x Si volume per g (electrochemically active Si)
     crack_m2_g = a_crack * float(props.si_mass_frac) / (pores.RHO_SI_G_CM3 * 1e6)
-    cyc = swelling.swelling_over_cycles(dh, irr_rate, design.protocol.cycles)
-    irr_per_cycle = float(cyc["per_cycle"])
+    locked = parts.pulverisation + parts.binder_failure
+    cyc = swelling.swelling_over_cycles(dh, parts.sei_per_cycle, design.protocol.cycles, locked=locked)
+    irr_per_cycle = float(parts.sei_per_cycle)
 
     solid_state = None
     if solid:
@@ -216,14 +224,15 @@ def run(design, upstream=None) -> StageResult:
         electrode_thickness_change=dh, irreversible_swelling_per_cycle=irr_per_cycle, max_von_mises_Pa=vm_max,
         max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
         swelling_limit_check=swelling.check_limits(dh), solid_state=solid_state,
+        locked_swelling=locked, end_of_life_swelling=float(parts.delithiated), sei_growth_surface_m2_g=growth_m2_g,
         extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
                 "irreversible_swelling": {**sei_in, "si_volume_fraction": phi_si, "sei_surface_per_si_volume_m": a_v + a_crack,
                                           "particle_surface_per_si_volume_m": a_v,
                                           "crack_surface_per_si_volume_m": a_crack,
                                           "surface": ("particle surface + crack faces of fragments of the critical size"
                                                       if fractures else "particle (BET) surface")},
-                "c_rate": c_rate},
-        crack_surface_area_m2_g=crack_m2_g, irreversible_swelling_intact_per_cycle=irr_intact)
+                "c_rate": c_rate, "binder_load": load, "swelling_parts": parts.as_dict()},
+        crack_surface_area_m2_g=crack_m2_g, irreversible_swelling_intact_per_cycle=float(intact.sei_per_cycle))
     summary = {
         "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
@@ -232,9 +241,12 @@ def run(design, upstream=None) -> StageResult:
         "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
         "electrode_thickness_change_pct": 100 * dh, "swelling_check": data.swelling_limit_check,
         "irreversible_swelling_per_cycle_pct": 100 * irr_per_cycle,
-        "crack_surface_area_m2_g": crack_m2_g,
-        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * float(cyc["delithiated_thickness_change"][-1]),
-        "binder_stress_ratio_002": bind["ratio"], "binder_damaged": bind["damaged"],
+        "crack_surface_area_m2_g": crack_m2_g, "sei_growth_surface_m2_g": growth_m2_g,
+        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * float(parts.delithiated),
+        "swelling_sei_pct": 100 * parts.sei, "swelling_pulverisation_pct": 100 * parts.pulverisation,
+        "swelling_binder_failure_pct": 100 * parts.binder_failure,
+        "binder_surface_stress_GPa": load["max_surface_von_mises_Pa"] / 1e9,
+        "binder_stress_to_modulus_ratio": bind["ratio"], "binder_damaged": bind["damaged"],
     }
     if solid_state:
         summary.update({"sse_hoop_stress_MPa": solid_state["sse_hoop_stress_Pa"] / 1e6,
@@ -300,7 +312,8 @@ def report(result: StageResult):
         a.set_xlabel("state of lithiation"); a.set_yscale("symlog", linthresh=0.1)
     ax[1].legend(fontsize=7)
     secs.append(Section("Stress vs state of lithiation", paragraph(
-        "Solid lines: finite strain with plastic flow of LixSi (yield 1 GPa); dashed: small-strain linear "
+        "Solid lines: finite strain with plastic flow of LixSi (flow stress 0.5–1.75 GPa depending on Li content and "
+        "on tension or compression, Sethuraman et al. 2010; sianode.mechanics.lisi_law); dashed: small-strain linear "
         "elasticity (what many papers report; it overstates stress at ~300 % volume change).") + figure(fig)))
 
     verdict = "FRACTURES" if d.fractures else "does not fracture"
@@ -314,7 +327,8 @@ def report(result: StageResult):
     body = (f"<p class='{cls}'><b>{d.phase} Si, {d.feature} {d.feature_size_m * 1e9:.3g} nm: {verdict}</b> "
             f"(critical diameter {d.critical_diameter_m * 1e9:.3g} nm, margin critical/actual = {d.fracture_margin:.3g}).</p>"
             + paragraph("Critical size: energy release rate of a surface crack in the hoop-stress field of two-phase "
-                        "lithiation vs the fracture energy of LixSi (10 J/m2). Observed: ~150 nm for c-Si (Liu et al. "
+                        "lithiation vs the fracture energy of the lithiated shell "
+                        f"({d.extras['critical_size'].get('fracture_energy', float('nan')):.3g} J/m2, Pharr et al. 2013). Observed: ~150 nm for c-Si (Liu et al. "
                         "2012), > 870 nm for a-Si (McDowell et al. 2013).") + figure(fig) + table(cp))
     secs.append(Section("Fracture verdict", body))
 

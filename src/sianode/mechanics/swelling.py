@@ -168,14 +168,17 @@ def irreversible_rate(active_fraction, si_volume_fraction, surface_per_si_volume
     return fa * phi * (1.0 + area_strain(hoop_strain)) * L * (av * f + w * ac)
 
 
-def swelling_over_cycles(reversible, per_cycle, cycles: int = 100):
-    """Delithiated (irreversible) and lithiated thickness change vs cycle number; tidy dict of arrays."""
+def swelling_over_cycles(reversible, per_cycle, cycles: int = 100, locked: float = 0.0):
+    """Delithiated (irreversible) and lithiated thickness change vs cycle number; tidy dict of arrays.
+
+    ``locked``: expansion locked in from the first cycle by pulverisation or binder failure
+    (:func:`sianode.mechanics.electrode_swelling.swelling_parts`)."""
     if cycles < 1:
         raise InputError("cycles must be >= 1", field="protocol.cycles")
     if per_cycle < 0:
         raise InputError("irreversible growth per cycle must be >= 0", field="per_cycle")
     n = np.arange(1, cycles + 1)
-    irr = float(per_cycle) * n
+    irr = float(per_cycle) * n + float(locked)
     return {"cycle": n, "delithiated_thickness_change": irr,
             "lithiated_thickness_change": (1 + irr) * (1 + reversible) - 1, "per_cycle": float(per_cycle)}
 

@@ -1,9 +1,10 @@
 """Validation figures and tables for docs/mechanics.md.
 
 ``python -m sianode.mechanics.validation OUTDIR`` writes PNG figures and CSV tables:
-FEM vs analytic sphere and its convergence, the seeds/002 four-configuration comparison (with mesh
-convergence), critical size vs stack pressure, stress vs state of lithiation (plastic vs linear
-elastic) and the seeds/002 electrode-swelling comparison. Deterministic; ~1 min on one core.
+the LixSi law, FEM vs analytic sphere and its convergence, the elasto-plastic seeds/002
+four-configuration comparison (with mesh convergence and a stress map), critical size vs stack
+pressure, stress vs state of lithiation (plastic vs linear elastic) and the seeds/002
+electrode-swelling comparison. Deterministic; ~3 min on 2 cores.
 """
 from __future__ import annotations
 
@@ -52,51 +53,78 @@ def fem_vs_analytic(outdir: Path):
     return df
 
 
-def paper_002(outdir: Path):
+def lisi_law_figure(outdir: Path):
     import matplotlib.pyplot as plt
 
-    from sianode.mechanics.fem import ParticleFEM, compare_paper_002, paper_002_configurations
+    from sianode.mechanics.lisi_law import law_table
 
-    tab = compare_paper_002(h=2.7e-6 / 40)
+    t = law_table()
+    t.to_csv(outdir / "lisi_law.csv", index=False)
+    fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
+    ax[0].plot(t.x, t.E_amorphous_GPa, label="a-Si host"); ax[0].plot(t.x, t.E_crystalline_GPa, label="c-Si host")
+    ax[0].set_ylabel("Young's modulus (GPa)")
+    ax[1].plot(t.x, t.flow_compression_GPa, label="compression (lithiation)")
+    ax[1].plot(t.x, t.flow_tension_GPa, label="tension (delithiation)")
+    ax[1].set_ylabel("flow stress (GPa)")
+    ax[2].plot(t.x, t.fracture_energy_J_m2, "k-")
+    ax[2].errorbar([0.7, 2.8], [8.5, 6.15], yerr=[[4.3, 2.95], [4.3, 2.65]], fmt="o", color="C3", label="Pharr 2013")
+    ax[2].set_ylabel("fracture energy (J/m2)")
+    for a_ in ax:
+        a_.set_xlabel("x in LixSi"); a_.legend(fontsize=7)
+    fig.tight_layout(); fig.savefig(outdir / "lisi_law.png", dpi=110); plt.close(fig)
+    return t
+
+
+def paper_002(outdir: Path):
+    """Elasto-plastic FEM of the four seeds/002 particles, the paper's measure, mesh convergence, stress map."""
+    import matplotlib.pyplot as plt
+
+    from sianode.mechanics.fem import paper_002_configurations
+    from sianode.mechanics.fem_plastic import PlasticParticleFEM
+    from sianode.mechanics.validation_cases import fea_002_average_stresses
+
+    res = fea_002_average_stresses()
+    tab = pd.DataFrame([{"configuration": k, **{c: v for c, v in r.items() if c not in ("measure", "unit")}}
+                        for k, r in res.items()])
     tab.to_csv(outdir / "fem_002_comparison.csv", index=False)
-    # variant: pores closed to the electrolyte (Li only from the outer surface)
-    rows = []
-    for name, g in paper_002_configurations().items():
-        g.pores_supply_li = False
-        m = ParticleFEM(g, h=2.7e-6 / 40, name=name)
-        res = [m.solve(s) for s in (0.25, 0.5, 0.75)]
-        rows.append({"configuration": name, "volume_average_GPa": np.mean([r.volume_average for r in res]) / 1e9,
-                     "pore_edge_GPa": np.mean([r.pore_edge for r in res]) / 1e9,
-                     "outward_expansion_at_0.75": res[-1].outward_volume_expansion})
-    closed = pd.DataFrame(rows)
-    closed.to_csv(outdir / "fem_002_closed_pores.csv", index=False)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    xx = np.arange(len(tab))
+    ax.bar(xx - 0.3, tab.model, 0.2, label="elasto-plastic, Si, full lithiation (model)")
+    ax.bar(xx - 0.1, tab.particle_average, 0.2, label="elasto-plastic, Si + coatings")
+    ax.bar(xx + 0.1, tab.linear_elastic_history_mean_E130, 0.2, label="linear elastic, E = 130 GPa (paper's model class)")
+    ax.bar(xx + 0.3, tab.published, 0.2, label="seeds/002 Fig. 1g")
+    ax.set_yscale("log"); ax.set_ylabel("average von Mises (GPa)")
+    ax.set_xticks(xx); ax.set_xticklabels([c.split(" ", 1)[0] for c in tab.configuration]); ax.legend(fontsize=7)
+    fig.tight_layout(); fig.savefig(outdir / "fem_002_comparison.png", dpi=110); plt.close(fig)
     conv = []
     for name in ("I pure Si", "IV porous Si, inner+outer SiOx/C"):
         g = paper_002_configurations()[name]
-        for n in (15, 30, 60, 90):
-            m = ParticleFEM(g, h=2.7e-6 / n)
-            r = m.solve(0.5)
-            conv.append({"configuration": name, "h_um": 2.7 / n, "n_dof": m.n_dof, "surface_GPa": r.surface / 1e9,
-                         "matrix_GPa": r.matrix / 1e9, "pore_edge_GPa": r.pore_edge / 1e9,
-                         "volume_average_GPa": r.volume_average / 1e9, "max_GPa": r.max_von_mises / 1e9})
+        for n in (10, 15, 20, 30):
+            m = PlasticParticleFEM(g, h=2.7e-6 / n, name=name)
+            r = m.lithiate()
+            conv.append({"configuration": name, "h_um": 2.7 / n, "n_dof": m.n_dof,
+                         "si_average_GPa": r.final.si_average / 1e9, "particle_average_GPa": r.final.particle_average / 1e9,
+                         "surface_GPa": r.final.surface / 1e9, "matrix_GPa": r.final.matrix / 1e9,
+                         "pore_edge_GPa": r.final.pore_edge / 1e9})
     conv = pd.DataFrame(conv)
     conv.to_csv(outdir / "fem_002_convergence.csv", index=False)
-    fig, ax = plt.subplots(figsize=(7, 3.8))
-    x = np.arange(len(tab))
-    ax.bar(x - 0.2, tab.volume_average_GPa, 0.4, label="sianode (mean over SOL 0.25/0.5/0.75)")
-    ax.bar(x + 0.2, tab.paper_average_GPa, 0.4, label="seeds/002 Fig. 1g average")
-    ax.set_xticks(x); ax.set_xticklabels([c.split(" ", 1)[0] for c in tab.configuration])
-    ax.set_ylabel("volume-average von Mises (GPa)"); ax.legend(fontsize=8)
-    fig.tight_layout(); fig.savefig(outdir / "fem_002_comparison.png", dpi=110); plt.close(fig)
-    # stress map of configuration IV
-    m = ParticleFEM(paper_002_configurations()["IV porous Si, inner+outer SiOx/C"], h=2.7e-6 / 40)
-    r = m.solve(0.5)
-    fig, ax = plt.subplots(figsize=(5, 4.5))
-    sc = ax.scatter(r.r.ravel() * 1e6, r.z.ravel() * 1e6, c=r.von_mises.ravel() / 1e9, s=1, cmap="inferno")
-    fig.colorbar(sc, label="von Mises (GPa)"); ax.set_aspect("equal"); ax.set_xlabel("r (µm)"); ax.set_ylabel("z (µm)")
-    ax.set_title("configuration IV, state of lithiation 0.5")
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    for name, gdf in conv.groupby("configuration"):
+        ax.plot(gdf.n_dof, gdf.si_average_GPa, "o-", label=f"{name.split(' ', 1)[0]}: Si average")
+        ax.plot(gdf.n_dof, gdf.particle_average_GPa, "s--", label=f"{name.split(' ', 1)[0]}: particle average")
+    ax.set_xscale("log"); ax.set_xlabel("DOF"); ax.set_ylabel("average von Mises at full lithiation (GPa)")
+    ax.legend(fontsize=7)
+    fig.tight_layout(); fig.savefig(outdir / "fem_002_convergence.png", dpi=110); plt.close(fig)
+    m = PlasticParticleFEM(paper_002_configurations()["IV porous Si, inner+outer SiOx/C"], name="IV")
+    r = m.lithiate()
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4.5))
+    for a_, val, lab in ((ax[0], np.minimum(r.von_mises, 3e9) / 1e9, "von Mises (GPa, capped at 3)"),
+                         (ax[1], r.plastic_strain, "equivalent plastic strain")):
+        sc = a_.scatter(r.r.ravel() * 1e6, r.z.ravel() * 1e6, c=val.ravel(), s=1, cmap="inferno")
+        fig.colorbar(sc, ax=a_, label=lab); a_.set_aspect("equal"); a_.set_xlabel("r (µm)"); a_.set_ylabel("z (µm)")
+    ax[0].set_title("configuration IV, full lithiation, elasto-plastic")
     fig.tight_layout(); fig.savefig(outdir / "fem_002_map_IV.png", dpi=110); plt.close(fig)
-    return tab, closed, conv
+    return tab, conv
 
 
 def critical_sizes(outdir: Path):
@@ -152,33 +180,19 @@ def stress_vs_sol(outdir: Path):
 
 
 def swelling_002(outdir: Path):
-    from sianode.design.schema import (Coating, Coatings, Design, Electrode, PorousMicroSi, Protocol,
-                                       SiParticles)
-    from sianode.chain import run_stage
+    from sianode.mechanics.validation_cases import swelling_002 as case
 
-    el = Electrode(active_wt_frac=0.7, binder_wt_frac=0.1, conductive_wt_frac=0.2, binder="CMC",
-                   loading_mg_cm2=0.7, porosity=0.5)
-    proto = Protocol(current_A_g=1.0, v_min_V=0.01, v_max_V=1.0, cycles=100)
-    mats = {
-        "mSi": (SiParticles(phase="crystalline", diameter_nm=3000), 230.6),
-        "mSi@C": (SiParticles(phase="crystalline", diameter_nm=3000,
-                              coatings=Coatings(outer=Coating(material="carbon", thickness_nm=150))), 76.2),
-        "p-mSi@SiOx/C": (PorousMicroSi(phase="crystalline", diameter_um=5.0, porosity=0.14, pore_diameter_nm=400,
-                                       coatings=Coatings(outer=Coating(material="SiOx/C", thickness_nm=50),
-                                                         pore=Coating(material="SiOx/C", thickness_nm=20))), 45.6),
-    }
     rows = []
-    for k, (a, paper) in mats.items():
-        r = run_stage(Design(name=k, active=a, electrode=el, protocol=proto), "mechanics")
-        s = r.summary
-        irr = r.data.extras["irreversible_swelling"]
-        rows.append({"material": k, "fractures": s["fractures"], "binder_damaged": s["binder_damaged"],
-                     "particle_expansion_pct": s["particle_volume_expansion_pct"],
-                     "sei_surface": irr["surface"], "sei_surface_per_si_volume_per_um": irr["sei_surface_per_si_volume_m"] * 1e-6,
-                     "fresh_fraction": irr["fresh_fraction"], "sei_nm_per_cycle": irr["sei_thickness_per_cycle_m"] * 1e9,
-                     "irreversible_pct_per_cycle": s["irreversible_swelling_per_cycle_pct"],
-                     "reversible_thickness_change_pct": s["electrode_thickness_change_pct"],
-                     "after_100_cycles_pct": s["thickness_change_after_100_cycles_pct"], "paper_100_cycles_pct": paper})
+    for mode in ("external", "bet"):
+        for k, r in case(sei_surface=mode).items():
+            inp = r["inputs"]
+            rows.append({"sei_surface": mode, "material": k, "x": inp["x"], "particle_expansion": inp["particle_expansion"],
+                         "fractures": r["fractures"], "binder_failed": r["binder_failed"],
+                         "binder_stress_GPa": inp["binder_stress_GPa"], "fresh_fraction": inp["fresh_fraction"],
+                         "sei_nm_per_cycle": inp["sei_thickness_per_cycle_m"] * 1e9,
+                         **{f"{p}_pct": v for p, v in r["parts_pct"].items()},
+                         "after_100_cycles_pct": r["model"], "lithiated_after_100_pct": r["lithiated_pct"],
+                         "paper_100_cycles_pct": r["published"]})
     df = pd.DataFrame(rows)
     df["ratio_to_paper"] = df.after_100_cycles_pct / df.paper_100_cycles_pct
     df.to_csv(outdir / "swelling_002.csv", index=False)
@@ -189,9 +203,10 @@ def main(outdir: str | Path = "docs/mechanics") -> None:
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     pd.set_option("display.width", 200)
+    print(lisi_law_figure(out).to_string(index=False))
     print(fem_vs_analytic(out).to_string(index=False))
-    tab, closed, conv = paper_002(out)
-    print(tab.to_string(index=False)); print(closed.to_string(index=False)); print(conv.to_string(index=False))
+    tab, conv = paper_002(out)
+    print(tab.to_string(index=False)); print(conv.to_string(index=False))
     a, b = critical_sizes(out)
     print(a.to_string(index=False)); print(b.to_string(index=False))
     stress_vs_sol(out)

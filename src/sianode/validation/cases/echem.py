@@ -11,6 +11,7 @@ PREDICT_CURRENT_A_G = 5.0
 
 @adapter("rate-002")
 def rate_002() -> CaseOutput:
+    from sianode.chain import upstream_for
     from sianode.echem import parameters as P
     from sianode.echem.calibrate import calibrate
     from sianode.echem.simulate import CellSimulator
@@ -19,10 +20,12 @@ def rate_002() -> CaseOutput:
 
     points = {float(q.key): q.reference for q in load().cases["rate-002"].quantities}
     design = load_case_design("p_msi_002_half.toml")
-    cal = calibrate(design, points=points, fit_currents=FIT_CURRENTS_A_G, predict_current=PREDICT_CURRENT_A_G)
+    up = upstream_for(design, "echem")
+    cal = calibrate(design, points=points, fit_currents=FIT_CURRENTS_A_G, predict_current=PREDICT_CURRENT_A_G,
+                    upstream=up)
     vals = {f"{r.current_A_g:.1f}": float(r.simulated_mAh_g) for r in cal["table"].itertuples()}
     # the remaining rate points, predicted with the fitted factors on the same model
-    sim = CellSimulator(P.from_design(design))
+    sim = CellSimulator(P.from_design(design, up))
     for cur in sorted(set(points) - {float(k) for k in vals}):
         lith, deli = sim.cycle(cur * sim.active_mass_g, d_factor=cal["d_factor"], k_factor=cal["k_factor"])
         vals[f"{cur:.1f}"] = float(sim.summarize_cycle(lith, deli)["delithiation_capacity_mAh_g"])

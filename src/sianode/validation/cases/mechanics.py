@@ -1,9 +1,6 @@
 """Mechanics cases: 002 FEM average stresses, 002 electrode swelling, critical fracture size of Si."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from sianode.validation.cases import CaseOutput, adapter, ordering_fraction
 
 _FEA_KEYS = {"I pure Si": "avg_I", "II carbon-coated Si": "avg_II", "III porous Si, outer SiOx/C": "avg_III",
@@ -12,27 +9,45 @@ _FEA_KEYS = {"I pure Si": "avg_I", "II carbon-coated Si": "avg_II", "III porous 
 
 @adapter("fea-002")
 def fea_002() -> CaseOutput:
-    from sianode.mechanics.fem import compare_paper_002
+    """Elasto-plastic FEM of the four particles (sianode.mechanics.validation_cases.fea_002_average_stresses)."""
+    import pandas as pd
 
-    tab = compare_paper_002()
-    vals = {_FEA_KEYS[r.configuration]: float(r.volume_average_GPa) for r in tab.itertuples()}
+    from sianode.mechanics.validation_cases import fea_002_average_stresses
+
+    res = fea_002_average_stresses()
+    vals = {_FEA_KEYS[name]: float(r["model"]) for name, r in res.items()}
     vals["ordering"] = ordering_fraction(vals, ["avg_I", "avg_II", "avg_III", "avg_IV"])
-    cols = ["configuration", "n_dof", "surface_GPa", "matrix_GPa", "pore_edge_GPa", "volume_average_GPa",
-            "max_von_mises_GPa"]
-    return CaseOutput(vals, table=tab[[c for c in cols if c in tab.columns]])
+    cols = ["n_dof", "model", "particle_average", "surface", "matrix", "pore_edge",
+            "linear_elastic_history_mean_law_E", "linear_elastic_history_mean_E130"]
+    tab = pd.DataFrame([{"configuration": name, **{c: r.get(c) for c in cols}} for name, r in res.items()])
+    return CaseOutput(vals, table=tab.rename(columns={"model": "si_average_GPa"}))
+
+
+#: The three electrodes of Liu et al. 2025 §3.3 as design files (validation/designs), run through the
+#: mechanics stage exactly as `sianode mechanics DESIGN` runs them.
+_SWELLING_DESIGNS = {"mSi": "swelling_002_msi.toml", "mSi@C": "swelling_002_msic.toml",
+                     "p-mSi@SiOx/C": "swelling_002_pmsi.toml"}
 
 
 @adapter("swelling-002")
 def swelling_002() -> CaseOutput:
-    from sianode.mechanics.validation import swelling_002 as run_swelling
+    import pandas as pd
 
-    with tempfile.TemporaryDirectory() as tmp:  # the function also writes a CSV; not needed here
-        df = run_swelling(Path(tmp))
-    vals = {str(r.material): float(r.after_100_cycles_pct) for r in df.itertuples()}
+    from sianode.chain import run_stage
+    from sianode.validation.designs import load_case_design
+
+    rows, vals = [], {}
+    for key, fname in _SWELLING_DESIGNS.items():
+        d = load_case_design(fname)
+        r = run_stage(d, "mechanics")
+        s = r.summary
+        vals[key] = float(s[f"thickness_change_after_{d.protocol.cycles}_cycles_pct"])
+        rows.append({"electrode": key, "design": fname, "fractures": s["fractures"],
+                     "binder_damaged": s["binder_damaged"], "reversible_pct": s["electrode_thickness_change_pct"],
+                     "sei_pct": s["swelling_sei_pct"], "pulverisation_pct": s["swelling_pulverisation_pct"],
+                     "binder_failure_pct": s["swelling_binder_failure_pct"], "after_100_cycles_pct": vals[key]})
     vals["ordering"] = ordering_fraction(vals, ["mSi", "mSi@C", "p-mSi@SiOx/C"])
-    cols = ["material", "fractures", "binder_damaged", "particle_expansion_pct", "reversible_thickness_change_pct",
-            "irreversible_pct_per_cycle", "after_100_cycles_pct"]
-    return CaseOutput(vals, table=df[[c for c in cols if c in df.columns]])
+    return CaseOutput(vals, table=pd.DataFrame(rows))
 
 
 @adapter("critical-size-004")
