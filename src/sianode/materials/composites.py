@@ -326,6 +326,7 @@ class _Particle:
     si_area_fraction: float = 1.0
     pore_area_cm2: float = 0.0  # internal pore-wall part of area_cm2 (its SEI is capped by sei_pore_volume_cm3)
     sei_pore_volume_cm3: float = float("inf")  # open volume of those pores (inf: wide pores, no cap)
+    pore_walls_si: bool = True  # False: the pore walls are carbon (CVD Si–C residual pores), not surface over Si
 
 
 def _outer_coating(m, r_cm: float):
@@ -399,7 +400,9 @@ def _particle(m) -> _Particle:
             c.volume_cm3 *= n_part
         # the scaffold pores the Si leaves empty (cylinders of the Si-domain width, area 4 V / d) are reached by
         # the electrolyte only where no outer coating seals them (seeds/000 §4.2.1: the carbon coating prevents
-        # contact between Si and electrolyte); their SEI is capped by their volume (sianode.materials.surface)
+        # contact between Si and electrolyte); their SEI is capped by their volume (sianode.materials.surface).
+        # Si fills the micropores first (seeds/000 §4.1.3), so the pores left empty are walled by carbon: SEI-bearing
+        # surface, but not surface over Si (no breathing)
         v_res = max(v_pore - v_si, 0.0)
         sealed = bool(co)
         a_res = 0.0 if sealed else 4.0 * v_res / (m.si_domain_nm * nm)
@@ -408,7 +411,7 @@ def _particle(m) -> _Particle:
         # surface over Si per gram of Si, 3 / (rho_Si R), does not fall when more Si is deposited
         return _Particle(cons + co, v_pore - v_si, n_part * float(surface.sphere_volume(r2)), area,
                          pore_volume_cm3=v_pore, si_area_fraction=v_si / v_env, pore_area_cm2=a_res,
-                         sei_pore_volume_cm3=0.0 if sealed else v_res)
+                         sei_pore_volume_cm3=0.0 if sealed else v_res, pore_walls_si=False)
     raise InputError(f"unknown active-material family {fam!r}", field="active.family")
 
 
@@ -462,7 +465,8 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
         particle_expansion=expansion, specific_surface_area_m2_g=ssa, density_g_cm3=mass / p.envelope_cm3,
         si_mass_frac=m_si_active / mass, crystalline_fraction=cryst_m / m_si_active if m_si_active else 0.0,
         voltage_curve=None, dv_solid_cm3_g=dv / mass, void_cm3_g=p.void_cm3 / mass,
-        envelope_cm3_g=p.envelope_cm3 / mass, si_surface_area_m2_g=ssa * p.si_area_fraction,
+        envelope_cm3_g=p.envelope_cm3 / mass,
+        si_surface_area_m2_g=(outer + (pore_area if p.pore_walls_si else 0.0)) * p.si_area_fraction,
         si_reversible_capacity_mAh_g=(rev_si - irr_trap) / mass), dv, mass, m_c
 
 
