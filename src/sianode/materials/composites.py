@@ -174,13 +174,13 @@ class CompositeProperties:
     si_diffusion_radius_m: float = float("nan")  # equivalent-sphere Li diffusion radius (diffusion_length.py)
     si_reversible_capacity_mAh_g: float = 0.0  # the part of the reversible capacity stored in Si (per g composite)
 
-    def delivered_capacity_mAh_g(self, c_rate, cycle=1):
-        """Capacity delivered at ``c_rate`` in cycle ``cycle``: the Si part times its utilisation
+    def delivered_capacity_mAh_g(self, c_rate):
+        """Capacity delivered at ``c_rate``: the Si part times its utilisation
         (:func:`sianode.materials.utilisation.si_utilisation`, the one owner), the rest (carbon, graphite) in full.
         Arrays broadcast."""
         from sianode.materials.utilisation import si_utilisation
 
-        u = si_utilisation(c_rate, self.si_diffusion_radius_m, self.crystalline_fraction, cycle)
+        u = si_utilisation(c_rate, self.si_diffusion_radius_m)
         return self.reversible_capacity_mAh_g - self.si_reversible_capacity_mAh_g * (1.0 - np.asarray(u))
 
 

@@ -1,9 +1,10 @@
 """Utilisation of Si: the share of its formed capacity a particle delivers at a given size, rate and cycle.
 
 ONE owner for materials, echem and life (docs/architecture.md, "one owner per shared quantity"): the
-materials stage reports the delivered first-cycle capacity with it, the life stage starts from it and
-follows the c-Si -> a-Si conversion cycle by cycle, the echem stage prints it beside the DFN's own
-rate table (the DFN solves the same diffusion, so the two must agree at low rate; a test checks it).
+materials stage reports the delivered capacity at the protocol's rate with it
+(``CompositeProperties.delivered_capacity_mAh_g``), the life stage starts its half cells from it, and the
+echem stage prints it beside the DFN's own rate table (the DFN solves the same diffusion with the same
+radius and diffusivity, so the two agree where diffusion in Si limits; a test checks it).
 
 What is modelled
 ----------------
@@ -19,14 +20,11 @@ What is modelled
    delivered fraction is ``u = 3 Lambda tau*`` with ``s_surf(tau*) = 1``. Slow rates give ``u -> 1``;
    for ``Lambda >> 1`` the short-time limit ``s_surf = 2 Lambda sqrt(tau / pi)`` gives
    ``u = 3 pi / (4 Lambda)``.
-2. **c-Si -> a-Si conversion over the first cycles.** Crystalline Si lithiates through a two-phase front
-   (seeds/000 §2) with a diffusivity at least ten times below a-Si (seeds/000 §2, Fig. 1b;
-   :data:`sianode.materials.lisi.D_CSI_M2_S`). Each lithiation converts the fraction ``u_c`` (eq. of 1
-   with ``D_cSi``) of the c-Si still left, so after ``n`` lithiations ``A_n = 1 - (1 - u_c)^n`` of it is
-   amorphous and cycles like a-Si. The delivered fraction of cycle ``n`` is
-   ``u_a [(1 - f_c) + f_c A_n]`` (``f_c`` the crystalline fraction of the Si, ``u_a`` eq. 1 with ``D_aSi``):
-   capacity that rises over the first cycles when the rate is high for the c-Si size ("deeper
-   activation", seeds/002 §3.2).
+2. **c-Si and a-Si alike.** Crystalline Si lithiates through a sharp two-phase front (seeds/000 §2), but the
+   Li reaches the front through the lithiated (amorphous) shell, so the part that lithiates at a given rate
+   is eq. 1 with the a-LixSi diffusivity for both; what has lithiated once is amorphous from then on. A slower
+   conversion of the c-Si core over several cycles ("deeper activation", seeds/002 §3.2) is not modelled
+   (docs/materials.md, known gaps).
 
 Assumptions: one radius per material, constant diffusivity (no x dependence), no kinetic (Butler-Volmer)
 overpotential or electrolyte limitation (the DFN of the echem stage has them), isothermal. Arrays broadcast.
@@ -86,23 +84,10 @@ def diffusion_utilisation(c_rate, radius_m, diffusivity_m2_s):
     return float(u) if np.ndim(u) == 0 else u
 
 
-def si_utilisation(c_rate, radius_m, crystalline_fraction=0.0, cycle=1,
-                   d_amorphous_m2_s=None, d_crystalline_m2_s=None):
-    """Delivered fraction of the formed Si capacity in cycle ``cycle`` (1-based), item 2 of the module doc.
+def si_utilisation(c_rate, radius_m, diffusivity_m2_s=None):
+    """Delivered fraction of the formed Si capacity at ``c_rate`` (item 2 of the module doc).
 
-    ``crystalline_fraction``: share of the Si that starts crystalline (0 for a-Si or CVD Si). Diffusivities
-    default to :data:`sianode.materials.lisi.D_ASI_M2_S` and :data:`~sianode.materials.lisi.D_CSI_M2_S`.
+    The diffusivity defaults to :data:`sianode.materials.lisi.D_ASI_M2_S` (Li in the lithiated, amorphous Si).
     """
-    fc = np.asarray(crystalline_fraction, float)
-    if np.any((fc < 0) | (fc > 1)):
-        raise InputError("crystalline fraction must be within [0, 1]", field="crystalline_fraction")
-    n = np.asarray(cycle, float)
-    if np.any(n < 1):
-        raise InputError("cycle numbers start at 1", field="cycle")
-    da = float(lisi.D_ASI_M2_S) if d_amorphous_m2_s is None else d_amorphous_m2_s
-    dc = float(lisi.D_CSI_M2_S) if d_crystalline_m2_s is None else d_crystalline_m2_s
-    ua = diffusion_utilisation(c_rate, radius_m, da)
-    uc = diffusion_utilisation(c_rate, radius_m, dc)
-    activated = 1.0 - (1.0 - np.asarray(uc)) ** n
-    out = np.asarray(ua) * ((1.0 - fc) + fc * activated)
-    return float(out) if np.ndim(out) == 0 else out
+    d = float(lisi.D_ASI_M2_S) if diffusivity_m2_s is None else diffusivity_m2_s
+    return diffusion_utilisation(c_rate, radius_m, d)
