@@ -449,8 +449,9 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
     # replaces the geometric total, its excess over the outer surface counted as pore wall
     pore_area = p.pore_area_cm2 * 1e-4 / mass
     outer = p.area_cm2 * 1e-4 / mass - pore_area
-    if ssa_override is not None:
-        pore_area = max(ssa - outer, 0.0) if np.isfinite(p.sei_pore_volume_cm3) else 0.0
+    if ssa_override is not None:  # what N2 reaches beyond the outer surface sits in the known open pores, if any
+        has_pores = np.isfinite(p.sei_pore_volume_cm3) and p.sei_pore_volume_cm3 > 0
+        pore_area = max(ssa - outer, 0.0) if has_pores else 0.0
         outer = ssa - pore_area
     irr_sei = surface.sei_loss_mAh_g(outer) + surface.pore_sei_loss_mAh_g(pore_area, p.sei_pore_volume_cm3 / mass)
     # Li trapped in the lithiated Si (of pure Si and of the Si that SiOx conversion frees)
