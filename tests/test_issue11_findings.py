@@ -119,14 +119,16 @@ def test_overdose_never_raises_energy_and_plated_li_is_reported():
 
 
 # ----------------------------------------------------------------------------- 5b. fracture
-def _c_si(d_nm, cycles=120):
+def _c_si(d_nm, cycles=120, c_rate=0.5):
     return design_from_dict({"active": {"family": "si_particles", "phase": "crystalline", "diameter_nm": d_nm},
-                             "cell": {"kind": "half"}, "protocol": {"c_rate": 0.5, "cycles": cycles}})
+                             "cell": {"kind": "half"}, "protocol": {"c_rate": c_rate, "cycles": cycles}})
 
 
 def test_crossing_the_critical_size_never_lowers_swelling_or_sei():
     """Issue 11 §5: 1.46 -> 1.28 %/cycle from 200 to 300 nm c-Si; life at 300 nm = life at 3 µm."""
-    mech = {d: run_stage(_c_si(d), "mechanics") for d in (200, 300, 1000, 3000)}
+    # at C/20 every size lithiates fully (Si utilisation ~1), so sizes differ only by fracture, not by how far
+    # a large particle lithiates at a faster rate (which lowers its expansion: physics, not a fracture effect)
+    mech = {d: run_stage(_c_si(d, c_rate=0.05), "mechanics") for d in (200, 300, 1000, 3000)}
     dc = mech[200].data.critical_diameter_m * 1e9
     assert 200 < dc < 300 and not mech[200].data.fractures and mech[300].data.fractures
     # irreversible swelling = the delithiated thickness change after the cycles (SEI + pulverisation lock-in,

@@ -24,7 +24,8 @@ def test_stage_result(stage_result):
     # low-rate capacity is bounded by the materials stage's reversible capacity
     assert s["capacity_low_rate_mAh_g"] <= s["materials_capacity_mAh_g"] * 1.001
     assert 0 < s["expansion_amplitude_partial"] < s["expansion_amplitude_full"]
-    assert s["plating_margin_3C_m20C_V"] < s["plating_margin_3C_25C_V"]
+    # at equal charge (the raw minima of runs that stop at different charges are not comparable)
+    assert s["plating_margin_3C_m20C_equal_charge_V"] < s["plating_margin_3C_25C_equal_charge_V"]
     # at equal charge (the common SOC of the 3C runs) -20 °C never has the larger margin
     assert s["plating_margin_3C_m20C_equal_charge_V"] <= s["plating_margin_3C_25C_equal_charge_V"]
     assert 0 < s["plating_common_soc_3C"] <= 0.8 + 1e-9

@@ -115,8 +115,8 @@ def schema_markdown() -> str:
              "Generated from `sianode.design.schema` by `python -m sianode.design.docs`; do not edit by hand. "
              "The same tables print in the terminal with `sianode schema [SECTION]`.",
              "Unknown keys are errors. Cross-field checks: formulation sums to 1; porosity or press density, not both; "
-             "Si in a CVD scaffold must fit in its pores; coatings thinner than the particle (pore coatings thinner "
-             "than half the pore); N/P >= 1 unless `allow_np_below_1`; half-cell windows within 0–3 V, full-cell upper "
+             "Si in a CVD scaffold must fit in its pores; coatings thinner than the particle (a porous particle's "
+             "pore coatings must fit in its solid, checked by the materials stage); N/P >= 1 unless `allow_np_below_1`; half-cell windows within 0–3 V, full-cell upper "
              "cut-off >= 3 V.", ""]
     for title, model in schema_sections():
         lines += [f"## {title}", "", "| field | type | unit | default | allowed | description |",

@@ -55,11 +55,13 @@ def _capacity(sim: CellSimulator, current_A_g: float, d_factor: float, k_factor:
 
 def calibrate(design=None, points: dict[float, float] | None = None, fit_currents=FIT_CURRENTS_A_G,
               predict_current=PREDICT_CURRENT_A_G, model="DFN", upstream=None, max_nfev=30,
-              upstream_for=None) -> dict:
-    """Fit the D and k factors to ``fit_currents`` and predict ``predict_current``.
+              upstream_for=None, fit_k: bool = True, predict_currents=None) -> dict:
+    """Fit the D (and, with ``fit_k``, the k) factor to ``fit_currents`` and predict the other currents.
 
     ``upstream`` is the design's materials result (as the chain gives it); or pass ``upstream_for``
     (``sianode.chain.upstream_for``) to have it computed for ``design`` (default: :func:`seed_002_design`).
+    ``predict_currents`` (default: ``(predict_current,)``) are simulated with the fitted factors and reported
+    as predictions; a prediction should lie outside the fitted range (an extrapolation), not between fit points.
 
     Returns a dict with the fitted factors, fitted D and k, and a tidy table (one row per rate
     point: measured, simulated, relative error, role "fit"/"prediction").
@@ -73,9 +75,13 @@ def calibrate(design=None, points: dict[float, float] | None = None, fit_current
     cp = P.from_design(design, upstream)
     sim = CellSimulator(cp, model=model)
     meas = np.array([points[i] for i in fit_currents])
+    predict_currents = tuple(predict_currents) if predict_currents is not None else (predict_current,)
+
+    def factors(logf):
+        return (10.0 ** logf[0], 10.0 ** logf[1] if fit_k else 1.0)
 
     def resid(logf):
-        d, k = 10.0 ** logf
+        d, k = factors(logf)
         try:
             sim_q = np.array([_capacity(sim, i, d, k) for i in fit_currents])
         except SolverError:
@@ -83,13 +89,15 @@ def calibrate(design=None, points: dict[float, float] | None = None, fit_current
         return (sim_q - meas) / meas
 
     # coarse grid first (the objective is flat in k where D limits, and vice versa), then refine
-    grid = [(a, b) for a in (-1.0, 0.0, 1.0, 2.0) for b in (-1.0, -0.5, 0.0)]
+    grid = ([(a, b) for a in (-1.0, 0.0, 1.0, 2.0) for b in (-1.0, -0.5, 0.0)] if fit_k
+            else [(a,) for a in (-2.0, -1.0, 0.0, 1.0, 2.0)])
     x0 = min(grid, key=lambda g: float(np.sum(resid(np.array(g)) ** 2)))
-    best = least_squares(resid, x0=np.array(x0, float), bounds=([-3, -3], [3, 3]), diff_step=0.05,
+    n = 2 if fit_k else 1
+    best = least_squares(resid, x0=np.array(x0, float), bounds=([-3] * n, [3] * n), diff_step=0.05,
                          max_nfev=max_nfev, xtol=1e-3, ftol=1e-4)
-    dfac, kfac = 10.0 ** best.x
+    dfac, kfac = factors(best.x)
     rows = []
-    for cur in sorted(set(fit_currents) | {predict_current}):
+    for cur in sorted(set(fit_currents) | set(predict_currents)):
         q = _capacity(sim, cur, dfac, kfac)
         m = points.get(cur, np.nan)
         rows.append({"current_A_g": cur, "measured_mAh_g": m, "simulated_mAh_g": q,
@@ -97,12 +105,12 @@ def calibrate(design=None, points: dict[float, float] | None = None, fit_current
                      "role": "fit" if cur in fit_currents else "prediction"})
     table = pd.DataFrame(rows)
     si = next(p for p in cp.anode.phases if p.name == "silicon")
-    pred = table[table.role == "prediction"].iloc[0]
+    pred = table[(table.role == "prediction") & np.isclose(table.current_A_g, predict_currents[0])].iloc[0]
     return {
         "d_factor": float(dfac), "k_factor": float(kfac),
         "diffusivity_m2_s": si.diffusivity * dfac, "reaction_rate_constant_mol_m2_s": si.reaction_rate_constant * kfac,
         "fit_rms_rel_error": float(np.sqrt(np.mean(best.fun ** 2))),
-        "prediction_current_A_g": float(predict_current),
+        "prediction_current_A_g": float(pred.current_A_g),
         "prediction_mAh_g": float(pred.simulated_mAh_g), "prediction_measured_mAh_g": float(pred.measured_mAh_g),
         "prediction_rel_error": float(pred.rel_error), "table": table, "nfev": int(best.nfev),
     }

@@ -76,12 +76,17 @@ def si_tables(n: int = N_TABLE) -> dict[str, OCPTable]:
     }
 
 
-def graphite_tables(n: int = N_TABLE) -> dict[str, OCPTable]:
-    """Graphite OCP from :func:`sianode.materials.voltage.graphite_ocv_V` (no hysteresis)."""
+def graphite_tables(n: int = N_TABLE, sto_scale: float = 1.0) -> dict[str, OCPTable]:
+    """Graphite OCP from :func:`sianode.materials.voltage.graphite_ocv_V` (no hysteresis).
+
+    ``sto_scale``: the OCP fit's stoichiometry at the phase's sto = 1, i.e. its capacity over LiC6 (the echem
+    phase is full at the materials stage's reversible graphite capacity, 360 of 372 mAh/g for artificial
+    graphite: sto_fit = sto_scale x sto)."""
     v = _voltage_module()
     s = _grid(n)
     s = np.clip(s, 1e-4, 1.0)
-    t = OCPTable(s, np.asarray(v.graphite_ocv_V(s)), "sianode.materials.voltage.graphite_ocv_V")
+    t = OCPTable(s, np.asarray(v.graphite_ocv_V(np.clip(s * sto_scale, 1e-4, 1.0))),
+                 f"sianode.materials.voltage.graphite_ocv_V at sto_fit = {sto_scale:.4f} sto")
     return {"lithiation": t, "delithiation": t, "mean": t}
 
 

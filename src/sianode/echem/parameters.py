@@ -313,9 +313,10 @@ def from_design(design, upstream, hysteresis: bool = True) -> CellParameters:
         phase_specs.append(("silicon", m_active * f_si, si_c.density_g_cm3 * 1000, si_c.reversible_capacity_mAh_g
                             * x_scale, r_si, "envelope density of the Si component (materials stage)", r_src))
         if f_si < 1.0:
-            phase_specs.append(("graphite", m_active * (1 - f_si), gr_c.density_g_cm3 * 1000, THEORETICAL_CAPACITY_MAH_G,
-                                active.graphite_diameter_um * 0.5e-6, "sianode.graphite (CRC Handbook 2.26 g/cm3)",
-                                "active.graphite_diameter_um / 2"))
+            # one graphite capacity for every stage: the materials stage's reversible graphite capacity is sto = 1
+            phase_specs.append(("graphite", m_active * (1 - f_si), gr_c.density_g_cm3 * 1000,
+                                gr_c.reversible_capacity_mAh_g, active.graphite_diameter_um * 0.5e-6,
+                                "sianode.graphite (CRC Handbook 2.26 g/cm3)", "active.graphite_diameter_um / 2"))
     else:
         phase_specs.append(("silicon", m_active, props.density_g_cm3 * 1000, props.reversible_capacity_mAh_g * x_scale,
                             r_si, "particle envelope density (materials stage)", r_src))
@@ -344,7 +345,7 @@ def from_design(design, upstream, hysteresis: bool = True) -> CellParameters:
             kin = SI_KINETICS
             k, Ea_k, Ea_D = kin["reaction_rate_constant"], kin["reaction_rate_constant_activation_energy"], kin["diffusivity_activation_energy"]
         else:
-            tabs = _ocp.graphite_tables()
+            tabs = _ocp.graphite_tables(sto_scale=q / THEORETICAL_CAPACITY_MAH_G)
             D, k = GRAPHITE["diffusivity"], GRAPHITE["reaction_rate_constant"]
             Ea_k, Ea_D = GRAPHITE["reaction_rate_constant_activation_energy"], GRAPHITE["diffusivity_activation_energy"]
         lith = tabs["lithiation"] if hysteresis else tabs["mean"]
@@ -353,7 +354,8 @@ def from_design(design, upstream, hysteresis: bool = True) -> CellParameters:
                                   float(Ea_k.value), lith, delith, tabs["mean"], 0.0, 1.0))
         pre = f"anode.{name}."
         prov[pre + "specific_capacity"] = Parameter(q, "mAh g-1", cap_src if name == "silicon" else
-                                                    "LiC6 (sto = 1 of the graphite OCP fit), sianode.graphite")
+                                                    "reversible graphite capacity of the materials stage "
+                                                    "(sianode.graphite; the OCP fit is rescaled to it)")
         prov[pre + "density"] = Parameter(rho, "kg m-3", rho_src_i)
         prov[pre + "active_volume_fraction"] = Parameter(eps_s, "-", "mass loading / (density * thickness)")
         prov[pre + "max_concentration"] = Parameter(c_max, "mol m-3", "specific capacity * density / F")

@@ -119,6 +119,25 @@ def run(design, upstream=None, model: str = "DFN") -> StageResult:
         "model": f"PyBaMM {model} ({', '.join(f'{k}={v}' for k, v in sim.options.items())})",
     }
     summary["materials_capacity_mAh_g"] = mat_q
+    # where the materials stage's capacity goes (the reading of 391 vs 597 mAh/g, docs/echem.md): a half cell
+    # delivers the Si utilisation at each rate (sianode.materials.utilisation, the same radius and diffusivity
+    # as the DFN); a full cell is cathode-limited after formation (sianode.electrode.formation), then the DFN
+    # adds the rate losses of both electrodes and the electrolyte
+    if cp.kind == "half":
+        c_lo = float(rt.current_A_g.iloc[0]) * 1000.0 / mat_q
+        summary["materials_delivered_capacity_low_rate_mAh_g"] = float(mat.data.delivered_capacity_mAh_g(c_lo))
+    else:
+        from sianode.cathodes import get_cathode
+        from sianode.electrode.formation import design_dose_mAh_cm2, formation
+        from sianode.electrode.loading import full_cell_loadings
+
+        loads = full_cell_loadings(design, mat.data)
+        cath = get_cathode(design.cell.cathode)
+        qc = loads.cathode_mg_cm2 * 1e-3 * cath.reversible_capacity_mAh_g
+        qa = loads.anode_mg_cm2 * 1e-3 * mat_q
+        dose = design_dose_mAh_cm2(design, qc, cath.ice, float(mat.data.ice))
+        fm = formation(qc, cath.ice, qa, float(mat.data.ice), dose)
+        summary["formation_capacity_mAh_g"] = float(fm.q_cell) / (loads.anode_mg_cm2 * 1e-3)
     data = EchemData(cp, rt, curves, plating, psoc)
     tables = {"rate_table": rt, "voltage_curves": curves, "plating_margin": plating, "partial_soc": psoc,
               "parameters": P.provenance_table(cp)}

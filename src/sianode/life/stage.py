@@ -25,7 +25,7 @@ from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolyte
 from sianode.errors import InputError
 from sianode.interphase import calendar, electrolytes, sei
-from sianode.life import fade, knee, lam
+from sianode.life import fade, knee, lam, uncertainty
 from sianode.protocol import c_rate as protocol_c_rate
 from sianode.provenance import Parameter
 from sianode.results import StageResult, require
@@ -69,6 +69,8 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
     pr = design.protocol
     if c_rate is None:
         c_rate = protocol_c_rate(pr, q)
+    if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
+        q = float(mat.delivered_capacity_mAh_g(c_rate))
     loads = full_cell_loadings(design, mat)
     loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
     if full:
@@ -125,14 +127,32 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
     return inp, info
 
 
-def run(design, upstream=None, cycles: int | None = None, progress=None, **options) -> StageResult:
+def run(design, upstream=None, cycles: int | None = None, progress=None,
+        samples: int = uncertainty.DEFAULT_SAMPLES, seed: int = uncertainty.DEFAULT_SEED, **options) -> StageResult:
     """Run the life stage. ``cycles`` defaults to ``design.protocol.cycles``; options: see
     :func:`inputs_from_design` (``soc_max``, ``ec_ratio_g_Ah``, ``ec_min_g_Ah``, ``rest_h``,
-    ``temperature_C``, ``c_rate``)."""
+    ``temperature_C``, ``c_rate``). ``samples`` parameter sets of :mod:`sianode.life.uncertainty` (seeded by
+    ``seed``; 0: none) run vectorised beside the nominal one and give the 5th/95th percentile bands."""
     inp, info = inputs_from_design(design, upstream, **options)
     n_cyc = int(design.protocol.cycles if cycles is None else cycles)
     traj = fade.simulate(inp, n_cyc, progress=progress)
     df = fade.to_frame(traj).drop(columns=["design"])
+    bands = {}
+    if samples:
+        st = fade.simulate(uncertainty.sample(inp, int(samples), seed), n_cyc, record=("capacity_mAh_g", "retention"))
+        for key in ("capacity_mAh_g", "retention"):
+            lo, mid, hi = uncertainty.percentile_bands(st[key], axis=1)
+            df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
+        c80_s = fade.cycles_to_retention(st["retention"], 0.8)
+        censored = ~np.isfinite(c80_s)
+        lo, mid, hi = uncertainty.percentile_bands(np.where(censored, np.inf, c80_s))
+        bands = {"uncertainty_samples": int(samples), "uncertainty_seed": int(seed),
+                 "cycles_to_80pct_p05": float(lo), "cycles_to_80pct_p50": float(mid), "cycles_to_80pct_p95": float(hi),
+                 "cycles_to_80pct_censored_fraction": float(censored.mean()),
+                 "final_capacity_mAh_g_p05": float(df["capacity_mAh_g_p05"].iloc[-1]),
+                 "final_capacity_mAh_g_p95": float(df["capacity_mAh_g_p95"].iloc[-1]),
+                 "final_retention_pct_p05": float(100 * df["retention_p05"].iloc[-1]),
+                 "final_retention_pct_p95": float(100 * df["retention_p95"].iloc[-1])}
     df["sei_thickness_nm"] = df["sei_thickness_m"] * 1e9
     area_per_m2 = inp.surface_area_m2_g * info["loading_g_cm2"] * 1e4  # m2 particle surface per m2 electrode
     df["r_sei_ohm_cm2"] = df["r_sei_ohm_m2"] / area_per_m2 * 1e4
@@ -165,6 +185,7 @@ def run(design, upstream=None, cycles: int | None = None, progress=None, **optio
         "electrolyte_wetting_threshold_g_Ah": float(info["electrolyte_amount"].pore_fill_g_Ah),
         "crack_surface_area_m2_g": float(a["crack_surface_area_m2_g"][0]),
     }
+    summary.update(bands)
     if info["cathode_loading_mg_cm2"] is not None:
         summary["cathode_loading_mg_cm2"] = float(info["cathode_loading_mg_cm2"])
     if design.cell.kind == "full":
@@ -186,7 +207,8 @@ def run(design, upstream=None, cycles: int | None = None, progress=None, **optio
         below_ref = np.nonzero(q_ref < 0.8 * q_ref[0])[0]
         summary["cycles_above_80pct_without_prelithiation"] = float(below_ref[0] if below_ref.size else n_cyc)
     params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in a.items()])
-    tables = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info)}
+    tables = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info),
+              "uncertainty": uncertainty.registry_table()}
     return StageResult(name="life", summary=summary, tables=tables, data={"inputs": inp, "trajectories": traj})
 
 
@@ -220,7 +242,10 @@ def report(result: StageResult):
         "fatigue, dry-out) and the lithium inventory of the cell. See docs/life.md."))]
     fig, ax = plt.subplots(2, 3, figsize=(13, 7))
     c = df["cycle"]
-    ax[0, 0].plot(c, df["capacity_mAh_g"])
+    ax[0, 0].plot(c, df["capacity_mAh_g"], label="nominal")
+    if "capacity_mAh_g_p05" in df:
+        ax[0, 0].fill_between(c, df["capacity_mAh_g_p05"], df["capacity_mAh_g_p95"], color="C0", alpha=0.2,
+                              label="5th-95th percentile")
     ax[0, 0].set_ylabel("discharge capacity (mAh/g)")
     if np.isfinite(s.get("knee_cycle", np.nan)):
         ax[0, 0].axvline(s["knee_cycle"], color="r", ls="--", label="knee")
@@ -243,8 +268,17 @@ def report(result: StageResult):
         a_.set_xlabel("cycle")
     fig.tight_layout()
     secs.append(Section("Capacity, CE, LLI, LAM and SEI vs cycle", figure(fig, "life trajectories")
-                        + table(df[["cycle", "capacity_mAh_g", "ce", "lli_mAh_g", "lam", "sei_thickness_nm",
-                                    "r_sei_ohm_cm2", "soc_lo", "soc_hi"]].iloc[:: max(1, len(df) // 40)])))
+                        + table(df[[k for k in ("cycle", "capacity_mAh_g", "capacity_mAh_g_p05", "capacity_mAh_g_p95",
+                                                "ce", "lli_mAh_g", "lam", "sei_thickness_nm", "r_sei_ohm_cm2",
+                                                "soc_lo", "soc_hi") if k in df]].iloc[:: max(1, len(df) // 40)])))
+    unc = result.tables.get("uncertainty")
+    if unc is not None and "uncertainty_samples" in s:
+        secs.append(Section("Uncertainty of the cycle life", paragraph(
+            f"{s['uncertainty_samples']} parameter sets (seed {s['uncertainty_seed']}) drawn from the registry "
+            "below (sianode.life.uncertainty) run vectorised beside the nominal design; the band in the capacity plot "
+            "and the *_p05 / *_p95 summary values are their 5th and 95th percentiles. Cycles to 80 %: "
+            f"{s['cycles_to_80pct_p05']:.0f} to {s['cycles_to_80pct_p95']:.0f} (5th-95th percentile; "
+            f"{100 * s['cycles_to_80pct_censored_fraction']:.0f} % of the samples stay above 80 %).") + table(unc)))
     cal = result.tables.get("calendar")
     if cal is not None and len(cal):
         fig, ax = plt.subplots(figsize=(6, 4))

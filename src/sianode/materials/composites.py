@@ -83,9 +83,17 @@ OXIDE_PARAMETERS: dict[str, Parameter] = {
     "rho_li4sio4_g_cm3": Parameter(2.39, "g/cm3", "CRC Handbook / ICSD Li4SiO4 X-ray density 2.39"),
     "rho_li2o_g_cm3": Parameter(2.013, "g/cm3", "CRC Handbook (Li2O)"),
 }
+#: Li that enters Si on the first lithiation and is not extracted at the upper cut-off (trapped in LixSi).
+SI_TRAPPING_FRACTION = Parameter(
+    0.05, "-", "Li trapping in LixSi: Rehnlund et al., Energy Environ. Sci. 10 (2017) 1350; Zhu et al., Sci. Adv. 5 "
+    "(2019) eaax0651 (seeds/002 ref. 1: trapping limits the ICE of Si)",
+    "order of magnitude (a few per cent of the Li inserted); range 0.02-0.08 in sianode.life.uncertainty")
 INERT_DENSITY_G_CM3 = {"SiC": 3.21, "Al2O3": 3.95, "TiO2": 3.90, "polymer": 1.2}  # CRC Handbook (polymer: typical)
 SIOX_C_COATING_SIO_WT = Parameter(0.5, "-", "assumption (seeds/002 gives no composition)", "SiO mass fraction of "
                                   "an SiOx/C coating")
+
+#: The parts of the first-cycle loss (keys of ``irreversible_breakdown_mAh_g``).
+IRREVERSIBLE_PARTS = ("siox_conversion", "sei", "carbon", "si_trapping")
 
 M_SIO2 = M_SI_G_MOL + 2 * M_O_G_MOL
 M_LI4SIO4 = 4 * M_LI_G_MOL + M_SI_G_MOL + 4 * M_O_G_MOL
@@ -127,6 +135,7 @@ class ComponentProperties:
     void_cm3_g: float = 0.0  # internal void (pores, cavity, yolk gap), cm3 per g
     envelope_cm3_g: float = 0.0  # unlithiated envelope volume, cm3 per g
     si_surface_area_m2_g: float = 0.0  # the part of the SEI-bearing surface over Si, m2 per g of component
+    si_reversible_capacity_mAh_g: float = 0.0  # the part of the reversible capacity stored in Si, per g of component
 
     def expansion_at(self, frac):
         """Outward envelope expansion when a fraction frac (0..1) of the full lithiation is reached.
@@ -163,6 +172,30 @@ class CompositeProperties:
     breakdown: pd.DataFrame | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     si_diffusion_radius_m: float = float("nan")  # equivalent-sphere Li diffusion radius (diffusion_length.py)
+    si_reversible_capacity_mAh_g: float = 0.0  # the part of the reversible capacity stored in Si (per g composite)
+
+    def delivered_capacity_mAh_g(self, c_rate):
+        """Capacity delivered at ``c_rate``: the Si part times its utilisation
+        (:func:`sianode.materials.utilisation.si_utilisation`, the one owner), the rest (carbon, graphite) in full.
+        Arrays broadcast."""
+        from sianode.materials.utilisation import si_utilisation
+
+        u = si_utilisation(c_rate, self.si_diffusion_radius_m)
+        return self.reversible_capacity_mAh_g - self.si_reversible_capacity_mAh_g * (1.0 - np.asarray(u))
+
+    def particle_expansion_at(self, c_rate):
+        """Outward envelope expansion of the composite when cycled at ``c_rate``: each Si-bearing component
+        lithiated to the Si utilisation at that rate (:func:`sianode.materials.utilisation.si_utilisation`), the
+        others (graphite) fully; envelope-volume weighted as ``particle_expansion``. ``c_rate -> 0`` gives
+        ``particle_expansion`` when the components are fully lithiated."""
+        from sianode.materials.utilisation import si_utilisation
+
+        u = float(si_utilisation(c_rate, self.si_diffusion_radius_m))
+        if not self.components:
+            return self.particle_expansion * u
+        env = np.array([c.mass_frac * c.envelope_cm3_g for c in self.components])
+        exp_ = np.array([float(c.expansion_at(u if c.si_mass_frac > 0 else 1.0)) for c in self.components])
+        return float(np.sum(env * exp_) / env.sum())
 
 
 # --------------------------------------------------------------------------- constituents
@@ -182,7 +215,15 @@ def _siox_per_gram(x_o: float, x_end: float, f: float):
     return rev, irr, v1 - v0, v0, si_active * M_SI_G_MOL
 
 
-def _coating_constituents(material: str, volume_cm3: float, name: str) -> list[Constituent]:
+def _siox_density(x_o: float) -> float:
+    """Density of an amorphous SiOx (a mix of a-Si and SiO2, :func:`_siox_per_gram`), g/cm3."""
+    return 1.0 / _siox_per_gram(x_o, 3.75, 1.0)[3]
+
+
+def _coating_constituents(material: str, volume_cm3: float, name: str, siox_x: float = 1.0,
+                          carbon_volume_cm3: float | None = None) -> list[Constituent]:
+    """Constituents of a coating layer. SiOx/C: ``carbon_volume_cm3`` of carbon (from a measured carbon content),
+    the rest oxide; without it the layer is :data:`SIOX_C_COATING_SIO_WT` oxide by mass."""
     if volume_cm3 <= 0:
         return []
     cp = CARBON_PARAMETERS
@@ -190,14 +231,18 @@ def _coating_constituents(material: str, volume_cm3: float, name: str) -> list[C
     if material == "carbon":
         return [Constituent(name, "carbon", volume_cm3 * rho_c, volume_cm3)]
     if material in ("SiOx", "SiOx/C"):
-        rho_sio = 1.0 / _siox_per_gram(1.0, 3.75, 1.0)[3]
+        rho_sio = _siox_density(siox_x)
+        label = f"SiO{siox_x:g}" if siox_x != 1 else "SiO"
         if material == "SiOx":
-            return [Constituent(name, "siox", volume_cm3 * rho_sio, volume_cm3, siox_x=1.0)]
-        w = SIOX_C_COATING_SIO_WT.value
-        rho_mix = 1.0 / (w / rho_sio + (1 - w) / rho_c)
-        m = volume_cm3 * rho_mix
-        return [Constituent(name + " (SiO)", "siox", m * w, m * w / rho_sio, siox_x=1.0),
-                Constituent(name + " (C)", "carbon", m * (1 - w), m * (1 - w) / rho_c)]
+            return [Constituent(name, "siox", volume_cm3 * rho_sio, volume_cm3, siox_x=siox_x)]
+        if carbon_volume_cm3 is None:
+            w = SIOX_C_COATING_SIO_WT.value
+            v_ox = volume_cm3 * (w / rho_sio) / (w / rho_sio + (1 - w) / rho_c)
+        else:
+            v_ox = max(volume_cm3 - carbon_volume_cm3, 0.0)
+        v_c = volume_cm3 - v_ox
+        out = [Constituent(f"{name} ({label})", "siox", v_ox * rho_sio, v_ox, siox_x=siox_x)] if v_ox > 0 else []
+        return out + ([Constituent(name + " (C)", "carbon", v_c * rho_c, v_c)] if v_c > 0 else [])
     rho = INERT_DENSITY_G_CM3[material]
     return [Constituent(name, "inert", volume_cm3 * rho, volume_cm3)]
 
@@ -215,6 +260,72 @@ def _si_with_native_oxide(v_si_cm3: float, area_cm2: float, host: str, name="Si"
     return out
 
 
+def _porous_micro_si(m) -> "_Particle":
+    """Porous micron Si described as measured: ``porosity`` and ``pore_diameter_nm`` are the open pores of the
+    final particle (N2 pore volume and size, after any pore coating); a pore coating lines those walls from the
+    solid side (flat-layer volume ``A_pore t``), the outer coating sits on the envelope. A measured carbon content
+    (``carbon_wt_frac``, TGA) fixes the carbon in SiOx/C coatings (rest oxide) or, without carbon-bearing
+    coatings, replaces Si. Native oxide only on uncoated Si surfaces. Lengths in cm."""
+    nm = 1e-7
+    r = m.diameter_um * 500 * nm
+    v_env = float(surface.sphere_volume(r))
+    v_pore = v_env * m.porosity
+    a_int = v_env * surface.cylindrical_pore_area_per_volume(m.porosity, m.pore_diameter_nm * 1e-9) * 1e-2
+    a_ext = float(surface.sphere_area(r))
+    v_solid = v_env - v_pore
+    pc, oc = m.coatings.pore, m.coatings.outer
+    v_pc = a_int * pc.thickness_nm * nm if pc is not None else 0.0
+    r2 = r + (oc.thickness_nm * nm if oc is not None else 0.0)
+    v_oc = float(surface.shell_volume(r, r2))
+    if v_pc >= 0.95 * v_solid:
+        raise InputError(f"a {pc.thickness_nm:g} nm coating on {a_int / v_env * 1e-3:.3g} m2 of pore wall per cm3 "
+                         f"takes {v_pc / v_solid:.0%} of the solid volume: thinner coating, fewer or wider pores",
+                         field="active.coatings.pore.thickness_nm")
+    v_si = v_solid - v_pc
+    oxide_area = (0.0 if pc is not None and pc.thickness_nm > 0 else a_int) + \
+        (0.0 if oc is not None and oc.thickness_nm > 0 else a_ext)
+    coats = [(c, v, f"{where} {c.material} coating") for c, v, where in ((pc, v_pc, "pore"), (oc, v_oc, "outer"))
+             if c is not None and v > 0]
+    carbon_vol: dict[str, float | None] = {name: None for _, _, name in coats}
+    extra_c: list[Constituent] = []
+    if m.carbon_wt_frac is not None:
+        w = float(m.carbon_wt_frac)
+        rho_c = CARBON_PARAMETERS["hard_carbon_density_g_cm3"].value
+        rho_si = lisi.RHO_SI_G_CM3 if m.phase == "crystalline" else lisi.RHO_ASI_G_CM3
+        mixed = [(c, v, n) for c, v, n in coats if c.material == "SiOx/C"]
+        fixed_c = sum(v * rho_c for c, v, _ in coats if c.material == "carbon")
+        other = sum(v * (_siox_density(c.siox_x) if c.material == "SiOx" else INERT_DENSITY_G_CM3.get(c.material, 0.0))
+                    for c, v, _ in coats if c.material not in ("carbon", "SiOx/C"))
+        v_mixed = sum(v for _, v, _ in mixed)
+        rho_ox = (sum(v * _siox_density(c.siox_x) for c, v, _ in mixed) / v_mixed) if v_mixed > 0 else 0.0
+        m_si = v_si * rho_si
+        # carbon volume V_C in the SiOx/C layers so that m_C / m_total = w (oxide fills the rest of the layers)
+        v_c = (w * (m_si + other + fixed_c + rho_ox * v_mixed) - fixed_c) / (rho_c * (1 - w) + w * rho_ox) \
+            if v_mixed > 0 else 0.0
+        if v_mixed > 0 and v_c <= v_mixed:
+            for c, v, n in mixed:
+                carbon_vol[n] = max(v_c, 0.0) * v / v_mixed
+        else:  # the coatings cannot hold the measured carbon: the rest replaces Si (carbon inside the particle)
+            for c, v, n in mixed:
+                carbon_vol[n] = v
+            m_fixed = fixed_c + v_mixed * rho_c + other
+            dv = (w * (m_si + m_fixed) - m_fixed) / (rho_c * (1 - w) + w * rho_si)
+            if dv < 0:
+                raise InputError(f"carbon_wt_frac {w:g} is less than the carbon of the carbon coatings "
+                                 f"({m_fixed / (m_si + m_fixed):.3f} of the mass)", field="active.carbon_wt_frac")
+            if dv >= 0.95 * v_si:
+                raise InputError(f"carbon_wt_frac {w:g} leaves no room for Si in this particle",
+                                 field="active.carbon_wt_frac")
+            v_si -= dv
+            extra_c = [Constituent("carbon in the particle", "carbon", dv * rho_c, dv)]
+    cons = _si_with_native_oxide(v_si, oxide_area, m.phase)
+    for c, v, n in coats:
+        cons += _coating_constituents(c.material, v, n, c.siox_x, carbon_vol[n])
+    area_out = float(surface.sphere_area(r2))
+    return _Particle(cons + extra_c, v_pore, float(surface.sphere_volume(r2)), a_int + area_out,
+                     pore_volume_cm3=v_pore, pore_area_cm2=a_int, sei_pore_volume_cm3=v_pore)
+
+
 @dataclass
 class _Particle:
     """Constituents and geometry of one particle; ``si_area_fraction`` is the share of the SEI-bearing
@@ -224,9 +335,12 @@ class _Particle:
     constituents: list[Constituent]
     void_cm3: float
     envelope_cm3: float
-    area_cm2: float
+    area_cm2: float  # outer + internal surface the electrolyte reaches
     pore_volume_cm3: float = float("nan")
     si_area_fraction: float = 1.0
+    pore_area_cm2: float = 0.0  # internal pore-wall part of area_cm2 (its SEI is capped by sei_pore_volume_cm3)
+    sei_pore_volume_cm3: float = float("inf")  # open volume of those pores (inf: wide pores, no cap)
+    pore_walls_si: bool = True  # False: the pore walls are carbon (CVD Si–C residual pores), not surface over Si
 
 
 def _outer_coating(m, r_cm: float):
@@ -235,7 +349,8 @@ def _outer_coating(m, r_cm: float):
     if c is None or c.thickness_nm <= 0:
         return [], r_cm
     r2 = r_cm + c.thickness_nm * 1e-7
-    return _coating_constituents(c.material, float(surface.shell_volume(r_cm, r2)), f"outer {c.material} coating"), r2
+    return _coating_constituents(c.material, float(surface.shell_volume(r_cm, r2)), f"outer {c.material} coating",
+                                 c.siox_x), r2
 
 
 def _particle(m) -> _Particle:
@@ -248,21 +363,7 @@ def _particle(m) -> _Particle:
         co, r2 = _outer_coating(m, r)
         return _Particle(cons + co, 0.0, float(surface.sphere_volume(r2)), float(surface.sphere_area(r2)))
     if fam == "porous_micro_si":
-        r = m.diameter_um * 500 * nm
-        v_env = float(surface.sphere_volume(r))
-        v_pore = v_env * m.porosity
-        a_int = v_env * surface.cylindrical_pore_area_per_volume(m.porosity, m.pore_diameter_nm * 1e-9) * 1e-2
-        a_ext = float(surface.sphere_area(r))
-        cons = _si_with_native_oxide(v_env - v_pore, a_int + a_ext, m.phase)
-        pc = m.coatings.pore
-        if pc is not None and pc.thickness_nm > 0:
-            v_pc = min(a_int * pc.thickness_nm * nm, 0.9 * v_pore)
-            cons += _coating_constituents(pc.material, v_pc, f"pore {pc.material} coating")
-            v_pore -= v_pc
-            a_int *= max(0.0, 1 - 2 * pc.thickness_nm / m.pore_diameter_nm)  # narrower cylinders
-        co, r2 = _outer_coating(m, r)
-        return _Particle(cons + co, v_pore, float(surface.sphere_volume(r2)), a_int + float(surface.sphere_area(r2)),
-                         pore_volume_cm3=v_pore)
+        return _porous_micro_si(m)
     if fam == "hollow":
         ri, ro = m.inner_radius_nm * nm, m.outer_radius_nm * nm
         a_in = float(surface.sphere_area(ri))
@@ -311,13 +412,20 @@ def _particle(m) -> _Particle:
         for c in co:  # coating per particle -> per n_part particles
             c.mass_g *= n_part
             c.volume_cm3 *= n_part
-        # internal pore surface taken as sealed by the deposited Si (and the outer coating): only the
-        # outer skeleton surface sees electrolyte (seeds/000 §4.1)
-        area = n_part * float(surface.sphere_area(r2))
+        # the scaffold pores the Si leaves empty (cylinders of the Si-domain width, area 4 V / d) are reached by
+        # the electrolyte only where no outer coating seals them (seeds/000 §4.2.1: the carbon coating prevents
+        # contact between Si and electrolyte); their SEI is capped by their volume (sianode.materials.surface).
+        # Si fills the micropores first (seeds/000 §4.1.3), so the pores left empty are walled by carbon: SEI-bearing
+        # surface, but not surface over Si (no breathing)
+        v_res = max(v_pore - v_si, 0.0)
+        sealed = bool(co)
+        a_res = 0.0 if sealed else 4.0 * v_res / (m.si_domain_nm * nm)
+        area = n_part * float(surface.sphere_area(r2)) + a_res
         # the Si's share of that outer surface: its volume fraction of the skeleton (Delesse), so the
         # surface over Si per gram of Si, 3 / (rho_Si R), does not fall when more Si is deposited
         return _Particle(cons + co, v_pore - v_si, n_part * float(surface.sphere_volume(r2)), area,
-                         pore_volume_cm3=v_pore, si_area_fraction=v_si / v_env)
+                         pore_volume_cm3=v_pore, si_area_fraction=v_si / v_env, pore_area_cm2=a_res,
+                         sei_pore_volume_cm3=0.0 if sealed else v_res, pore_walls_si=False)
     raise InputError(f"unknown active-material family {fam!r}", field="active.family")
 
 
@@ -326,7 +434,7 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
     cp = {k: v.value for k, v in CARBON_PARAMETERS.items()}
     f = OXIDE_PARAMETERS["li4sio4_fraction"].value
     mass = sum(c.mass_g for c in p.constituents)
-    rev = irr_ox = irr_c = 0.0
+    rev = irr_ox = irr_c = rev_si = 0.0
     dv = 0.0
     m_si_active = m_c = 0.0
     cryst_m = 0.0
@@ -334,6 +442,7 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
         if c.kind == "si":
             host_rho = c.mass_g / c.volume_cm3
             rev += c.mass_g * float(lisi.capacity_mAh_g_from_x(x_end))
+            rev_si += c.mass_g * float(lisi.capacity_mAh_g_from_x(x_end))
             v1 = c.mass_g / M_SI_G_MOL * float(lisi.molar_volume_cm3_mol(x_end))
             dv += max(v1 - c.volume_cm3, 0.0) if host_rho > 0 else 0.0
             m_si_active += c.mass_g
@@ -341,6 +450,7 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
         elif c.kind == "siox":
             r_, i_, dv_, v0_, msi_ = _siox_per_gram(c.siox_x, x_end, f)
             rev += c.mass_g * r_
+            rev_si += c.mass_g * r_
             irr_ox += c.mass_g * i_
             dv += c.mass_g * dv_
             m_si_active += c.mass_g * msi_
@@ -349,9 +459,19 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
             irr_c += c.mass_g * cp["hard_carbon_irreversible_mAh_g"]
             m_c += c.mass_g
     ssa = p.area_cm2 * 1e-4 / mass if ssa_override is None else float(ssa_override)
-    irr_sei = surface.sei_loss_mAh_g(ssa)
-    q_rev = rev / mass
-    br = {"siox_conversion": irr_ox / mass, "sei": irr_sei, "carbon": irr_c / mass}
+    # SEI: flat on the outer surface, volume-capped in the pores (sianode.materials.surface); a measured area
+    # replaces the geometric total, its excess over the outer surface counted as pore wall
+    pore_area = p.pore_area_cm2 * 1e-4 / mass
+    outer = p.area_cm2 * 1e-4 / mass - pore_area
+    if ssa_override is not None:  # what N2 reaches beyond the outer surface sits in the known open pores, if any
+        has_pores = np.isfinite(p.sei_pore_volume_cm3) and p.sei_pore_volume_cm3 > 0
+        pore_area = max(ssa - outer, 0.0) if has_pores else 0.0
+        outer = ssa - pore_area
+    irr_sei = surface.sei_loss_mAh_g(outer) + surface.pore_sei_loss_mAh_g(pore_area, p.sei_pore_volume_cm3 / mass)
+    # Li trapped in the lithiated Si (of pure Si and of the Si that SiOx conversion frees)
+    irr_trap = SI_TRAPPING_FRACTION.value * rev_si
+    q_rev = (rev - irr_trap) / mass
+    br = {"siox_conversion": irr_ox / mass, "sei": irr_sei, "carbon": irr_c / mass, "si_trapping": irr_trap / mass}
     q_first = q_rev + sum(br.values())
     expansion = max(0.0, dv - p.void_cm3) / p.envelope_cm3
     return ComponentProperties(
@@ -360,7 +480,9 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
         particle_expansion=expansion, specific_surface_area_m2_g=ssa, density_g_cm3=mass / p.envelope_cm3,
         si_mass_frac=m_si_active / mass, crystalline_fraction=cryst_m / m_si_active if m_si_active else 0.0,
         voltage_curve=None, dv_solid_cm3_g=dv / mass, void_cm3_g=p.void_cm3 / mass,
-        envelope_cm3_g=p.envelope_cm3 / mass, si_surface_area_m2_g=ssa * p.si_area_fraction), dv, mass, m_c
+        envelope_cm3_g=p.envelope_cm3 / mass,
+        si_surface_area_m2_g=(outer + (pore_area if p.pore_walls_si else 0.0)) * p.si_area_fraction,
+        si_reversible_capacity_mAh_g=(rev_si - irr_trap) / mass), dv, mass, m_c
 
 
 def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 15.0,
@@ -379,7 +501,7 @@ def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 
     return ComponentProperties(
         name=f"{graphite_type} graphite", mass_frac=mass_frac, reversible_capacity_mAh_g=q_rev,
         first_lithiation_capacity_mAh_g=q_rev + sei, ice=q_rev / (q_rev + sei),
-        irreversible_breakdown_mAh_g={"siox_conversion": 0.0, "sei": sei, "carbon": 0.0},
+        irreversible_breakdown_mAh_g={"siox_conversion": 0.0, "sei": sei, "carbon": 0.0, "si_trapping": 0.0},
         particle_expansion=e, dv_solid_cm3_g=e / rho, void_cm3_g=0.0, envelope_cm3_g=1 / rho,
         specific_surface_area_m2_g=ssa, density_g_cm3=rho, si_mass_frac=0.0,
         crystalline_fraction=0.0)
@@ -437,7 +559,7 @@ def composite_properties(active, electrode=None, v_min_V: float | None = None,
     ws = np.array([c.mass_frac for c in comps])
     rev = float(sum(w * c.reversible_capacity_mAh_g for w, c in zip(ws, comps)))
     br = {k: float(sum(w * c.irreversible_breakdown_mAh_g[k] for w, c in zip(ws, comps)))
-          for k in ("siox_conversion", "sei", "carbon")}
+          for k in IRREVERSIBLE_PARTS}
     first = rev + sum(br.values())
     # envelope volumes per g of blend; expansion volume-weighted
     vols = np.array([w / c.density_g_cm3 for w, c in zip(ws, comps)])
@@ -455,7 +577,8 @@ def composite_properties(active, electrode=None, v_min_V: float | None = None,
         capacity_lithiated_mAh_cm3=rev * rho / (1 + exp_), si_mass_frac=si_frac, carbon_mass_frac=float(carbon_frac),
         particle_expansion=exp_, pore_filling_fraction=pore_fill, buffer_volume_fraction=buffer,
         specific_surface_area_m2_g=ssa, density_g_cm3=rho, x_end=x_end, crystalline_fraction=cryst,
-        components=comps, si_surface_area_m2_g=ssa_si)
+        components=comps, si_surface_area_m2_g=ssa_si,
+        si_reversible_capacity_mAh_g=float(sum(w * c.si_reversible_capacity_mAh_g for w, c in zip(ws, comps))))
     props.breakdown = breakdown_table(props)
     from sianode.materials.diffusion_length import si_diffusion_radius
 

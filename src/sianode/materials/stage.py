@@ -17,6 +17,7 @@ from sianode.electrode.coating import anode_geometry
 from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
+from sianode.protocol import c_rate as protocol_c_rate
 from sianode.results import StageResult
 
 #: Earlier stages this stage reads (none: it is the first).
@@ -85,6 +86,8 @@ def run(design, upstream=None) -> StageResult:
     props = composites.composite_properties(design.active, design.electrode, v_min_V=v_min,
                                             specific_surface_area_m2_g=ssa)
     f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
+    c_rate = protocol_c_rate(design.protocol, props.reversible_capacity_mAh_g)
+    delivered = float(props.delivered_capacity_mAh_g(c_rate))
     loads = full_cell_loadings(design, props)  # full cells: the shared N/P rule (sianode.electrode.loading)
     loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
     summary = {
@@ -94,6 +97,11 @@ def run(design, upstream=None) -> StageResult:
         "first_lithiation_capacity_mAh_g": props.first_lithiation_capacity_mAh_g,
         "irreversible_capacity_mAh_g": props.first_lithiation_capacity_mAh_g - props.reversible_capacity_mAh_g,
         "ice_pct": 100 * props.ice,
+        "c_rate": c_rate,
+        "delivered_capacity_mAh_g": delivered,
+        "si_utilisation_first_cycle": float(
+            (delivered - (props.reversible_capacity_mAh_g - props.si_reversible_capacity_mAh_g))
+            / props.si_reversible_capacity_mAh_g) if props.si_reversible_capacity_mAh_g > 0 else float("nan"),
         "capacity_mAh_cm3": props.capacity_mAh_cm3,
         "capacity_lithiated_mAh_cm3": props.capacity_lithiated_mAh_cm3,
         "particle_expansion_pct": 100 * props.particle_expansion,
@@ -142,15 +150,17 @@ def report(result: StageResult):
 
     s = result.summary
     secs = []
-    keys = ["reversible_capacity_mAh_g", "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
+    keys = ["reversible_capacity_mAh_g", "delivered_capacity_mAh_g", "si_utilisation_first_cycle",
+            "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
             "particle_expansion_pct", "anode_loading_mg_cm2", "cathode_loading_mg_cm2", "areal_capacity_mAh_cm2",
             "electrode_thickness_um", "electrode_porosity", "average_delithiation_voltage_V",
             "average_lithiation_voltage_V", "specific_surface_area_m2_g", "pore_filling_fraction",
             "buffer_volume_fraction", "x_end", "li15si4_fraction"]
     secs.append(Section("Materials summary", kv_table({k: s[k] for k in keys if k in s}, "Active material")
-                        + paragraph("Capacities from Faraday's law on the Li–Si phases; first-cycle loss from SiOx "
-                                    "conversion, SEI on the geometric surface (simplified estimate) and the carbon's "
-                                    "own loss. See docs/materials.md.")))
+                        + paragraph("Capacities from Faraday's law on the Li–Si phases; delivered capacity at the "
+                                    "protocol's rate from the Si utilisation (sianode.materials.utilisation); first-cycle "
+                                    "loss from SiOx conversion, SEI (flat on the outer surface, volume-capped in pores), "
+                                    "the carbon's own loss and Li trapped in Si. See docs/materials.md.")))
 
     vc = result.tables["voltage_curves"]
     fig, ax = plt.subplots(figsize=(6.5, 4))
@@ -181,7 +191,7 @@ def report(result: StageResult):
     pos = np.arange(len(names))
     ax.bar(pos, bd["reversible_capacity_mAh_g"], label="reversible", color="C2")
     bottom = bd["reversible_capacity_mAh_g"].to_numpy().copy()
-    for i, k in enumerate(("siox_conversion", "sei", "carbon")):
+    for i, k in enumerate(composites.IRREVERSIBLE_PARTS):
         vals = bd[f"irreversible_{k}_mAh_g"].to_numpy()
         ax.bar(pos, vals, bottom=bottom, label=f"irreversible: {k}", color=f"C{i + 3}")
         bottom = bottom + vals

@@ -19,6 +19,10 @@ What is modelled
   (unlithiated) surface because the electrolyte is reduced at 0.8–1.2 V (EC, FEC; Xu, Chem. Rev.
   104 (2004) 4303), before Si is lithiated; later growth on the breathing surface is the
   interphase stage's job.
+* SEI in pores narrower than the SEI is thick (seeds/002: 5–8 nm pores, t_SEI = 10 nm) cannot grow to t_SEI
+  on every wall: once the pore is filled the electrolyte is shut out. The SEI volume in the pores is therefore
+  ``min(A_pore t_SEI, V_pore)`` (the open pore volume caps it) and its charge ``c_Li F`` times that volume
+  (:func:`pore_sei_loss_mAh_g`). For pores much wider than 2 t_SEI the cap never binds.
 * As a check (not a fit), the same q_SEI on a battery-grade graphite of BET 1.5 m2/g gives a
   first-cycle loss of ~32 mAh/g, i.e. an ICE of ~92 %, the usual range for graphite.
 """
@@ -86,4 +90,19 @@ def sei_loss_mAh_g(specific_area_m2_g, q_sei_mAh_m2: float | None = None):
         raise InputError("specific_area_m2_g must be >= 0", field="specific_area_m2_g")
     q = SEI_CHARGE_MAH_M2.value if q_sei_mAh_m2 is None else q_sei_mAh_m2
     out = a * q
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def pore_sei_loss_mAh_g(pore_area_m2_g, pore_volume_cm3_g=np.inf):
+    """First-cycle SEI charge in pores, mAh/g: ``min(A t_SEI, V_pore) c_Li F`` (see module doc).
+
+    ``pore_area_m2_g``: pore-wall area the electrolyte reaches; ``pore_volume_cm3_g``: the open volume of those
+    pores (``inf``: flat or wide pores, no cap). Arrays broadcast.
+    """
+    a = np.asarray(pore_area_m2_g, dtype=float)
+    v = np.asarray(pore_volume_cm3_g, dtype=float)
+    if np.any(a < 0) or not np.all(np.isfinite(a)) or np.any(v < 0) or np.any(np.isnan(v)):
+        raise InputError("pore area and pore volume must be >= 0", field="pore_area_m2_g")
+    v_sei = np.minimum(a * 1e4 * SEI_THICKNESS_NM.value * 1e-7, v)  # cm3 per g
+    out = v_sei * SEI_LI_CONCENTRATION_MOL_CM3.value * FARADAY_C_MOL * MAH_PER_C
     return float(out) if np.ndim(out) == 0 else out

@@ -181,7 +181,8 @@ def run(design, upstream=None) -> StageResult:
     vm_max = float(plastic.max_von_mises_Pa.max())
     vm_lin = float(linear.max_von_mises_Pa.max())
 
-    e_p = float(props.particle_expansion)
+    # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
+    e_p = float(props.particle_expansion_at(c_rate))
     strain_amp = (1 + e_p) ** (1 / 3) - 1
 
     el = design.electrode
