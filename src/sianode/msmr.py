@@ -8,13 +8,15 @@ sites, fills around its standard potential ``U0_j`` with an ideality factor ``om
     x_j(U) = X_j / (1 + exp(f (U - U0_j) / omega_j)),      f = F / (R T)
     x(U)   = sum_j x_j(U)                                   (fraction of sites filled, 0..sum X_j)
 
-``x(U)`` decreases monotonically with ``U``, so the OCP ``U(x)`` is its inverse, found here by a
-vectorised bisection on a fixed potential bracket (a stoichiometry outside ``(0, sum X_j)`` returns
-the bracket's end). Temperature is fixed at 298.15 K (the tables were fitted at room temperature).
+``x(U)`` decreases monotonically with ``U``, so the OCP ``U(x)`` is its inverse: ``x(U)`` is tabulated
+once on 20001 potentials of a fixed bracket and inverted by linear interpolation (steps of 0.1-0.2 mV;
+a stoichiometry outside the bracket's range returns the bracket's end). Temperature is fixed at
+298.15 K (the tables were fitted at room temperature).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -41,15 +43,15 @@ class MSMRElectrode:
         z = np.clip(f * (u - np.asarray(self.U0_V)) / np.asarray(self.omega), -700.0, 700.0)
         return np.sum(np.asarray(self.X) / (1.0 + np.exp(z)), axis=-1)
 
-    def U_of_x(self, x, n_iter: int = 60):
-        """Potential (V) at site fraction ``x`` (inverse of :meth:`x_of_U`, vectorised bisection)."""
-        x = np.asarray(x, dtype=float)
-        lo = np.full(x.shape, self.u_min_V)
-        hi = np.full(x.shape, self.u_max_V)
-        for _ in range(n_iter):
-            mid = 0.5 * (lo + hi)
-            above = self.x_of_U(mid) > x  # more Li held than asked: the potential must be higher
-            lo = np.where(above, mid, lo)
-            hi = np.where(above, hi, mid)
-        u = 0.5 * (lo + hi)
-        return float(u) if u.ndim == 0 else u
+    def U_of_x(self, x):
+        """Potential (V) at site fraction ``x``: inverse of :meth:`x_of_U` (tabulated, module docstring)."""
+        xs, us = _inverse_table(self)
+        u = np.interp(np.asarray(x, dtype=float), xs, us)
+        return float(u) if np.ndim(u) == 0 else u
+
+
+@lru_cache(maxsize=32)
+def _inverse_table(e: MSMRElectrode, n: int = 20001):
+    """(x ascending, U) pairs of ``e`` on ``n`` potentials of its bracket."""
+    u = np.linspace(e.u_max_V, e.u_min_V, n)  # x(U) increases as U falls
+    return e.x_of_U(u), u

@@ -24,13 +24,14 @@ err_console = Console(stderr=True)
 
 def bom_rich_table(bom, title: str) -> Table:
     """The bill of materials as a rich table (total row last, empty-space rows dimmed)."""
-    t = Table(title=title)
-    for c in ("component", "material", "mass (g)", "mass (%)", "volume (cm3)", "volume (%)"):
-        t.add_column(c, justify="left" if c in ("component", "material") else "right")
+    t = Table(title=title, caption="what each component is: cell_bom.csv and the report", caption_justify="left")
+    t.add_column("component", no_wrap=True)
+    for c in ("mass (g)", "mass (%)", "volume (cm3)", "volume (%)"):
+        t.add_column(c, justify="right", no_wrap=True)
     for r in bom.itertuples():
         style = "bold" if r.component == "total" else ("dim" if r.mass_g == 0 else None)
-        t.add_row(r.component, r.material, f"{r.mass_g:.4g}", f"{r.mass_pct:.1f}", f"{r.volume_cm3:.4g}",
-                  f"{r.volume_pct:.1f}", style=style)
+        t.add_row(r.component, f"{r.mass_g:.4g}", f"{r.mass_pct:.1f}", f"{r.volume_cm3:.4g}", f"{r.volume_pct:.1f}",
+                  style=style)
     return t
 
 

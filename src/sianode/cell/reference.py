@@ -5,8 +5,8 @@ What it is
 The cell stage reports every design against a graphite cell built from the same *cell section*
 (``design.cell``): the same cathode (material data, coating formulation, packing, Al foil), the same
 cathode loading, the same N/P and basis, the same format *geometry* (pouch footprint, layers or target
-capacity; can and its internals; prismatic can), the same separator and electrolyte (class, density,
-excess or E/C). Two designs with the same cell section therefore have the same reference, whatever their
+capacity; can and its internals, the roll filling it; prismatic can), the same separator and electrolyte
+(class, density, excess or E/C). Two designs with the same cell section therefore have the same reference, whatever their
 anode. The anode is artificial graphite (:func:`sianode.materials.composites.graphite_properties`, D50
 15 µm: capacity, first-cycle SEI loss, density and LiC6 expansion from :mod:`sianode.graphite`, the pure
 graphite OCP) in the default graphite coating (95:3.5:1.5 CMC/SBR, 30 % porosity, 8 µm Cu;
@@ -63,7 +63,7 @@ def reference_kwargs(design) -> dict:
               cathode_loading_mg_cm2=reference_cathode_loading_mg_cm2(design),
               np_ratio=MATCHED_NP if half else c.np_ratio, np_basis="reversible" if half else c.np_basis,
               allow_np_below_1=c.allow_np_below_1,
-              cell_format=MATCHED_FORMAT if half else _fmt.format_from_design(design),
+              cell_format=MATCHED_FORMAT if half else _same_format(design),
               eol_cycles=design.protocol.cycles)
     if not half:
         kw["cathode_coating"] = cathode_coating(design)
@@ -71,6 +71,17 @@ def reference_kwargs(design) -> dict:
         kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
     kw.update(separator_kwargs(design))
     return kw
+
+
+def _same_format(design):
+    """The design's format for the reference: same pouch (footprint, layers or target) or the same can; a roll of
+    given length is re-sized to fill that can (the graphite anode is thicker, the same length may not fit)."""
+    from dataclasses import replace
+
+    f = _fmt.format_from_design(design)
+    if isinstance(f, (_fmt.CylindricalFormat, _fmt.PrismaticFormat)) and f.cathode_length_mm is not None:
+        f = replace(f, cathode_length_mm=None)
+    return f
 
 
 def separator_kwargs(design) -> dict:

@@ -59,7 +59,10 @@ checked by hand.
 Simplifications: cathode breathing (a few % for NCM) is neglected; the electrolyte (pores mode)
 fills the coating and separator pores plus a margin; the cathode is charged to its upper cut-off each
 cycle. Masses are as assembled; plated Li (mass counted with the Li it came from) and dead Li metal
-from a prelithiation overdose occupy volume on the anode.
+from a prelithiation overdose occupy volume on the anode. Voltage of plated Li: at the top of the first
+charge the anode sits at 0 V vs Li/Li+ where Li plated (``anode_potential_top_of_charge_V``, the cell at
+``U_c(0) - 0``); the plated Li is then taken as isolated (dead), so it adds no capacity and no voltage to
+the discharge and excess prelithiation never raises Wh/kg or Wh/L.
 """
 from __future__ import annotations
 
@@ -276,6 +279,9 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     # charge: same states, anode on its lithiation branch (hysteresis) -> round-trip energy efficiency
     u_a_ch = anode.delithiation_voltage_V(th_a, branch="lithiation")
     v_charge = np.mean(u_c - u_a_ch, axis=-1)
+    # top of the first charge: Li metal on the anode pins it at the Li/Li+ potential (0 V) where Li plated;
+    # that Li is then isolated (dead): it adds nothing to the discharge voltage or energy
+    u_top_a = np.where(plated > 1e-12, 0.0, anode.delithiation_voltage_V(np.clip(u_top, 0.0, 1.0), branch="lithiation"))
     e_area = q_cell * v_avg  # mWh/cm2
 
     # --- coatings
@@ -417,6 +423,8 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "anode_average_delithiation_V": v_anode,
         "average_charge_voltage_V": v_charge,
         "energy_efficiency": v_avg / v_charge,
+        "anode_potential_top_of_charge_V": u_top_a + z,
+        "cell_voltage_top_of_charge_V": cathode.voltage_V(0.0) - u_top_a + z,
         "cathode_thickness_um": cat["thickness"] * 1e4,
         "cathode_porosity": cat["porosity"] + z,
         "anode_thickness_um": t_a["made"] * 1e4,

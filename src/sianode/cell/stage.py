@@ -225,6 +225,7 @@ def run(design, upstream=None) -> StageResult:
         "electrolyte_g_per_Ah": v["electrolyte_g_per_Ah"],
         "plated_li_mAh_cm2": v["plated_li_mAh_cm2"],
         "plated_li_um": v["plated_li_um"],
+        "anode_potential_top_of_charge_V": v["anode_potential_top_of_charge_V"],
         "li_reservoir_mAh_cm2": v["li_reservoir_mAh_cm2"],
         "anode_coating_thickness_um": v["anode_coating_thickness_um"],
         "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),

@@ -515,7 +515,7 @@ class Cell(_Strict):
                                                                                        "cylindrical"),
                   "prismatic": self.format != "prismatic"}
         for sec, off in unused.items():
-            if off and getattr(self, sec).model_fields_set:
+            if off and _any_value(getattr(self, sec).model_dump()):
                 raise ValueError(f"cell.{sec} is given but format = {self.format!r}; set format or remove [cell.{sec}]")
         return self
 
@@ -585,6 +585,11 @@ class Design(_Strict):
                 "protocol.v_max_V below 3 V for a full cell: give the full-cell window (e.g. 2.8–4.2 V)"
             )
         return self
+
+
+def _any_value(d: dict) -> bool:
+    """True if a dumped section sets any field (None everywhere = the section is not used)."""
+    return any(_any_value(v) if isinstance(v, dict) else v is not None for v in d.values())
 
 
 def _outer_radius_nm(m) -> float | None:
