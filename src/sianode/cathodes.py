@@ -183,7 +183,7 @@ CATHODES: dict[str, CathodeMaterial] = {
     "NCM622": CathodeMaterial(
         "NCM622", 180.0, 200.0,
         xray_density_g_cm3({"Li": 1, "Ni": 0.6, "Co": 0.2, "Mn": 0.2, "O": 2}, 3, _hex_volume(2.868, 14.22)),
-        _nmc622_verbrugge2017, *sto_window(_nmc622_verbrugge2017, *CUTOFFS_V["NCM622"]),
+        _nmc622_verbrugge2017, *(float(NMC622_MSMR.x_of_U(u)) for u in CUTOFFS_V["NCM622"]),
         "Noh et al., J. Power Sources 233 (2013) 121: LiNi0.6Co0.2Mn0.2O2 ~180 mAh/g (3.0-4.3 V), ICE ~0.9",
         "R-3m, a = 2.868 Å, c = 14.22 Å, Z = 3 (Noh et al. 2013) -> X-ray density",
         NMC622_MSMR.source + " (PyBaMM MSMR example set); window where the OCP crosses 4.3 / 3.0 V"),

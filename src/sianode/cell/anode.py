@@ -223,7 +223,9 @@ class AnodeBlend:
         target = np.broadcast(theta, sh[0]).shape
         rows_shape = target[:-1] if extra else target
         n = len(comps)
-        c_rows = np.broadcast_to(shares, (n,) + rows_shape).reshape(n, -1)  # (n, B)
+        batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
+        sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
+        c_rows = np.broadcast_to(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
         th_rows = np.broadcast_to(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
         out = np.empty_like(th_rows)
         ua = u_all[::-1]  # Theta ascending <-> U descending

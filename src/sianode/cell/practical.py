@@ -12,6 +12,7 @@ stage lists each breach with the value, the range and where the range comes from
 * N/P (reversible basis) 1.05-1.3: seed 003 §4.3 asks for "actual" N/P > 1.1 in full-cell tests; commercial
   graphite cells run ~1.05-1.2, a larger excess only adds anode mass and first-cycle loss (engineering
   estimate for the 1.05 and 1.3 ends);
+* a jelly roll whose layers alone need more than the can when charged or swollen (the can is rigid);
 * E/C (liquid electrolyte) between the design's own pore-filling amount (less leaves pores dry:
   seed 003 §4.2, electrolyte depletion) and 3.0 g/Ah (seed 003 §4.3: lean electrolyte in practical
   cells; commercial cells ~1.3 g/Ah).
@@ -76,6 +77,20 @@ def check(values: dict, np_ratio_reversible: float, ec_ratio_g_Ah: float | None 
             out.append(Warning_("E/C", float(ec_ratio_g_Ah), "g/Ah", f">= {pore_fill_g_Ah:.3g} g/Ah (this design's "
                                 "pore volume)", "less electrolyte than the pores hold leaves them dry (seed 003 §4.2: "
                                 "electrolyte depletion)"))
+    return out
+
+
+def roll_fit(geometry: dict, packing_factor: float) -> list[Warning_]:
+    """A wound roll whose layers alone (without the packing gaps, which pressure can close) need more than the
+    can's space when charged or swollen: the can is rigid, so the roll presses on it."""
+    out = []
+    for state in ("charged", "swollen"):
+        fill = geometry.get(f"roll_fill_{state}")
+        if fill is not None and float(fill) * packing_factor > 1 + 1e-9:
+            out.append(Warning_(f"jelly-roll layers when {state}", 100 * float(fill) * packing_factor, "% of the "
+                                "can's space", "<= 100 % of the can's space", "geometry: the can is rigid, so a "
+                                "larger roll presses on it (internal pressure, deformation)"))
+            break
     return out
 
 

@@ -178,6 +178,9 @@ def run(design, upstream=None) -> StageResult:
         pore_fill = _electrolyte(design, props, loads).pore_fill_g_Ah
     warnings = _practical.check(v, np_rev, v["electrolyte_g_per_Ah"] if design.electrolyte.kind != "solid" else None,
                                 pore_fill)
+    pf = getattr(kw.get("cell_format"), "packing_factor", None)
+    if pf is not None:
+        warnings += _practical.roll_fit({k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}, pf)
     warnings_df = _practical.table(warnings)
     bom = res.bom()
     geo = {k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}
