@@ -43,6 +43,17 @@ def coating(loading_mg, fr, rho, porosity):
     return parts, v_solid / (1 - porosity)
 
 
+def both_coatings(m_c, ce, rho_cathode, m_a, el, rho_anode):
+    """Cathode (PVDF, carbon black) and anode (CMC/SBR, carbon black) coatings of the design files' sections."""
+    def fr(sec):
+        return {"active": sec["active_wt_frac"], "binder": sec["binder_wt_frac"], "conductive": sec["conductive_wt_frac"]}
+
+    return (coating(m_c, fr(ce), {"active": rho_cathode, "binder": RHO["PVDF"], "conductive": RHO["carbon_black"]},
+                    ce["porosity"]),
+            coating(m_a, fr(el), {"active": rho_anode, "binder": RHO["CMC/SBR"], "conductive": RHO["carbon_black"]},
+                    el["porosity"]))
+
+
 def compare(bom, mine: dict, rel=1e-6):
     got = bom.set_index("component")
     for comp, (m, v) in mine.items():
@@ -66,13 +77,7 @@ def test_graphite_ncm811_pouch_bill_of_materials_by_hand():
     m_c = c["cathode_loading_mg_cm2"]
     q = m_c * q_rev_c * 1e-3  # mAh/cm2 delivered (cathode-limited)
     m_a = c["np_ratio"] * q / props.reversible_capacity_mAh_g * 1e3
-    cat, t_c = coating(m_c, {"active": ce["active_wt_frac"], "binder": ce["binder_wt_frac"],
-                             "conductive": ce["conductive_wt_frac"]},
-                       {"active": RHO_NCM811, "binder": RHO["PVDF"], "conductive": RHO["carbon_black"]}, ce["porosity"])
-    ano, t_a = coating(m_a, {"active": el["active_wt_frac"], "binder": el["binder_wt_frac"],
-                             "conductive": el["conductive_wt_frac"]},
-                       {"active": props.density_g_cm3, "binder": RHO["CMC/SBR"], "conductive": RHO["carbon_black"]},
-                       el["porosity"])
+    (cat, t_c), (ano, t_a) = both_coatings(m_c, ce, RHO_NCM811, m_a, el, props.density_g_cm3)
     assert res.summary["cathode_thickness_um"] == pytest.approx(t_c * 1e4, rel=1e-9)
     # areas (cm2) and layer count
     n = pz["n_cathodes"]
@@ -130,13 +135,7 @@ def test_siox_graphite_nca_18650_bill_of_materials_by_hand():
     m_a = c["np_ratio"] * qc_rev / props.reversible_capacity_mAh_g * 1e3
     qa_first = m_a * props.reversible_capacity_mAh_g / props.ice * 1e-3
     q = min(min(qc_ch, qa_first) * props.ice, qc_rev)  # first-cycle Li: the anode keeps ICE_a of what it takes
-    cat, t_c = coating(m_c, {"active": ce["active_wt_frac"], "binder": ce["binder_wt_frac"],
-                             "conductive": ce["conductive_wt_frac"]},
-                       {"active": RHO_NCA, "binder": RHO["PVDF"], "conductive": RHO["carbon_black"]}, ce["porosity"])
-    ano, t_a = coating(m_a, {"active": el["active_wt_frac"], "binder": el["binder_wt_frac"],
-                             "conductive": el["conductive_wt_frac"]},
-                       {"active": props.density_g_cm3, "binder": RHO["CMC/SBR"], "conductive": RHO["carbon_black"]},
-                       el["porosity"])
+    (cat, t_c), (ano, t_a) = both_coatings(m_c, ce, RHO_NCA, m_a, el, props.density_g_cm3)
     # strips (cm): cathode given; anode and separator longer and taller by the overhangs
     o, so = cy["anode_overhang_mm"] / 10, cy["separator_overhang_mm"] / 10
     height = 65.0 / 10  # an 18650 is 65 mm tall and 18 mm across

@@ -199,3 +199,31 @@ def test_lg_m50_gives_its_rating_from_the_published_geometry():
     assert s["cathode_thickness_um"] == pytest.approx(75.6, rel=1e-9)
     assert s["geometry_roll_fill_made"] < 1
     assert s["volume_made_cm3"] == pytest.approx(math.pi * 1.05 ** 2 * 7.0, rel=1e-9)  # 21700 can, 24.2 cm3
+
+
+def test_graphite_reference_is_built_from_the_same_format_and_cathode():
+    from sianode.cell.reference import graphite_reference
+
+    cell = {"format": "21700", "cathode": "NCA", "cathode_electrode": {"al_foil_um": 15.0, "porosity": 0.22}}
+    si = _design(cell, active={"family": "si_graphite", "si_fraction": 0.15})
+    other = _design(cell, active={"family": "siox", "x": 1.0})
+    a, b = run_stage(si, "cell"), run_stage(other, "cell")
+    assert a.summary["graphite_reference_Wh_kg"] == b.summary["graphite_reference_Wh_kg"]  # anode-independent
+    ref = graphite_reference(si).values
+    assert float(ref["volume_made_cm3"]) == pytest.approx(math.pi * 1.05 ** 2 * 7.0)  # the same 21700 can
+    assert float(ref["cathode_porosity"]) == pytest.approx(0.22)  # the same cathode coating
+    assert float(ref["cathode_reversible_mAh_cm2"]) == pytest.approx(20.0 * CATHODES["NCA"].reversible_capacity_mAh_g
+                                                                    * 1e-3)
+    pouch = _design({"pouch": {"n_cathodes": 12, "electrode_length_mm": 150.0}})
+    assert float(graphite_reference(pouch).values["geometry_n_cathodes"]) == 12
+    assert float(graphite_reference(pouch).values["geometry_cathode_area_cm2"]) == pytest.approx(15.0 * 10.0)  # cm2
+
+
+def test_prismatic_height_from_a_target_capacity():
+    f = PrismaticFormat(height_mm=None, target_capacity_Ah=50.0)
+    v = cell_model(NCM, single(G), cell_format=f).values
+    assert float(v["capacity_Ah"]) == pytest.approx(50.0, rel=1e-9)
+    fixed = cell_model(NCM, single(G), cell_format="prismatic").values
+    # the same can cross-section: capacity per mm of height is the same
+    h_fixed = float(fixed["geometry_cathode_height_mm"])
+    assert float(v["geometry_cathode_height_mm"]) == pytest.approx(h_fixed * 50.0 / float(fixed["capacity_Ah"]), rel=1e-9)

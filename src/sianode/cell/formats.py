@@ -398,10 +398,22 @@ def pouch_cell(f: PouchFormat, layers: Layers) -> dict:
             "anode_to_pair_area": a_a / a_c}
 
 
-def _roll_strips(L: Layers, area_cm2, pf, o_mm, state):
-    """Anode and cathode strip lengths (cm) of a roll of cross-section ``area_cm2`` at ``state``'s thickness."""
-    l_a = pf * area_cm2 / L.unit_thickness(state)
-    return l_a, l_a - 2 * o_mm / 10.0
+def _roll_length(f, L: Layers, area_cm2, where: str, notes: list):
+    """Cathode strip length (cm) of a roll of cross-section ``area_cm2`` and the fraction of that space it needs in
+    each state: given (``cathode_length_mm``, an error if it does not fit as made) or filling the space at the
+    charged, swollen thickness. ``L_a u = pf area``, ``L_c = L_a - 2 overhang``."""
+    o = f.anode_overhang_mm / 10.0
+    if f.cathode_length_mm is not None:
+        l_c = f.cathode_length_mm / 10.0 + 0 * L.q_pair
+    else:
+        l_c = f.packing_factor * area_cm2 / L.unit_thickness("swollen") - 2 * o
+        notes.append("jelly roll sized to fill its space at the charged, swollen thickness at the end of the protocol")
+    fits = {s: (l_c + 2 * o) * L.unit_thickness(s) / f.packing_factor / area_cm2 for s in STATES}
+    if np.any(fits["made"] > 1 + 1e-9):
+        raise InputError(f"the jelly roll ({f.cathode_length_mm:g} mm of cathode) needs "
+                         f"{100 * float(np.max(fits['made'])):.0f} % of its space in the can as made: it does not fit; "
+                         "shorten cathode_length_mm or thin the electrodes", field=f"{where}.cathode_length_mm")
+    return l_c, fits
 
 
 def _wound_bom(L: Layers, l_c, h_c, o_mm, so_mm, n_rolls=1):
@@ -414,6 +426,15 @@ def _wound_bom(L: Layers, l_c, h_c, o_mm, so_mm, n_rolls=1):
     return bom, pair, (l_a, h_a, l_s, h_s)
 
 
+def _rigid_can(bom: dict, envelope_cm3, fits: dict, notes: list):
+    """Close the BOM on a rigid can's envelope (the same in every state); note a roll that outgrows its space."""
+    for s in ("charged", "swollen"):
+        if np.any(fits[s] > 1 + 1e-9):
+            notes.append(f"the roll needs {100 * float(np.max(fits[s])):.0f} % of its space in the can when {s}: it "
+                         "presses on the can (internal pressure, deformation)")
+    return _fill(bom, envelope_cm3), {s: envelope_cm3 for s in STATES}
+
+
 def cylindrical_cell(f: CylindricalFormat, layers: Layers) -> dict:
     """Wound cylindrical cell: strip length from the can (or given), fit in every state, can and header (docstring)."""
     L = layers
@@ -423,21 +444,7 @@ def cylindrical_cell(f: CylindricalFormat, layers: Layers) -> dict:
     r_o, r_i = r_in - f.clearance_mm / 10.0, f.core_diameter_mm / 20.0
     annulus = np.pi * (r_o ** 2 - r_i ** 2)
     o, so = f.anode_overhang_mm, f.separator_overhang_mm
-    if f.cathode_length_mm is not None:
-        l_c = f.cathode_length_mm / 10.0 + 0 * L.q_pair
-        for s in STATES:
-            need = (l_c + 2 * o / 10) * L.unit_thickness(s) / f.packing_factor
-            fits[s] = need / annulus  # fraction of the annulus the roll needs
-        if np.any(fits["made"] > 1 + 1e-9):
-            raise InputError(f"the jelly roll ({f.cathode_length_mm:g} mm of cathode) needs "
-                             f"{100 * float(np.max(fits['made'])):.0f} % of the annulus between the mandrel and the "
-                             "can wall as made: it does not fit; shorten cathode_length_mm or thin the electrodes",
-                             field="cell.cylindrical.cathode_length_mm")
-    else:
-        _, l_c = _roll_strips(L, annulus, f.packing_factor, o, "swollen")
-        notes.append("jelly roll sized to fill the can at the charged, swollen thickness at the end of the protocol")
-        for s in STATES:
-            fits[s] = (l_c + 2 * o / 10) * L.unit_thickness(s) / f.packing_factor / annulus
+    l_c, fits = _roll_length(f, L, annulus, "cell.cylindrical", notes)
     if f.electrode_height_mm is not None:
         h_c = f.electrode_height_mm / 10.0
     elif f.target_capacity_Ah is not None:
@@ -463,13 +470,7 @@ def cylindrical_cell(f: CylindricalFormat, layers: Layers) -> dict:
     bom["can"] = (v_can * rho_can, v_can)
     bom["header"] = (f.cap_mass_g + 0 * h, np.pi * r_can ** 2 * f.cap_height_mm / 10 + 0 * h)
     bom.update({k: (m + 0 * h, v + 0 * h) for k, (m, v) in _tabs(f.tabs, f.tabs.length_mm or 60.0).items()})
-    env = np.pi * r_can ** 2 * h
-    bom = _fill(bom, env)
-    vol = {s: env for s in STATES}
-    for s in ("charged", "swollen"):
-        if np.any(fits[s] > 1 + 1e-9):
-            notes.append(f"the roll needs {100 * float(np.max(fits[s])):.0f} % of the can's annulus when {s}: it "
-                         "presses on the can (internal pressure, deformation)")
+    bom, vol = _rigid_can(bom, np.pi * r_can ** 2 * h, fits, notes)
     geo = {"cathode_length_mm": 10 * l_c, "anode_length_mm": 10 * l_a, "separator_length_mm": 10 * l_s,
            "cathode_height_mm": 10 * h_c, "anode_height_mm": 10 * h_a, "roll_height_mm": 10 * h_s,
            "can_height_mm": 10 * h, "roll_outer_diameter_mm": 20 * r_o,
@@ -488,19 +489,7 @@ def prismatic_cell(f: PrismaticFormat, layers: Layers) -> dict:
     t_r = (t_in - 2 * f.clearance_mm / 10.0) / f.n_rolls
     area = (w_r - t_r) * t_r + np.pi * t_r ** 2 / 4  # stadium cross-section of one roll
     o, so = f.anode_overhang_mm, f.separator_overhang_mm
-    if f.cathode_length_mm is not None:
-        l_c = f.cathode_length_mm / 10.0 + 0 * L.q_pair
-        for s in STATES:
-            fits[s] = (l_c + 2 * o / 10) * L.unit_thickness(s) / f.packing_factor / area
-        if np.any(fits["made"] > 1 + 1e-9):
-            raise InputError(f"the flat rolls ({f.cathode_length_mm:g} mm of cathode each) need "
-                             f"{100 * float(np.max(fits['made'])):.0f} % of their space in the can as made: they do "
-                             "not fit", field="cell.prismatic.cathode_length_mm")
-    else:
-        _, l_c = _roll_strips(L, area, f.packing_factor, o, "swollen")
-        notes.append("flat rolls sized to fill the can at the charged, swollen thickness at the end of the protocol")
-        for s in STATES:
-            fits[s] = (l_c + 2 * o / 10) * L.unit_thickness(s) / f.packing_factor / area
+    l_c, fits = _roll_length(f, L, area, "cell.prismatic", notes)
     if f.target_capacity_Ah is not None:
         h_c = f.target_capacity_Ah / (2 * l_c * L.q_pair * 1e-3 * f.n_rolls)
         notes.append(f"can height sized for {f.target_capacity_Ah:g} Ah")
@@ -517,13 +506,7 @@ def prismatic_cell(f: PrismaticFormat, layers: Layers) -> dict:
     bom["can"] = (v_can * RHO["Al"].value, v_can)
     bom["lid_terminals"] = (f.lid_mass_g + 0 * h, lo * to * f.lid_height_mm / 10 + 0 * h)
     bom.update({k: (m + 0 * h, v + 0 * h) for k, (m, v) in _tabs(f.tabs, f.tabs.length_mm or 30.0, f.n_rolls).items()})
-    env = lo * to * h
-    bom = _fill(bom, env)
-    vol = {s: env for s in STATES}
-    for s in ("charged", "swollen"):
-        if np.any(fits[s] > 1 + 1e-9):
-            notes.append(f"the rolls need {100 * float(np.max(fits[s])):.0f} % of their space when {s}: they press "
-                         "on the can walls")
+    bom, vol = _rigid_can(bom, lo * to * h, fits, notes)
     geo = {"cathode_length_mm": 10 * l_c, "cathode_height_mm": 10 * h_c, "roll_height_mm": 10 * h_s,
            "can_height_mm": 10 * h, "n_rolls": f.n_rolls, **{f"roll_fill_{s}": fits[s] for s in STATES}}
     return {"bom": bom, "pair_area_cm2": pair, "volume_cm3": vol, "geometry": geo, "fits": fits, "notes": notes,

@@ -229,6 +229,20 @@ ACTIVE_FAMILIES = ("si_particles", "porous_micro_si", "hollow", "core_shell", "y
 
 
 # --------------------------------------------------------------------------- electrode
+def _check_formulation(m):
+    """A coating's mass fractions sum to 1 with active > 0; porosity or press density, not both."""
+    total = m.active_wt_frac + m.binder_wt_frac + m.conductive_wt_frac
+    if abs(total - 1.0) > 1e-3:
+        raise ValueError(
+            f"active_wt_frac + binder_wt_frac + conductive_wt_frac = {total:.4g}; the formulation must sum to 1"
+        )
+    if m.active_wt_frac <= 0:
+        raise ValueError("active_wt_frac must be > 0")
+    if m.porosity is not None and m.press_density_g_cm3 is not None:
+        raise ValueError("give either porosity or press_density_g_cm3, not both")
+    return m
+
+
 class Electrode(_Strict):
     """Composite electrode: formulation, loading, density, current collector."""
 
@@ -248,16 +262,7 @@ class Electrode(_Strict):
 
     @model_validator(mode="after")
     def _formulation(self):
-        total = self.active_wt_frac + self.binder_wt_frac + self.conductive_wt_frac
-        if abs(total - 1.0) > 1e-3:
-            raise ValueError(
-                f"active_wt_frac + binder_wt_frac + conductive_wt_frac = {total:.4g}; the formulation must sum to 1"
-            )
-        if self.active_wt_frac <= 0:
-            raise ValueError("active_wt_frac must be > 0")
-        if self.porosity is not None and self.press_density_g_cm3 is not None:
-            raise ValueError("give either porosity or press_density_g_cm3, not both")
-        return self
+        return _check_formulation(self)
 
     @property
     def porosity_or_default(self) -> float:
@@ -338,14 +343,7 @@ class CathodeElectrode(_Strict):
 
     @model_validator(mode="after")
     def _formulation(self):
-        total = self.active_wt_frac + self.binder_wt_frac + self.conductive_wt_frac
-        if abs(total - 1.0) > 1e-3:
-            raise ValueError(f"active_wt_frac + binder_wt_frac + conductive_wt_frac = {total:.4g}; the formulation "
-                             "must sum to 1")
-        if self.active_wt_frac <= 0:
-            raise ValueError("active_wt_frac must be > 0")
-        if self.porosity is not None and self.press_density_g_cm3 is not None:
-            raise ValueError("give either porosity or press_density_g_cm3, not both")
+        _check_formulation(self)
         if (self.first_charge_capacity_mAh_g is not None and self.reversible_capacity_mAh_g is not None
                 and self.first_charge_capacity_mAh_g < self.reversible_capacity_mAh_g):
             raise ValueError("first_charge_capacity_mAh_g must be >= reversible_capacity_mAh_g (cathode ICE <= 1)")
@@ -396,7 +394,34 @@ class PouchSpec(_Strict):
         return self
 
 
-class CylindricalSpec(_Strict):
+class _RollSpec(_Strict):
+    """What wound cells (cylindrical and prismatic) share: can walls, headspace, the roll and its sizing."""
+
+    can_wall_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can wall thickness, mm.")
+    can_bottom_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can bottom thickness, mm.")
+    headspace_mm: float | None = Field(None, ge=0.0, le=50.0, description="Axial space between the roll and the "
+                                                                          "header or lid (tabs, insulators), mm.")
+    clearance_mm: float | None = Field(None, ge=0.0, le=5.0, description="Gap between roll and can wall, mm.")
+    cathode_length_mm: float | None = Field(None, gt=0.0, le=50000.0, description="Cathode strip length of a roll "
+                                                                                  "(explicit roll), mm.")
+    target_capacity_Ah: float | None = Field(None, gt=0.0, le=2000.0, description="Size the can height for this "
+                                                                                   "capacity, Ah.")
+    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge "
+                                                                               "and strip end, mm.")
+    separator_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Separator beyond the anode, each "
+                                                                                   "edge, mm.")
+    packing_factor: float | None = Field(None, gt=0.5, le=1.0, description="Layer volume / roll space (gaps between "
+                                                                           "turns, tab bulges, strip ends).")
+    tabs: Tabs = Field(default_factory=Tabs, description="Tab dimensions.")
+
+    @model_validator(mode="after")
+    def _sizing(self):
+        if self.cathode_length_mm is not None and self.target_capacity_Ah is not None:
+            raise ValueError("give cathode_length_mm or target_capacity_Ah, not both")
+        return self
+
+
+class CylindricalSpec(_RollSpec):
     """Wound cylindrical cell in a can. None takes the default of the named format (sianode.cell.formats).
 
     The jelly roll fills the can (sized at the charged, swollen thickness at the end of the protocol's cycles)
@@ -408,62 +433,22 @@ class CylindricalSpec(_Strict):
     height_mm: float | None = Field(None, gt=0.0, le=500.0, description="Can overall height, mm (required for format "
                                                                         "= 'cylindrical' unless target_capacity_Ah).")
     can_material: Literal["steel", "aluminium"] | None = Field(None, description="Can material.")
-    can_wall_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can wall thickness, mm.")
-    can_bottom_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can bottom thickness, mm.")
     cap_height_mm: float | None = Field(None, ge=0.0, le=30.0, description="Header (cap, CID, vent, gasket) height, mm.")
     cap_mass_g: float | None = Field(None, ge=0.0, le=500.0, description="Header assembly mass, g.")
-    headspace_mm: float | None = Field(None, ge=0.0, le=30.0, description="Space between roll and header/bottom "
-                                                                          "(tabs, insulators), mm.")
     core_diameter_mm: float | None = Field(None, ge=0.0, le=50.0, description="Mandrel hole diameter, mm.")
-    clearance_mm: float | None = Field(None, ge=0.0, le=5.0, description="Radial gap between roll and can wall, mm.")
-    cathode_length_mm: float | None = Field(None, gt=0.0, le=20000.0, description="Cathode strip length (explicit "
-                                                                                  "roll), mm.")
     electrode_height_mm: float | None = Field(None, gt=0.0, le=500.0, description="Cathode coating height, mm "
                                                                                   "(default: from the can).")
-    target_capacity_Ah: float | None = Field(None, gt=0.0, le=2000.0, description="Size the can height for this "
-                                                                                   "capacity, Ah.")
-    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge "
-                                                                               "and strip end, mm.")
-    separator_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Separator beyond the anode, each "
-                                                                                   "edge, mm.")
-    packing_factor: float | None = Field(None, gt=0.5, le=1.0, description="Layer volume / roll annulus volume.")
-    tabs: Tabs = Field(default_factory=Tabs, description="Tab dimensions.")
-
-    @model_validator(mode="after")
-    def _sizing(self):
-        if self.cathode_length_mm is not None and self.target_capacity_Ah is not None:
-            raise ValueError("give cathode_length_mm or target_capacity_Ah, not both")
-        return self
 
 
-class PrismaticSpec(_Strict):
+class PrismaticSpec(_RollSpec):
     """Prismatic hard-case cell: flat-wound jelly rolls in an Al can. None takes sianode.cell.formats defaults."""
 
     length_mm: float | None = Field(None, gt=0.0, le=1000.0, description="Can length (long side), mm.")
     thickness_mm: float | None = Field(None, gt=0.0, le=200.0, description="Can thickness, mm.")
     height_mm: float | None = Field(None, gt=0.0, le=500.0, description="Can height incl. the lid and terminals, mm.")
     n_rolls: int | None = Field(None, ge=1, le=10, description="Number of jelly rolls side by side.")
-    can_wall_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can wall thickness, mm.")
-    can_bottom_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can bottom thickness, mm.")
     lid_height_mm: float | None = Field(None, ge=0.0, le=50.0, description="Lid with terminals and vent (height), mm.")
     lid_mass_g: float | None = Field(None, ge=0.0, le=1000.0, description="Lid, terminals and vent mass, g.")
-    headspace_mm: float | None = Field(None, ge=0.0, le=50.0, description="Space between rolls and lid (tab "
-                                                                          "bundle), mm.")
-    clearance_mm: float | None = Field(None, ge=0.0, le=5.0, description="Gap between rolls and can wall, mm.")
-    cathode_length_mm: float | None = Field(None, gt=0.0, le=50000.0, description="Cathode strip length per roll "
-                                                                                  "(explicit), mm.")
-    target_capacity_Ah: float | None = Field(None, gt=0.0, le=2000.0, description="Size the can height for this "
-                                                                                   "capacity, Ah.")
-    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge, mm.")
-    separator_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Separator beyond the anode, mm.")
-    packing_factor: float | None = Field(None, gt=0.5, le=1.0, description="Layer volume / roll volume.")
-    tabs: Tabs = Field(default_factory=Tabs, description="Tab dimensions.")
-
-    @model_validator(mode="after")
-    def _sizing(self):
-        if self.cathode_length_mm is not None and self.target_capacity_Ah is not None:
-            raise ValueError("give cathode_length_mm or target_capacity_Ah, not both")
-        return self
 
 
 CellFormat = Literal["coin", "stack", "pouch", "18650", "21700", "4680", "cylindrical", "prismatic"]
