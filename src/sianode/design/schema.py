@@ -351,7 +351,9 @@ class CathodeElectrode(_Strict):
 
 
 class Tabs(_Strict):
-    """Tab (terminal) strips: Al on the positive, Ni (or Ni-plated Cu) on the negative side; None: format default."""
+    """Tab (terminal) strips: Al on the positive, Ni (or Ni-plated Cu) on the negative side; None: format default
+    (pouch 0.2 x 45 mm, 15 mm outside; 18650/21700 0.1 x 4 x 60-65 mm; 4680 0.2 x 10 x 40; prismatic 0.2 x 20 x
+    30: engineering estimates in sianode.cell.formats)."""
 
     thickness_mm: float | None = Field(None, gt=0.0, le=5.0, description="Tab thickness, mm.")
     width_mm: float | None = Field(None, gt=0.0, le=200.0, description="Tab width, mm.")
@@ -366,25 +368,27 @@ class PouchSpec(_Strict):
     Give n_cathodes (layer count) or target_capacity_Ah (the layer count follows, rounded up), not both.
     """
 
-    electrode_length_mm: float | None = Field(None, gt=0.0, le=2000.0, description="Cathode coating length, mm.")
-    electrode_width_mm: float | None = Field(None, gt=0.0, le=1000.0, description="Cathode coating width, mm.")
-    n_cathodes: int | None = Field(None, ge=1, le=500, description="Number of double-sided cathodes (layers).")
+    electrode_length_mm: float | None = Field(None, gt=0.0, le=2000.0, description="Cathode coating length, mm (default 300: a large EV pouch, design assumption).")
+    electrode_width_mm: float | None = Field(None, gt=0.0, le=1000.0, description="Cathode coating width, mm (default 100).")
+    n_cathodes: int | None = Field(None, ge=1, le=500, description="Number of double-sided cathodes (layers; default 30).")
     target_capacity_Ah: float | None = Field(None, gt=0.0, le=2000.0, description="Size the layer count for this "
                                                                                    "capacity, Ah.")
-    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge, mm.")
+    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge, "
+                                                                               "mm (default 1: typical 0.5-2, estimate).")
     separator_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Separator beyond the anode, each "
-                                                                                   "edge, mm.")
-    seal_mm: float | None = Field(None, gt=0.0, le=50.0, description="Seal width on each edge, mm.")
+                                                                                   "edge, mm (default 1, estimate).")
+    seal_mm: float | None = Field(None, gt=0.0, le=50.0, description="Seal width on each edge, mm (default 6, estimate).")
     tab_headspace_mm: float | None = Field(None, ge=0.0, le=100.0, description="Space between the electrodes and the "
                                                                                "seal at each tab edge (tab bundle, "
-                                                                               "welds), mm.")
+                                                                               "welds), mm (default 10, estimate).")
     tab_layout: Literal["opposite", "same_side"] | None = Field(None, description="Tabs on opposite edges or both on "
-                                                                                  "one edge.")
-    film_nylon_um: float | None = Field(None, ge=0.0, le=200.0, description="Outer nylon layer of the laminate, µm.")
-    film_al_um: float | None = Field(None, ge=0.0, le=200.0, description="Al barrier layer of the laminate, µm.")
-    film_pp_um: float | None = Field(None, ge=0.0, le=200.0, description="Inner PP sealant layer of the laminate, µm.")
+                                                                                  "one edge (default 'opposite').")
+    film_nylon_um: float | None = Field(None, ge=0.0, le=200.0, description="Outer nylon layer of the laminate, µm (default 25; DNP D-EL40H class laminate, estimate).")
+    film_al_um: float | None = Field(None, ge=0.0, le=200.0, description="Al barrier layer of the laminate, µm (default 40).")
+    film_pp_um: float | None = Field(None, ge=0.0, le=200.0, description="Inner PP sealant layer of the laminate, µm (default 80).")
     packing_factor: float | None = Field(None, gt=0.5, le=1.0, description="Sum of layer thicknesses / stack "
-                                                                           "thickness (gaps between layers).")
+                                                                           "thickness (gaps between layers; default 0.97, "
+                                                                           "estimate).")
     tabs: Tabs = Field(default_factory=Tabs, description="Tab dimensions.")
 
     @model_validator(mode="after")
@@ -395,7 +399,12 @@ class PouchSpec(_Strict):
 
 
 class _RollSpec(_Strict):
-    """What wound cells (cylindrical and prismatic) share: can walls, headspace, the roll and its sizing."""
+    """What wound cells (cylindrical and prismatic) share: can walls, headspace, the roll and its sizing.
+
+    None takes the format's default (sianode.cell.formats.CYLINDRICAL, PrismaticFormat: each with its source;
+    e.g. 18650/21700 wall 0.25, bottom 0.30, header 3.0 mm, headspace 2.0, mandrel 2.5, clearance 0.15 mm;
+    overhangs 1 mm; packing factor 0.97 -- engineering estimates).
+    """
 
     can_wall_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can wall thickness, mm.")
     can_bottom_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can bottom thickness, mm.")
