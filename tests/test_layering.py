@@ -15,7 +15,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "sianode"
 STAGE_ORDER = ["materials", "mechanics", "life", "echem", "cell"]
-FOUNDATION = {"constants", "errors", "provenance", "design", "electrode", "cathodes", "graphite",
+FOUNDATION = {"constants", "errors", "provenance", "design", "electrode", "cathodes", "graphite", "msmr",
               "electrolyte_amount", "protocol", "results"}
 
 

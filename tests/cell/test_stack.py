@@ -16,18 +16,23 @@ G = graphite_component()
 SI = si_composite_component("Si-C test", 1800.0, 0.85, 2.1, 1.3)
 
 
-@pytest.mark.parametrize("fmt", ["stack", "pouch", "18650", "21700", "4680"])
+@pytest.mark.parametrize("fmt", ["stack", "pouch", "18650", "21700", "4680", "prismatic"])
 def test_mass_and_volume_add_up(fmt):
     r = cell_model(NCM, two_component(G, SI, 0.2), cathode_loading_mg_cm2=20.0, np_ratio=1.1, cell_format=fmt,
                    prelithiation="li5feo4")
     total_m = sum(float(v) for v in r.mass_g.values())
     assert total_m == pytest.approx(float(r.values["mass_g"]), rel=1e-12)
     bd = r.breakdown()
-    assert bd["mass_g"].sum() == pytest.approx(total_m, rel=1e-12)
-    assert bd["volume_cm3"].sum() == pytest.approx(float(r.values["volume_charged_cm3"]), rel=1e-12)
-    assert all(float(v) >= 0 for v in r.mass_g.values())
+    parts, total = bd[bd["component"] != "total"], bd[bd["component"] == "total"].iloc[0]
+    assert parts["mass_g"].sum() == pytest.approx(total_m, rel=1e-12) == total["mass_g"]
+    assert parts["volume_cm3"].sum() == pytest.approx(float(r.values["volume_made_cm3"]), rel=1e-12)
+    assert total["volume_cm3"] == pytest.approx(float(r.values["volume_made_cm3"]), rel=1e-12)
+    assert (parts["mass_g"] >= 0).all() and (parts["volume_cm3"] >= 0).all()
     if fmt != "stack":
-        assert float(r.volume_cm3["packaging_and_free"]) > 0
+        assert float(r.volume_cm3["free_space"]) > 0
+    v = r.values
+    assert float(v["energy_density_made_Wh_L"]) == pytest.approx(float(v["energy_Wh"]) / total["volume_cm3"] * 1e3)
+    assert float(v["specific_energy_Wh_kg"]) == pytest.approx(float(v["energy_Wh"]) / total["mass_g"] * 1e3)
 
 
 def test_coating_density_and_thickness_consistent():
@@ -101,7 +106,7 @@ def test_si_lowers_voltage_and_swelling_eats_volumetric_gain():
     assert np.all(np.diff(v["specific_energy_Wh_kg"]) > 0)
     assert np.all(np.diff(v["average_voltage_V"]) < 0)  # Si's higher delithiation voltage
     gain_sw = v["energy_density_Wh_L"][1:] / v["energy_density_Wh_L"][0] - 1
-    gain_un = v["energy_density_unswollen_Wh_L"][1:] / v["energy_density_unswollen_Wh_L"][0] - 1
+    gain_un = v["energy_density_made_Wh_L"][1:] / v["energy_density_made_Wh_L"][0] - 1
     assert np.all(gain_sw < gain_un)
 
 
@@ -134,10 +139,17 @@ def test_swelling_inputs_from_mechanics():
     assert float(base["energy_density_eol_Wh_L"]) == pytest.approx(float(base["energy_density_Wh_L"]))
 
 
-def test_cylindrical_swelling_reserves_free_volume():
-    small = cell_model(NCM, single(G), cell_format="21700").values
-    big = cell_model(NCM, single(SI), cell_format="21700").values
-    assert float(big["free_volume_cm3"]) > float(small["free_volume_cm3"]) > 0
+def test_cylindrical_swelling_takes_volume_and_shortens_the_roll():
+    b = single(SI)
+    small = cell_model(NCM, b, cell_format="21700", anode_thickness_change=0.1).values
+    big = cell_model(NCM, b, cell_format="21700", anode_thickness_change=0.6,
+                     irreversible_swelling_per_cycle=1e-3, eol_cycles=100).values
+    assert float(big["swelling_volume_cm3"]) > float(small["swelling_volume_cm3"]) > 0
+    # the roll is sized to fit the rigid can when charged and swollen: more swelling leaves room for less cathode
+    assert float(big["geometry_cathode_length_mm"]) < float(small["geometry_cathode_length_mm"])
+    assert float(big["geometry_roll_fill_swollen"]) == pytest.approx(1.0)
+    assert float(big["geometry_roll_fill_made"]) < 1.0
+    assert float(big["energy_density_made_Wh_L"]) == float(big["energy_density_swollen_Wh_L"])  # rigid can
 
 
 def test_solid_state_cell():

@@ -24,9 +24,9 @@ def test_stage_full_cell_and_report():
     s = r.summary
     assert s["cell_kind"] == "full" and s["np_basis"] == "reversible"
     assert 250 < s["specific_energy_Wh_kg"] < 450
-    assert s["energy_density_Wh_L"] < s["energy_density_unswollen_Wh_L"]
+    assert s["energy_density_Wh_L"] < s["energy_density_made_Wh_L"]
     assert s["specific_energy_Wh_kg"] > s["graphite_reference_Wh_kg"]
-    for t in ("design", "breakdown", "criteria", "cost", "energy_vs_si"):
+    for t in ("design", "bom", "states", "criteria", "cost", "energy_vs_si"):
         assert len(r.tables[t]) > 0
     es = r.tables["energy_vs_si"]
     assert es["specific_energy_Wh_kg"].iloc[-1] > es["specific_energy_Wh_kg"].iloc[0]
@@ -107,7 +107,7 @@ def test_cli_prints_energy_and_dose(tmp_path):
     assert res.exit_code == 0, res.output
     for s in ("Wh/kg", "Wh/L", "mg Li/cm2", "mAh/cm2"):
         assert s in res.output
-    assert (tmp_path / "cell_breakdown.csv").exists() and (tmp_path / "cell_report.html").exists()
+    assert (tmp_path / "cell_bom.csv").exists() and (tmp_path / "cell_report.html").exists()
 
 
 def test_cli_bad_input_exit_2(tmp_path):
@@ -138,7 +138,7 @@ def test_stage_solid_state_design():
                cell=Cell(kind="full", cathode="NCM811", cathode_loading_mg_cm2=20.0, np_ratio=1.2),
                protocol=Protocol(v_min_V=2.5, v_max_V=4.2))
     r = run_stage(d, "cell")
-    bd = r.tables["breakdown"].set_index("component")
+    bd = r.tables["bom"].set_index("component")
     assert bd.loc["electrolyte", "mass_g"] == 0.0
     assert any("solid-state" in n for n in r.tables["notes"]["note"])
     assert r.data["model_kwargs"]["anode_coating"].sse_wt_frac == pytest.approx(0.2)

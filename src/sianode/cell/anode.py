@@ -194,16 +194,20 @@ class AnodeBlend:
     def capacity_shares(self):
         return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
 
-    def delithiation_voltage_V(self, theta, n_grid: int = 241, n_iter: int = 48, branch: str = "delithiation"):
+    def delithiation_voltage_V(self, theta, n_grid: int = 241, branch: str = "delithiation", chunk: int = 4096):
         """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
 
-        Components in parallel at one potential; vectorised bisection on U in [-0.05, 2.0] V.
-        ``branch="lithiation"`` uses the components' charge branches (hysteresis).
+        Components in parallel at one potential: each component's curve is tabulated on ``n_grid`` points of
+        its own theta (made strictly decreasing), ``theta_i(U)`` is piecewise linear in U between the union of
+        all tables' potentials (clipped to [-0.05, 2.0] V), so ``Theta(U) = sum c_i theta_i(U)`` is piecewise
+        linear on that union grid and is inverted exactly there, row by row (one row per design; vectorised
+        with one sorted search over all rows). ``branch="lithiation"`` uses the components' charge branches.
         """
         theta = np.asarray(theta, dtype=float)
         comps = self.components
         if len(comps) == 1:
             return comps[0].voltage(theta, branch) + 0.0 * theta
+        u_lo, u_hi = -0.05, 2.0
         grid = np.linspace(0.0, 1.0, n_grid)
         tables = []
         for c in comps:
@@ -211,19 +215,35 @@ class AnodeBlend:
             # force strictly decreasing U(theta) so the inverse is single-valued
             u = np.minimum.accumulate(u) - 1e-9 * grid
             tables.append((u[::-1], grid[::-1]))
+        u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
+        th_tab = np.stack([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
         shares = self.capacity_shares  # (n, *batch)
-        # theta has shape batch + (k,) or broadcastable; align shares with a trailing axis
-        sh = shares[..., None] if theta.ndim > shares.ndim - 1 else shares
-        lo = np.full(np.broadcast(theta, sh[0]).shape, -0.05)
-        hi = np.full_like(lo, 2.0)
-        for _ in range(n_iter):
-            mid = 0.5 * (lo + hi)
-            tot = sum(sh[i] * np.interp(mid, tables[i][0], tables[i][1]) for i in range(len(comps)))
-            # more lithium held at lower potential: if tot > theta the potential must be higher
-            above = tot > theta
-            lo = np.where(above, mid, lo)
-            hi = np.where(above, hi, mid)
-        return 0.5 * (lo + hi)
+        extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
+        sh = shares[..., None] if extra else shares
+        target = np.broadcast(theta, sh[0]).shape
+        rows_shape = target[:-1] if extra else target
+        n = len(comps)
+        batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
+        sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
+        c_rows = np.broadcast_to(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
+        th_rows = np.broadcast_to(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
+        out = np.empty_like(th_rows)
+        ua = u_all[::-1]  # Theta ascending <-> U descending
+        k = ua.size
+        for a in range(0, th_rows.shape[0], chunk):
+            b = min(a + chunk, th_rows.shape[0])
+            big = (c_rows[:, a:b].T @ th_tab)[:, ::-1]  # (rows, K) ascending Theta
+            off = 2.0 * np.arange(b - a)[:, None]  # rows apart: Theta in [0, 1]
+            flat = (big + off).ravel()
+            q = np.clip(th_rows[a:b], big[:, :1], big[:, -1:]) + off
+            i1 = np.searchsorted(flat, q.ravel(), side="left").reshape(q.shape)
+            base = (np.arange(b - a) * k)[:, None]
+            i1 = np.clip(i1, base + 1, base + k - 1)
+            i0 = i1 - 1
+            x0, x1 = flat[i0], flat[i1]
+            w = np.where(x1 > x0, (q - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
+            out[a:b] = ua[i0 - base] + w * (ua[i1 - base] - ua[i0 - base])
+        return out.reshape(target)
 
 
 def single(component: AnodeComponent) -> AnodeBlend:

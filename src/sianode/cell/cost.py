@@ -61,24 +61,30 @@ def materials_cost(result, cathode_name: str, anode_si_cost_share=0.0, prelithia
     p.update(prices or {})
     y = {k: v.value for k, v in YIELDS.items()}
     y.update(yields or {})
-    m = {k: float(np.asarray(np.broadcast_to(v, np.shape(result.values["energy_Wh"])))[index]) / 1000.0
-         for k, v in result.mass_g.items()}  # kg
+    shape = np.shape(result.values["energy_Wh"])
+    m = {k: float(np.asarray(np.broadcast_to(v, shape))[index]) / 1000.0 for k, v in result.mass_g.items()}  # kg
+
+    def g(*keys):
+        return sum(m.get(k, 0.0) for k in keys)
+
     e_kwh = float(np.asarray(result.values["energy_Wh"])[index]) / 1000.0
-    area_m2 = float(np.asarray(np.broadcast_to(result.values["capacity_Ah"], np.shape(result.values["energy_Wh"])))[index]) \
-        / max(float(np.asarray(result.values["areal_capacity_mAh_cm2"])[index]), 1e-12) * 1000.0 / 1e4
+    area_m2 = float(np.asarray(np.broadcast_to(result.values["electrode_pair_area_cm2"], shape))[index]) / 1e4
     si = float(np.asarray(anode_si_cost_share))
     p_anode = p["graphite"] * ((1 - si) + si * p["si_material_vs_graphite"])
     pre = p["li5feo4"] if prelithiation in ("li5feo4", "li2nio2") else p["li_metal"]
     rows = [
         ("cathode active", m["cathode_active"] * p.get(cathode_name, p["NCM811"]) / y["electrode"]),
-        ("cathode inactive", m["cathode_inactive"] * p["binder"] / y["electrode"]),
+        ("cathode inactive", (g("cathode_binder", "cathode_conductive") * p["binder"] + g("cathode_sse") * p["sse"])
+         / y["electrode"]),
         ("anode active", m["anode_active"] * p_anode / y["electrode"]),
-        ("anode inactive", m["anode_inactive"] * p["binder"] / y["electrode"]),
-        ("prelithiation", (m["prelithiation_li"] + m["prelithiation_residue"]) * pre / y["cell"]),
+        ("anode inactive", (g("anode_binder", "anode_conductive") * p["binder"] + g("anode_sse") * p["sse"])
+         / y["electrode"]),
+        ("prelithiation", g("prelithiation_li", "prelithiation_residue", "cathode_additive") * pre / y["cell"]),
         ("foils", (m["al_foil"] * p["al_foil"] + m["cu_foil"] * p["cu_foil"]) / y["electrode"]),
         ("separator", area_m2 * p["separator_usd_m2"] / y["cell"]),
         ("electrolyte", m["electrolyte"] * p["electrolyte"] / y["cell"]),
-        ("packaging", m["packaging"] * p["packaging"] / y["cell"] + m["tabs_cap"] * p["tabs_cap"] / y["cell"]),
+        ("packaging", (g("pouch_film_nylon", "pouch_film_al", "pouch_film_pp", "can") * p["packaging"]
+                       + g("header", "lid_terminals", "tab_positive", "tab_negative") * p["tabs_cap"]) / y["cell"]),
     ]
     df = pd.DataFrame(rows, columns=["item", "usd_per_cell"])
     df["usd_per_kWh"] = df["usd_per_cell"] / e_kwh if e_kwh > 0 else np.nan

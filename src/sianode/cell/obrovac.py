@@ -76,8 +76,8 @@ def graphite_reference_inputs(active_volume_fraction: float = 0.70):
     """Q- (Ah/L, lithiated coating) and V-_ave (V) of a graphite coating from the materials stage.
 
     Q- = 372 mAh/g (LiC6, :data:`sianode.materials.voltage.GRAPHITE_CAPACITY_MAH_G`) x 2.26 g/cm3 x
-    active volume fraction / (1 + LiC6 expansion); V-_ave = mean of the Chen et al. (2020) OCP over
-    sto 0..1. ``active_volume_fraction`` = 0.70 is a typical calendered graphite coating (about 25 %
+    active volume fraction / (1 + LiC6 expansion); V-_ave = mean of the pure-graphite OCP (sianode.graphite,
+    Verbrugge et al. 2017) over sto 0..1. ``active_volume_fraction`` = 0.70 is a typical calendered graphite coating (about 25 %
     porosity and 5 % binder/carbon by volume) -- an assumption, stated in the docs.
     """
     from sianode.materials.composites import CARBON_PARAMETERS

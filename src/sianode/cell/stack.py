@@ -38,16 +38,31 @@ shows the hysteresis loss (open-circuit branches only: no ohmic or kinetic overp
 
 Coatings: :func:`sianode.electrode.coating.coating_geometry` (one definition; particle envelope density).
 
-Swelling: charged anode thickness ``t_a,ch = t_a (1 + eps_t)``. ``eps_t`` comes from the mechanics
-stage when given (``anode_thickness_change`` at full lithiation, scaled by the anode's top-of-charge
-utilisation ``u = (R + Q_cell)/Qa_rev``), otherwise from the materials stage's particle expansion as
-``eps_t = phi_active * e_particle * u * (1 - accommodation)`` (in-plane constrained electrode: all
-volume change goes into thickness; ``accommodation`` = fraction taken up by the coating porosity,
-default 0, i.e. an upper bound). End of life adds ``n_cycles * irreversible_swelling_per_cycle``.
+Swelling and the four states of the cell (each with its envelope volume, :mod:`sianode.cell.formats`):
+
+* **as made** (discharged, after formation): anode ``t_a``;
+* **charged**: ``t_a,ch = t_a (1 + eps_t)``; ``eps_t`` from the mechanics stage when given
+  (``anode_thickness_change`` at full lithiation, scaled by the anode's top-of-charge utilisation
+  ``u = (R + Q_cell)/Qa_rev``), otherwise from the materials stage's particle expansion as
+  ``eps_t = phi_active * e_particle * u * (1 - accommodation)`` (in-plane constrained electrode: all
+  volume change goes into thickness; ``accommodation`` default 0, an upper bound);
+* **swollen**: charged after ``eol_cycles`` of irreversible growth, ``t_a (1 + eps_t + N eps_irr)``
+  (mechanics stage's ``irreversible_swelling_per_cycle``);
+* **end of life**: the swollen cell delivering ``eol_energy_retention`` of its energy (life stage's
+  capacity retention after the same cycles; the voltage fade is neglected).
+
+Wh/L in each state is the BOL energy (EOL: faded) over that state's envelope; pouch cells grow with the
+stack, cans are rigid (swelling eats free space; a roll that no longer fits is reported). The bill of
+materials (:meth:`CellResult.bom`) lists every component's mass and volume so Wh/kg and Wh/L can be
+checked by hand.
 
 Simplifications: cathode breathing (a few % for NCM) is neglected; the electrolyte (pores mode)
-fills the coating and separator pores plus a margin; the outer single-sided anodes of a pouch add
-one Cu foil; the cathode is charged to its upper cut-off each cycle.
+fills the coating and separator pores plus a margin; the cathode is charged to its upper cut-off each
+cycle. Masses are as assembled; plated Li (mass counted with the Li it came from) and dead Li metal
+from a prelithiation overdose occupy volume on the anode. Voltage of plated Li: at the top of the first
+charge the anode sits at 0 V vs Li/Li+ where Li plated (``anode_potential_top_of_charge_V``, the cell at
+``U_c(0) - 0``); the plated Li is then taken as isolated (dead), so it adds no capacity and no voltage to
+the discharge and excess prelithiation never raises Wh/kg or Wh/L.
 """
 from __future__ import annotations
 
@@ -86,13 +101,19 @@ class SolidState:
 
 @dataclass
 class CellResult:
-    """Everything the cell model computed. ``values``/``mass``/``volume`` are dicts of arrays."""
+    """Everything the cell model computed. ``values``, ``mass_g`` and ``volume_cm3`` are dicts of arrays.
+
+    ``mass_g``/``volume_cm3``: the bill of materials (component -> mass, material volume as made; the
+    empty-space rows have no mass), summing to the cell mass and envelope volume; ``geometry``: the
+    format's dimensions (layer count, strip lengths, thickness per state).
+    """
 
     values: dict[str, Any]
     mass_g: dict[str, Any]
     volume_cm3: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
+    geometry: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, k):
         return self.values[k]
@@ -105,19 +126,50 @@ class CellResult:
         return pd.DataFrame({k: np.broadcast_to(a, shape).ravel() for k, a in arrs.items()})
 
     def breakdown(self, index=()) -> pd.DataFrame:
-        """Mass and volume breakdown of one design (``index`` into batched results)."""
-        rows = []
-        tot_m = sum(np.asarray(v, dtype=float) for v in self.mass_g.values())
-        for k, v in self.mass_g.items():
-            m = float(np.asarray(np.broadcast_to(v, np.shape(tot_m)))[index])
-            rows.append({"component": k, "mass_g": m, "mass_pct": 100 * m / float(np.asarray(tot_m)[index])})
-        dfm = pd.DataFrame(rows)
-        tot_v = sum(np.asarray(v, dtype=float) for v in self.volume_cm3.values())
-        vrows = []
-        for k, v in self.volume_cm3.items():
-            x = float(np.asarray(np.broadcast_to(v, np.shape(tot_v)))[index])
-            vrows.append({"component": k, "volume_cm3": x, "volume_pct": 100 * x / float(np.asarray(tot_v)[index])})
-        return dfm.merge(pd.DataFrame(vrows), on="component", how="outer").fillna(0.0)
+        """Bill of materials of one design (``index`` into batched results): component, material, mass, volume."""
+        return bom_table(self.mass_g, self.volume_cm3, index)
+
+    def bom(self, index=()) -> pd.DataFrame:
+        """Alias of :meth:`breakdown`: the bill of materials of one design."""
+        return self.breakdown(index)
+
+
+#: What each bill-of-materials row is made of (for the table; empty-space rows say so).
+MATERIALS = {
+    "cathode_active": "cathode active material", "cathode_binder": "binder", "cathode_conductive": "conductive carbon",
+    "cathode_sse": "solid electrolyte", "cathode_additive": "sacrificial prelithiation additive (as made)",
+    "al_foil": "aluminium", "anode_active": "anode active material", "anode_binder": "binder",
+    "anode_conductive": "conductive additive", "anode_sse": "solid electrolyte", "cu_foil": "copper",
+    "prelithiation_li": "Li delivered to the anode (inside its particles: no own volume)",
+    "prelithiation_residue": "dead Li metal / additive residue", "plated_li": "Li metal plated on the anode "
+    "(mass counted with the Li it came from)", "separator": "polymer separator (skeleton)", "electrolyte": "liquid electrolyte",
+    "pouch_film_nylon": "laminate: nylon", "pouch_film_al": "laminate: aluminium", "pouch_film_pp": "laminate: polypropylene",
+    "tab_positive": "aluminium tab", "tab_negative": "Ni / Ni-plated Cu tab", "can": "can (steel or aluminium)",
+    "header": "header: cap, CID, vent, gasket (lumped; volume = its region)",
+    "lid_terminals": "lid, terminals, vent (lumped; volume = its region)", "stack_pressure_hardware": "end plates, bolts",
+    "terminal_space": "empty: space around the tabs outside the body", "unfilled_pores": "empty: pores not filled",
+    "free_space": "empty: pores not filled, headspace, seals, mandrel hole, clearances",
+}
+
+
+def bom_table(mass_g: dict, volume_cm3: dict, index=()) -> pd.DataFrame:
+    """Tidy bill of materials of one design: component, material, mass_g, mass_pct, volume_cm3, volume_pct."""
+    def pick(v, shape):
+        return float(np.asarray(np.broadcast_to(np.asarray(v, dtype=float), shape))[index])
+
+    shape = np.broadcast_shapes(*(np.shape(v) for v in (*mass_g.values(), *volume_cm3.values())))
+    keys = list(dict.fromkeys([*mass_g, *volume_cm3]))
+    order = {k: i for i, k in enumerate(MATERIALS)}
+    keys.sort(key=lambda k: order.get(k, len(order)))
+    rows = [{"component": k, "material": MATERIALS.get(k, k), "mass_g": pick(mass_g.get(k, 0.0), shape),
+             "volume_cm3": pick(volume_cm3.get(k, 0.0), shape)} for k in keys]
+    df = pd.DataFrame(rows)
+    df["mass_pct"] = 100 * df["mass_g"] / df["mass_g"].sum()
+    df["volume_pct"] = 100 * df["volume_cm3"] / df["volume_cm3"].sum()
+    tot = pd.DataFrame([{"component": "total", "material": "cell (sum of the rows)", "mass_g": df["mass_g"].sum(),
+                         "volume_cm3": df["volume_cm3"].sum(), "mass_pct": 100.0, "volume_pct": 100.0}])
+    return pd.concat([df, tot], ignore_index=True)[["component", "material", "mass_g", "mass_pct", "volume_cm3",
+                                                    "volume_pct"]]
 
 
 def _numeric(v) -> bool:
@@ -135,11 +187,11 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
                electrolyte: str = "pores", electrolyte_margin=None, ec_ratio_g_Ah=None,
                electrolyte_density_g_cm3=None,
                prelithiation: str = "none", dose_mAh_cm2: Any = "auto", prelithiation_utilisation=None,
-               cell_format: str = "pouch", format_overrides: dict | None = None,
+               cell_format: Any = "pouch", format_overrides: dict | None = None,
                anode_thickness_change=None, irreversible_swelling_per_cycle=None, eol_cycles: int = 500,
-               swelling_accommodation=0.0, solid_state: SolidState | None = None,
+               eol_energy_retention=None, swelling_accommodation=0.0, solid_state: SolidState | None = None,
                n_quad: int = 64) -> CellResult:
-    """Full cell: mass and volume breakdown, capacity, voltage, Wh/kg and Wh/L (charged, swollen).
+    """Full cell: bill of materials, capacity, voltage, Wh/kg and Wh/L as made, charged, swollen and at end of life.
 
     Every numeric argument may be a NumPy array (broadcast together) for vectorised sweeps; ``anode``
     may carry batched blend weights. See the module docstring for the equations.
@@ -151,10 +203,12 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     np_ratio, np_basis : N/P ratio and its basis ('reversible' or 'first_lithiation').
     electrolyte : 'pores' (pore volume x (1 + margin)) or 'ec_ratio' (``ec_ratio_g_Ah`` grams per Ah).
     prelithiation, dose_mAh_cm2 : method (see :mod:`sianode.cell.prelithiation`) and dose ('auto' or number).
-    cell_format : 'pouch', '18650', '21700', '4680', or 'stack'/'coin' (per cm2, no packaging).
+    cell_format : 'pouch', '18650', '21700', '4680', 'cylindrical', 'prismatic', 'stack'/'coin' (per cm2,
+        no packaging), or a format object of :mod:`sianode.cell.formats`; ``format_overrides`` change its fields.
     anode_thickness_change : fractional anode thickness change at full lithiation (mechanics stage);
         None -> estimated from the particle expansion.
-    irreversible_swelling_per_cycle, eol_cycles : end-of-life thickness growth of the anode.
+    irreversible_swelling_per_cycle, eol_cycles : irreversible anode thickness growth (swollen state).
+    eol_energy_retention : fraction of the energy left after ``eol_cycles`` (life stage); None -> 1.
     solid_state : :class:`SolidState` for all-solid-state cells (no liquid electrolyte).
     """
     notes: list[str] = []
@@ -225,6 +279,9 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     # charge: same states, anode on its lithiation branch (hysteresis) -> round-trip energy efficiency
     u_a_ch = anode.delithiation_voltage_V(th_a, branch="lithiation")
     v_charge = np.mean(u_c - u_a_ch, axis=-1)
+    # top of the first charge: Li metal on the anode pins it at the Li/Li+ potential (0 V) where Li plated;
+    # that Li is then isolated (dead): it adds nothing to the discharge voltage or energy
+    u_top_a = np.where(plated > 1e-12, 0.0, anode.delithiation_voltage_V(np.clip(u_top, 0.0, 1.0), branch="lithiation"))
     e_area = q_cell * v_avg  # mWh/cm2
 
     # --- coatings
@@ -232,6 +289,8 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     cat = coating_geometry(cc, m_c, cathode.density_g_cm3, add_src, method.density_g_cm3, "cathode")
     ano = coating_geometry(ac, m_a, anode.density_g_cm3, 0.0, 1.0, "anode")
     li_mg, dead_mg = mass_in_cell_mg_cm2(method, dose)
+    # dead mass of a Li-metal route is unreacted Li on the anode; of a cathode additive, residue in the cathode
+    t_dead = (0.0 * dose if method.in_cathode else dead_mg * 1e-3 / _fmt.RHO["li"].value)
 
     # --- swelling of the anode
     phi_act = ano["phi_active"]
@@ -243,18 +302,19 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         eps_top = np.asarray(anode_thickness_change, dtype=float) * u_top
     irr = 0.0 if irreversible_swelling_per_cycle is None else np.asarray(irreversible_swelling_per_cycle, dtype=float)
     t_c = ano["thickness"]  # the coating as made
-    t_a = t_c + t_plated  # plated Li metal sits on the coating and stays
-    t_a_ch = t_c * (1 + eps_top) + t_plated
-    t_a_eol = t_c * (1 + eol_cycles * irr) + t_plated
-    t_a_ch_eol = t_c * (1 + eps_top + eol_cycles * irr) + t_plated
+    t_li = t_plated + t_dead  # Li metal on the coating stays
+    t_a = {"made": t_c + t_li, "charged": t_c * (1 + eps_top) + t_li,
+           "swollen": t_c * (1 + eps_top + eol_cycles * irr) + t_li}
+    t_a_eol_discharged = t_c * (1 + eol_cycles * irr) + t_li
 
     # --- separator and electrolyte
     d = {k2: v.value for k2, v in STACK_DEFAULTS.items()}
     if solid:
         t_s = solid_state.separator_um * 1e-4
         eps_s = solid_state.separator_porosity
-        m_sep = t_s * (1 - eps_s) * rho_sse
+        rho_s = rho_sse
         m_el = 0.0 * q_cell
+        rho_el = 1.0
         notes.append(f"solid-state cell: {solid_state.sse_class} SSE separator {solid_state.separator_um:g} um, "
                      "no liquid electrolyte; pores of the coatings left empty")
     else:
@@ -263,7 +323,6 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         rho_s = d["separator_density_g_cm3"] if separator_density_g_cm3 is None else separator_density_g_cm3
         if not (0 <= eps_s < 1):
             raise InputError(f"separator porosity must be in [0, 1), got {eps_s!r}", field="separator.porosity")
-        m_sep = t_s * (1 - eps_s) * rho_s
         rho_el = d["electrolyte_density_g_cm3"] if electrolyte_density_g_cm3 is None else electrolyte_density_g_cm3
         if electrolyte == "pores":
             margin = d["electrolyte_margin"] if electrolyte_margin is None else electrolyte_margin
@@ -276,98 +335,80 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         else:
             raise InputError(f"electrolyte must be 'pores' or 'ec_ratio', got {electrolyte!r}", field="cell.electrolyte")
     t_al, t_cu = cc.foil_um * 1e-4, ac.foil_um * 1e-4
-    m_al = t_al * _fmt.RHO["Al"].value / 2
-    m_cu = t_cu * _fmt.RHO["Cu"].value / 2
 
-    pair_mass = {
-        "cathode_active": cat["mass_active"] + 0 * q_cell,
-        "cathode_inactive": cat["mass_inactive"] + 0 * q_cell,
-        "anode_active": ano["mass_active"] + 0 * q_cell,
-        "anode_inactive": ano["mass_inactive"] + 0 * q_cell,
-        "prelithiation_li": li_mg * 1e-3 + 0 * q_cell,
-        "prelithiation_residue": dead_mg * 1e-3 + 0 * q_cell,
-        "al_foil": m_al + 0 * q_cell,
-        "cu_foil": m_cu + 0 * q_cell,
-        "separator": m_sep + 0 * q_cell,
-        "electrolyte": m_el + 0 * q_cell,
-    }
-    pair_t = cat["thickness"] + t_a + t_s + (t_al + t_cu) / 2
-    pair_t_ch = cat["thickness"] + t_a_ch + t_s + (t_al + t_cu) / 2
-    pair_t_ch_eol = cat["thickness"] + t_a_ch_eol + t_s + (t_al + t_cu) / 2
-    pair_total = sum(pair_mass.values())
-    anode_extra = ano["mass"] + m_cu + m_sep  # per cm2 of overhang
-
-    fmt = _fmt.get_format(cell_format, **(format_overrides or {}))
-    hw_m = solid_state.hardware_mass_g if solid else 0.0
-    hw_v = solid_state.hardware_volume_cm3 if solid else 0.0
-    if fmt == "stack":
-        area = 1.0 + 0 * q_cell
-        mass_pack = {"packaging": 0 * q_cell, "tabs_cap": 0 * q_cell}
-        vol_ch, vol_dis = pair_t_ch, pair_t
-        vol_ch_eol = pair_t_ch_eol
-        free_vol = pair_t_ch - pair_t
-        extra_cu = 0 * q_cell
-        overhang = 1.0
-    elif isinstance(fmt, _fmt.PouchFormat):
-        pk = _fmt.pouch_package(fmt, pair_total, pair_t, pair_t_ch, anode_extra, 2 * m_cu, t_cu, m_sep)
-        pk_eol = _fmt.pouch_package(fmt, pair_total, pair_t, pair_t_ch_eol, anode_extra, 2 * m_cu, t_cu, m_sep)
-        area = pk["area_cathode_cm2"]
-        overhang = pk["overhang_area_factor"]
-        extra_cu = 2 * m_cu * fmt.electrode_length_mm * fmt.electrode_width_mm / 100.0 * overhang
-        mass_pack = {"packaging": pk["mass_packaging_g"], "tabs_cap": pk["mass_tabs_g"]}
-        vol_ch, vol_dis, vol_ch_eol = pk["volume_charged_cm3"], pk["volume_discharged_cm3"], pk_eol["volume_charged_cm3"]
-        free_vol = vol_ch - vol_dis
-    else:
-        pk = _fmt.cylindrical_package(fmt, pair_total, pair_t, pair_t_ch, anode_extra)
-        area = pk["area_cathode_cm2"]
-        overhang = 1.0 + 0 * q_cell
-        extra_cu = 0 * q_cell
-        mass_pack = {"packaging": pk["mass_packaging_g"], "tabs_cap": pk["mass_tabs_g"]}
-        vol_ch = vol_dis = pk["volume_charged_cm3"]
-        free_vol = pk["free_volume_cm3"]
-        # at end of life the roll (sized for BOL charge) must fit too: energy scales with the fitting area
-        vol_ch_eol = vol_ch * pair_t_ch_eol / pair_t_ch
-        notes.append("cylindrical roll sized to fill the can at the charged, swollen BOL thickness")
-
-    mass = {k2: v * area for k2, v in pair_mass.items()}
-    # overhang: extra anode coating, Cu and separator outside the cathode area
-    if fmt != "stack":
-        ov = (np.asarray(overhang) - 1.0) * area
-        mass["anode_active"] = mass["anode_active"] + ano["mass_active"] * ov
-        mass["anode_inactive"] = mass["anode_inactive"] + ano["mass_inactive"] * ov
-        mass["cu_foil"] = mass["cu_foil"] + m_cu * ov + extra_cu
-        mass["separator"] = mass["separator"] + m_sep * ov
-    mass.update(mass_pack)
-    mass["stack_pressure_hardware"] = hw_m + 0 * q_cell
-    total_mass = sum(mass.values())
+    # --- the stack per cm2 -> the format's bill of materials
+    z = 0 * q_cell
+    m_tot_c, m_tot_a = cat["mass_active"] / cc.active_wt_frac, ano["mass_active"] / ac.active_wt_frac
+    cathode_parts = {"active": cat["mass_active"] + z, "binder": m_tot_c * cc.binder_wt_frac + z,
+                     "conductive": m_tot_c * cc.conductive_wt_frac + z}
+    anode_parts = {"active": ano["mass_active"] + z, "binder": m_tot_a * ac.binder_wt_frac + z,
+                   "conductive": m_tot_a * ac.conductive_wt_frac + z}
+    if cc.sse_wt_frac > 0:
+        cathode_parts["sse"] = m_tot_c * cc.sse_wt_frac + z
+    if ac.sse_wt_frac > 0:
+        anode_parts["sse"] = m_tot_a * ac.sse_wt_frac + z
+    if method.in_cathode:
+        cathode_parts["additive"] = add_src * 1e-3 + z  # the source as made (residue + Li + O2 after formation)
+    rho = {"cathode_active": cathode.density_g_cm3, "cathode_binder": cc.binder_density_g_cm3,
+           "cathode_conductive": cc.conductive_density_g_cm3, "cathode_sse": cc.sse_density_g_cm3,
+           "cathode_additive": method.density_g_cm3, "anode_active": anode.density_g_cm3,
+           "anode_binder": ac.binder_density_g_cm3, "anode_conductive": ac.conductive_density_g_cm3,
+           "anode_sse": ac.sse_density_g_cm3}
+    layers = _fmt.Layers(cathode=cathode_parts, anode=anode_parts, rho=rho, t_c=cat["thickness"] + z, t_a=t_a,
+                         t_s=t_s + z, sep_porosity=eps_s, sep_density=rho_s, t_al=t_al, t_cu=t_cu,
+                         electrolyte_per_pair=m_el + z, electrolyte_density=rho_el, q_pair=q_cell, e_pair=e_area)
+    fmt = cell_format if not isinstance(cell_format, str) else _fmt.get_format(cell_format, **(format_overrides or {}))
+    if not isinstance(cell_format, str) and format_overrides:
+        fmt = _fmt._override(fmt, format_overrides, "cell.format")
+    built = _fmt.build_cell(fmt, layers)
+    notes += built["notes"]
+    area = built["pair_area_cm2"] + z
+    bom = built["bom"]
+    mass = {k2: m for k2, (m, _) in bom.items()}
+    volume = {k2: v for k2, (_, v) in bom.items()}
+    # Li from prelithiation (inside the anode) and its dead part; plated Li: volume only (mass is where it came from)
+    if prelithiation != "none":
+        mass["prelithiation_li"] = li_mg * 1e-3 * area
+        volume["prelithiation_li"] = 0.0 * area
+        if not method.in_cathode:
+            mass["prelithiation_residue"] = dead_mg * 1e-3 * area
+            volume["prelithiation_residue"] = t_dead * area
+        else:  # the additive's full mass sits in the coating as made; Li leaves it and O2 is vented on formation
+            mass["cathode_additive"] = dead_mg * 1e-3 * area
+    if np.any(plated > 0):
+        mass["plated_li"] = 0.0 * area
+        volume["plated_li"] = t_plated * area
+    if solid and (solid_state.hardware_mass_g or solid_state.hardware_volume_cm3):
+        mass["stack_pressure_hardware"] = solid_state.hardware_mass_g + z
+        volume["stack_pressure_hardware"] = solid_state.hardware_volume_cm3 + z
+    # keep the volume balance exact: the empty-space row absorbs what the extra rows take
+    hole = "free_space" if "free_space" in volume else "unfilled_pores"
+    extra_v = sum(np.asarray(volume[k2], dtype=float) for k2 in ("prelithiation_li", "prelithiation_residue",
+                                                                  "plated_li") if k2 in volume)
+    extra_v = extra_v + (np.asarray(volume.get("cathode_additive", 0.0)) * 0.0)
+    if method.in_cathode and "cathode_additive" in volume:  # residue volume at the additive's density
+        v_before = np.asarray(volume["cathode_additive"], dtype=float)
+        volume["cathode_additive"] = dead_mg * 1e-3 * area / method.density_g_cm3
+        extra_v = extra_v + volume["cathode_additive"] - v_before
+    volume[hole] = volume[hole] - extra_v
+    hw_v = (solid_state.hardware_volume_cm3 if solid else 0.0)
+    anode_area_ratio = np.asarray(built["anode_to_pair_area"], dtype=float)
+    vols = {s: built["volume_cm3"][s] + hw_v + z for s in _fmt.STATES}
+    total_mass = sum(np.asarray(v, dtype=float) for v in mass.values())
     energy_Wh = e_area * area * 1e-3
     cap_Ah = q_cell * area * 1e-3
-    vol_ch = vol_ch + hw_v
-    vol_dis = vol_dis + hw_v
-    vol_ch_eol = vol_ch_eol + hw_v
+    ret = 1.0 if eol_energy_retention is None else np.asarray(eol_energy_retention, dtype=float)
+    if eol_energy_retention is None:
+        notes.append("end-of-life energy = beginning-of-life energy (no life stage: no fade)")
 
-    volume = {
-        "cathode_coating": cat["thickness"] * area,
-        "anode_coating_discharged": t_c * area * np.asarray(overhang),
-        "plated_li": t_plated * area * np.asarray(overhang),
-        "anode_swelling_charged": (t_a_ch - t_a) * area * np.asarray(overhang),
-        "separator": t_s * area + 0 * q_cell,
-        "foils": (t_al + t_cu) / 2 * area + 0 * q_cell,
-    }
-    volume["packaging_and_free"] = vol_ch - sum(volume.values())
-
-    if fmt == "stack" or isinstance(fmt, _fmt.PouchFormat):
-        whl_eol = energy_Wh / vol_ch_eol * 1e3
-    else:  # cylindrical: fewer windings fit when the roll must also hold the EOL swelling
-        whl_eol = energy_Wh * (pair_t_ch / pair_t_ch_eol) / vol_ch * 1e3
     values = {
         "cathode_first_charge_mAh_cm2": qc_ch,
         "cathode_reversible_mAh_cm2": qc_rev,
         "anode_loading_mg_cm2": m_a,
         "anode_reversible_mAh_cm2": qa_rev,
         "anode_first_lithiation_mAh_cm2": qa_first,
-        "anode_ice": ice_a + 0 * q_cell,
-        "cathode_ice": cathode.ice + 0 * q_cell,
+        "anode_ice": ice_a + z,
+        "cathode_ice": cathode.ice + z,
         "areal_capacity_mAh_cm2": q_cell,
         "cathode_utilisation": q_cell / qc_rev,
         "anode_utilisation_top_of_charge": u_top,
@@ -382,32 +423,43 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "anode_average_delithiation_V": v_anode,
         "average_charge_voltage_V": v_charge,
         "energy_efficiency": v_avg / v_charge,
+        "anode_potential_top_of_charge_V": u_top_a + z,
+        "cell_voltage_top_of_charge_V": cathode.voltage_V(0.0) - u_top_a + z,
         "cathode_thickness_um": cat["thickness"] * 1e4,
-        "cathode_porosity": cat["porosity"] + 0 * q_cell,
-        "anode_thickness_um": t_a * 1e4,
+        "cathode_porosity": cat["porosity"] + z,
+        "anode_thickness_um": t_a["made"] * 1e4,
         "anode_coating_thickness_um": t_c * 1e4,
-        "anode_thickness_charged_um": t_a_ch * 1e4,
-        "anode_thickness_eol_um": t_a_eol * 1e4,
+        "anode_thickness_charged_um": t_a["charged"] * 1e4,
+        "anode_thickness_swollen_um": t_a["swollen"] * 1e4,
+        "anode_thickness_eol_um": t_a_eol_discharged * 1e4,
         "anode_thickness_change_charged": eps_top,
-        "anode_porosity": ano["porosity"] + 0 * q_cell,
+        "anode_porosity": ano["porosity"] + z,
         "anode_press_density_g_cm3": ano["mass"] / t_c,
         "anode_active_volume_fraction": phi_act,
         "cathode_press_density_g_cm3": cat["mass"] / cat["thickness"],
-        "electrolyte_g_per_Ah": (m_el / (q_cell * 1e-3)) if not solid else 0 * q_cell,
+        "electrolyte_g_per_Ah": (m_el / (q_cell * 1e-3)) if not solid else z,
+        "electrode_pair_area_cm2": area,
         "capacity_Ah": cap_Ah,
         "energy_Wh": energy_Wh,
+        "energy_eol_Wh": energy_Wh * ret,
+        "eol_energy_retention": ret + z,
         "mass_g": total_mass,
-        "volume_charged_cm3": vol_ch,
-        "volume_discharged_cm3": vol_dis,
-        "free_volume_cm3": free_vol,
+        "volume_made_cm3": vols["made"],
+        "volume_charged_cm3": vols["charged"],
+        "volume_swollen_cm3": vols["swollen"],
+        "swelling_volume_cm3": (t_a["swollen"] - t_a["made"]) * area * anode_area_ratio,
         "specific_energy_Wh_kg": energy_Wh / total_mass * 1e3,
-        "energy_density_Wh_L": energy_Wh / vol_ch * 1e3,
-        "energy_density_unswollen_Wh_L": energy_Wh / vol_dis * 1e3,
-        "energy_density_eol_Wh_L": whl_eol,
+        "specific_energy_eol_Wh_kg": energy_Wh * ret / total_mass * 1e3,
+        "energy_density_made_Wh_L": energy_Wh / vols["made"] * 1e3,
+        "energy_density_Wh_L": energy_Wh / vols["charged"] * 1e3,
+        "energy_density_swollen_Wh_L": energy_Wh / vols["swollen"] * 1e3,
+        "energy_density_eol_Wh_L": energy_Wh * ret / vols["swollen"] * 1e3,
         "li_plating_risk": (plating_margin < -1e-12).astype(float),
     }
+    for g, v in built["geometry"].items():
+        values[f"geometry_{g}"] = np.asarray(v, dtype=float) + z
     inputs = {"cathode_loading_mg_cm2": m_c, "np_ratio": npr}
     notes.append(f"N/P basis: {np_basis} ("
                  + ("anode reversible / cathode reversible capacity" if np_basis == "reversible"
                     else "anode first-lithiation / cathode first-charge capacity") + ")")
-    return CellResult(values, mass, volume, notes, inputs)
+    return CellResult(values, mass, volume, notes, inputs, built["geometry"])

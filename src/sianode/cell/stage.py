@@ -1,20 +1,25 @@
-"""The cell stage of the chain: stack design, Wh/kg and Wh/L, prelithiation dose, cost, criteria.
+"""The cell stage of the chain: bill of materials, Wh/kg and Wh/L per state, prelithiation dose, cost, criteria.
 
 ``run(design, upstream)`` reads ``upstream["materials"].data`` (``CompositeProperties``: per-component
-capacity, ICE, envelope density, expansion and voltage curve) and ``upstream["mechanics"].data``
-(``electrode_thickness_change`` at full lithiation and ``irreversible_swelling_per_cycle``, for the
-swollen and end-of-life thickness); both are required (the chain runs them first).
+capacity, ICE, envelope density, expansion and voltage curve), ``upstream["mechanics"].data``
+(``electrode_thickness_change`` at full lithiation and ``irreversible_swelling_per_cycle``: the charged and
+swollen thickness) and ``upstream["life"].summary`` (capacity retention after the protocol's cycles: the
+end-of-life energy); all are required (the chain runs them first).
 
 Shared rules come from the foundation layer: loadings (:func:`sianode.electrode.loading.full_cell_loadings`:
-the cathode loading if given fixes the anode loading, otherwise ``electrode.loading_mg_cm2`` fixes the
-cathode loading), the anode coating (:func:`sianode.electrode.coating.anode_coating`), the first-cycle
-lithium and the prelithiation dose (:mod:`sianode.electrode.formation`), the cathode (:mod:`sianode.cathodes`)
-and the design's electrolyte amount (:mod:`sianode.electrolyte_amount`, the same E/C the life stage uses).
-The graphite reference cell is :func:`sianode.cell.reference.graphite_reference` (cell section only).
+the cathode loading if given, or fixed by the cathode's thickness and packing, fixes the anode loading;
+otherwise ``electrode.loading_mg_cm2`` fixes the cathode loading), the coatings
+(:func:`sianode.electrode.coating.anode_coating`, :func:`~sianode.electrode.coating.cathode_coating`), the
+first-cycle lithium and the prelithiation dose (:mod:`sianode.electrode.formation`), the cathode
+(:func:`sianode.cathodes.design_cathode`) and the design's electrolyte amount (:mod:`sianode.electrolyte_amount`,
+the same E/C the life stage uses). The format is :func:`sianode.cell.formats.format_from_design`; the graphite
+reference cell is :func:`sianode.cell.reference.graphite_reference` (cell section only). Designs outside the
+practical ranges of :mod:`sianode.cell.practical` get warnings (not errors).
 
 Half cells: the stage reports the anode's areal capacity and what a *matched NCM811 pouch* would deliver
 -- assumption: the anode as designed (same loading) facing an NCM811 cathode sized for N/P = 1.1
-(reversible basis), default pouch format, no prelithiation, electrolyte filling that pouch's pores.
+(reversible basis), default pouch format, no prelithiation, electrolyte filling that pouch's pores, no
+fade (the life stage simulated the half cell, not this pouch).
 """
 from __future__ import annotations
 
@@ -23,21 +28,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sianode.cathodes import get_cathode
+from sianode.cathodes import design_cathode, get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
-from sianode.cell.anode import AnodeBlend, AnodeComponent, anode_from_composite, two_component
+from sianode.cell import practical as _practical
+from sianode.cell.anode import AnodeBlend, anode_from_composite, two_component
+from sianode.cell.formats import format_from_design
 from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
                                     graphite_reference, separator_kwargs)
 from sianode.cell.stack import cell_model
-from sianode.electrode.coating import anode_coating
+from sianode.electrode.coating import anode_coating, cathode_coating
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolyte
 from sianode.results import StageResult, require
 
 #: Earlier stages this stage reads.
-REQUIRES: tuple[str, ...] = ("materials", "mechanics")
+REQUIRES: tuple[str, ...] = ("materials", "mechanics", "life")
 
 
 def _mechanics(mech, cycles: int) -> dict:
@@ -52,18 +59,22 @@ def _mechanics(mech, cycles: int) -> dict:
 def model_kwargs(design, upstream) -> dict[str, Any]:
     """Keyword arguments of :func:`sianode.cell.stack.cell_model` for a design (full or matched half cell).
 
-    ``upstream`` holds the materials and mechanics results (the chain's).
+    ``upstream`` holds the materials, mechanics and life results (the chain's).
     """
     props = require(upstream, "materials", "cell").data
+    mech = require(upstream, "mechanics", "cell")
+    life = require(upstream, "life", "cell")
     c = design.cell
     kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
-    kw.update(_mechanics(require(upstream, "mechanics", "cell"), design.protocol.cycles))
+    kw.update(_mechanics(mech, design.protocol.cycles))
     kw.update(separator_kwargs(design))
     loads = full_cell_loadings(design, props)
     if c.kind == "full":
         kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
-                  allow_np_below_1=c.allow_np_below_1, cell_format=c.format,
-                  prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2)
+                  allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
+                  cathode_coating=cathode_coating(design),
+                  prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
+                  eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
         if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
             kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=_electrolyte(design, props, loads).ec_ratio_g_Ah)
     else:
@@ -78,7 +89,7 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
 
 def _electrolyte(design, props, loads):
     """The design's electrolyte amount (full cell) at its first-cycle capacity (sianode.electrolyte_amount)."""
-    cathode = get_cathode(design.cell.cathode)
+    cathode = design_cathode(design)
     m_a = loads.anode_mg_cm2 * 1e-3
     qc_rev = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
     dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, props.ice)
@@ -101,8 +112,10 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
     f = np.linspace(0.0, 1.0, 41)
     # the mechanics stage's numbers belong to the design's own composition: the sweep uses the
     # particle-expansion swelling and scales the irreversible growth with the reversible swelling
-    # (irreversible / reversible ratio of the design held constant -- an assumption)
-    kws = {k: v for k, v in kw.items() if k not in ("anode_thickness_change", "irreversible_swelling_per_cycle")}
+    # (irreversible / reversible ratio of the design held constant -- an assumption); the life stage's
+    # fade belongs to the design too, so the sweep has no end-of-life energy
+    kws = {k: v for k, v in kw.items() if k not in ("anode_thickness_change", "irreversible_swelling_per_cycle",
+                                                    "eol_energy_retention")}
     blend_f = two_component(g, si[0], f)
     res = cell_model(cathode, blend_f, **kws)
     irr = kw.get("irreversible_swelling_per_cycle")
@@ -113,9 +126,24 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
         res = cell_model(cathode, blend_f, **kws, irreversible_swelling_per_cycle=irr / dh * eps_full)
     df = res.to_frame()
     df.insert(0, "si_material_fraction", f)
-    return df[["si_material_fraction", "specific_energy_Wh_kg", "energy_density_Wh_L", "energy_density_unswollen_Wh_L",
-               "energy_density_eol_Wh_L", "average_voltage_V", "anode_thickness_change_charged",
+    return df[["si_material_fraction", "specific_energy_Wh_kg", "energy_density_made_Wh_L", "energy_density_Wh_L",
+               "energy_density_swollen_Wh_L", "average_voltage_V", "anode_thickness_change_charged",
                "prelithiation_dose_mAh_cm2"]]
+
+
+#: The four states of the cell (key suffix, label): Wh/L of each, and Wh/kg at BOL and EOL.
+STATES = (("made", "as made"), ("charged", "charged"), ("swollen", "swollen"), ("eol", "end of life"))
+
+
+def states_table(v: dict) -> pd.DataFrame:
+    """Energy, mass, volume, Wh/kg and Wh/L of the cell as made, charged, swollen and at end of life."""
+    rows = []
+    for key, label in STATES:
+        vol = v["volume_swollen_cm3"] if key == "eol" else v[f"volume_{key}_cm3"]
+        e = v["energy_eol_Wh"] if key == "eol" else v["energy_Wh"]
+        rows.append({"state": label, "energy_Wh": e, "mass_g": v["mass_g"], "volume_cm3": vol,
+                     "specific_energy_Wh_kg": e / v["mass_g"] * 1e3, "energy_density_Wh_L": e / vol * 1e3})
+    return pd.DataFrame(rows)
 
 
 def run(design, upstream=None) -> StageResult:
@@ -132,9 +160,10 @@ def run(design, upstream=None) -> StageResult:
         cathode = get_cathode(MATCHED_CATHODE)
         notes.append(f"half-cell design: 'matched pouch' = this anode ({design.electrode.loading_mg_cm2:g} mg/cm2, "
                      f"{anode_areal:.3g} mAh/cm2 reversible) against NCM811 sized for N/P = {MATCHED_NP} "
-                     "(reversible basis), default pouch, no prelithiation")
+                     "(reversible basis), default pouch, no prelithiation; no fade at end of life (the life stage "
+                     "simulated the half cell)")
     else:
-        cathode = get_cathode(c.cathode)
+        cathode = design_cathode(design)
         notes.append(loads.note + " (one rule for every stage: sianode.electrode.loading)")
     res = cell_model(cathode, blend, **kw)
     res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
@@ -146,23 +175,43 @@ def run(design, upstream=None) -> StageResult:
     si_share = float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
     cost = _cost.materials_cost(res, cathode.name, si_share, kw.get("prelithiation", "none"))
     cost_gr = _cost.materials_cost(res_gr, cathode.name, 0.0)
+    np_rev = loads.np_ratio_reversible if loads.np_ratio_reversible is not None else MATCHED_NP
+    pore_fill = None
+    if not half and design.electrolyte.kind != "solid":
+        pore_fill = _electrolyte(design, props, loads).pore_fill_g_Ah
+    warnings = _practical.check(v, np_rev, v["electrolyte_g_per_Ah"] if design.electrolyte.kind != "solid" else None,
+                                pore_fill)
+    pf = getattr(kw.get("cell_format"), "packing_factor", None)
+    if pf is not None:
+        warnings += _practical.roll_fit({k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}, pf)
+    warnings_df = _practical.table(warnings)
+    bom = res.bom()
+    geo = {k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}
     summary = {
         "cell_kind": c.kind,
-        "cell_format": kw["cell_format"],
+        "cell_format": c.format if not half else MATCHED_FORMAT,
         "cathode": cathode.name,
         "np_ratio": v["np_ratio"],
         "np_basis": kw.get("np_basis", "reversible"),
         "anode_loading_mg_cm2": v["anode_loading_mg_cm2"],
         "cathode_loading_mg_cm2": float(kw["cathode_loading_mg_cm2"]),
         "anode_areal_capacity_design_mAh_cm2": anode_areal,
-        "specific_energy_Wh_kg": v["specific_energy_Wh_kg"],
-        "energy_density_Wh_L": v["energy_density_Wh_L"],
-        "energy_density_unswollen_Wh_L": v["energy_density_unswollen_Wh_L"],
-        "energy_density_eol_Wh_L": v["energy_density_eol_Wh_L"],
-        "free_volume_cm3": v["free_volume_cm3"],
         "capacity_Ah": v["capacity_Ah"],
         "energy_Wh": v["energy_Wh"],
         "mass_g": v["mass_g"],
+        "volume_made_cm3": v["volume_made_cm3"],
+        "volume_charged_cm3": v["volume_charged_cm3"],
+        "volume_swollen_cm3": v["volume_swollen_cm3"],
+        "specific_energy_Wh_kg": v["specific_energy_Wh_kg"],
+        "specific_energy_eol_Wh_kg": v["specific_energy_eol_Wh_kg"],
+        "energy_density_made_Wh_L": v["energy_density_made_Wh_L"],
+        "energy_density_Wh_L": v["energy_density_Wh_L"],
+        "energy_density_swollen_Wh_L": v["energy_density_swollen_Wh_L"],
+        "energy_density_eol_Wh_L": v["energy_density_eol_Wh_L"],
+        "eol_cycles": int(design.protocol.cycles),
+        "eol_energy_retention": v["eol_energy_retention"],
+        "swelling_volume_cm3": v["swelling_volume_cm3"],
+        "electrode_pair_area_cm2": v["electrode_pair_area_cm2"],
         "areal_capacity_mAh_cm2": v["areal_capacity_mAh_cm2"],
         "average_voltage_V": v["average_voltage_V"],
         "anode_average_delithiation_V": v["anode_average_delithiation_V"],
@@ -176,36 +225,47 @@ def run(design, upstream=None) -> StageResult:
                                                 / float(res_nopre.values["specific_energy_Wh_kg"]) - 1),
         "anode_thickness_um": v["anode_thickness_um"],
         "anode_thickness_charged_um": v["anode_thickness_charged_um"],
+        "anode_thickness_swollen_um": v["anode_thickness_swollen_um"],
         "cathode_thickness_um": v["cathode_thickness_um"],
+        "cathode_porosity": v["cathode_porosity"],
         "electrolyte_g_per_Ah": v["electrolyte_g_per_Ah"],
         "plated_li_mAh_cm2": v["plated_li_mAh_cm2"],
         "plated_li_um": v["plated_li_um"],
+        "anode_potential_top_of_charge_V": v["anode_potential_top_of_charge_V"],
         "li_reservoir_mAh_cm2": v["li_reservoir_mAh_cm2"],
         "anode_coating_thickness_um": v["anode_coating_thickness_um"],
         "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),
         "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
+        "graphite_reference_capacity_Ah": float(res_gr.values["capacity_Ah"]),
         "materials_cost_usd_per_kWh": float(cost["usd_per_kWh"].iloc[-1]),
         "graphite_reference_cost_usd_per_kWh": float(cost_gr["usd_per_kWh"].iloc[-1]),
         "criteria_passed": int(crit["passed"].sum()),
         "criteria_total": int(len(crit)),
+        "practical_range_warnings": int(len(warnings)),
         "swelling_source": "mechanics stage",
+        **{f"geometry_{k}": x for k, x in geo.items()},
     }
     tables = {
+        "bom": bom,
+        "states": states_table(v),
         "design": res.to_frame(),
-        "breakdown": res.breakdown(),
         "criteria": crit,
+        "warnings": warnings_df,
         "cost": cost,
         "energy_vs_si": _si_sweep(cathode, blend, kw),
+        "graphite_reference_bom": res_gr.bom(),
         "notes": pd.DataFrame({"note": notes}),
     }
     return StageResult(name="cell", summary=summary, tables=tables,
                        data={"result": res, "graphite_reference": res_gr, "no_prelithiation": res_nopre,
-                             "cathode": cathode, "anode": blend, "model_kwargs": kw, "notes": notes})
+                             "cathode": cathode, "anode": blend, "model_kwargs": kw, "notes": notes,
+                             "warnings": warnings})
 
 
 # --------------------------------------------------------------------------- report
 def report(result: StageResult):
-    """Sections: summary, mass/volume breakdown chart, energy vs Si content, criteria, cost, assumptions."""
+    """Sections: summary, energy per state, bill of materials (chart + table), warnings, energy vs Si content,
+    criteria, cost, assumptions."""
     import html as _html
 
     import matplotlib.pyplot as plt
@@ -214,33 +274,51 @@ def report(result: StageResult):
 
     s = result.summary
     secs = []
-    keys = ["cell_kind", "cell_format", "cathode", "np_ratio", "np_basis", "anode_loading_mg_cm2",
-            "cathode_loading_mg_cm2", "anode_thickness_um", "cathode_thickness_um", "specific_energy_Wh_kg",
-            "energy_density_Wh_L", "energy_density_unswollen_Wh_L", "energy_density_eol_Wh_L", "free_volume_cm3",
-            "capacity_Ah", "areal_capacity_mAh_cm2", "average_voltage_V", "anode_average_delithiation_V",
-            "round_trip_energy_efficiency",
-            "anode_ice", "cathode_utilisation", "prelithiation_method", "prelithiation_dose_mAh_cm2",
-            "prelithiation_li_mg_cm2", "prelithiation_energy_gain_pct", "graphite_reference_Wh_kg",
-            "graphite_reference_Wh_L", "materials_cost_usd_per_kWh", "swelling_source"]
-    intro = ("Wh/L is given at the charged, swollen anode thickness; 'unswollen' at the as-made thickness. "
+    keys = ["cell_kind", "cell_format", "cathode", "capacity_Ah", "energy_Wh", "mass_g", "specific_energy_Wh_kg",
+            "energy_density_made_Wh_L", "energy_density_Wh_L", "energy_density_swollen_Wh_L", "energy_density_eol_Wh_L",
+            "eol_cycles", "eol_energy_retention", "np_ratio", "np_basis", "anode_loading_mg_cm2",
+            "cathode_loading_mg_cm2", "anode_thickness_um", "anode_thickness_charged_um", "anode_thickness_swollen_um",
+            "cathode_thickness_um", "cathode_porosity", "areal_capacity_mAh_cm2", "average_voltage_V",
+            "anode_average_delithiation_V", "round_trip_energy_efficiency", "anode_ice", "cathode_utilisation",
+            "electrolyte_g_per_Ah", "prelithiation_method", "prelithiation_dose_mAh_cm2", "prelithiation_li_mg_cm2",
+            "prelithiation_energy_gain_pct", "graphite_reference_Wh_kg", "graphite_reference_Wh_L",
+            "graphite_reference_capacity_Ah", "materials_cost_usd_per_kWh", "swelling_source"]
+    keys += [k for k in s if k.startswith("geometry_")]
+    intro = ("Wh/L in four states: as made (discharged after formation), charged (the anode's reversible swelling "
+             "from the mechanics stage), swollen (charged after the protocol's cycles of irreversible swelling) and "
+             "end of life (the swollen cell delivering the life stage's remaining capacity). The volume is the cell's "
+             "bounding box, terminals included; cans are rigid (swelling fills their free space). "
              f"N/P basis: {s['np_basis']}.")
     if s["cell_kind"] == "half":
         intro += (" Half-cell design: the numbers are for a matched NCM811 pouch (N/P 1.1, reversible basis) built "
                   "around this anode -- an assumption, not the tested cell.")
-    secs.append(Section("Cell summary", paragraph(intro) + kv_table({k: s[k] for k in keys if k in s}, "Cell")))
+    secs.append(Section("Cell summary", paragraph(intro) + table(result.tables["states"])
+                        + kv_table({k: s[k] for k in keys if k in s}, "Cell")))
+    w = result.tables.get("warnings")
+    if w is not None and len(w):
+        items = "".join(f"<li>{_html.escape(m)}</li>" for m in w["message"])
+        secs.append(Section("Practical-range warnings", paragraph("The design is possible but outside what cell "
+                                                                  "makers build; each range names its source.")
+                            + f"<ul class='warn'>{items}</ul>"))
 
-    bd = result.tables["breakdown"]
-    fig, axs = plt.subplots(1, 2, figsize=(10, 4))
-    m = bd[bd["mass_g"] > 0].sort_values("mass_g")
+    bd = result.tables["bom"]
+    parts = bd[bd["component"] != "total"]
+    fig, axs = plt.subplots(1, 2, figsize=(10, 4.5))
+    m = parts[parts["mass_g"] > 0].sort_values("mass_g")
     axs[0].barh(m["component"], m["mass_pct"], color="C0")
     axs[0].set_xlabel("mass (%)")
-    axs[0].set_title("mass breakdown")
-    vv = bd[bd["volume_cm3"] > 0].sort_values("volume_cm3")
+    axs[0].set_title("mass")
+    vv = parts[parts["volume_cm3"] > 0].sort_values("volume_cm3")
     axs[1].barh(vv["component"], vv["volume_pct"], color="C1")
-    axs[1].set_xlabel("volume, charged (%)")
-    axs[1].set_title("volume breakdown")
+    axs[1].set_xlabel("volume as made (%)")
+    axs[1].set_title("volume")
     fig.tight_layout()
-    secs.append(Section("Mass and volume breakdown", figure(fig, "mass and volume breakdown") + table(bd)))
+    secs.append(Section("Bill of materials", figure(fig, "mass and volume of every component")
+                        + paragraph("Every component's mass and material volume (mass / density); the empty-space rows "
+                                    "close the volume to the cell's envelope, so mass and volume sum to the cell "
+                                    "(the 'total' row) and Wh/kg = energy / total mass, Wh/L = energy / total volume. "
+                                    "Also in cell_bom.csv.")
+                        + table(bd, max_rows=80)))
 
     es = result.tables.get("energy_vs_si")
     if es is not None and len(es):
@@ -248,9 +326,9 @@ def report(result: StageResult):
         ax[0].plot(100 * es["si_material_fraction"], es["specific_energy_Wh_kg"], "C0-")
         ax[0].set_xlabel("Si material in the anode blend (wt%)")
         ax[0].set_ylabel("Wh/kg")
-        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_unswollen_Wh_L"], "C1--", label="as made")
-        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_Wh_L"], "C1-", label="charged, swollen")
-        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_eol_Wh_L"], "C3:", label="end of life")
+        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_made_Wh_L"], "C1--", label="as made")
+        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_Wh_L"], "C1-", label="charged")
+        ax[1].plot(100 * es["si_material_fraction"], es["energy_density_swollen_Wh_L"], "C3:", label="swollen")
         ax[1].set_xlabel("Si material in the anode blend (wt%)")
         ax[1].set_ylabel("Wh/L")
         ax[1].legend(fontsize=8)

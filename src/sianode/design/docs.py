@@ -117,7 +117,10 @@ def schema_markdown() -> str:
              "Unknown keys are errors. Cross-field checks: formulation sums to 1; porosity or press density, not both; "
              "Si in a CVD scaffold must fit in its pores; coatings thinner than the particle (a porous particle's "
              "pore coatings must fit in its solid, checked by the materials stage); N/P >= 1 unless `allow_np_below_1`; half-cell windows within 0–3 V, full-cell upper "
-             "cut-off >= 3 V.", ""]
+             "cut-off >= 3 V; one free loading per full cell (the cathode's loading, or its thickness with its packing, "
+             "or the anode's); a format section only with its format; pouch layers or a target capacity, a roll length "
+             "or a target capacity, not both. Designs outside practical ranges (coating thickness, areal capacity, N/P, "
+             "E/C) are accepted with a warning from the cell stage (sianode.cell.practical).", ""]
     for title, model in schema_sections():
         lines += [f"## {title}", "", "| field | type | unit | default | allowed | description |",
                   "|---|---|---|---|---|---|"]

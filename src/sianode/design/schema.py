@@ -219,11 +219,14 @@ class SiGraphiteBlend(_Strict):
     """A blend of graphite with one Si-containing material (mixture rules)."""
 
     family: Literal["si_graphite"] = Field("si_graphite", description="Family tag.")
-    si_fraction: float = Field(0.1, gt=0.0, le=1.0, description="Mass fraction of the Si-containing material in the active blend (0–1].")
+    si_fraction: float = Field(0.1, ge=0.0, le=1.0, description="Mass fraction of the Si-containing material in the active blend [0–1]; 0 = a pure-graphite anode (the baseline cell).")
     silicon: SiliconMaterial = Field(default_factory=lambda: SiParticles(diameter_nm=100.0),
                                      description="The Si-containing component.")
     graphite_diameter_um: Positive = Field(15.0, description="Graphite particle diameter (D50), µm.")
     graphite_type: Literal["natural", "artificial"] = Field("artificial", description="Graphite type.")
+    graphite_capacity_mAh_g: float | None = Field(
+        None, gt=0.0, le=372.0, description="Reversible capacity of the graphite, mAh/g (<= 372, LiC6); default by "
+                                            "graphite_type (sianode.graphite: artificial 360, natural 365).")
 
 
 ActiveMaterial = Annotated[
@@ -236,6 +239,20 @@ ACTIVE_FAMILIES = ("si_particles", "porous_micro_si", "hollow", "core_shell", "y
 
 
 # --------------------------------------------------------------------------- electrode
+def _check_formulation(m):
+    """A coating's mass fractions sum to 1 with active > 0; porosity or press density, not both."""
+    total = m.active_wt_frac + m.binder_wt_frac + m.conductive_wt_frac
+    if abs(total - 1.0) > 1e-3:
+        raise ValueError(
+            f"active_wt_frac + binder_wt_frac + conductive_wt_frac = {total:.4g}; the formulation must sum to 1"
+        )
+    if m.active_wt_frac <= 0:
+        raise ValueError("active_wt_frac must be > 0")
+    if m.porosity is not None and m.press_density_g_cm3 is not None:
+        raise ValueError("give either porosity or press_density_g_cm3, not both")
+    return m
+
+
 class Electrode(_Strict):
     """Composite electrode: formulation, loading, density, current collector."""
 
@@ -255,16 +272,7 @@ class Electrode(_Strict):
 
     @model_validator(mode="after")
     def _formulation(self):
-        total = self.active_wt_frac + self.binder_wt_frac + self.conductive_wt_frac
-        if abs(total - 1.0) > 1e-3:
-            raise ValueError(
-                f"active_wt_frac + binder_wt_frac + conductive_wt_frac = {total:.4g}; the formulation must sum to 1"
-            )
-        if self.active_wt_frac <= 0:
-            raise ValueError("active_wt_frac must be > 0")
-        if self.porosity is not None and self.press_density_g_cm3 is not None:
-            raise ValueError("give either porosity or press_density_g_cm3, not both")
-        return self
+        return _check_formulation(self)
 
     @property
     def porosity_or_default(self) -> float:
@@ -315,6 +323,156 @@ class Prelithiation(_Strict):
         return self
 
 
+ConductiveAdditive = Literal["carbon_black", "Super_P", "CNT", "SWCNT", "graphene", "VGCF", "none"]
+Binder = Literal["PVDF", "CMC", "CMC/SBR", "PAA", "LiPAA", "alginate", "PI", "other"]
+
+
+class CathodeElectrode(_Strict):
+    """The cathode coating (per side) and its Al foil; optionally the cathode material's own data.
+
+    Packing: give at most one of porosity and press density; thickness_um fixes the loading together with
+    the packing (then cell.cathode_loading_mg_cm2 must not be given) or, alone, the porosity at the loading.
+    Defaults: 96:2:2 NCM:PVDF:carbon, 25 % porosity, 12 µm Al (sianode.electrode.coating.STACK_DEFAULTS).
+    """
+
+    active_wt_frac: Fraction = Field(0.96, description="Cathode active material mass fraction of the dry coating (0–1).")
+    binder_wt_frac: Fraction = Field(0.02, description="Binder mass fraction (0–1).")
+    conductive_wt_frac: Fraction = Field(0.02, description="Conductive additive mass fraction (0–1).")
+    binder: Binder = Field("PVDF", description="Binder type (its density from sianode.electrode.coating).")
+    conductive_additive: ConductiveAdditive = Field("carbon_black", description="Conductive additive type.")
+    porosity: float | None = Field(None, gt=0.0, lt=1.0, description="Coating porosity (0–1); default 0.25.")
+    press_density_g_cm3: float | None = Field(None, gt=0.0, le=5.0, description="Coating (press) density, g/cm3.")
+    thickness_um: float | None = Field(None, gt=0.0, le=500.0, description="Coating thickness per side, µm.")
+    al_foil_um: Positive = Field(12.0, le=100.0, description="Aluminium foil thickness, µm.")
+    reversible_capacity_mAh_g: float | None = Field(
+        None, gt=0.0, le=400.0, description="Cathode reversible capacity, mAh/g (default: sianode.cathodes).")
+    first_charge_capacity_mAh_g: float | None = Field(
+        None, gt=0.0, le=450.0, description="Cathode first-charge capacity, mAh/g (default: sianode.cathodes).")
+    density_g_cm3: float | None = Field(None, gt=0.0, le=10.0, description="Cathode active particle density, g/cm3 "
+                                                                           "(default: X-ray density, sianode.cathodes).")
+
+    @model_validator(mode="after")
+    def _formulation(self):
+        _check_formulation(self)
+        if (self.first_charge_capacity_mAh_g is not None and self.reversible_capacity_mAh_g is not None
+                and self.first_charge_capacity_mAh_g < self.reversible_capacity_mAh_g):
+            raise ValueError("first_charge_capacity_mAh_g must be >= reversible_capacity_mAh_g (cathode ICE <= 1)")
+        return self
+
+
+class Tabs(_Strict):
+    """Tab (terminal) strips: Al on the positive, Ni (or Ni-plated Cu) on the negative side; None: format default
+    (pouch 0.2 x 45 mm, 15 mm outside; 18650/21700 0.1 x 4 x 60-65 mm; 4680 0.2 x 10 x 40; prismatic 0.2 x 20 x
+    30: engineering estimates in sianode.cell.formats)."""
+
+    thickness_mm: float | None = Field(None, gt=0.0, le=5.0, description="Tab thickness, mm.")
+    width_mm: float | None = Field(None, gt=0.0, le=200.0, description="Tab width, mm.")
+    length_mm: float | None = Field(None, gt=0.0, le=200.0, description="Tab length (each tab), mm.")
+    outside_mm: float | None = Field(None, ge=0.0, le=100.0, description="Length of each tab outside the cell body "
+                                                                         "(pouch terminals), mm.")
+
+
+class PouchSpec(_Strict):
+    """Stacked pouch cell. Every field None takes the default of sianode.cell.formats.PouchFormat (with its source).
+
+    Give n_cathodes (layer count) or target_capacity_Ah (the layer count follows, rounded up), not both.
+    """
+
+    electrode_length_mm: float | None = Field(None, gt=0.0, le=2000.0, description="Cathode coating length, mm (default 300: a large EV pouch, design assumption).")
+    electrode_width_mm: float | None = Field(None, gt=0.0, le=1000.0, description="Cathode coating width, mm (default 100).")
+    n_cathodes: int | None = Field(None, ge=1, le=500, description="Number of double-sided cathodes (layers; default 30).")
+    target_capacity_Ah: float | None = Field(None, gt=0.0, le=2000.0, description="Size the layer count for this "
+                                                                                   "capacity, Ah.")
+    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge, "
+                                                                               "mm (default 1: typical 0.5-2, estimate).")
+    separator_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Separator beyond the anode, each "
+                                                                                   "edge, mm (default 1, estimate).")
+    seal_mm: float | None = Field(None, gt=0.0, le=50.0, description="Seal width on each edge, mm (default 6, estimate).")
+    tab_headspace_mm: float | None = Field(None, ge=0.0, le=100.0, description="Space between the electrodes and the "
+                                                                               "seal at each tab edge (tab bundle, "
+                                                                               "welds), mm (default 10, estimate).")
+    tab_layout: Literal["opposite", "same_side"] | None = Field(None, description="Tabs on opposite edges or both on "
+                                                                                  "one edge (default 'opposite').")
+    film_nylon_um: float | None = Field(None, ge=0.0, le=200.0, description="Outer nylon layer of the laminate, µm (default 25; DNP D-EL40H class laminate, estimate).")
+    film_al_um: float | None = Field(None, ge=0.0, le=200.0, description="Al barrier layer of the laminate, µm (default 40).")
+    film_pp_um: float | None = Field(None, ge=0.0, le=200.0, description="Inner PP sealant layer of the laminate, µm (default 80).")
+    packing_factor: float | None = Field(None, gt=0.5, le=1.0, description="Sum of layer thicknesses / stack "
+                                                                           "thickness (gaps between layers; default 0.97, "
+                                                                           "estimate).")
+    tabs: Tabs = Field(default_factory=Tabs, description="Tab dimensions.")
+
+    @model_validator(mode="after")
+    def _sizing(self):
+        if self.n_cathodes is not None and self.target_capacity_Ah is not None:
+            raise ValueError("give n_cathodes or target_capacity_Ah, not both")
+        return self
+
+
+class _RollSpec(_Strict):
+    """What wound cells (cylindrical and prismatic) share: can walls, headspace, the roll and its sizing.
+
+    None takes the format's default (sianode.cell.formats.CYLINDRICAL, PrismaticFormat: each with its source;
+    e.g. 18650/21700 wall 0.25, bottom 0.30, header 3.0 mm, headspace 2.0, mandrel 2.5, clearance 0.15 mm;
+    overhangs 1 mm; packing factor 0.97 -- engineering estimates).
+    """
+
+    can_wall_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can wall thickness, mm.")
+    can_bottom_mm: float | None = Field(None, gt=0.0, le=5.0, description="Can bottom thickness, mm.")
+    headspace_mm: float | None = Field(None, ge=0.0, le=50.0, description="Axial space between the roll and the "
+                                                                          "header or lid (tabs, insulators), mm.")
+    clearance_mm: float | None = Field(None, ge=0.0, le=5.0, description="Gap between roll and can wall, mm.")
+    cathode_length_mm: float | None = Field(None, gt=0.0, le=50000.0, description="Cathode strip length of a roll "
+                                                                                  "(explicit roll), mm.")
+    target_capacity_Ah: float | None = Field(None, gt=0.0, le=2000.0, description="Size the can height for this "
+                                                                                   "capacity, Ah.")
+    anode_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Anode beyond the cathode, each edge "
+                                                                               "and strip end, mm.")
+    separator_overhang_mm: float | None = Field(None, ge=0.0, le=20.0, description="Separator beyond the anode, each "
+                                                                                   "edge, mm.")
+    packing_factor: float | None = Field(None, gt=0.5, le=1.0, description="Layer volume / roll space (gaps between "
+                                                                           "turns, tab bulges, strip ends).")
+    tabs: Tabs = Field(default_factory=Tabs, description="Tab dimensions.")
+
+    @model_validator(mode="after")
+    def _sizing(self):
+        if self.cathode_length_mm is not None and self.target_capacity_Ah is not None:
+            raise ValueError("give cathode_length_mm or target_capacity_Ah, not both")
+        return self
+
+
+class CylindricalSpec(_RollSpec):
+    """Wound cylindrical cell in a can. None takes the default of the named format (sianode.cell.formats).
+
+    The jelly roll fills the can (sized at the charged, swollen thickness at the end of the protocol's cycles)
+    unless cathode_length_mm is given; target_capacity_Ah sizes the can height instead (diameter fixed).
+    """
+
+    diameter_mm: float | None = Field(None, gt=0.0, le=200.0, description="Can outer diameter, mm (required for "
+                                                                           "format = 'cylindrical').")
+    height_mm: float | None = Field(None, gt=0.0, le=500.0, description="Can overall height, mm (required for format "
+                                                                        "= 'cylindrical' unless target_capacity_Ah).")
+    can_material: Literal["steel", "aluminium"] | None = Field(None, description="Can material.")
+    cap_height_mm: float | None = Field(None, ge=0.0, le=30.0, description="Header (cap, CID, vent, gasket) height, mm.")
+    cap_mass_g: float | None = Field(None, ge=0.0, le=500.0, description="Header assembly mass, g.")
+    core_diameter_mm: float | None = Field(None, ge=0.0, le=50.0, description="Mandrel hole diameter, mm.")
+    electrode_height_mm: float | None = Field(None, gt=0.0, le=500.0, description="Cathode coating height, mm "
+                                                                                  "(default: from the can).")
+
+
+class PrismaticSpec(_RollSpec):
+    """Prismatic hard-case cell: flat-wound jelly rolls in an Al can. None takes sianode.cell.formats defaults."""
+
+    length_mm: float | None = Field(None, gt=0.0, le=1000.0, description="Can length (long side), mm.")
+    thickness_mm: float | None = Field(None, gt=0.0, le=200.0, description="Can thickness, mm.")
+    height_mm: float | None = Field(None, gt=0.0, le=500.0, description="Can height incl. the lid and terminals, mm.")
+    n_rolls: int | None = Field(None, ge=1, le=10, description="Number of jelly rolls side by side.")
+    lid_height_mm: float | None = Field(None, ge=0.0, le=50.0, description="Lid with terminals and vent (height), mm.")
+    lid_mass_g: float | None = Field(None, ge=0.0, le=1000.0, description="Lid, terminals and vent mass, g.")
+
+
+CellFormat = Literal["coin", "stack", "pouch", "18650", "21700", "4680", "cylindrical", "prismatic"]
+
+
 class Cell(_Strict):
     kind: Literal["half", "full"] = Field("half", description="'half' (vs Li metal) or 'full' (with a cathode).")
     cathode: Literal["NCM811", "NCM622", "NCM523", "NCA", "LFP", "LCO", "LMO"] = Field("NCM811", description="Cathode (full cells).")
@@ -326,10 +484,17 @@ class Cell(_Strict):
     np_ratio: Positive = Field(1.1, le=5.0, description="N/P areal capacity ratio (full cells).")
     np_basis: Literal["first_lithiation", "reversible"] = Field("reversible", description="Basis of the N/P ratio.")
     allow_np_below_1: bool = Field(False, description="Explicitly allow N/P < 1 (Li plating risk).")
-    ec_ratio_g_Ah: float | None = Field(None, gt=0.0, le=200.0, description="Electrolyte-to-capacity ratio, g/Ah (None: stage default, lean ~3 g/Ah full cell, flooded half cell; seeds/003 §4.3).")
-    separator_um: float | None = Field(None, gt=0.0, le=200.0, description="Separator thickness, µm (None: 12 µm PE, see sianode.cell.stack.STACK_DEFAULTS).")
+    ec_ratio_g_Ah: float | None = Field(None, gt=0.0, le=200.0, description="Electrolyte-to-capacity ratio, g/Ah (None: full cells fill the pores + electrolyte_excess; half cells flooded; seeds/003 §4.3).")
+    electrolyte_excess: float | None = Field(None, ge=0.0, le=5.0, description="Electrolyte beyond the pore volume when ec_ratio_g_Ah is not given, fraction (None: 0.10).")
+    electrolyte_density_g_cm3: float | None = Field(None, gt=0.5, le=3.0, description="Electrolyte density, g/cm3 (None: 1.25, 1 M LiPF6 in carbonates).")
+    separator_um: float | None = Field(None, gt=0.0, le=200.0, description="Separator thickness, µm (None: 12 µm PE, see sianode.electrode.coating.STACK_DEFAULTS).")
     separator_porosity: float | None = Field(None, gt=0.0, lt=1.0, description="Separator porosity (0–1; None: 0.40).")
-    format: Literal["coin", "pouch", "18650", "21700", "4680"] = Field("pouch", description="Cell format (full cells).")
+    separator_density_g_cm3: float | None = Field(None, gt=0.1, le=5.0, description="Separator polymer (skeleton) density, g/cm3 (None: 0.94, polyethylene).")
+    cathode_electrode: CathodeElectrode = Field(default_factory=CathodeElectrode, description="Cathode formulation, packing, Al foil and material data.")
+    format: CellFormat = Field("pouch", description="Cell format (full cells): 'pouch', '18650', '21700', '4680', 'cylindrical' (custom can), 'prismatic', or 'coin'/'stack' (per cm2, no packaging).")
+    pouch: PouchSpec = Field(default_factory=PouchSpec, description="Pouch geometry (format = 'pouch').")
+    cylindrical: CylindricalSpec = Field(default_factory=CylindricalSpec, description="Can and roll geometry (cylindrical formats).")
+    prismatic: PrismaticSpec = Field(default_factory=PrismaticSpec, description="Can and roll geometry (format = 'prismatic').")
     prelithiation: Prelithiation = Field(default_factory=Prelithiation, description="Prelithiation method and dose.")
 
     @model_validator(mode="after")
@@ -339,6 +504,23 @@ class Cell(_Strict):
                 f"np_ratio {self.np_ratio:g} < 1 means the anode cannot take the cathode's lithium (plating); "
                 "use np_ratio >= 1 or set allow_np_below_1 = true"
             )
+        ce = self.cathode_electrode
+        if (ce.thickness_um is not None and self.cathode_loading_mg_cm2 is not None
+                and (ce.porosity is not None or ce.press_density_g_cm3 is not None)):
+            raise ValueError("cathode_loading_mg_cm2 with cathode_electrode.thickness_um and a porosity (or press "
+                             "density) is over-determined: thickness and packing fix the loading; give two of the three")
+        if self.format == "cylindrical" and self.cylindrical.diameter_mm is None:
+            raise ValueError("format = 'cylindrical' (a custom can) needs cylindrical.diameter_mm (and height_mm, or "
+                             "target_capacity_Ah)")
+        if (self.format == "cylindrical" and self.cylindrical.height_mm is None
+                and self.cylindrical.target_capacity_Ah is None):
+            raise ValueError("format = 'cylindrical' needs cylindrical.height_mm or cylindrical.target_capacity_Ah")
+        unused = {"pouch": self.format != "pouch", "cylindrical": self.format not in ("18650", "21700", "4680",
+                                                                                       "cylindrical"),
+                  "prismatic": self.format != "prismatic"}
+        for sec, off in unused.items():
+            if off and _any_value(getattr(self, sec).model_dump()):
+                raise ValueError(f"cell.{sec} is given but format = {self.format!r}; set format or remove [cell.{sec}]")
         return self
 
 
@@ -395,11 +577,23 @@ class Design(_Strict):
                 "electrode.loading_mg_cm2 and cell.cathode_loading_mg_cm2 are both set: over-determined: with "
                 "np_ratio the anode loading follows from the cathode loading (or the reverse); give one of them"
             )
+        ce = self.cell.cathode_electrode
+        if (self.cell.kind == "full" and "loading_mg_cm2" in self.electrode.model_fields_set
+                and ce.thickness_um is not None and (ce.porosity is not None or ce.press_density_g_cm3 is not None)):
+            raise ValueError(
+                "electrode.loading_mg_cm2 and a cathode fixed by cell.cathode_electrode.thickness_um and its packing "
+                "are both set: over-determined: with np_ratio the anode loading follows from the cathode; give one"
+            )
         if self.cell.kind == "full" and self.protocol.v_max_V < 3.0:
             raise ValueError(
                 "protocol.v_max_V below 3 V for a full cell: give the full-cell window (e.g. 2.8–4.2 V)"
             )
         return self
+
+
+def _any_value(d: dict) -> bool:
+    """True if a dumped section sets any field (None everywhere = the section is not used)."""
+    return any(_any_value(v) if isinstance(v, dict) else v is not None for v in d.values())
 
 
 def _outer_radius_nm(m) -> float | None:

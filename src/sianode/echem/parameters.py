@@ -310,8 +310,9 @@ def from_design(design, upstream, hysteresis: bool = True) -> CellParameters:
     if active.family == "si_graphite":
         si_c, gr_c = props.components[0], props.components[1]
         f_si = float(si_c.mass_frac)
-        phase_specs.append(("silicon", m_active * f_si, si_c.density_g_cm3 * 1000, si_c.reversible_capacity_mAh_g
-                            * x_scale, r_si, "envelope density of the Si component (materials stage)", r_src))
+        if f_si > 0.0:  # si_fraction = 0: a pure-graphite anode (one phase)
+            phase_specs.append(("silicon", m_active * f_si, si_c.density_g_cm3 * 1000, si_c.reversible_capacity_mAh_g
+                                * x_scale, r_si, "envelope density of the Si component (materials stage)", r_src))
         if f_si < 1.0:
             # one graphite capacity for every stage: the materials stage's reversible graphite capacity is sto = 1
             phase_specs.append(("graphite", m_active * (1 - f_si), gr_c.density_g_cm3 * 1000,
@@ -371,13 +372,13 @@ def from_design(design, upstream, hysteresis: bool = True) -> CellParameters:
     cathode = None
     cell = design.cell
     if cell.kind == "full":
-        from sianode.cathodes import get_cathode
+        from sianode.cathodes import design_cathode
 
         cname = "LFP" if cell.cathode == "LFP" else "NCM811"
         cs = CATHODES[cname]
         tabs = _ocp.cathode_tables(cname)
         # mg/cm2 * mAh/g = 1e-3 mAh/cm2 = 1e-2 Ah/m2
-        q_cath = loads.cathode_mg_cm2 * get_cathode(cell.cathode).reversible_capacity_mAh_g * 1e-2  # Ah/m2
+        q_cath = loads.cathode_mg_cm2 * design_cathode(design).reversible_capacity_mAh_g * 1e-2  # Ah/m2
         dsto = cs["maximum_stoichiometry"].value - cs["minimum_stoichiometry"].value
         th_c = q_cath * 3600 / (cs["active_volume_fraction"].value * cs["max_concentration"].value * F * dsto)
         ph = PhaseParams(cname, cs["max_concentration"].value, cs["particle_radius"].value,

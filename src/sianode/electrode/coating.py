@@ -133,6 +133,49 @@ def anode_coating_default(**kw) -> Coating:
     return Coating(**base)
 
 
+def cathode_coating(design) -> Coating:
+    """The cathode coating of a design (``cell.cathode_electrode``): formulation, densities, packing, Al foil.
+
+    Packing: press density if given, else porosity if given, else (with ``thickness_um`` alone) the thickness,
+    else :data:`STACK_DEFAULTS` ``cathode_porosity``. A thickness *with* a packing fixes the loading
+    (:func:`cathode_loading_from_thickness`, used by the loading rule), so the coating carries the packing.
+    Solid-state designs use the SSE composite cathode of :func:`cathode_coating_default`.
+    """
+    ce = design.cell.cathode_electrode
+    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    if design.electrolyte.kind == "solid":
+        return cathode_coating_default(solid=True, foil_um=ce.al_foil_um)
+    kw = dict(active_wt_frac=ce.active_wt_frac, binder_wt_frac=ce.binder_wt_frac,
+              conductive_wt_frac=ce.conductive_wt_frac, binder_density_g_cm3=BINDER_DENSITY_G_CM3[ce.binder].value,
+              conductive_density_g_cm3=CONDUCTIVE_DENSITY_G_CM3[ce.conductive_additive].value, foil_um=ce.al_foil_um,
+              porosity=None, press_density_g_cm3=None, thickness_um=None)
+    if ce.press_density_g_cm3 is not None:
+        kw["press_density_g_cm3"] = ce.press_density_g_cm3
+    elif ce.porosity is not None:
+        kw["porosity"] = ce.porosity
+    elif ce.thickness_um is not None:
+        kw["thickness_um"] = ce.thickness_um
+    else:
+        kw["porosity"] = d["cathode_porosity"]
+    return Coating(**kw)
+
+
+def cathode_loading_from_thickness(c: Coating, thickness_um: float, rho_active: float) -> float:
+    """Active loading (mg/cm2) of a coating of ``thickness_um`` packed at ``c``'s porosity or press density.
+
+    ``m_active = w_active t (1 - porosity) rho_solid`` or ``w_active t rho_press`` (module docstring).
+    """
+    t = float(thickness_um) * 1e-4
+    if c.press_density_g_cm3 is not None:
+        return float(c.active_wt_frac * t * float(c.press_density_g_cm3) * 1e3)
+    if c.porosity is None:
+        raise InputError("a coating thickness fixes the loading only with a porosity or a press density",
+                         field="cell.cathode_electrode.thickness_um")
+    inv = (c.active_wt_frac / rho_active + c.binder_wt_frac / c.binder_density_g_cm3
+           + c.conductive_wt_frac / c.conductive_density_g_cm3 + c.sse_wt_frac / c.sse_density_g_cm3)
+    return float(c.active_wt_frac * t * (1 - float(c.porosity)) / inv * 1e3)
+
+
 def anode_coating(design) -> Coating:
     """The anode coating of a design: its formulation, binder and additive densities, packing and foil.
 

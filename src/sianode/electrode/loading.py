@@ -16,9 +16,13 @@ stage (:func:`np_ratio_reversible`)::
 so the same two loadings written on either basis describe the same cell. Using the anode ICE alone
 (forgetting the cathode's first-charge efficiency) would make the two spellings different cells.
 
-Rule: if ``cell.cathode_loading_mg_cm2`` is given, the anode loading is derived from it; otherwise the
-cathode loading is derived from ``electrode.loading_mg_cm2`` (given or its default). The schema
-rejects a full-cell design that sets both. Half cells: the anode loading as given, no cathode.
+Rule: if ``cell.cathode_loading_mg_cm2`` is given, the anode loading is derived from it; if instead the
+cathode coating is given by its thickness and its packing (``cell.cathode_electrode.thickness_um`` with a
+porosity or press density), that fixes the cathode loading
+(:func:`sianode.electrode.coating.cathode_loading_from_thickness`) and the anode loading follows; otherwise
+the cathode loading is derived from ``electrode.loading_mg_cm2`` (given or its default). The schema
+rejects a full-cell design that fixes both loadings. Half cells: the anode loading as given, no cathode.
+The cathode's data are the design's (:func:`sianode.cathodes.design_cathode`).
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sianode.cathodes import get_cathode
+from sianode.cathodes import design_cathode, get_cathode
 from sianode.errors import InputError
 
 
@@ -88,22 +92,36 @@ def full_cell_loadings(design, props) -> FullCellLoadings:
                                 f"half cell: anode loading {el.loading_mg_cm2:g} mg/cm2 (electrode.loading_mg_cm2)")
     if props is None:
         raise InputError("a full cell's loadings need the anode capacities of the materials stage", field="upstream")
-    cathode = get_cathode(c.cathode)
+    cathode = design_cathode(design)
     qa = _anode_capacity(props, c.np_basis)
     qc = _cathode_capacity(cathode, c.np_basis)
     np_rev = float(np_ratio_reversible(c.np_ratio, c.np_basis, props.reversible_capacity_mAh_g
                                        / props.first_lithiation_capacity_mAh_g, cathode.ice))
-    if c.cathode_loading_mg_cm2 is not None:
-        m_c = float(c.cathode_loading_mg_cm2)
+    m_c_geo = cathode_loading_from_geometry(design)
+    if c.cathode_loading_mg_cm2 is not None or m_c_geo is not None:
+        m_c = float(c.cathode_loading_mg_cm2) if c.cathode_loading_mg_cm2 is not None else m_c_geo
         m_a = c.np_ratio * m_c * qc / qa
-        note = (f"full cell: anode loading {m_a:.4g} mg/cm2 derived from cell.cathode_loading_mg_cm2 = {m_c:g} "
-                f"mg/cm2 and N/P = {c.np_ratio:g} ({c.np_basis} basis); electrode.loading_mg_cm2 not used")
+        src = (f"cell.cathode_loading_mg_cm2 = {m_c:g} mg/cm2" if c.cathode_loading_mg_cm2 is not None else
+               f"the cathode coating's thickness and packing ({m_c:.4g} mg/cm2, cell.cathode_electrode)")
+        note = (f"full cell: anode loading {m_a:.4g} mg/cm2 derived from {src} and N/P = {c.np_ratio:g} "
+                f"({c.np_basis} basis); electrode.loading_mg_cm2 not used")
         return FullCellLoadings(m_a, m_c, False, note, np_rev)
     m_a = float(el.loading_mg_cm2)
     m_c = m_a * qa / (c.np_ratio * qc)
     note = (f"full cell: cathode loading {m_c:.4g} mg/cm2 derived from electrode.loading_mg_cm2 = {m_a:g} mg/cm2 "
             f"and N/P = {c.np_ratio:g} ({c.np_basis} basis)")
     return FullCellLoadings(m_a, m_c, True, note, np_rev)
+
+
+def cathode_loading_from_geometry(design) -> float | None:
+    """Cathode active loading (mg/cm2) fixed by ``cell.cathode_electrode.thickness_um`` and its packing, else None."""
+    from sianode.electrode.coating import cathode_coating, cathode_loading_from_thickness
+
+    ce = design.cell.cathode_electrode
+    if design.cell.kind != "full" or ce.thickness_um is None or (ce.porosity is None and ce.press_density_g_cm3 is None):
+        return None
+    return cathode_loading_from_thickness(cathode_coating(design), ce.thickness_um,
+                                          design_cathode(design).density_g_cm3)
 
 
 def implied_np_ratio(anode_mg_cm2: float, cathode_mg_cm2: float, props, cathode_name: str, basis: str) -> float:

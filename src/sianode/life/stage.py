@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sianode.cathodes import get_cathode
+from sianode.cathodes import design_cathode
 from sianode.electrode.formation import design_dose_mAh_cm2
 from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolyte
@@ -74,7 +74,7 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
     loads = full_cell_loadings(design, mat)
     loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
     if full:
-        cathode = get_cathode(design.cell.cathode)
+        cathode = design_cathode(design)
         np_rev = float(loads.np_ratio_reversible)
         qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
         dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)

@@ -486,14 +486,15 @@ def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None 
 
 
 def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 15.0,
-                        mass_frac: float = 1.0) -> ComponentProperties:
+                        mass_frac: float = 1.0, reversible_capacity_mAh_g: float | None = None) -> ComponentProperties:
     """Graphite as an anode component: capacity, first-cycle SEI loss on its BET area, density, expansion.
 
     Data from the foundation layer (:mod:`sianode.graphite`); the SEI loss is this module's surface
     model (:func:`sianode.materials.surface.sei_loss_mAh_g`). Used for the graphite of Si/graphite
     blends and for the cell stage's graphite reference cell.
     """
-    q_rev = _graphite.reversible_capacity_mAh_g(graphite_type)
+    q_rev = _graphite.reversible_capacity_mAh_g(graphite_type) if reversible_capacity_mAh_g is None \
+        else float(reversible_capacity_mAh_g)  # a measured capacity given in the design
     ssa = _graphite.specific_surface_area_m2_g(diameter_um)
     sei = surface.sei_loss_mAh_g(ssa)
     rho = float(_GRAPHITE["density_g_cm3"])
@@ -508,7 +509,8 @@ def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 
 
 
 def _graphite_component(a, x_end_unused=None) -> ComponentProperties:
-    return graphite_properties(a.graphite_type, a.graphite_diameter_um, 1 - a.si_fraction)
+    return graphite_properties(a.graphite_type, a.graphite_diameter_um, 1 - a.si_fraction,
+                               getattr(a, "graphite_capacity_mAh_g", None))
 
 
 def x_end_for_cutoff(v_min_V: float | None) -> float:
@@ -600,7 +602,7 @@ def component_voltage_curve(c: ComponentProperties, x_end: float = lisi.X_MAX_PR
 
     Si-containing components: the a-Si branches, the capacity axis scaled so that x_end maps to the
     component's reversible capacity (carbon's share is spread in proportion, a simplification).
-    Graphite: Chen et al. (2020) OCP on sto = capacity / 372.
+    Graphite: the pure-graphite OCP of sianode.graphite (Verbrugge et al. 2017) on sto = capacity / 372.
     """
     if c.si_mass_frac > 0:
         x = np.linspace(0, x_end, n)

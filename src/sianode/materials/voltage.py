@@ -44,8 +44,8 @@ avoids it. c-Li15Si4 delithiates through a two-phase plateau at 0.43 V (Obrovac 
 2004; 0.43-0.45 V quoted in the team brief) until the amorphous delithiation branch rises above it:
 ``U = max(U_Li15Si4, U_aSi,delith(x))``.
 
-**Graphite.** OCP of Chen et al., J. Electrochem. Soc. 167 (2020) 080534 (LG M50 graphite fit,
-as implemented in PyBaMM's Chen2020 parameter set); capacity of LiC6 from Faraday's law.
+**Graphite.** Pure-graphite OCP of :mod:`sianode.graphite` (MSMR table of Verbrugge et al., J. Electrochem.
+Soc. 164 (2017) E3243); capacity of LiC6 from Faraday's law.
 """
 from __future__ import annotations
 
