@@ -130,6 +130,7 @@ class PlasticParticleFEM:
             B[k, 0], B[k, 1], B[k, 2] = g[0][0], g[1][1], v[0] / self.rq
             B[k, 3] = (g[0][1] + g[1][0]) / _SQ2
         self.B = B
+        self._B_enck = np.ascontiguousarray(np.moveaxis(B, (0, 1), (3, 2)))  # (e, n, c, k) for the stiffness
         self.edofs = basis.element_dofs
         nel = self.edofs.shape[1]
         self._rows = np.repeat(self.edofs.T, nloc, axis=1).ravel()        # (e, k, l) -> k
@@ -216,8 +217,10 @@ class PlasticParticleFEM:
         f_e = np.einsum("kcen,cen,en->ek", self.B, sig, w)
         f = np.zeros(self.n_dof)
         np.add.at(f, self.edofs.T.ravel(), f_e.ravel())
-        CB = np.einsum("cden,lden->clen", C, self.B)
-        Ke = np.einsum("kcen,clen,en->ekl", self.B, CB, w)
+        # element stiffness B^T C B w as batched matrix products over (element, quadrature point)
+        Bt = self._B_enck  # (e, n, c, k)
+        Cm = np.moveaxis(C, (2, 3), (0, 1))  # (e, n, c, d)
+        Ke = np.einsum("enck,encl->ekl", Bt * w[:, :, None, None], Cm @ Bt)
         K = sp.coo_matrix((Ke.ravel(), (self._rows, self._cols)), shape=(self.n_dof, self.n_dof)).tocsc()
         return f, K
 
@@ -322,7 +325,7 @@ class PlasticParticleFEM:
             if len(hist) > 3 and best[0] < stall_tol and best[0] > 0.5 * hist[-4]:
                 return False, best[1], it + 1, best[0]
             try:
-                du = splu(K[fr][:, fr]).solve(-f[fr])
+                du = splu(K[fr][:, fr], permc_spec="MMD_AT_PLUS_A").solve(-f[fr])
             except RuntimeError:
                 return False, best[1], it + 1, best[0]
             # backtracking on the residual norm; if no step length decreases it, take the full step
