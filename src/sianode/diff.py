@@ -81,10 +81,16 @@ def result_table(runs, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 def _differs(a, b) -> bool:
     x, y = _num(a), _num(b)
     if x is not None and y is not None:
         return abs(x - y) > 1e-12 * max(abs(x), abs(y), 1e-300)
+    if _missing(a) and _missing(b):
+        return False
     return a != b
 
 
@@ -148,27 +154,30 @@ def _cell(v) -> str:
 
 
 def _print(inputs: pd.DataFrame, res: pd.DataFrame, names: list[str], changed_only: bool) -> None:
+    letters = [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(len(names))]
+    console.print("  ".join(f"[bold]{k}[/bold] = {n}" for k, n in zip(letters, names)), highlight=False)
     t = Table(title=f"inputs that differ ({len(inputs)})")
-    for c in inputs.columns:
-        t.add_column(c, overflow="fold")
+    t.add_column("field", overflow="fold")
+    for k in letters:
+        t.add_column(k, overflow="fold")
     for _, r in inputs.iterrows():
-        t.add_row(*(str(v) for v in r))
+        t.add_row(r["field"], *(str(r[n]) for n in names))
     console.print(t)
     shown = res[res.differs] if changed_only else res
     t = Table(title=f"results: {int(res.differs.sum())} of {len(res)} differ"
-              + (" (only those shown)" if changed_only else ""))
+              + (" (only those shown)" if changed_only else " (differing ones in bold)"))
     t.add_column("stage")
-    t.add_column("result")
-    for n in names:
-        t.add_column(n, justify="right")
-    deltas = [c for c in res.columns if " − " in c or c.endswith("(%)")]
-    for c in deltas:
-        t.add_column(c.replace(" (%)", " %"), justify="right")
+    t.add_column("result", overflow="fold", min_width=18)
+    for k in letters:
+        t.add_column(k, justify="right")
+    for k in letters[1:]:
+        t.add_column(f"{k} − A", justify="right")
+        t.add_column(f"{k} vs A %", justify="right")
     last = None
     for _, r in shown.iterrows():
-        style = "bold" if r["differs"] else "dim"
-        t.add_row("" if r["stage"] == last else r["stage"], r["result"], *(_cell(r[n]) for n in names),
-                  *(_cell(r[c]) for c in deltas), style=style)
+        deltas = [_cell(r[c]) for n in names[1:] for c in (f"{n} − {names[0]}", f"{n} vs {names[0]} (%)")]
+        t.add_row("" if r["stage"] == last else r["stage"], r["result"], *(_cell(r[n]) for n in names), *deltas,
+                  style="bold" if r["differs"] else "dim")
         last = r["stage"]
     console.print(t)
 

@@ -263,8 +263,12 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
             scale("log")
     ax.set_xlabel(_label(xa)); ax.set_ylabel(_label(ya) if ya else "")
     ax.legend(fontsize=7)
-    msgs = df.loc[df.status.isin(["invalid", "failed"]), "message"].astype(str).str.slice(0, 160)
-    common = msgs.value_counts().head(8).rename_axis("message").reset_index(name="designs")
+    msgs = df.loc[df.status.isin(["invalid", "failed"]), "message"].astype(str)
+    msgs = msgs.str.replace(r"^invalid design \d+:\s*", "", regex=True).str.replace(r"\s+", " ", regex=True)
+    kinds = msgs.str.replace(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "#", regex=True)  # same message, other numbers
+    common = (pd.DataFrame({"kind": kinds, "message": msgs}).groupby("kind", sort=False)
+              .agg(example=("message", "first"), designs=("message", "size"))
+              .sort_values("designs", ascending=False).head(8).reset_index(drop=True))
     secs.append(Section("Feasibility map", paragraph(
         "Green: every constraint holds. Orange: ran, but a constraint fails. Red: a stage failed. Grey: rejected "
         "by the design schema (message below).") + figure(fig) + (table(common) if len(common) else "")))
