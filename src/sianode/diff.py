@@ -104,7 +104,7 @@ def _load(arg: Path):
 
 
 def diff(
-    designs: list[Path] = typer.Argument(..., metavar="A.toml B.toml [...]", help="Two or more design files (or "
+    designs: list[Path] = typer.Argument(..., metavar="DESIGNS", help="Two or more design files (or "
                                          "bundled example names) to compare; the first is the reference."),
     out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Folder for diff.html, diff.csv and "
                                            "inputs.csv. Default: sianode-output/diff_<A>_<B>/."),

@@ -15,8 +15,8 @@ err_console = Console(stderr=True)
 
 
 def sweep(
-    spec_file: Path = typer.Argument(..., metavar="SPEC", help="Sweep SPEC (TOML): base design, [vary] fields, "
-                                     "[sampling], constraints, objectives. See docs/sweep.md or examples/*_sweep.toml."),
+    spec_path: Path = typer.Argument(..., help="Sweep SPEC (TOML): base design, \\[vary] fields, \\[sampling], "
+                                     "constraints, objectives. See docs/sweep.md or examples/si_size_sweep.toml."),
     out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Folder for results.parquet, report.html and "
                                            "best/. Default: sianode-output/<SPEC name>/. Running again into the same "
                                            "folder resumes: designs already stored are skipped."),
@@ -55,9 +55,9 @@ def sweep(
 
             raise InputError(f"--evaluator must be one of {', '.join(EVALUATORS)}, got {evaluator!r}",
                              field="--evaluator")
-        spec = load_spec(spec_file)
+        spec = load_spec(spec_path)
         st = resolve_stages(spec, stages)
-        out = ensure_out_dir(out_dir or default_out_dir(spec_file.stem, "sweep"))
+        out = ensure_out_dir(out_dir or default_out_dir(spec_path.stem, "sweep"))
         with console.status("checking the SPEC against the base design"):
             check_spec_results(spec, st)
         with Progress(TextColumn("[bold]sweep[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -79,7 +79,7 @@ def sweep(
         df = store.read_results(out)
         path = report.write_report(out, spec, df, st, outcome.seconds)
         counts = report.summary_lines(df, spec)
-        t = Table(title=f"sweep {spec_file.name}: {counts['designs']} designs through {', '.join(st)}")
+        t = Table(title=f"sweep {spec_path.name}: {counts['designs']} designs through {', '.join(st)}")
         for c in ("designs", "ok", "failed", "invalid", "feasible"):
             t.add_column(c, justify="right")
         t.add_row(*(str(counts[c]) for c in ("designs", "ok", "failed", "invalid", "feasible")))
