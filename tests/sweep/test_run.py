@@ -110,3 +110,11 @@ def test_cli_writes_results_report_and_best_designs(tmp_path):
     assert d.active.si_fraction in (0.05, 0.1, 0.2)
     r2 = CliRunner().invoke(app, [str(spec), "-o", str(out)])
     assert r2.exit_code == 0 and "already stored (resumed)" in r2.output
+
+
+def test_local_workers_give_the_same_results(local, tmp_path):
+    """--workers 2 (a LocalCluster started by the sweep; threads here to keep the test fast)."""
+    o = run_sweep(parse_spec(SPEC), tmp_path, workers=2, threads=True, chunk_size=6)
+    assert o.evaluated == 24
+    a, b = _rows(local[0]), _rows(tmp_path)
+    assert a.keys() == b.keys() and all(not same_rows(a[h], b[h], rel=1e-12) for h in a)

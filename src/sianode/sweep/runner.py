@@ -34,15 +34,14 @@ def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], 
     from sianode.design.loader import design_from_dict
     from sianode.sweep.evaluate import EVALUATORS
 
-    designs, rows, valid = [], [None] * len(items), []
+    designs, rows, valid = [], [], []
     for k, (i, h, values, data) in enumerate(items):
-        head = {"design_index": i, "design_hash": h, **{f"input.{p}": v for p, v in values.items()}}
+        rows.append({"design_index": i, "design_hash": h, **{f"input.{p}": v for p, v in values.items()}})
         try:
             designs.append(design_from_dict(data, source=f"design {i}"))
             valid.append(k)
-        except InputError as e:
-            rows[k] = {**head, "status": "invalid", "message": str(e)}
-        rows[k] = rows[k] or head
+        except InputError as e:  # rejected like a design file: recorded, the sweep goes on
+            rows[k].update(status="invalid", message=str(e))
     if designs:
         for k, r in zip(valid, EVALUATORS[evaluator]().evaluate(designs, stages)):
             rows[k] = {**rows[k], **r}
@@ -77,7 +76,12 @@ def check_spec_results(spec: SweepSpec, stages: list[str]) -> dict:
 
     row = BatchEvaluator().evaluate([design_from_dict(dict(spec.base_data), source="base design")], stages)[0]
     keys = {k for k in row if k not in ("status", "message")}
-    check_keys(spec, keys, stages)
+    try:
+        check_keys(spec, keys, stages)
+    except InputError as e:
+        if row["status"] != "ok":  # the key may belong to the stage that failed on the base design
+            raise InputError(f"{e} (the base design's run failed: {row['message']})") from None
+        raise
     return row
 
 

@@ -158,7 +158,8 @@ class SweepSpec:
     @property
     def digest(self) -> str:
         """What defines the set of designs (base, fields, sampling): a folder of results belongs to one digest."""
-        blob = json.dumps({"base": self.base_data, "fields": [f.__dict__ for f in self.fields], "method": self.method,
+        fields = [{k: v for k, v in f.__dict__.items() if k not in ("line", "spec_path")} for f in self.fields]
+        blob = json.dumps({"base": self.base_data, "fields": fields, "method": self.method,
                            "n": self.n, "seed": self.seed}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
