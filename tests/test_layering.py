@@ -3,7 +3,8 @@
 * No stage package imports a later stage (materials < mechanics < life < echem < cell), and no stage
   imports another stage's ``stage`` module (earlier results come from ``upstream``, never a re-run).
 * The foundation imports no stage package, no chain, no interface.
-* Only interfaces import the chain (``sianode.cli``, the stage CLIs, ``report``, ``validation``).
+* Only interfaces import the chain (``sianode.cli``, the stage CLIs, ``report``, ``validation``, ``sweep``,
+  ``diff``).
 Every import is seen, including ones inside functions.
 """
 from __future__ import annotations
@@ -54,8 +55,8 @@ def _top(mod: str) -> str:
 
 def _is_interface(mod: str) -> bool:
     parts = mod.split(".")
-    return (mod in ("sianode.cli", "sianode.__main__", "sianode.clitools") or parts[-1] in ("cli", "validation")
-            or (len(parts) > 1 and parts[1] in ("report", "validation")))
+    return (mod in ("sianode.cli", "sianode.__main__", "sianode.clitools", "sianode.diff")
+            or parts[-1] in ("cli", "validation") or (len(parts) > 1 and parts[1] in ("report", "validation", "sweep")))
 
 
 MODULES = sorted(p for p in SRC.rglob("*.py"))

@@ -201,6 +201,8 @@ _mount("cell", "sianode.cell.cli", "cell")
 _mount("analyze", "sianode.analysis.cli", "analyze")
 _mount("compare", "sianode.literature.cli", "compare")
 _mount("validation", "sianode.validation.cli", "validation")
+_mount("sweep", "sianode.sweep.cli", "sweep")
+_mount("diff", "sianode.diff", "diff")
 _mount_group("literature", "sianode.literature.cli", "literature_app", "Query the published silicon-anode record.")
 
 

@@ -51,7 +51,7 @@ from sianode.mechanics.swelling import EPS_RCP, irreversible_rate, thickness_cha
 class SwellingParts:
     """Thickness changes (fractions of the initial coating thickness)."""
 
-    reversible: float          # lithiated-state packing expansion of one cycle
+    reversible: float          # lithiated-state packing expansion of one cycle (arrays for a batch of designs)
     sei_per_cycle: float       # SEI volume added per cycle
     sei: float                 # SEI after the cycles
     pulverisation: float       # locked-in expansion of pulverised particles
@@ -105,28 +105,40 @@ def swelling_parts(*, active_fraction: float, porosity: float, particle_expansio
                    binder_failed: bool, cycles: int = 100) -> SwellingParts:
     """The sum of the parts for one electrode (module docstring); the mechanics stage calls this.
 
+    Vectorised: array inputs (one entry per design) give a :class:`SwellingParts` of arrays.
+
     surface_per_si_volume_m : the particle's own SEI-bearing surface per Si volume (1/m), whose fresh
         fraction ``fresh_fraction`` reforms SEI each cycle (:func:`sianode.mechanics.swelling.irreversible_rate`).
     crack_surface_per_si_volume_m : fracture faces of pulverised Si (1/m), re-exposed every cycle (times
         ``wetting``); 0 when intact (:func:`sianode.mechanics.swelling.crack_surface_per_si_volume`).
     fractures, binder_failed : pulverisation and binder verdicts; each locks the reversible expansion in.
     """
-    if int(cycles) < 1:
-        raise InputError("cycles must be >= 1", field="protocol.cycles")
-    h_rev = float(thickness_change(active_fraction, porosity, particle_expansion))
-    hoop = (1.0 + float(particle_expansion)) ** (1.0 / 3.0) - 1.0
-    g = float(irreversible_rate(active_fraction, si_volume_fraction, surface_per_si_volume_m, hoop, fresh_fraction,
-                                sei_thickness_per_cycle_m, crack_surface_per_si_volume=crack_surface_per_si_volume_m,
-                                wetting=wetting))
-    frac = bool(fractures)
-    pulv = h_rev + float(active_fraction) * (1 + float(particle_expansion)) * (1 / (1 - EPS_RCP.value) - 1) if frac else 0.0
-    bind = h_rev if (binder_failed and not frac) else 0.0
-    n = int(cycles)
+    n = np.asarray(cycles)
+    if np.any(n < 1) or np.any(n != np.round(n)):
+        raise InputError("cycles must be an integer >= 1", field="protocol.cycles")
+    n = n.astype(int)
+    fa, ep = np.asarray(active_fraction, dtype=float), np.asarray(particle_expansion, dtype=float)
+    h_rev = thickness_change(fa, porosity, ep)
+    hoop = (1.0 + ep) ** (1.0 / 3.0) - 1.0
+    g = irreversible_rate(fa, si_volume_fraction, surface_per_si_volume_m, hoop, fresh_fraction,
+                          sei_thickness_per_cycle_m, crack_surface_per_si_volume=crack_surface_per_si_volume_m,
+                          wetting=wetting)
+    frac, failed = np.asarray(fractures, dtype=bool), np.asarray(binder_failed, dtype=bool)
+    pulv = np.where(frac, h_rev + fa * (1 + ep) * (1 / (1 - EPS_RCP.value) - 1), 0.0)
+    bind = np.where(failed & ~frac, h_rev, 0.0)
     delith = n * g + pulv + bind
-    return SwellingParts(reversible=h_rev, sei_per_cycle=g, sei=n * g, pulverisation=pulv, binder_failure=bind,
-                         delithiated=delith, lithiated=(1 + delith) * (1 + h_rev) - 1, cycles=n,
-                         sei_surface_per_si_volume_m=float(surface_per_si_volume_m + crack_surface_per_si_volume_m),
-                         fractures=frac, binder_failed=bool(binder_failed))
+    a_total = np.asarray(surface_per_si_volume_m, dtype=float) + np.asarray(crack_surface_per_si_volume_m, dtype=float)
+    return SwellingParts(reversible=_ret(h_rev), sei_per_cycle=_ret(g), sei=_ret(n * g), pulverisation=_ret(pulv),
+                         binder_failure=_ret(bind), delithiated=_ret(delith),
+                         lithiated=_ret((1 + delith) * (1 + h_rev) - 1), cycles=_ret(n, int),
+                         sei_surface_per_si_volume_m=_ret(a_total), fractures=_ret(frac, bool),
+                         binder_failed=_ret(failed, bool))
+
+
+def _ret(a, kind=float):
+    """A 0-d result as a Python scalar (single design), an array otherwise (a batch of designs)."""
+    a = np.asarray(a)
+    return kind(a) if a.ndim == 0 else a.astype(kind)
 
 
 def electrode_swelling(*, active_fraction: float, porosity: float, particle_expansion: float,

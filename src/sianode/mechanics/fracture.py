@@ -38,7 +38,7 @@ surface cracks), constant yield stress and fracture energy.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -144,7 +144,20 @@ def critical_diameter(phase: str = "crystalline", pressure: float = 0.0, fractur
         6.15 J/m2 for the Li3.75Si shell of c-Si, 6.49 J/m2 for the Li2.5Si shell of a-Si).
     yield_stress : Pa (default: the LixSi law, x- and stress-sign dependent; a number for a constant value).
     Returns ``inf`` when the hoop stress never becomes tensile (fully confined).
+
+    Results are cached per argument set (the problem is scale free: one solve per phase and pressure serves
+    every particle size of a sweep); each call returns its own copy.
     """
+    if phase not in FRONT_PRODUCT_X:
+        raise InputError(f"phase must be 'crystalline' or 'amorphous', got {phase!r}", field="active.phase")
+    fe = None if fracture_energy is None else float(fracture_energy)
+    ys = None if yield_stress is None else float(yield_stress)
+    return replace(_critical_diameter(phase, float(pressure), fe, ys, int(n_nodes), int(n_steps)))
+
+
+@lru_cache(maxsize=256)
+def _critical_diameter(phase: str, pressure: float, fracture_energy: float | None, yield_stress: float | None,
+                       n_nodes: int, n_steps: int) -> CriticalSize:
     if phase not in FRONT_PRODUCT_X:
         raise InputError(f"phase must be 'crystalline' or 'amorphous', got {phase!r}", field="active.phase")
     x_l = FRONT_PRODUCT_X[phase][0]

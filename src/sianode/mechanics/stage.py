@@ -21,6 +21,7 @@ and the swelling; later stages read them from ``upstream["mechanics"].data`` (:c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -32,11 +33,9 @@ from sianode.materials import lisi
 from sianode.mechanics import binder_load, pores, swelling
 from sianode.mechanics.electrode_swelling import swelling_parts
 from sianode.mechanics.growth_surface import sei_growth_surface_m2_g
-from sianode.mechanics.diffusion import galvanostatic_sphere
+from sianode.mechanics.cycling_stress import cycling_stress, dimensionless_rate
 from sianode.mechanics.fracture import critical_diameter, front_stress
-from sianode.mechanics.plasticity import plastic_sphere
 from sianode.mechanics.properties import LISI, lisi_young_modulus
-from sianode.mechanics.sphere import elastic_sphere_stress
 from sianode.protocol import c_rate as protocol_c_rate
 from sianode.results import StageResult, require
 
@@ -104,186 +103,222 @@ def si_feature(m) -> tuple[float, str, str]:
     raise InputError(f"no Si feature for family {fam!r}", field="active.family")
 
 
-def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
-    """Stress vs state of lithiation: first-lithiation front and a-LixSi cycling (plastic + linear elastic)."""
-    rows = []
+@lru_cache(maxsize=64)
+def _front_table(phase: str, pressure: float) -> tuple[dict, ...]:
+    """Rows of the first-lithiation front stress (scale free: one cached solve per phase and pressure)."""
     fs = front_stress(phase, pressure)
     sol_front = 1 - fs.front_fraction ** 3
-    for k, s in enumerate(sol_front):
-        rows.append({"process": "first lithiation (front)", "model": "finite-strain plastic",
-                     "state_of_lithiation": s, "surface_hoop_Pa": fs.hoop[k, -1],
-                     "max_von_mises_Pa": np.max(np.abs(fs.radial[k] - fs.hoop[k])),
-                     "center_hydrostatic_Pa": (fs.radial[k, 0] + 2 * fs.hoop[k, 0]) / 3})
-    D = lisi.D_ASI_M2_S.value
-    n = 41
-    R = np.linspace(0.0, radius, n)
-    E_lin = LISI["E_host_amorphous"].value
-    nu = LISI["nu"].value
-    for lith in (True, False):
-        d = galvanostatic_sphere(radius, D, c_rate, lithiation=lith, n_r=n - 1)
-        idx = np.unique(np.linspace(0, len(d.t) - 1, 25).astype(int))
-        xn = np.array([np.interp(R, d.r, d.x[i]) for i in idx])
-        if not lith:  # start delithiation from the fully lithiated, stress-free state
-            xn = np.vstack([np.full(n, lisi.X_MAX_PRACTICAL), xn])
-        res = plastic_sphere(R, xn, host="amorphous", external_pressure=pressure)
-        if not lith:
-            res_slice = slice(1, None)
-        else:
-            res_slice = slice(0, None)
-        x_mean = d.x_mean[idx]
-        proc = "cycling lithiation" if lith else "cycling delithiation"
-        for j, (h, rr, xm) in enumerate(zip(res.hoop[res_slice], res.radial[res_slice], x_mean)):
-            rows.append({"process": proc, "model": "finite-strain plastic",
-                         "state_of_lithiation": xm / lisi.X_MAX_PRACTICAL, "surface_hoop_Pa": h[-1],
-                         "max_von_mises_Pa": np.max(np.abs(rr - h)), "center_hydrostatic_Pa": (rr[0] + 2 * h[0]) / 3})
-        # linear elastic, small strain, eigenstrain = linear strain relative to the start of the half cycle
-        r_c = d.r
-        eig = np.asarray(lisi.linear_strain(d.x[idx], host="amorphous"))
-        if not lith:
-            eig = eig - float(lisi.linear_strain(lisi.X_MAX_PRACTICAL, host="amorphous"))
-        el = elastic_sphere_stress(np.concatenate([[0.0], r_c, [radius]]),
-                                   np.concatenate([eig[:, :1], eig, eig[:, -1:]], axis=1), E_lin, nu)
-        for j, xm in enumerate(x_mean):
-            rows.append({"process": proc, "model": "linear elastic", "state_of_lithiation": xm / lisi.X_MAX_PRACTICAL,
-                         "surface_hoop_Pa": el.hoop[j, -1], "max_von_mises_Pa": np.max(el.von_mises[j]),
-                         "center_hydrostatic_Pa": el.hydrostatic[j, 0]})
-    return pd.DataFrame(rows)
+    return tuple({"process": "first lithiation (front)", "model": "finite-strain plastic",
+                  "state_of_lithiation": s, "surface_hoop_Pa": fs.hoop[k, -1],
+                  "max_von_mises_Pa": np.max(np.abs(fs.radial[k] - fs.hoop[k])),
+                  "center_hydrostatic_Pa": (fs.radial[k, 0] + 2 * fs.hoop[k, 0]) / 3} for k, s in enumerate(sol_front))
 
 
-def run(design, upstream=None) -> StageResult:
-    """Run the mechanics stage for a validated ``sianode.design.Design``."""
+def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
+    """Stress vs state of lithiation: first-lithiation front and a-LixSi cycling (plastic + linear elastic)."""
+    fr = cycling_stress(dimensionless_rate(radius, c_rate), "amorphous", pressure)
+    return pd.DataFrame(list(_front_table(phase, float(pressure))) + fr.rows(0))
+
+
+def _si_inputs(design, props, upstream) -> dict:
+    """Per-design scalars the mechanics physics needs (geometry rules and earlier stages' results)."""
     if not hasattr(design, "active") or not hasattr(design, "electrode"):
         raise InputError("design must be a sianode.design.Design", field="design")
-    props = require(upstream, "materials", "mechanics").data
     m = _si_material(design.active)
     size, feature, phase = si_feature(m)
     el_ = design.electrolyte
-    solid = getattr(el_, "kind", "liquid") == "solid"
-    sse = None
-    if solid:
+    sse, p_conf = None, 0.0
+    if getattr(el_, "kind", "liquid") == "solid":
         from sianode.solidstate.electrolytes import sse_properties
         from sianode.solidstate.pressure import mean_confining_stress
 
         sse = sse_properties(el_)
         p_conf = mean_confining_stress(el_.stack_pressure_MPa * 1e6, sse.poisson_ratio.value)
-    else:
-        p_conf = 0.0
-    crit = critical_diameter(phase, pressure=p_conf)
-    d_c = crit.critical_diameter_m
-    margin = d_c / size
-    fractures = bool(size > d_c)
+    geo = anode_geometry(design, float(props.density_g_cm3), full_cell_loadings(design, props).anode_mg_cm2)
+    from sianode.interphase import calendar, electrolytes
 
     c_rate = protocol_c_rate(design.protocol, props.reversible_capacity_mAh_g)
+
+    ef = electrolytes.get(electrolytes.electrolyte_key(design.electrolyte)).values()
+    ms = require(upstream, "materials", "mechanics").summary
+    return {"size": size, "feature": feature, "phase": phase, "sse": sse, "p_conf": float(p_conf),
+            "c_rate": c_rate,
+            # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
+            "e_p": float(props.particle_expansion_at(c_rate)), "density": float(props.density_g_cm3),
+            "si_mass_frac": float(props.si_mass_frac),
+            "fr": swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
+                                              conductive=geo.conductive_volume_fraction, porosity=geo.porosity),
+            "growth_m2_g": sei_growth_surface_m2_g(design, props), "binder": design.electrode.binder,
+            "cycles": design.protocol.cycles, "T_K": design.protocol.temperature_C + 273.15,
+            "u_V": 0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"])),
+            "ef": ef, "si_factor": float(calendar.MATERIAL_SEI_FACTORS["silicon"])}
+
+
+def run(design, upstream=None) -> StageResult:
+    """Run the mechanics stage for a validated ``sianode.design.Design``: a batch of one (:func:`run_batch`)."""
+    return run_batch([design], [upstream])[0]
+
+
+def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
+    """The mechanics stage for many designs at once; ``run`` is this with one design (one implementation).
+
+    ``upstreams[i]`` is the ``upstream`` mapping of ``designs[i]`` (its materials result). The per-design
+    inputs are gathered in a loop (design objects, the foundation's geometry rules); the physics runs on
+    arrays: critical sizes (one cached solve per phase and confining pressure), the cycling stress of the
+    particle (one master-curve look-up for all unconfined designs, :mod:`.cycling_stress`), SEI per cycle,
+    fresh surface and swelling. ``tables=False`` skips the tidy tables (what a sweep does; the summary and
+    ``data`` are the same). Raises on the first invalid design (a sweep falls back to one design at a time).
+    """
+    from sianode.interphase import breathing, sei
+
+    if len(designs) != len(upstreams):
+        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    if not designs:
+        return []
+    props = [require(u, "materials", "mechanics").data for u in upstreams]
+    inp = [_si_inputs(d, p, u) for d, p, u in zip(designs, props, upstreams)]
+
+    def col(key, dtype=float):
+        return np.array([i[key] for i in inp], dtype=dtype)
+
+    size, c_rate, p_conf, e_p = col("size"), col("c_rate"), col("p_conf"), col("e_p")
+    phases = [i["phase"] for i in inp]
+    crit = [critical_diameter(ph, pressure=p) for ph, p in zip(phases, p_conf)]
+    d_c = np.array([c.critical_diameter_m for c in crit])
+    margin = d_c / size
+    fractures = size > d_c
     radius = size / 2
-    stress = _stress_tables(radius, phase, c_rate, p_conf)
-    plastic = stress[stress.model == "finite-strain plastic"]
-    linear = stress[stress.model == "linear elastic"]
-    vm_max = float(plastic.max_von_mises_Pa.max())
-    vm_lin = float(linear.max_von_mises_Pa.max())
 
-    # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
-    e_p = float(props.particle_expansion_at(c_rate))
-    strain_amp = (1 + e_p) ** (1 / 3) - 1
-
-    el = design.electrode
-    geo = anode_geometry(design, float(props.density_g_cm3), full_cell_loadings(design, props).anode_mg_cm2)
-    fr = swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
-                                     conductive=geo.conductive_volume_fraction, porosity=geo.porosity)
-    dh = float(swelling.thickness_change(fr.active, fr.porosity, e_p))
+    # particle stress over one a-LixSi cycle: unconfined designs in one look-up, confined ones solved per pressure
+    beta = dimensionless_rate(radius, c_rate)
+    free = p_conf == 0.0
+    cyc_free = cycling_stress(beta[free], "amorphous") if np.any(free) else None
+    frames: list = [None] * len(inp)
+    k_free = iter(range(int(free.sum())))
+    for n in range(len(inp)):
+        frames[n] = (cyc_free, next(k_free)) if free[n] else (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
+    vm_cyc = np.array([f.plastic["max_von_mises_Pa"][k].max() for f, k in frames])
+    vm_lin = np.array([f.linear["max_von_mises_Pa"][k].max() for f, k in frames])
+    vm_front = np.array([max(r["max_von_mises_Pa"] for r in _front_table(ph, float(p))) for ph, p in zip(phases, p_conf)])
+    vm_max = np.maximum(vm_front, vm_cyc)
     # binder verdict (Liu et al. 2025 criterion: particle stress vs binder modulus) with the stress of the
-    # elasto-plastic particle model, never an elastic stress above yield
-    load = binder_load.particle_surface_stress(radius, c_rate, host=phase)
-    bind = binder_load.binder_damage(load["max_surface_von_mises_Pa"], el.binder)
-    sei_in = _sei_per_cycle(design, upstream, strain_amp, c_rate)
-    phi_si = min(max(float(props.si_mass_frac) * float(props.density_g_cm3) / pores.RHO_SI_G_CM3, 1e-9), 1.0)
-    growth_m2_g = sei_growth_surface_m2_g(design, props)  # surface that keeps growing SEI (not the BET)
-    a_v = swelling.particle_surface_per_si_volume(growth_m2_g, float(props.density_g_cm3), phi_si)
+    # elasto-plastic particle model on an unconfined a-LixSi cycle (binder_load), never an elastic stress above yield
+    load = binder_load.particle_surface_stress(radius, c_rate)
+    bind = [binder_load.binder_damage(s, i["binder"]) for s, i in zip(load["max_surface_von_mises_Pa"], inp)]
+    damaged = np.array([b["damaged"] for b in bind])
+
+    strain_amp = (1 + e_p) ** (1 / 3) - 1
+    fa = np.array([i["fr"].active for i in inp])
+    eps = np.array([i["fr"].porosity for i in inp])
+    dh = swelling.thickness_change(fa, eps, e_p)
+    # SEI per cycle on fresh surface: same electrolyte factors and anode potential as the life stage
+    ef = {k: np.array([i["ef"][k] for i in inp]) for k in inp[0]["ef"]}
+    t_cycle = 2.0 * 3600.0 / np.maximum(c_rate, 1e-6)
+    L, _ = sei.grow(0.0, t_cycle, temperature_K=col("T_K"), anode_potential_V=col("u_V"),
+                    solvent_factor=ef["solvent_factor"], electron_factor=ef["electron_factor"] * col("si_factor"))
+    fresh = breathing.fresh_surface_fraction(strain_amp, ef["sei_fracture_area_strain"], ef["fresh_surface_wetting"])
+    phi_si = np.minimum(np.maximum(col("si_mass_frac") * col("density") / pores.RHO_SI_G_CM3, 1e-9), 1.0)
+    growth_m2_g = col("growth_m2_g")
+    a_v = swelling.particle_surface_per_si_volume(growth_m2_g, col("density"), phi_si)
     a_crack = swelling.crack_surface_per_si_volume(fractures, size, d_c)
-    common = dict(active_fraction=fr.active, porosity=fr.porosity, particle_expansion=e_p, si_volume_fraction=phi_si,
-                  surface_per_si_volume_m=a_v, fresh_fraction=sei_in["fresh_fraction"], wetting=sei_in["wetting"],
-                  sei_thickness_per_cycle_m=sei_in["sei_thickness_per_cycle_m"], binder_failed=bind["damaged"],
-                  cycles=design.protocol.cycles)
+    cycles = col("cycles", int)
+    common = dict(active_fraction=fa, porosity=eps, particle_expansion=e_p, si_volume_fraction=phi_si,
+                  surface_per_si_volume_m=a_v, fresh_fraction=fresh, wetting=ef["fresh_surface_wetting"],
+                  sei_thickness_per_cycle_m=L, binder_failed=damaged, cycles=cycles)
     parts = swelling_parts(crack_surface_per_si_volume_m=a_crack, fractures=fractures, **common)
-    intact = swelling_parts(crack_surface_per_si_volume_m=0.0, fractures=False, **common)
+    intact = swelling_parts(crack_surface_per_si_volume_m=np.zeros_like(a_crack),
+                            fractures=np.zeros_like(fractures), **common)
     # crack surface per g of active material: a_crack x Si volume per g (electrochemically active Si)
-    crack_m2_g = a_crack * float(props.si_mass_frac) / (pores.RHO_SI_G_CM3 * 1e6)
-    locked = parts.pulverisation + parts.binder_failure
-    cyc = swelling.swelling_over_cycles(dh, parts.sei_per_cycle, design.protocol.cycles, locked=locked)
-    irr_per_cycle = float(parts.sei_per_cycle)
+    crack_m2_g = a_crack * col("si_mass_frac") / (pores.RHO_SI_G_CM3 * 1e6)
+
+    arrays = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, crit=crit, frames=frames, e_p=e_p,
+                  strain_amp=strain_amp, dh=dh, vm_max=vm_max, vm_lin=vm_lin, parts=parts, intact=intact, bind=bind,
+                  load=load, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, fresh=fresh, L=L, t_cycle=t_cycle,
+                  phi_si=phi_si, c_rate=c_rate, crack_m2_g=crack_m2_g)
+    return [_result(design, i, n, arrays, tables) for n, (design, i) in enumerate(zip(designs, inp))]
+
+
+def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
+    """StageResult of design ``n`` of a batch from the arrays of :func:`run_batch` (``v``)."""
+    parts, intact, bind, load, f = v["parts"], v["intact"], v["bind"][n], v["load"], v["frames"][n]
+    fr, sse, p_conf = i["fr"], i["sse"], i["p_conf"]
+    size, d_c, margin, fractures = (float(v["size"][n]), float(v["d_c"][n]), float(v["margin"][n]),
+                                    bool(v["fractures"][n]))
+    e_p, strain_amp, dh = float(v["e_p"][n]), float(v["strain_amp"][n]), float(v["dh"][n])
+    vm_max, vm_lin = float(v["vm_max"][n]), float(v["vm_lin"][n])
+    part = {k: (val[n].item() if isinstance(val, np.ndarray) else val) for k, val in parts.as_dict().items()}
+    irr_per_cycle = part["sei_per_cycle"]
+    growth_m2_g, a_v, a_crack = float(v["growth_m2_g"][n]), float(v["a_v"][n]), float(v["a_crack"][n])
+    sei_in = {"fresh_fraction": float(v["fresh"][n]), "sei_thickness_per_cycle_m": float(v["L"][n]),
+              "cycle_time_s": float(v["t_cycle"][n]), "anode_potential_V": i["u_V"],
+              "wetting": float(i["ef"]["fresh_surface_wetting"])}
+    load_n = {k: float(a[n]) for k, a in load.items()}
+    crit = v["crit"][n]
 
     solid_state = None
-    if solid:
+    if sse is not None:
         from sianode.solidstate.pressure import confined_particle
 
         E_p = float(lisi_young_modulus(lisi.X_MAX_PRACTICAL, host="amorphous"))
-        conf = confined_particle(strain_amp, E_p, LISI["nu"].value, sse, el_.stack_pressure_MPa * 1e6)
+        conf = confined_particle(strain_amp, E_p, LISI["nu"].value, sse, design.electrolyte.stack_pressure_MPa * 1e6)
         solid_state = {"sse": sse.as_dict(), **conf.as_dict()}
-
+    check = swelling.check_limits(dh)
     data = MechanicsResult(
         surface_hoop_strain_amplitude=strain_amp, particle_volume_expansion=e_p, critical_diameter_m=d_c,
-        feature_size_m=size, feature=feature, phase=phase, fractures=fractures, fracture_margin=margin,
+        feature_size_m=size, feature=i["feature"], phase=i["phase"], fractures=fractures, fracture_margin=margin,
         electrode_thickness_change=dh, irreversible_swelling_per_cycle=irr_per_cycle, max_von_mises_Pa=vm_max,
         max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
-        swelling_limit_check=swelling.check_limits(dh), solid_state=solid_state,
-        locked_swelling=locked, end_of_life_swelling=float(parts.delithiated), sei_growth_surface_m2_g=growth_m2_g,
+        swelling_limit_check=check, solid_state=solid_state,
+        locked_swelling=part["pulverisation"] + part["binder_failure"], end_of_life_swelling=part["delithiated"],
+        sei_growth_surface_m2_g=growth_m2_g,
         extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_swelling": {**sei_in, "si_volume_fraction": phi_si, "sei_surface_per_si_volume_m": a_v + a_crack,
+                "irreversible_swelling": {**sei_in, "si_volume_fraction": float(v["phi_si"][n]),
+                                          "sei_surface_per_si_volume_m": a_v + a_crack,
                                           "particle_surface_per_si_volume_m": a_v,
                                           "crack_surface_per_si_volume_m": a_crack,
                                           "surface": ("particle surface + crack faces of fragments of the critical size"
                                                       if fractures else "particle (BET) surface")},
-                "c_rate": c_rate, "binder_load": load, "swelling_parts": parts.as_dict()},
-        crack_surface_area_m2_g=crack_m2_g, irreversible_swelling_intact_per_cycle=float(intact.sei_per_cycle))
+                "c_rate": float(v["c_rate"][n]), "binder_load": load_n, "swelling_parts": part},
+        crack_surface_area_m2_g=float(v["crack_m2_g"][n]),
+        irreversible_swelling_intact_per_cycle=float(np.asarray(intact.sei_per_cycle)[n]))
     summary = {
-        "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
+        "si_feature": i["feature"], "si_phase": i["phase"], "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
         "confining_pressure_MPa": p_conf / 1e6,
         "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
         "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
-        "electrode_thickness_change_pct": 100 * dh, "swelling_check": data.swelling_limit_check,
+        "electrode_thickness_change_pct": 100 * dh, "swelling_check": check,
         "irreversible_swelling_per_cycle_pct": 100 * irr_per_cycle,
-        "crack_surface_area_m2_g": crack_m2_g, "sei_growth_surface_m2_g": growth_m2_g,
-        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * float(parts.delithiated),
-        "swelling_sei_pct": 100 * parts.sei, "swelling_pulverisation_pct": 100 * parts.pulverisation,
-        "swelling_binder_failure_pct": 100 * parts.binder_failure,
-        "binder_surface_stress_GPa": load["max_surface_von_mises_Pa"] / 1e9,
+        "crack_surface_area_m2_g": data.crack_surface_area_m2_g, "sei_growth_surface_m2_g": growth_m2_g,
+        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * part["delithiated"],
+        "swelling_sei_pct": 100 * part["sei"], "swelling_pulverisation_pct": 100 * part["pulverisation"],
+        "swelling_binder_failure_pct": 100 * part["binder_failure"],
+        "binder_surface_stress_GPa": load_n["max_surface_von_mises_Pa"] / 1e9,
         "binder_stress_to_modulus_ratio": bind["ratio"], "binder_damaged": bind["damaged"],
     }
     if solid_state:
         summary.update({"sse_hoop_stress_MPa": solid_state["sse_hoop_stress_Pa"] / 1e6,
                         "sse_contact_lost_on_delithiation": solid_state["contact_lost_on_delithiation"]})
-    pm = pores.pore_matching_map()
+    if not tables:
+        return StageResult(name="mechanics", summary=summary, tables={}, data=data)
+    frames, k = f
+    stress = pd.DataFrame(list(_front_table(i["phase"], p_conf)) + frames.rows(k))
+    cyc = swelling.swelling_over_cycles(dh, part["sei_per_cycle"], design.protocol.cycles, locked=data.locked_swelling)
     crit_p = pd.DataFrame([{"stack_pressure_MPa": P, **{
         f"critical_diameter_{ph}_nm": critical_diameter(ph, pressure=_conf(P, sse)).critical_diameter_m * 1e9
         for ph in ("crystalline", "amorphous")}} for P in (0.0, 100.0, 300.0)])
-    tables = {
+    tabs = {
         "stress_vs_state_of_lithiation": stress,
-        "swelling_vs_cycle": pd.DataFrame({k: v for k, v in cyc.items() if k != "per_cycle"}),
-        "pore_matching_map": pm,
+        "swelling_vs_cycle": pd.DataFrame({k2: v2 for k2, v2 in cyc.items() if k2 != "per_cycle"}),
+        "pore_matching_map": _pore_matching_map().copy(),
         "critical_size_vs_pressure": crit_p,
     }
-    return StageResult(name="mechanics", summary=summary, tables=tables, data=data)
+    return StageResult(name="mechanics", summary=summary, tables=tabs, data=data)
 
 
-def _sei_per_cycle(design, upstream, strain_amp: float, c_rate: float) -> dict:
-    """Fresh-surface fraction and one-cycle SEI thickness on fresh surface (interphase models, read-only).
-
-    Same electrolyte factors and anode potential as the life stage: ``electrolytes.get(key)``, the Si
-    electron-leakage factor and the mean of the average lithiation / delithiation voltages of the
-    materials stage.
-    """
-    from sianode.interphase import breathing, calendar, electrolytes, sei
-
-    ef = electrolytes.get(electrolytes.electrolyte_key(design.electrolyte)).values()
-    ms = require(upstream, "materials", "mechanics").summary
-    u = 0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"]))
-    t_cycle = 2.0 * 3600.0 / max(c_rate, 1e-6)
-    L, _ = sei.grow(0.0, t_cycle, temperature_K=design.protocol.temperature_C + 273.15, anode_potential_V=u,
-                    solvent_factor=ef["solvent_factor"],
-                    electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]))
-    f = breathing.fresh_surface_fraction(strain_amp, ef["sei_fracture_area_strain"], ef["fresh_surface_wetting"])
-    return {"fresh_fraction": float(f), "sei_thickness_per_cycle_m": float(L), "cycle_time_s": t_cycle,
-            "anode_potential_V": u, "wetting": float(ef["fresh_surface_wetting"])}
+@lru_cache(maxsize=1)
+def _pore_matching_map():
+    return pores.pore_matching_map()
 
 
 def _conf(P_MPa, sse):

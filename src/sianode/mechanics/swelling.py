@@ -120,23 +120,32 @@ def thickness_change(active_fraction, porosity, particle_expansion, eps_rcp: flo
 
 
 def particle_surface_per_si_volume(specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction):
-    """The particle's own SEI-bearing surface per unit Si volume ``a_v = S rho_env / phi_Si`` (1/m)."""
-    phi = float(si_volume_fraction)
-    if not 0 < phi <= 1:
-        raise InputError(f"Si volume fraction of the particle must be in (0, 1], got {phi}", field="si_volume_fraction")
-    if specific_surface_area_m2_g < 0 or envelope_density_g_cm3 <= 0:
+    """The particle's own SEI-bearing surface per unit Si volume ``a_v = S rho_env / phi_Si`` (1/m); vectorised."""
+    phi = np.asarray(si_volume_fraction, dtype=float)
+    S, rho = np.asarray(specific_surface_area_m2_g, dtype=float), np.asarray(envelope_density_g_cm3, dtype=float)
+    if np.any(~((phi > 0) & (phi <= 1))):
+        raise InputError(f"Si volume fraction of the particle must be in (0, 1], got {si_volume_fraction}",
+                         field="si_volume_fraction")
+    if np.any(S < 0) or np.any(rho <= 0):
         raise InputError("specific surface area must be >= 0 and density > 0", field="specific_surface_area_m2_g")
-    return float(specific_surface_area_m2_g) * float(envelope_density_g_cm3) * 1e6 / phi
+    return _scalar(S * rho * 1e6 / phi)
 
 
-def crack_surface_per_si_volume(fractures: bool, feature_size_m, critical_diameter_m):
-    """Fracture surface per unit Si volume ``max(0, 6/d_c - 6/d)`` (1/m) when the feature fractures, else 0."""
-    if not fractures:
-        return 0.0
-    d, dc = float(feature_size_m), float(critical_diameter_m)
-    if not (d > 0 and dc > 0):
+def crack_surface_per_si_volume(fractures, feature_size_m, critical_diameter_m):
+    """Fracture surface per unit Si volume ``max(0, 6/d_c - 6/d)`` (1/m) where the feature fractures, else 0;
+    vectorised."""
+    frac = np.asarray(fractures, dtype=bool)
+    d, dc = np.broadcast_arrays(np.asarray(feature_size_m, dtype=float), np.asarray(critical_diameter_m, dtype=float))
+    if np.any(frac & ~((d > 0) & (dc > 0))):
         raise InputError("feature size and critical diameter must be > 0", field="critical_diameter_m")
-    return max(0.0, 6.0 / dc - 6.0 / d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(frac, np.maximum(0.0, 6.0 / dc - 6.0 / d), 0.0)
+    return _scalar(a)
+
+
+def _scalar(a):
+    a = np.asarray(a, dtype=float)
+    return float(a) if a.ndim == 0 else a
 
 
 def sei_bearing_surface(fractures: bool, specific_surface_area_m2_g, envelope_density_g_cm3, si_volume_fraction,

@@ -1,0 +1,307 @@
+"""The sweep report: feasibility, responses per varied field, transitions, Pareto front, best designs.
+
+* Feasible = evaluated without failure ("ok") and every SPEC constraint holds.
+* Pareto front: feasible designs that no other feasible design matches or beats in every objective and
+  beats in at least one (objective senses from the SPEC).
+* Best designs: the Pareto designs ranked by the first objective (one objective: the ten best); their
+  design files are written to ``DIR/best/`` so each can be run with ``sianode run``.
+* Transitions: for a true/false result that changes across a numeric varied field (e.g.
+  ``mechanics.fractures`` across the Si diameter), the interval where it changes, for each combination of
+  the other varied fields.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sianode.sweep.spec import SweepSpec
+
+MAX_RESPONSES = 4
+N_BEST = 10
+
+
+def feasible_mask(df: pd.DataFrame, spec: SweepSpec) -> pd.Series:
+    ok = df["status"] == "ok" if "status" in df else pd.Series(False, index=df.index)
+    for c in spec.constraints:
+        col = df[c.key] if c.key in df else pd.Series([None] * len(df), index=df.index)
+        ok &= col.map(c.holds).astype(bool)
+    return ok
+
+
+def pareto_mask(values: np.ndarray) -> np.ndarray:
+    """Non-dominated rows of ``values`` (n x k), every column to be maximised; NaN rows are never on the front."""
+    v = np.asarray(values, dtype=float)
+    good = ~np.any(np.isnan(v), axis=1)
+    front = np.zeros(len(v), dtype=bool)
+    idx = np.flatnonzero(good)
+    # sort by the first objective (descending) so that dominance checks only look back at the front so far
+    order = idx[np.lexsort(tuple(-v[idx, j] for j in reversed(range(v.shape[1]))))]
+    kept: list[int] = []
+    for i in order:
+        if kept:
+            f = v[kept]
+            dominated = np.any(np.all(f >= v[i], axis=1) & np.any(f > v[i], axis=1))
+            if dominated or np.any(np.all(f == v[i], axis=1)):
+                continue
+        kept.append(i)
+    front[kept] = True
+    return front
+
+
+def best_designs(df: pd.DataFrame, spec: SweepSpec, feasible: pd.Series) -> pd.DataFrame:
+    if not spec.objectives:
+        return df[feasible].head(0)
+    cand = df[feasible]
+    vals = np.column_stack([pd.to_numeric(cand[o.key], errors="coerce").to_numpy() * o.sense
+                            if o.key in cand else np.full(len(cand), np.nan) for o in spec.objectives])
+    if len(spec.objectives) == 1:
+        order = np.argsort(-np.nan_to_num(vals[:, 0], nan=-np.inf), kind="stable")
+        return cand.iloc[order[:N_BEST]]
+    front = cand[pareto_mask(vals)]
+    o = spec.objectives[0]
+    return front.sort_values(o.key, ascending=o.sense < 0, kind="stable")
+
+
+def write_best(out_dir: Path, spec: SweepSpec, best: pd.DataFrame) -> list[Path]:
+    """Design files of the best designs in ``DIR/best/`` (``design_<index>.toml``)."""
+    import tomli_w
+
+    from sianode.sweep.sampling import design_data
+
+    d = Path(out_dir) / "best"
+    d.mkdir(parents=True, exist_ok=True)
+    for old in d.glob("design_*.toml"):
+        old.unlink()
+    paths = []
+    for _, r in best.iterrows():
+        values = {f.path: _py(r[f"input.{f.path}"]) for f in spec.fields}
+        data = design_data(spec.base_data, values)
+        data["name"] = f"{data.get('name', 'design')} [sweep design {int(r['design_index'])}]"
+        p = d / f"design_{int(r['design_index']):06d}.toml"
+        head = (f"# design {int(r['design_index'])} of the sweep {spec.source}: "
+                + ", ".join(f"{k} = {v!r}" for k, v in values.items()) + "\n")
+        p.write_text(head + tomli_w.dumps(data), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def _py(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def transitions(df: pd.DataFrame, spec: SweepSpec) -> pd.DataFrame:
+    """Where each true/false result changes along each numeric varied field (other fields held)."""
+    ok = df[df.status == "ok"]
+    bools = _flipping_booleans(ok)
+    rows = []
+    for f in [f for f in spec.fields if f.numeric]:
+        x = f"input.{f.path}"
+        others = [f"input.{g.path}" for g in spec.fields if g is not f]
+        groups = ok.groupby(others, dropna=False) if others else [((), ok)]
+        for key, g in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            g = g.sort_values(x)
+            for b in bools:
+                v = g[b].astype(bool).to_numpy()
+                xs = pd.to_numeric(g[x]).to_numpy()
+                flips = np.flatnonzero(v[1:] != v[:-1])
+                for k in flips:
+                    rows.append({**{o[len("input."):]: val for o, val in zip(others, key)}, "result": b,
+                                 "along": f.path, "from": xs[k], "to": xs[k + 1], "change": f"{v[k]} → {v[k + 1]}"})
+    return pd.DataFrame(rows)
+
+
+def _flipping_booleans(ok: pd.DataFrame) -> list[str]:
+    return [c for c in ok.columns if not c.startswith("input.") and c not in ("status", "message")
+            and ok[c].dropna().map(lambda v: isinstance(v, (bool, np.bool_))).all() and ok[c].nunique() == 2]
+
+
+def _responses(df: pd.DataFrame, spec: SweepSpec) -> list[str]:
+    """Objectives, constraint keys and true/false results that change; else the outputs that vary most."""
+    ok = df[df.status == "ok"]
+    keys = [o.key for o in spec.objectives] + [c.key for c in spec.constraints] + _flipping_booleans(ok)
+    keys = [k for k in dict.fromkeys(keys) if k in df and not k.startswith("input.")]
+    if keys:
+        return keys[:MAX_RESPONSES]
+    score = {}
+    for c in ok.columns:
+        if c.startswith("input.") or c in ("design_index", "design_hash", "status", "message"):
+            continue
+        y = pd.to_numeric(ok[c], errors="coerce") if ok[c].dtype != bool else ok[c].astype(float)
+        y = y.dropna()
+        if len(y) > 1 and y.std() > 0:
+            score[c] = float(y.std() / (abs(y.mean()) + y.std()))
+    return sorted(score, key=score.get, reverse=True)[:MAX_RESPONSES]
+
+
+def _label(path: str) -> str:
+    return path[len("input."):] if path.startswith("input.") else path
+
+
+def _colour_field(spec: SweepSpec, exclude) -> str | None:
+    cats = [f for f in spec.fields if f is not exclude and f.values is not None and len(f.values) <= 8]
+    return f"input.{cats[0].path}" if cats else None
+
+
+def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[str], seconds: float | None = None) -> Path:
+    import matplotlib.pyplot as plt
+
+    from sianode.report.html import Section, figure, kv_table, paragraph, render, table
+
+    out_dir = Path(out_dir)
+    feas = feasible_mask(df, spec) if len(df) else pd.Series(dtype=bool)
+    counts = df["status"].value_counts().to_dict() if len(df) else {}
+    best = best_designs(df, spec, feas) if len(df) else df
+    best_files = write_best(out_dir, spec, best) if len(best) else []
+    secs: list[Section] = []
+    head = {"SPEC": spec.source, "base design": spec.base, "stages": ", ".join(stages), "sampling": spec.method
+            + (f" (n = {spec.n}, seed = {spec.seed})" if spec.method != "grid" else ""), "designs": len(df),
+            "evaluated without failure": counts.get("ok", 0), "stage failed": counts.get("failed", 0),
+            "invalid (rejected like a design file)": counts.get("invalid", 0),
+            "feasible (ok and every constraint holds)": int(feas.sum()) if len(df) else 0}
+    if seconds is not None:
+        head["time of this run (s)"] = round(seconds, 1)
+    fields = pd.DataFrame([{"field": f.path, "how": f.kind if f.distribution is None else f.distribution,
+                            "values": (", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in f.values[:8])
+                                       + (" …" if len(f.values) > 8 else "")) if f.values is not None else
+                            (f"[{f.low:g}, {f.high:g}]" if f.low is not None else f"mean {f.mean:g}, sd {f.sd:g}"),
+                            "SPEC line": f.line} for f in spec.fields])
+    cons = "".join(f"<li><code>{html.escape(c.text)}</code></li>" for c in spec.constraints) or "<li>none</li>"
+    objs = "".join(f"<li><code>{html.escape(o.text)}</code></li>" for o in spec.objectives) or "<li>none</li>"
+    secs.append(Section("Sweep", kv_table(head) + table(fields) + f"<p><b>Constraints</b></p><ul>{cons}</ul>"
+                        f"<p><b>Objectives</b></p><ul>{objs}</ul>"
+                        + paragraph("Every design is the base design with the varied fields set; it is validated "
+                                    "like a design file and evaluated through the same stage functions as "
+                                    "`sianode run` (one design, one answer). All rows: results.parquet.")))
+    if not len(df):
+        return render("sianode sweep", secs, out_dir / "report.html")
+
+    # responses per varied field
+    resp = _responses(df, spec)
+    ok = df[df.status == "ok"]
+    for f in spec.fields:
+        if not resp or not len(ok):
+            break
+        x = f"input.{f.path}"
+        colour = _colour_field(spec, f)
+        n = len(resp)
+        fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
+        for ax, key in zip(axes[0], resp):
+            groups = ok.groupby(colour) if colour else [(None, ok)]
+            cats = sorted(ok[x].astype(str).unique()) if not f.numeric else []
+            for j, (gname, g) in enumerate(groups):
+                y = g[key].astype(float) if g[key].dtype == bool else pd.to_numeric(g[key], errors="coerce")
+                if f.numeric:
+                    xs = pd.to_numeric(g[x]).to_numpy()
+                else:  # categories side by side, groups offset, points jittered
+                    xs = np.array([cats.index(v) for v in g[x].astype(str)]) + 0.12 * (j - 0.5)
+                    xs = xs + np.random.default_rng(0).uniform(-0.05, 0.05, len(xs))
+                order = np.argsort(xs)
+                lbl = f"{_label(colour)} = {gname}" if colour else None
+                joined = f.numeric and spec.method == "grid" and len(spec.fields) <= 2
+                line = ax.plot(xs[order], np.asarray(y)[order], ls="-" if joined else "none", marker="o", ms=3,
+                               alpha=0.8, label=lbl)[0]
+                bad = ~feas.loc[g.index].to_numpy()
+                if bad.any():
+                    ax.plot(xs[bad], np.asarray(y)[bad], "x", color=line.get_color(), ms=6)
+            ax.set_xlabel(_label(x)); ax.set_ylabel(key + (" (1 = true)" if ok[key].dtype == bool else ""))
+            if cats:
+                ax.set_xticks(range(len(cats)), cats)
+            elif f.log:
+                ax.set_xscale("log")
+            if colour and ax is axes[0][0]:
+                ax.legend(fontsize=7)
+        fig.tight_layout()
+        secs.append(Section(f"Response to {f.path}", paragraph(
+            "Each point is a design that ran without failure; x marks designs that violate a constraint. "
+            + ("Colour: " + _label(colour) + ". " if colour else "")
+            + ("Other varied fields are spread over each curve." if len(spec.fields) > 2 else "")) + figure(fig)))
+
+    tr = transitions(df, spec)
+    if len(tr):
+        secs.append(Section("Where true/false results change", paragraph(
+            "For each result that is true for some designs and false for others: the two neighbouring values of "
+            "the varied field between which it changes, the other varied fields held (e.g. where fracture "
+            "starts along the Si size).") + table(tr)))
+
+    # feasibility map
+    num = [f for f in spec.fields if f.numeric]
+    status = np.where(df.status != "ok", df.status, np.where(feas, "feasible", "violates a constraint"))
+    colours = {"feasible": "#1a7f37", "violates a constraint": "#d97706", "failed": "#b42318", "invalid": "#888888"}
+    fig, ax = plt.subplots(figsize=(6.2, 4.4))
+    if len(num) >= 2:
+        xf, yf = num[0], num[1]
+    else:
+        xf = num[0] if num else spec.fields[0]
+        others = [f for f in spec.fields if f is not xf]
+        yf = others[0] if others else None
+    xa = f"input.{xf.path}"
+    ya = f"input.{yf.path}" if yf is not None else None
+
+    def coord(f, col, m):
+        if f is None:
+            return np.zeros(int(m.sum()))
+        if f.numeric:
+            return pd.to_numeric(df.loc[m, col])
+        cats = sorted(df[col].astype(str).unique())
+        return df.loc[m, col].astype(str).map(cats.index)
+
+    for st, colr in colours.items():
+        m = pd.Series(status == st, index=df.index)
+        if m.any():
+            ax.scatter(coord(xf, xa, m), coord(yf, ya, m), s=14, color=colr, label=f"{st} ({int(m.sum())})")
+    for f, col, setter, scale in ((xf, xa, ax.set_xticks, ax.set_xscale), (yf, ya, ax.set_yticks, ax.set_yscale)):
+        if f is None:
+            continue
+        if not f.numeric:
+            cats = sorted(df[col].astype(str).unique())
+            setter(range(len(cats)), cats)
+        elif f.log:
+            scale("log")
+    ax.set_xlabel(_label(xa)); ax.set_ylabel(_label(ya) if ya else "")
+    ax.legend(fontsize=7)
+    msgs = df.loc[df.status.isin(["invalid", "failed"]), "message"].astype(str)
+    msgs = msgs.str.replace(r"^invalid design \d+:\s*", "", regex=True).str.replace(r"\s+", " ", regex=True)
+    kinds = msgs.str.replace(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "#", regex=True)  # same message, other numbers
+    common = (pd.DataFrame({"kind": kinds, "message": msgs}).groupby("kind", sort=False)
+              .agg(example=("message", "first"), designs=("message", "size"))
+              .sort_values("designs", ascending=False).head(8).reset_index(drop=True))
+    secs.append(Section("Feasibility map", paragraph(
+        "Green: every constraint holds. Orange: ran, but a constraint fails. Red: a stage failed. Grey: rejected "
+        "by the design schema (message below).") + figure(fig) + (table(common) if len(common) else "")))
+
+    # Pareto front and best designs
+    if len(spec.objectives) >= 2 and len(best):
+        o1, o2 = spec.objectives[:2]
+        fig, ax = plt.subplots(figsize=(6.2, 4.4))
+        cand = df[feas]
+        ax.scatter(pd.to_numeric(cand[o1.key], errors="coerce"), pd.to_numeric(cand[o2.key], errors="coerce"),
+                   s=10, color="#9ab", label="feasible designs")
+        bs = best.sort_values(o1.key)
+        ax.plot(bs[o1.key].astype(float), bs[o2.key].astype(float), "o-", color="#b42318", ms=5, label="Pareto front")
+        ax.set_xlabel(o1.text); ax.set_ylabel(o2.text); ax.legend(fontsize=8)
+        secs.append(Section("Pareto front", paragraph(
+            "Feasible designs that no other feasible design beats in every objective "
+            f"({', '.join(o.text for o in spec.objectives)}).") + figure(fig)))
+    if spec.objectives:
+        cols = ["design_index"] + [f"input.{f.path}" for f in spec.fields] + [o.key for o in spec.objectives]
+        cols += [c.key for c in spec.constraints if c.key not in cols]
+        shown = best[[c for c in cols if c in best]].copy()
+        shown.columns = [_label(c) for c in shown.columns]
+        shown.insert(1, "design file", [p.name for p in best_files])
+        body = (paragraph(f"{len(best)} best design(s); their design files are in {out_dir / 'best'} "
+                          "(run one with `sianode run best/<file>`).") + table(shown))
+        secs.append(Section("Best designs", body if len(best) else paragraph(
+            "No feasible design: relax a constraint or widen the ranges.")))
+    return render("sianode sweep", secs, out_dir / "report.html")
+
+
+def summary_lines(df: pd.DataFrame, spec: SweepSpec) -> dict:
+    """Counts for the terminal."""
+    feas = feasible_mask(df, spec) if len(df) else pd.Series(dtype=bool)
+    c = df["status"].value_counts().to_dict() if len(df) else {}
+    return {"designs": len(df), "ok": c.get("ok", 0), "failed": c.get("failed", 0), "invalid": c.get("invalid", 0),
+            "feasible": int(feas.sum()) if len(df) else 0}

@@ -1,0 +1,213 @@
+"""Run a sweep: chunks of designs as tasks, locally or on a Dask cluster, results streamed to Parquet.
+
+* The designs are cut into chunks (``chunk_size`` designs). One chunk is one task,
+  :func:`evaluate_chunk`: validate each design like a design file (an invalid one becomes a row with
+  status "invalid" and the validation message; the sweep never aborts), evaluate the valid ones
+  (:mod:`sianode.sweep.evaluate`) and return one row per design.
+* Where the tasks run: in this process (``workers=1``, the default), on a local
+  ``dask.distributed`` cluster of ``workers`` processes (or threads), or on an existing cluster given by
+  its scheduler address. The tasks are the same in every case; only the Dask client differs.
+* At most ``2 x workers`` chunks are in flight and each finished chunk is written at once
+  (:mod:`sianode.sweep.store`), so memory stays bounded whatever the number of designs, and an
+  interrupted sweep resumes where it stopped: designs whose hash is already stored are skipped.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from sianode.errors import InputError
+from sianode.sweep import store
+from sianode.sweep.sampling import Samples, design_data, design_hash
+from sianode.sweep.spec import SweepSpec, check_keys
+
+META = "sweep.json"
+
+
+def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], evaluator: str = "batch") -> list[dict]:
+    """One task: ``items`` = (index, hash, input values, design mapping); returns one row per design."""
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+    from sianode.design.loader import design_from_dict
+    from sianode.sweep.evaluate import EVALUATORS
+
+    designs, rows, valid = [], [], []
+    for k, (i, h, values, data) in enumerate(items):
+        rows.append({"design_index": i, "design_hash": h, **{f"input.{p}": v for p, v in values.items()}})
+        try:
+            designs.append(design_from_dict(data, source=f"design {i}"))
+            valid.append(k)
+        except InputError as e:  # rejected like a design file: recorded, the sweep goes on
+            rows[k].update(status="invalid", message=str(e))
+    if designs:
+        for k, r in zip(valid, EVALUATORS[evaluator]().evaluate(designs, stages)):
+            rows[k] = {**rows[k], **r}
+    return rows
+
+
+@dataclass
+class SweepOutcome:
+    out_dir: Path
+    total: int
+    skipped: int          # already in the results (resumed)
+    evaluated: int
+    seconds: float
+    stages: list[str]
+    interrupted: bool = False
+
+
+def resolve_stages(spec: SweepSpec, stages: list[str] | None) -> list[str]:
+    from sianode.chain import STAGES
+
+    want = stages or spec.stages or list(STAGES)
+    for s in want:
+        if s not in STAGES:
+            raise InputError(f"unknown stage {s!r}; stages are: {', '.join(STAGES)}", field="--stages")
+    return [s for s in STAGES if s in want]
+
+
+def check_spec_results(spec: SweepSpec, stages: list[str]) -> dict:
+    """Evaluate the base design once: the result keys constraints and objectives may name (exit 2 otherwise)."""
+    from sianode.sweep.evaluate import BatchEvaluator
+    from sianode.design.loader import design_from_dict
+
+    row = BatchEvaluator().evaluate([design_from_dict(dict(spec.base_data), source="base design")], stages)[0]
+    keys = {k for k in row if k not in ("status", "message")}
+    try:
+        check_keys(spec, keys, stages)
+    except InputError as e:
+        if row["status"] != "ok":  # the key may belong to the stage that failed on the base design
+            raise InputError(f"{e} (the base design's run failed: {row['message']})") from None
+        raise
+    return row
+
+
+def _check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], n: int) -> None:
+    meta = {"spec_digest": spec.digest, "stages": stages, "designs": n, "spec": spec.source}
+    p = out_dir / META
+    if p.exists():
+        try:
+            old = json.loads(p.read_text())
+        except (OSError, ValueError):
+            old = {}
+        if (old.get("spec_digest"), old.get("stages")) != (meta["spec_digest"], stages) and store.parts(out_dir):
+            raise InputError(f"{out_dir} holds the results of another sweep (SPEC {old.get('spec')}, stages "
+                             f"{old.get('stages')}); give a new folder with -o, or delete {out_dir / store.RESULTS} "
+                             "to start again", field="-o/--out-dir")
+    p.write_text(json.dumps(meta, indent=2))
+
+
+def _chunks(spec: SweepSpec, samples: Samples, stages: list[str], size: int, done: set[str]) -> Iterator[list]:
+    """Chunks of (index, hash, values, design mapping) for the designs not yet stored (built lazily)."""
+    chunk: list = []
+    for start in range(0, len(samples), size):
+        for j, values in enumerate(samples.rows(start, start + size)):
+            data = design_data(spec.base_data, values)
+            h = design_hash(data, stages)
+            if h in done:
+                continue
+            chunk.append((start + j, h, values, data))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def default_chunk_size(stages: list[str], n: int, workers: int) -> int:
+    """Small chunks when a slow stage runs (PyBaMM), large ones for the fast stages; at least 4 per worker."""
+    per = 4 if "echem" in stages else 64 if "life" in stages or "cell" in stages else 256
+    return max(1, min(per, -(-n // (4 * max(workers, 1)))))
+
+
+def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = None, workers: int = 1,
+              scheduler: str | None = None, threads: bool = False, evaluator: str = "batch",
+              chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None,
+              on_chunk: Callable[[int], None] | None = None) -> SweepOutcome:
+    """Run (or resume) the sweep into ``out_dir``; ``progress(done, total)`` after every chunk.
+
+    ``on_chunk(n_written)`` is called after each part is written (tests use it to interrupt a sweep).
+    Raises KeyboardInterrupt through, after the finished chunks are safely on disk.
+    """
+    out_dir = Path(out_dir)
+    stages = resolve_stages(spec, stages)
+    if workers < 1:
+        raise InputError(f"--workers must be >= 1, got {workers}", field="--workers")
+    samples = Samples(spec)
+    n = len(samples)
+    _check_folder(out_dir, spec, stages, n)
+    done = store.done_hashes(out_dir)
+    size = chunk_size or spec.chunk_size or default_chunk_size(stages, n, workers)
+    chunks = _chunks(spec, samples, stages, size, done)
+    t0 = time.perf_counter()
+    written = [0]
+    already = min(len(done), n)
+    if progress:
+        progress(already, n)
+
+    def finish(rows: list[dict]) -> None:
+        store.write_part(out_dir, rows)
+        written[0] += len(rows)
+        if progress:
+            progress(already + written[0], n)
+        if on_chunk:
+            on_chunk(written[0])
+
+    interrupted = False
+    try:
+        if scheduler is None and workers == 1:
+            for c in chunks:
+                finish(evaluate_chunk(c, stages, evaluator))
+        else:
+            _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        if not interrupted:
+            store.unify(out_dir)
+    return SweepOutcome(out_dir, n, already, written[0], time.perf_counter() - t0, stages, interrupted)
+
+
+def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads) -> None:
+    import logging
+
+    from distributed import Client, LocalCluster, as_completed
+
+    for name in ("distributed", "distributed.scheduler", "distributed.worker", "distributed.nanny"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError) as e:
+                raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {e}; start one with "
+                                 "`dask scheduler` (and `dask worker ADDRESS`), or run locally with --workers",
+                                 field="--scheduler") from None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=not threads,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+        with client:
+            n_slots = max(1, sum(client.nthreads().values())) if scheduler else workers
+            in_flight = 2 * n_slots
+            it = iter(chunks)
+            pending = as_completed()
+            for _ in range(in_flight):
+                c = next(it, None)
+                if c is None:
+                    break
+                pending.add(client.submit(evaluate_chunk, c, stages, evaluator, pure=False))
+            for fut in pending:
+                finish(fut.result())
+                fut.release()
+                c = next(it, None)
+                if c is not None:
+                    pending.add(client.submit(evaluate_chunk, c, stages, evaluator, pure=False))
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,100 @@
+"""Designs of a sweep: every combination (grid), random draws or a Latin hypercube, from a SPEC's fields.
+
+The samples are a table of input values, one row per design, built lazily for a grid (mixed-radix index
+of the combinations) and drawn once for random / Latin-hypercube sampling (NumPy ``default_rng(seed)``;
+``scipy.stats.qmc.LatinHypercube(seed)``), so the same SPEC always gives the same designs in the same order
+(what resuming relies on). A design is the base design with these values set at their dotted paths.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import math
+
+import numpy as np
+
+from sianode.sweep.spec import MAX_GRID, SweepSpec, VariedField, set_path
+
+
+class Samples:
+    """Input values of the designs of a sweep: ``len(samples)``, ``samples.rows(start, stop)``."""
+
+    def __init__(self, spec: SweepSpec):
+        self.spec = spec
+        self.fields = spec.fields
+        if spec.method == "grid":
+            self.sizes = [len(f.values) for f in self.fields]
+            self.n = math.prod(self.sizes)
+            if self.n > MAX_GRID:
+                raise_too_big(spec, self.n)
+            self._table = None
+        else:
+            self.n = int(spec.n)
+            self._table = _draw(self.fields, self.n, spec.method, int(spec.seed))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[dict]:
+        stop = self.n if stop is None else min(stop, self.n)
+        if self._table is not None:
+            return [{f.path: _py(col[i]) for f, col in zip(self.fields, self._table)} for i in range(start, stop)]
+        out = []
+        for i in range(start, stop):
+            row, rest = {}, i
+            for f, size in zip(reversed(self.fields), reversed(self.sizes)):  # last field varies fastest
+                rest, k = divmod(rest, size)
+                row[f.path] = _py(f.values[k])
+            out.append({f.path: row[f.path] for f in self.fields})
+        return out
+
+
+def raise_too_big(spec: SweepSpec, n: int):
+    from sianode.errors import InputError
+
+    raise InputError(f"the grid has {n:,} combinations (more than {MAX_GRID:,}); use fewer values or "
+                     "[sampling] method = 'lhs' with n designs", field=spec.where("vary"))
+
+
+def _py(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def _draw(fields: list[VariedField], n: int, method: str, seed: int) -> list[np.ndarray]:
+    """One array of n values per field, from uniforms u in [0, 1): random or Latin hypercube."""
+    from scipy import stats
+
+    if method == "lhs":
+        from scipy.stats import qmc
+
+        u = qmc.LatinHypercube(d=len(fields), seed=seed).random(n)
+    else:
+        u = np.random.default_rng(seed).random((n, len(fields)))
+    cols = []
+    for j, f in enumerate(fields):
+        uj = u[:, j]
+        if f.kind == "values" or (f.kind == "range" and f.values is not None):
+            idx = np.minimum((uj * len(f.values)).astype(int), len(f.values) - 1)
+            cols.append(np.array(f.values, dtype=object)[idx])
+        elif f.distribution == "normal":
+            cols.append(stats.norm.ppf(np.clip(uj, 1e-12, 1 - 1e-12), loc=f.mean, scale=f.sd))
+        elif f.log:
+            cols.append(np.exp(np.log(f.low) + uj * (np.log(f.high) - np.log(f.low))))
+        else:
+            cols.append(f.low + uj * (f.high - f.low))
+    return cols
+
+
+def design_data(base: dict, row: dict) -> dict:
+    """The base design (a TOML mapping) with the row's values set at their paths (a new mapping)."""
+    data = copy.deepcopy(base)
+    for path, v in row.items():
+        set_path(data, path, v)
+    return data
+
+
+def design_hash(data: dict, stages: list[str]) -> str:
+    """Stable key of a design and the stages it is run through (resume skips designs with a known key)."""
+    blob = json.dumps({"design": data, "stages": list(stages)}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]

@@ -1,0 +1,120 @@
+"""Running sweeps: locally, on a real dask.distributed cluster, interrupted and resumed; the CLI and its report."""
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from sianode.sweep import store
+from sianode.sweep.cli import sweep
+from sianode.sweep.evaluate import same_rows
+from sianode.sweep.runner import run_sweep
+from sianode.sweep.spec import parse_spec
+
+SPEC = """\
+base = "nano_si_graphite"
+stages = ["materials", "mechanics"]
+constraints = ["mechanics.electrode_thickness_change_pct <= 35"]
+objectives = ["maximize materials.reversible_capacity_mAh_g", "minimize mechanics.irreversible_swelling_per_cycle_pct"]
+
+[sampling]
+method = "grid"
+
+[vary]
+"active.si_fraction" = [0.05, 0.1, 0.2]
+"active.silicon.diameter_nm" = { range = [60, 600], num = 4, scale = "log" }
+"cell.np_ratio" = [0.95, 1.1]
+"""
+
+
+def _rows(out):
+    df = store.read_results(out)
+    return {r["design_hash"]: {k: v for k, v in r.items() if not (isinstance(v, float) and pd.isna(v))}
+            for r in df.to_dict("records")}
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    out = tmp_path_factory.mktemp("local")
+    o = run_sweep(parse_spec(SPEC), out, chunk_size=5)
+    return out, o
+
+
+def test_local_sweep_records_invalid_designs_and_never_aborts(local):
+    out, o = local
+    df = store.read_results(out)
+    assert o.total == len(df) == 3 * 4 * 2 and o.evaluated == 24
+    assert df.design_index.tolist() == list(range(24)) and df.design_hash.is_unique
+    bad = df[df.status == "invalid"]
+    assert len(bad) == 12 and bad.message.str.contains("np_ratio 0.95 < 1").all()  # np_ratio < 1 is rejected
+    ok = df[df.status == "ok"]
+    assert len(ok) == 12 and ok["mechanics.fracture_margin"].notna().all()
+    assert pd.read_parquet(out / store.RESULTS).shape == df.shape  # one schema over every part
+
+
+def test_same_results_on_a_distributed_cluster(local, tmp_path):
+    from distributed import LocalCluster
+
+    out_local, _ = local
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        o = run_sweep(parse_spec(SPEC), tmp_path, scheduler=cluster.scheduler_address, chunk_size=5)
+    assert o.evaluated == 24
+    a, b = _rows(out_local), _rows(tmp_path)
+    assert a.keys() == b.keys()
+    for h in a:
+        assert not same_rows(a[h], b[h], rel=1e-12), same_rows(a[h], b[h])
+
+
+def test_interrupted_sweep_resumes_where_it_stopped(local, tmp_path):
+    spec = parse_spec(SPEC)
+
+    def stop_after_two_chunks(n_written):
+        if n_written >= 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, tmp_path, chunk_size=5, on_chunk=stop_after_two_chunks)
+    first = store.read_results(tmp_path)
+    assert len(first) == 10 and len(store.parts(tmp_path)) == 2
+    o = run_sweep(spec, tmp_path, chunk_size=5)
+    assert o.skipped == 10 and o.evaluated == 14  # only the missing designs are evaluated
+    df = store.read_results(tmp_path)
+    assert len(df) == 24 and df.design_hash.is_unique
+    a, b = _rows(local[0]), _rows(tmp_path)
+    assert a.keys() == b.keys() and all(not same_rows(a[h], b[h], rel=1e-12) for h in a)
+    assert run_sweep(spec, tmp_path, chunk_size=5).evaluated == 0  # nothing left to do
+
+
+def test_a_folder_of_another_sweep_is_refused(local):
+    from sianode.errors import InputError
+
+    with pytest.raises(InputError, match="another sweep"):
+        run_sweep(parse_spec(SPEC.replace("0.05, 0.1, 0.2", "0.1, 0.3")), local[0])
+
+
+def test_cli_writes_results_report_and_best_designs(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC)
+    app = typer.Typer()
+    app.command()(sweep)
+    r = CliRunner().invoke(app, [str(spec), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "out"
+    html = (out / "report.html").read_text()
+    for title in ("Feasibility map", "Pareto front", "Best designs", "Response to active.si_fraction"):
+        assert title in html
+    best = sorted((out / "best").glob("design_*.toml"))
+    assert best
+    from sianode.design import load_design
+
+    d = load_design(best[0])  # a best design is a valid design file
+    assert d.active.si_fraction in (0.05, 0.1, 0.2)
+    r2 = CliRunner().invoke(app, [str(spec), "-o", str(out)])
+    assert r2.exit_code == 0 and "already stored (resumed)" in r2.output
+
+
+def test_local_workers_give_the_same_results(local, tmp_path):
+    """--workers 2 (a LocalCluster started by the sweep; threads here to keep the test fast)."""
+    o = run_sweep(parse_spec(SPEC), tmp_path, workers=2, threads=True, chunk_size=6)
+    assert o.evaluated == 24
+    a, b = _rows(local[0]), _rows(tmp_path)
+    assert a.keys() == b.keys() and all(not same_rows(a[h], b[h], rel=1e-12) for h in a)
