@@ -183,6 +183,18 @@ class ModelChain:
                 result.failures.append(StageFailure(name, failed[name]))
                 continue
             done[name] = res
+        if getattr(self.design, "calibration", None) is not None and "cell" in done:
+            # a calibrated design: the cell stage's Wh/kg and Wh/L get the posterior's bands (the life stage draws
+            # its own); sianode.calibration.propagate evaluates the cell stage's model on every posterior row
+            try:
+                from sianode.calibration.propagate import add_cell_bands
+
+                add_cell_bands(self.design, done)
+            except InputError:
+                raise
+            except Exception as e:  # noqa: BLE001 - a failure is shown, never hidden
+                result.failures.append(StageFailure("cell", f"posterior bands failed: {type(e).__name__}: {e}",
+                                                    traceback.format_exc()))
         for name, res in done.items():
             (result.stages if name in self.stages else result.upstream)[name] = res
         return result
