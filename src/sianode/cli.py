@@ -79,6 +79,7 @@ def run(
         files = result.write(out_dir)
         report = write_report(result, out_dir)
     _print_summary(result)
+    _print_bands(result)
     console.print(f"[bold]report:[/bold] {report.resolve()}")
     console.print(f"[dim]{len(files)} tables/summary files in {Path(out_dir).resolve()}[/dim]")
     if result.failures:
@@ -97,6 +98,33 @@ def _print_summary(result) -> None:
             if i >= 8:
                 break
             t.add_row(sname if i == 0 else "", k, f"{v:.4g}" if isinstance(v, float) else str(v))
+    console.print(t)
+
+
+#: Quantities shown with their 5th/95th-percentile bands for a calibrated design: (stage, key, label).
+BANDED = (("life", "final_retention_pct", "retention at the last cycle (%)"),
+          ("life", "cycles_to_80pct", "cycles to 80 % retention"),
+          ("cell", "specific_energy_Wh_kg", "specific energy (Wh/kg)"),
+          ("cell", "energy_density_Wh_L", "energy density (Wh/L)"))
+
+
+def _print_bands(result) -> None:
+    """A calibrated design: the key results with the posterior's 5th and 95th percentiles."""
+    if getattr(result.design, "calibration", None) is None:
+        return
+    t = Table(title="calibrated design: posterior bands")
+    for col in ("quantity", "value", "5th pct", "95th pct"):
+        t.add_column(col, justify="left" if col == "quantity" else "right")
+
+    def f(x):
+        return "not reached" if isinstance(x, float) and x != x else (f"{x:.4g}" if isinstance(x, float) else str(x))
+
+    for stage, key, label in BANDED:
+        s = result.stages.get(stage)
+        if s is None or key not in s.summary:
+            continue
+        t.add_row(label, f(s.summary[key]), f(s.summary.get(f"{key}_p05", float("nan"))),
+                  f(s.summary.get(f"{key}_p95", float("nan"))))
     console.print(t)
 
 

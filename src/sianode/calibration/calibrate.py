@@ -47,6 +47,8 @@ IDENTIFIED_RATIO = 0.5
 WEAK_RATIO = 0.9
 BOUND_ZONE = 0.05
 BOUND_MASS = 0.25
+#: A mean CE misfit above this (and above 5x the CE scatter) is reported as a warning: 0.2 pp.
+CE_MISS_MIN = 2e-3
 
 
 @dataclass
@@ -136,6 +138,22 @@ def sampled_parameters(setups: list[L.CellSetup], with_diffusivity: bool) -> lis
     return out
 
 
+def sample_posterior(lik: L.Likelihood, lower, upper, n_problems: int, n_particles: int, seed: int, progress=None,
+                     n_moves: int = 10):
+    """SMC at full weight; where a data group's best-fit residuals are autocorrelated, again with that group's
+    likelihood weighted by its effective sample size (:mod:`sianode.calibration.likelihood`)."""
+    lik.weights = None
+    res = smc(lik, lower, upper, n_problems, n_particles, seed, n_moves=n_moves, progress=progress)
+    w = lik.group_weights(res.z, res.ll, np.arange(n_problems))
+    if np.all(w >= 1.0):
+        return res
+    lik.weights = w
+    res2 = smc(lik, lower, upper, n_problems, n_particles, seed + 7919, n_moves=n_moves, progress=progress)
+    res2.stages += res.stages
+    res2.evaluations += res.evaluations
+    return res2
+
+
 def _interval(x, level):
     a = 100 * (1 - level) / 2
     return np.percentile(x, [50.0, a, 100 - a])
@@ -162,6 +180,8 @@ def summarise(p: L.Sampled, z: np.ndarray, level: float, fitted_on: str) -> dict
             warning = (f"{100 * frac:.0f} % of the posterior lies at the {side} bound of the prior ({bv:.3g} {p.unit}): "
                        f"the data want a value beyond the published range; the interval is cut there")
             note += "; WARNING: " + warning
+    if status == "prior":  # not identified: the design keeps the model's own value (its interval: the prior's)
+        mid = min(max(p.nominal, lo), hi)
     return {"value": float(mid), "ci_low": float(lo), "ci_high": float(hi), "unit": p.unit, "nominal": p.nominal,
             "status": status, "note": note, "fitted_on": fitted_on, "prior_low": float(p.value(np.array(p.lo))),
             "prior_high": float(p.value(np.array(p.hi))), "width_ratio": ratio, "warning": warning}
@@ -194,20 +214,25 @@ def calibrate(cells: list[CellData], design, upstream, *, fit_cycles: int | None
     lik = L.Likelihood(setups, params)
     lower = np.array([p.lo for p in params])
     upper = np.array([p.hi for p in params])
-    res = smc(lik, lower, upper, 1, n_particles, seed, beta_max=lik.beta_max, progress=progress)
+    res = sample_posterior(lik, lower, upper, 1, n_particles, seed, progress=progress)
     z = res.z[0]
     rng = np.random.default_rng(seed + 1)
     out = posterior_summary(cells, setups, params, lik, z, fit_cycles, level, rng)
     warnings = [f"{k}: {v['warning']}" for k, v in out["parameters"].items() if v.get("warning")]
-    if res.beta[0] < 1.0:
-        notes.append(f"residuals of the best fit are autocorrelated (model misfit): likelihood tempered to beta = "
-                     f"{res.beta[0]:.2f}, which widens the intervals")
+    warnings += [info["warning"] for info in out["per_cell"] if info.get("warning")]
+    if lik.weights is not None:
+        for cell, w in zip(cells, lik.weights[0]):
+            for g, name in enumerate(("capacity", "CE")):
+                if w[g] < 1.0:
+                    notes.append(f"{cell.name}: the {name} residuals of the best fit are autocorrelated (model misfit): "
+                                 f"their likelihood is weighted {w[g]:.2f} (effective sample size), which widens the "
+                                 "intervals")
     for cell in cells:
         notes += [f"{cell.name}: {n}" for n in cell.notes]
     keep = rng.choice(len(z), size=min(n_store, len(z)), replace=False)
     samples = {k: np.asarray(v)[keep] for k, v in out["rows"].items()}
     method = (f"sequential Monte Carlo ({n_particles} particles, {res.stages} tempering stages, {res.evaluations} "
-              f"vectorised model evaluations, final beta {res.beta[0]:.3g}); capacity scale and noise integrated out; "
+              f"vectorised model evaluations); capacity scale and noise integrated out; "
               f"{int(round(100 * level))} % central credible intervals")
     return CalibrationResult(cells=cells, fit_cycles=fit_cycles, parameters=out["parameters"], samples=samples,
                              per_cell=out["per_cell"], curves=out["curves"], forecast=out["forecast"], level=level,
@@ -267,6 +292,16 @@ def posterior_summary(cells, setups, params, lik, z, fit_cycles, level, rng) -> 
             ice_rows.append(ice)
             info["ice"] = _triple(ice, level)
             info["ice_noise"] = sd
+        if st.ce_mode == "absolute":
+            sel = st.fit & (cell.cycles >= 2)
+            miss = float(np.mean(cell.ce[sel] - ce50[sel]))
+            info["ce_mean_residual_pct"] = 100 * miss
+            if abs(miss) > max(CE_MISS_MIN, 5 * cell.ce_noise(fit_cycles)):
+                info["warning"] = (f"{cell.name}: the model's CE misses the measured CE by {100 * miss:+.2f} pp on "
+                                   f"average over the fitted cycles (CE scatter {100 * cell.ce_noise(fit_cycles):.2f} "
+                                   "pp): within the registry's ranges the model's "
+                                   + ("SEI cannot lose this much lithium per cycle" if miss < 0 else
+                                      "lithium loss per cycle is too large") + "; the CE misfit is read as noise")
         if held.any():
             info["capacity_mape_pct"] = float(100 * np.mean(np.abs(p50[held] - cell.capacity[held]) / cell.capacity[held]))
         per_cell.append(info)

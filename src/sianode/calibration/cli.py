@@ -97,14 +97,20 @@ def calibrate(
                     files[out / "report.html"] = page.read_text(encoding="utf-8")
             written = write_atomic(files)
     lvl = int(round(100 * res.level))
-    t = Table(title=f"calibrate: {d.name} on {len(cells)} cell(s), cycles 1-{res.fit_cycles} fitted")
+    from rich import box
+
+    t = Table(title=f"calibrate: {d.name} on {len(cells)} cell(s), cycles 1-{res.fit_cycles} fitted",
+              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, padding=(0, 1))
     for col in ("parameter", "value", f"{lvl} % interval", "unit", "status"):
-        t.add_column(col, justify="left" if col in ("parameter", "status", "unit") else "right")
+        t.add_column(col, justify="left" if col in ("parameter", "status", "unit") else "right", no_wrap=True)
     from sianode.calibration.output import key_table
 
+    short = {"weakly constrained": "weak"}
     for row in key_table(res):
-        t.add_row(*row)
+        t.add_row(*row[:4], short.get(row[4], row[4]))
     console.print(t)
+    console.print("[dim]status: identified = posterior interval < 1/2 of the prior's; weak = < 90 %; prior = not "
+                  "identified by the data, kept at the model's value[/dim]")
     fc = res.forecast
     if fc["checked_cycles"]:
         console.print(f"forecast of {fc['checked_cycles']} held-out cycle(s): capacity error (MAPE) "
@@ -113,7 +119,7 @@ def calibrate(
     else:
         console.print("no held-out cycles (every cycle was fitted): no forecast check; use --fit-cycles N to hold some out")
     for w in res.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
     for p in written:
         console.print(f"wrote {p}")
     console.print(f"[dim]next: sianode run {out / 'calibrated.toml'} (5th-95th percentile bands from the posterior)[/dim]")

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from sianode.calibration import likelihood as L
-from sianode.calibration.sampler import smc
+from sianode.calibration.calibrate import sample_posterior
 from sianode.life import fade, uncertainty
 
 
@@ -56,8 +56,9 @@ def coverage_experiment(n_sets: int = 40, n_cycles: int = 40, capacity_noise: fl
                         diffusivity_m2_s=1.0, si_share=0.0, capacity=cap, ce=ce, fit=np.ones(n_cycles, bool),
                         ce_mode="absolute", C0=cap[:, 0].copy())
     lik = L.Likelihood(cells=[setup], params=params, n_problems=n_sets)
-    res = smc(lik, lower, upper, n_sets, n_particles, seed + 1, n_moves=n_moves, beta_max=lik.beta_max)
+    res = sample_posterior(lik, lower, upper, n_sets, n_particles, seed + 1, n_moves=n_moves)
     a = 100 * (1 - level) / 2
+    weight = np.ones(n_sets) if lik.weights is None else lik.weights.min(axis=(1, 2))
     _, parts = lik.loglik_parts(res.z, np.arange(n_sets))
     part = parts[0]
     for b in range(n_sets):
@@ -68,7 +69,7 @@ def coverage_experiment(n_sets: int = 40, n_cycles: int = 40, capacity_noise: fl
             ratio = (zh - zl) / (level * (p.hi - p.lo))
             t = p.value(z_true[b, i])
             rows.append({"set": b, "parameter": p.name, "truth": float(t), "ci_low": float(lo), "ci_high": float(hi),
-                         "covered": bool(lo <= t <= hi), "width_ratio": float(ratio), "beta": float(res.beta[b])})
+                         "covered": bool(lo <= t <= hi), "width_ratio": float(ratio), "weight": weight[b]})
         m = part["m"]
         s1, s2, ssr = part["s1"][b], part["s2"][b], part["ssr"][b]
         tt = stats.t.rvs(df=m - 1, size=len(s1), random_state=rng)
@@ -76,11 +77,11 @@ def coverage_experiment(n_sets: int = 40, n_cycles: int = 40, capacity_noise: fl
         lo, hi = np.percentile(s, [a, 100 - a])
         rows.append({"set": b, "parameter": "capacity_mAh_g", "truth": float(c_true[b]), "ci_low": float(lo),
                      "ci_high": float(hi), "covered": bool(lo <= c_true[b] <= hi), "width_ratio": np.nan,
-                     "beta": float(res.beta[b])})
+                     "weight": weight[b]})
         q = stats.norm.ppf(0.5 + level / 2) * ce_noise
         rows.append({"set": b, "parameter": "ice", "truth": float(ice_true[b]), "ci_low": float(ice_obs[b] - q),
                      "ci_high": float(ice_obs[b] + q), "covered": bool(abs(ice_obs[b] - ice_true[b]) <= q),
-                     "width_ratio": np.nan, "beta": float(res.beta[b])})
+                     "width_ratio": np.nan, "weight": weight[b]})
     out = pd.DataFrame(rows)
     out.attrs.update(stages=res.stages, evaluations=res.evaluations)
     return out

@@ -35,10 +35,12 @@ back from earlier cycles, which the model lacks). ``"off"``: CE not used. Fewer 
 ICE: measured directly; ``ice ~ Normal(ICE_measured, sigma_CE)`` with the cell's CE scatter
 (:meth:`sianode.calibration.data.CellData.ce_noise`), independent of the life parameters in a half cell.
 
-Misfit: when the residuals of the best fit are autocorrelated (lag-1 ``rho`` above its 95 % null bound
-``1.96 / sqrt(m)``), the likelihood is raised to ``beta = (1 - rho) / (1 + rho)`` (the effective-sample-size
-factor of an AR(1) series, Wilks, *Statistical Methods in the Atmospheric Sciences*, 3rd ed. 2011, eq. 5.12),
-a power posterior that widens the intervals instead of over-trusting a model that misses a trend.
+Misfit: when the residuals of the best fit of a data group (a cell's capacities, or its CEs) are autocorrelated
+(lag-1 ``rho`` above its 95 % null bound ``1.96 / sqrt(m)``), that group's likelihood is raised to the power
+``w = (1 - rho) / (1 + rho)`` (the effective-sample-size factor of an AR(1) series, Wilks, *Statistical Methods
+in the Atmospheric Sciences*, 3rd ed. 2011, eq. 5.12): a power posterior (Holmes & Walker, Biometrika 104 (2017)
+497) that widens the intervals instead of over-trusting a model that misses a trend. The powers come from the
+best fit of a first pass at full weight (:meth:`Likelihood.group_weights`); the posterior is then sampled again.
 """
 from __future__ import annotations
 
@@ -150,6 +152,7 @@ class Likelihood:
     params: list[Sampled]
     n_problems: int = 1
     record: tuple = ("capacity_mAh_g", "ce")
+    weights: np.ndarray | None = None  # (B, cells, 2): power of the capacity and CE likelihood (None: 1)
     evaluations: int = field(default=0, init=False)
 
     def _c0(self, cell: CellSetup, rows: np.ndarray) -> np.ndarray:
@@ -201,7 +204,7 @@ class Likelihood:
         traj = self.trajectories(z.reshape(pb * n, d), np.repeat(problems, n))
         total = np.zeros((pb, n))
         parts = []
-        for cell, tr in zip(self.cells, traj):
+        for j, (cell, tr) in enumerate(zip(self.cells, traj)):
             y = cell.capacity[problems][:, None, :]  # (Pb, 1, K)
             f = tr["f"].reshape(pb, n, -1)
             fit = cell.fit
@@ -220,6 +223,9 @@ class Likelihood:
                     ce_ll = -0.5 * (k - 1) * np.log(np.maximum((e * e).sum(-1), 1e-300))
                 else:
                     ce_ll = -0.5 * k * np.log(np.maximum((e * e).sum(-1), 1e-300))
+            if self.weights is not None:
+                ll = ll * self.weights[problems, j, 0][:, None]
+                ce_ll = ce_ll * self.weights[problems, j, 1][:, None]
             part = ll + ce_ll
             part = np.where(np.isfinite(part) & np.all(np.isfinite(f[:, :, fit]), axis=-1), part, -np.inf)
             total = total + part
@@ -229,25 +235,22 @@ class Likelihood:
     def __call__(self, z: np.ndarray, problems: np.ndarray) -> np.ndarray:
         return self.loglik_parts(z, problems)[0]
 
-    def beta_max(self, z: np.ndarray, ll: np.ndarray, problems: np.ndarray) -> np.ndarray:
-        """Power-posterior exponent per problem from the lag-1 autocorrelation of the best fit's residuals."""
+    def group_weights(self, z: np.ndarray, ll: np.ndarray, problems: np.ndarray) -> np.ndarray:
+        """Powers (Pb, cells, 2) of each cell's capacity and CE likelihood from the lag-1 autocorrelation of the
+        best particle's residuals (module docstring)."""
         best = np.argmax(np.where(np.isfinite(ll), ll, -np.inf), axis=1)
-        zb = z[np.arange(len(problems)), best][:, None, :]  # (Pb, 1, d)
-        traj = self.trajectories(zb.reshape(len(problems), -1), problems)
-        out = np.ones(len(problems))
-        for cell, tr in zip(self.cells, traj):
+        zb = z[np.arange(len(problems)), best]  # (Pb, d)
+        traj = self.trajectories(zb, problems)
+        out = np.ones((len(problems), len(self.cells), 2))
+        for j, (cell, tr) in enumerate(zip(self.cells, traj)):
             fit = cell.fit
             y = cell.capacity[problems][:, fit]
-            f = tr["f"][:, fit]
-            a = f / y
+            a = tr["f"][:, fit] / y
             s = a.sum(1) / np.maximum((a * a).sum(1), 1e-300)
-            groups = [s[:, None] * a - 1.0]
+            out[:, j, 0] = ess_factor(s[:, None] * a - 1.0)
             if cell.ce_mode != "off":
                 sel = fit & (cell.cycles >= 2)
-                e = cell.ce[problems][:, sel] - tr["ce"][:, sel]
-                groups.append(e - e.mean(1, keepdims=True))
-            for r in groups:
-                out = np.minimum(out, ess_factor(r))
+                out[:, j, 1] = ess_factor(cell.ce[problems][:, sel] - tr["ce"][:, sel])
         return out
 
 

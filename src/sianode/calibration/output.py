@@ -31,10 +31,7 @@ def stored_parameters(result: CalibrationResult) -> dict:
         target = uncertainty.entry(name).target
         if target == "materials" and p["status"] == "prior":
             continue
-        q = dict(p)
-        if p["status"] == "prior" and p.get("nominal") is not None:
-            q["value"] = float(min(max(p["nominal"], p["ci_low"]), p["ci_high"]))
-        out[name] = q
+        out[name] = dict(p)
     return out
 
 
@@ -121,7 +118,7 @@ def key_table(result: CalibrationResult) -> list[tuple[str, str, str, str, str]]
     """Rows ``(parameter, value, interval, unit, status)`` for the terminal and the report."""
     rows = []
     for name, p in result.parameters.items():
-        rows.append((name, f"{p['value']:.4g}", f"{p['ci_low']:.4g} - {p['ci_high']:.4g}", p["unit"], p["status"]))
+        rows.append((name, f"{p['value']:.3g}", f"{p['ci_low']:.3g} - {p['ci_high']:.3g}", p["unit"], p["status"]))
     return rows
 
 

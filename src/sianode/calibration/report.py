@@ -60,7 +60,13 @@ def sections(result: CalibrationResult) -> list:
         ax[1].set_ylabel("model median / data - 1 (%)")
         ax[1].set_title("residuals (fitted: filled, held out: open)", fontsize=9)
         ax[2].plot(c, 100 * df["ce"], "o", color="k", ms=4, label="data")
-        ax[2].plot(c, 100 * df["ce_model_p50"], "-", color="C0", label="model (median)")
+        ce_m = df["ce_model_p50"].to_numpy()
+        if info["ce_mode"] == "offset":  # only the trend was fitted: show the model with the fitted offset
+            sel = fit & (c.to_numpy() >= 2)
+            off = float(np.nanmean(df["ce"].to_numpy()[sel] - ce_m[sel]))
+            ax[2].plot(c, 100 * (ce_m + off), "-", color="C0", label=f"model (median) {100 * off:+.2f} pp offset")
+        else:
+            ax[2].plot(c, 100 * ce_m, "-", color="C0", label="model (median)")
         ax[2].set_xlabel("cycle")
         ax[2].set_ylabel("coulombic efficiency (%)")
         ax[2].set_title(f"CE used as: {info['ce_mode']}", fontsize=9)
@@ -76,8 +82,8 @@ def sections(result: CalibrationResult) -> list:
             if k in info:
                 v = info[k]
                 facts[k] = f"{v['value']:.4g} ({v['ci_low']:.4g} - {v['ci_high']:.4g})"
-        cols = ["cycle", "fitted", "c_rate", capcol, "model_p50", "model_low", "model_high", "predictive_low",
-                "predictive_high", "residual_pct", "ce", "ce_model_p50"]
+        cols = ["cycle", "fitted", "c_rate", capcol, "model_p50", "predictive_low", "predictive_high", "residual_pct",
+                "ce", "ce_model_p50"]
         secs.append(Section(f"Cell {cell.name}: data, fit and forecast",
                             figure(fig, f"capacity, residuals and CE of {cell.name}") + kv_table(facts) + table(df[cols])))
 
@@ -94,7 +100,12 @@ def sections(result: CalibrationResult) -> list:
             ax.hist(x, bins=bins, color="C0", alpha=0.7)
             ax.axvline(p["nominal"], color="k", ls="--", lw=0.8)
             if log:
+                import matplotlib.ticker as mt
+
                 ax.set_xscale("log")
+                ax.xaxis.set_major_locator(mt.LogLocator(numticks=4))
+                ax.xaxis.set_minor_formatter(mt.NullFormatter())
+            ax.tick_params(labelsize=7)
             ax.set_title(f"{k} ({p['status']})", fontsize=8)
             ax.set_yticks([])
         for ax in np.ravel(axes)[n:]:

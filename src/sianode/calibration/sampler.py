@@ -20,10 +20,8 @@ is vectorised over parameter sets (the life model) evaluates thousands of them p
 problems (e.g. many synthetic data sets in the coverage test) run in the same calls, each with its own
 tempering schedule.
 
-``beta_max`` below 1 (a *power posterior*, Holmes & Walker, Biometrika 104 (2017) 497) widens the posterior
-when the residuals show model misfit; the sampler keeps a snapshot of every stage so that, once the caller
-knows ``beta_max`` (from the residuals of the best fit at ``beta = 1``), it restarts from the last stage
-below it and tempers exactly to it.
+Power posteriors (a likelihood raised to a power below 1 where the model misfits) are the caller's: the
+likelihood it passes carries the powers (:mod:`sianode.calibration.likelihood`).
 """
 from __future__ import annotations
 
@@ -104,14 +102,12 @@ def _mutate(z, ll, beta, lower, upper, loglik, problems, scale, n_moves, rng):
 
 def smc(loglik: Callable[[np.ndarray, np.ndarray], np.ndarray], lower, upper, n_problems: int = 1,
         n_particles: int = 1000, seed: int = 0, n_moves: int = 10, ess_target: float = 0.5,
-        beta_max: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
         max_stages: int = 200, progress: Callable[[int, float], None] | None = None) -> SMCResult:
     """Sample ``B = n_problems`` posteriors on the box ``[lower, upper]`` (module docstring).
 
     ``loglik(z, problems)`` gets ``z`` of shape (len(problems), N, d) and the problem indices, and returns the
-    log-likelihoods (len(problems), N) (``-inf`` where the model is invalid). ``beta_max(z, ll, problems)``
-    (optional) is called once every problem reached ``beta = 1`` and returns each problem's final exponent in
-    (0, 1]. ``progress(stage, min_beta)`` is called after every stage.
+    log-likelihoods (len(problems), N) (``-inf`` where the model is invalid). ``progress(stage, min_beta)`` is called
+    after every stage.
     """
     lower = np.asarray(lower, float)
     upper = np.asarray(upper, float)
@@ -124,7 +120,6 @@ def smc(loglik: Callable[[np.ndarray, np.ndarray], np.ndarray], lower, upper, n_
     evals = 1
     beta = np.zeros(b)
     scale = np.full(b, 2.38 / np.sqrt(d))
-    history = []
     acc_hist = []
     stage = 0
 
@@ -148,26 +143,9 @@ def smc(loglik: Callable[[np.ndarray, np.ndarray], np.ndarray], lower, upper, n_
 
     ones = np.ones(b)
     while np.any(beta < 1.0) and stage < max_stages:
-        history.append((beta.copy(), z, ll, scale.copy()))
         z, ll, beta, scale, acc = temper(z, ll, beta, scale, ones, beta < 1.0)
         acc_hist.append(acc)
         stage += 1
         if progress is not None:
             progress(stage, float(beta.min()))
-    if beta_max is not None:
-        cap = np.clip(np.asarray(beta_max(z, ll, everyone), float), 1e-6, 1.0)
-        low = cap < 1.0 - 1e-12
-        if np.any(low):
-            history.append((beta.copy(), z, ll, scale.copy()))
-            # restart each such problem from its last stage with beta <= cap, then temper exactly to cap
-            betas = np.stack([h[0] for h in history])  # (stages, B)
-            pick = np.array([np.flatnonzero(betas[:, i] <= cap[i] + 1e-12)[-1] for i in range(b)])
-            z = z.copy(); ll = ll.copy(); beta = beta.copy(); scale = scale.copy()
-            for i in np.flatnonzero(low):
-                hb, hz, hl, hs = history[pick[i]]
-                z[i], ll[i], beta[i], scale[i] = hz[i], hl[i], hb[i], hs[i]
-            while np.any(low & (beta < cap)) and stage < 2 * max_stages:
-                z, ll, beta, scale, acc = temper(z, ll, beta, scale, np.where(low, cap, beta), low & (beta < cap))
-                acc_hist.append(acc)
-                stage += 1
     return SMCResult(z, ll, beta, stage, evals, acc_hist)
