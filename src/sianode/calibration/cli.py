@@ -18,8 +18,10 @@ err_console = Console(stderr=True)
 
 
 def run_calibration(data: list[Path], design, *, fit_cycles: int | None = None, mass_mg: float | None = None,
-                    ce: str = "auto", particles: int | None = None, seed: int | None = None, progress=None):
-    """Read the cells, run the chain for the tested electrode (as a half cell) and calibrate.
+                    ce: str = "auto", particles: int | None = None, seed: int | None = None, progress=None,
+                    cells=None):
+    """Read the cells (unless ``cells`` are given), run the chain for the tested electrode (as a half cell) and
+    calibrate.
 
     Returns ``(cells, result, calibrated_design)``. The one path used by the command, the validation cases
     and the docs' numbers.
@@ -29,7 +31,12 @@ def run_calibration(data: list[Path], design, *, fit_cycles: int | None = None, 
     from sianode.calibration.output import calibrated_design
     from sianode.chain import upstream_for
 
-    cells = read_cells(data, active_mass_mg=mass_mg)
+    if cells is None:
+        cells = read_cells(data, active_mass_mg=mass_mg)
+    if ce not in ("auto", "absolute", "offset", "off"):
+        from sianode.errors import InputError
+
+        raise InputError(f"CE mode {ce!r} not understood; use one of auto, absolute, offset, off", field="--ce")
     hd = C.half_cell_design(design, cells, fit_cycles)
     up = upstream_for(hd, "life")
     res = C.calibrate(cells, hd, up, fit_cycles=fit_cycles, ce_mode=ce,
@@ -70,16 +77,28 @@ def calibrate(
         from sianode.design import load_design
         from sianode.results import summary_json
 
+        from sianode.calibration.data import read_cells
+
         d = load_design(design)
-        out = ensure_out_dir(out_dir or default_out_dir(Path(data[0]).stem if data else None, "calibration"))
+        if ce not in ("auto", "absolute", "offset", "off"):
+            from sianode.errors import InputError
+
+            raise InputError(f"CE mode {ce!r} not understood; use one of auto, absolute, offset, off", field="--ce")
         with Progress(console=err_console, transient=True) as prog:
-            task = prog.add_task("reading cells and running the design's stages", total=None)
+            task = prog.add_task("reading the measured cells", total=None)
+            cells = read_cells(data, active_mass_mg=mass_mg)  # bad files stop here, before anything is written
+            if fit_cycles is not None and all(int(c.cycles[c.cycles <= fit_cycles].size) < 2 for c in cells):
+                from sianode.errors import InputError
+
+                raise InputError(f"--fit-cycles {fit_cycles} leaves fewer than 2 cycles to fit", field="--fit-cycles")
+            out = ensure_out_dir(out_dir or default_out_dir(Path(data[0]).stem, "calibration"))
+            prog.update(task, description="running the design's stages")
 
             def tick(stage, beta):
                 prog.update(task, description=f"sampling: stage {stage}, tempering {beta:.3f}")
 
             cells, res, cal_design = run_calibration(data, d, fit_cycles=fit_cycles, mass_mg=mass_mg, ce=ce,
-                                                     particles=particles, seed=seed, progress=tick)
+                                                     particles=particles, seed=seed, progress=tick, cells=cells)
             prog.update(task, description="writing")
             header = (f"# Calibrated by `sianode calibrate` on {', '.join(c.name for c in cells)} "
                       f"(cycles 1-{res.fit_cycles} fitted).\n# Change [cell] to predict another cell with the same "
