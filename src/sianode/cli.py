@@ -137,8 +137,11 @@ def validate(design: Path = typer.Argument(..., help="Design TOML file to check.
 
 
 @app.command()
-def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy the example designs into this directory.")) -> None:
-    """List the bundled example designs, or write them to a directory to edit."""
+def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy the example designs into this directory."),
+             with_data: bool = typer.Option(False, "--with-data", help="With --write: also write the bundled measured "
+                                            "half cells (cellpy's Arbin Si half cell, a Neware CSV; MIT) for "
+                                            "`sianode analyze` and `sianode calibrate`.")) -> None:
+    """List the bundled example designs, or write them (and measured example files) to a directory to edit."""
     from sianode.design.loader import DEFAULT_EXAMPLE, example_names, example_text, load_example
 
     t = Table(title="bundled example designs")
@@ -158,6 +161,18 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
                 continue
             p.write_text(example_text(n), encoding="utf-8")
             console.print(f"wrote {p}")
+        if with_data:
+            from sianode.validation.cases.realdata import BUNDLED_FILES, bundled_bytes
+
+            for name in BUNDLED_FILES:
+                p = write / name
+                if p.exists():
+                    err_console.print(f"[yellow]kept existing[/yellow] {p}")
+                    continue
+                p.write_bytes(bundled_bytes(name))
+                console.print(f"wrote {p} (measured half cell; source and licence: docs/calibration.md)")
+    elif with_data:
+        raise InputError("--with-data writes files: give the folder with --write", field="--with-data")
 
 
 def _broken(command: str, module: str, err: Exception):

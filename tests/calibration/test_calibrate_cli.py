@@ -24,7 +24,7 @@ def _app():
 
 @pytest.fixture(scope="module")
 def neware(tmp_path_factory):
-    from sianode.validation.cases.calibration import bundled_bytes
+    from sianode.validation.cases.realdata import bundled_bytes
 
     p = tmp_path_factory.mktemp("data") / "neware_uio.csv"
     p.write_bytes(bundled_bytes("neware_uio.csv"))

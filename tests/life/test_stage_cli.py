@@ -66,6 +66,7 @@ def test_stage_contract_and_report():
 def _app():
     app = typer.Typer()
     app.command("life")(cli.life)
+    app.command("other")(lambda: None)  # two commands: typer then dispatches on the command name
     return app
 
 

@@ -220,6 +220,22 @@ def calibrate(cells: list[CellData], design, upstream, *, fit_cycles: int | None
     out = posterior_summary(cells, setups, params, lik, z, fit_cycles, level, rng)
     warnings = [f"{k}: {v['warning']}" for k, v in out["parameters"].items() if v.get("warning")]
     warnings += [info["warning"] for info in out["per_cell"] if info.get("warning")]
+    mat = upstream["materials"].data
+    for name, model in (("reversible_capacity_mAh_g", float(mat.reversible_capacity_mAh_g)), ("ice", float(mat.ice))):
+        p = out["parameters"].get(name)
+        if p is None:
+            continue
+        p["nominal"] = model
+        u = uncertainty.entry(name)
+        lo, hi = u.low * model, min(u.high * model, 1.0) if name == "ice" else u.high * model
+        p["prior_low"], p["prior_high"] = lo, hi
+        if not lo <= p["value"] <= hi:
+            w = (f"measured {p['value']:.4g} {p['unit']} is outside {lo:.4g}-{hi:.4g}, the plausible range around the "
+                 f"design's estimate {model:.4g} ({u.source.split(':')[0]}): check the active mass and the design's "
+                 "material")
+            p["warning"] = w
+            p["note"] += "; WARNING: " + w
+            warnings.append(f"{name}: {w}")
     if lik.weights is not None:
         for cell, w in zip(cells, lik.weights[0]):
             for g, name in enumerate(("capacity", "CE")):

@@ -68,7 +68,8 @@ def calibrated_design(design, result: CalibrationResult):
     """``design`` (as the user gave it, any earlier calibration replaced) with the ``[calibration]`` section."""
     from sianode.design import design_from_dict
 
-    d = design.model_dump(mode="json", exclude_none=True)
+    # only what the user set (the defaults come back on loading; a dumped default can over-determine a full cell)
+    d = design.model_dump(mode="json", exclude_unset=True)
     d["calibration"] = calibration_section(result)
     return design_from_dict(d, source="calibrated design")
 
@@ -77,7 +78,7 @@ def design_toml(design, header: str = "") -> str:
     """TOML text of a design (None fields left out; the calibration section last)."""
     import tomli_w
 
-    d = design.model_dump(mode="json", exclude_none=True)
+    d = design.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     cal = d.pop("calibration", None)
     text = tomli_w.dumps(d)
     if cal is not None:
@@ -116,9 +117,12 @@ def calibration_json(result: CalibrationResult) -> dict:
 
 def key_table(result: CalibrationResult) -> list[tuple[str, str, str, str, str]]:
     """Rows ``(parameter, value, interval, unit, status)`` for the terminal and the report."""
+    def f(x):
+        return f"{x:.0f}" if 100 <= abs(x) < 1e6 else f"{x:.3g}"
+
     rows = []
     for name, p in result.parameters.items():
-        rows.append((name, f"{p['value']:.3g}", f"{p['ci_low']:.3g} - {p['ci_high']:.3g}", p["unit"], p["status"]))
+        rows.append((name, f(p["value"]), f"{f(p['ci_low'])} - {f(p['ci_high'])}", p["unit"], p["status"]))
     return rows
 
 

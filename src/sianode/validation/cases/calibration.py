@@ -12,25 +12,17 @@ the folder ``SIANODE_REALDATA`` names, else not run).
 """
 from __future__ import annotations
 
-import lzma
 import os
 import shutil
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from sianode.validation.cases import CaseNotRun, CaseOutput, adapter
+from sianode.validation.cases.realdata import bundled_bytes
 
 DESIGN = "generic_si_halfcell.toml"
-
-
-def bundled_bytes(name: str) -> bytes:
-    """An unmodified bundled file, decompressed from ``data/<name>.xz`` (sources: data/ATTRIBUTION.md)."""
-    f = resources.files("sianode.validation").joinpath("data", name + ".xz")
-    with f.open("rb") as fh, lzma.open(fh) as z:
-        return z.read()
 
 
 def realdata_file(relative: str) -> Path:
