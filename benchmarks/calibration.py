@@ -21,7 +21,7 @@ import numpy as np
 
 from sianode.calibration import likelihood as L
 from sianode.calibration.calibrate import sample_posterior
-from sianode.life import fade, uncertainty
+from sianode.life import fade
 
 N_SETS = 2000
 N_CYCLES = 40
@@ -29,12 +29,7 @@ N_CYCLES = 40
 
 def setup():
     base = fade.LifeInputs()
-    params = []
-    for name in uncertainty.LIFE_NAMES:
-        u = uncertainty.entry(name)
-        log = u.distribution == "loguniform"
-        lo, hi = (np.log(u.low), np.log(u.high)) if log else (u.low, u.high)
-        params.append(L.Sampled(name, lo, hi, log, float(getattr(base, name)), u.unit))
+    params = L.life_parameters(base)
     rng = np.random.default_rng(0)
     truth = fade.simulate(dataclasses.replace(base, capacity_mAh_g=1500.0), N_CYCLES, record=("capacity_mAh_g", "ce"))
     cap = truth["capacity_mAh_g"][:, 0] * (1 + 0.003 * rng.standard_normal(N_CYCLES))

@@ -126,15 +126,9 @@ def build_setups(cells: list[CellData], design, upstream, fit_cycles: int, ce_mo
 
 def sampled_parameters(setups: list[L.CellSetup], with_diffusivity: bool) -> list[L.Sampled]:
     """The registry entries the sampler explores (life entries always; the Si diffusivity with a rate step)."""
-    out = []
-    for name in uncertainty.LIFE_NAMES:
-        u = uncertainty.entry(name)
-        log = u.distribution == "loguniform"
-        lo, hi = (np.log(u.low), np.log(u.high)) if log else (u.low, u.high)
-        out.append(L.Sampled(name, lo, hi, log, float(getattr(setups[0].base, name)), u.unit))
+    out = L.life_parameters(setups[0].base)
     if with_diffusivity:
-        u = uncertainty.entry("si_diffusivity_m2_s")
-        out.append(L.Sampled(u.name, np.log(u.low), np.log(u.high), True, setups[0].diffusivity_m2_s, u.unit))
+        out.append(L.Sampled.from_registry("si_diffusivity_m2_s", setups[0].diffusivity_m2_s))
     return out
 
 
@@ -322,18 +316,14 @@ def posterior_summary(cells, setups, params, lik, z, fit_cycles, level, rng) -> 
             info["capacity_mape_pct"] = float(100 * np.mean(np.abs(p50[held] - cell.capacity[held]) / cell.capacity[held]))
         per_cell.append(info)
     cells_idx = np.arange(n) % len(cells)
-    if len(rev_rows) == len(cells):
-        rev = np.stack(rev_rows)[cells_idx, np.arange(n)]
-        rows["reversible_capacity_mAh_g"] = rev
-        parameters["reversible_capacity_mAh_g"] = _measured_summary(
-            rev, level, "mAh/g", fitted_on, "measured: the cells' capacity scale at the fit rate over the Si utilisation "
-            "there" + _spread(rev_rows, "mAh/g"))
-    if len(ice_rows) == len(cells):
-        ice = np.stack(ice_rows)[cells_idx, np.arange(n)]
-        rows["ice"] = ice
-        parameters["ice"] = _measured_summary(
-            ice, level, "-", fitted_on, "measured: CE of the formation cycle, uncertainty = the cells' CE scatter; its "
-            "split over causes (SEI, SiOx, trapping) is the materials stage's" + _spread(ice_rows, ""))
+    for name, per, unit, note in (
+            ("reversible_capacity_mAh_g", rev_rows, "mAh/g",
+             "measured: the cells' capacity scale at the fit rate over the Si utilisation there"),
+            ("ice", ice_rows, "-", "measured: CE of the formation cycle, uncertainty = the cells' CE scatter; its split "
+                                   "over causes (SEI, SiOx, trapping) is the materials stage's")):
+        if len(per) == len(cells):  # every cell measured it: row i takes cell i mod J (cell-to-cell spread)
+            rows[name] = np.stack(per)[cells_idx, np.arange(n)]
+            parameters[name] = _measured_summary(rows[name], level, unit, fitted_on, note + _spread(per, unit))
     curves = pd.concat(frames, ignore_index=True)
     checked = int(sum((~st.fit).sum() for st in setups))
     forecast = {"fit_cycles": int(fit_cycles), "checked_cycles": checked,

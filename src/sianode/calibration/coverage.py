@@ -22,7 +22,7 @@ from scipy import stats
 
 from sianode.calibration import likelihood as L
 from sianode.calibration.calibrate import sample_posterior
-from sianode.life import fade, uncertainty
+from sianode.life import fade
 
 
 def coverage_experiment(n_sets: int = 40, n_cycles: int = 40, capacity_noise: float = 0.003, ce_noise: float = 5e-4,
@@ -31,12 +31,7 @@ def coverage_experiment(n_sets: int = 40, n_cycles: int = 40, capacity_noise: fl
     """One row per (data set, parameter): truth, interval, covered, status (see module docstring)."""
     rng = np.random.default_rng(seed)
     base = base or fade.LifeInputs()
-    params = []
-    for name in uncertainty.LIFE_NAMES:
-        u = uncertainty.entry(name)
-        log = u.distribution == "loguniform"
-        lo, hi = (np.log(u.low), np.log(u.high)) if log else (u.low, u.high)
-        params.append(L.Sampled(name, lo, hi, log, float(getattr(base, name)), u.unit))
+    params = L.life_parameters(base)
     d = len(params)
     lower = np.array([p.lo for p in params])
     upper = np.array([p.hi for p in params])

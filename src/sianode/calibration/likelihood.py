@@ -135,12 +135,29 @@ class Sampled:
     nominal: float
     unit: str
 
+    @classmethod
+    def from_registry(cls, name: str, nominal: float) -> "Sampled":
+        """The prior of registry entry ``name`` (:mod:`sianode.life.uncertainty`) around ``nominal``."""
+        from sianode.life import uncertainty
+
+        u = uncertainty.entry(name)
+        log = u.distribution == "loguniform"
+        lo, hi = (np.log(u.low), np.log(u.high)) if log else (u.low, u.high)
+        return cls(name, float(lo), float(hi), log, float(nominal), u.unit)
+
     def value(self, z):
         f = np.exp(z) if self.log else z
         return self.nominal * f
 
     def factor(self, z):
         return np.exp(z) if self.log else np.asarray(z)
+
+
+def life_parameters(base: fade.LifeInputs) -> list[Sampled]:
+    """Every life-model entry of the registry, around the nominal values of ``base``."""
+    from sianode.life import uncertainty
+
+    return [Sampled.from_registry(n, float(getattr(base, n))) for n in uncertainty.LIFE_NAMES]
 
 
 # --------------------------------------------------------------------------- the likelihood of a batch

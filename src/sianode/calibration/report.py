@@ -111,8 +111,8 @@ def sections(result: CalibrationResult) -> list:
         for ax in np.ravel(axes)[n:]:
             ax.axis("off")
         fig.tight_layout()
-        secs.append(Section("Posterior of the life-model parameters", figure(fig, "posterior histograms") + paragraph(
-            "Histograms of the stored posterior samples over the full prior range (x axis = prior bounds; dashed: the "
+        secs.append(Section("Posterior of the calibrated parameters", figure(fig, "posterior histograms") + paragraph(
+            "Histograms of the stored posterior samples over the full prior range (x axis = prior bounds, for measured properties their plausible range; dashed: the "
             "model's nominal value). A flat histogram is a parameter the data do not identify.")))
     return secs
 
