@@ -214,6 +214,9 @@ def calibrate(cells: list[CellData], design, upstream, *, fit_cycles: int | None
     out = posterior_summary(cells, setups, params, lik, z, fit_cycles, level, rng)
     warnings = [f"{k}: {v['warning']}" for k, v in out["parameters"].items() if v.get("warning")]
     warnings += [info["warning"] for info in out["per_cell"] if info.get("warning")]
+    if any(c.unit == "mAh/g" for c in cells) and "reversible_capacity_mAh_g" not in out["parameters"]:
+        notes.append("reversible_capacity_mAh_g: not calibrated, because not every cell has an active mass "
+                     "(give --mass-mg, or calibrate the cells with a mass on their own)")
     mat = upstream["materials"].data
     for name, model in (("reversible_capacity_mAh_g", float(mat.reversible_capacity_mAh_g)), ("ice", float(mat.ice))):
         p = out["parameters"].get(name)
@@ -224,9 +227,10 @@ def calibrate(cells: list[CellData], design, upstream, *, fit_cycles: int | None
         lo, hi = u.low * model, min(u.high * model, 1.0) if name == "ice" else u.high * model
         p["prior_low"], p["prior_high"] = lo, hi
         if not lo <= p["value"] <= hi:
+            hint = ("check the active mass (--mass-mg) and the design's material" if name != "ice" else
+                    "the design's material loses a different share on the first cycle (surface area, oxide): check it")
             w = (f"measured {p['value']:.4g} {p['unit']} is outside {lo:.4g}-{hi:.4g}, the plausible range around the "
-                 f"design's estimate {model:.4g} ({u.source.split(':')[0]}): check the active mass and the design's "
-                 "material")
+                 f"design's estimate {model:.4g}: {hint}")
             p["warning"] = w
             p["note"] += "; WARNING: " + w
             warnings.append(f"{name}: {w}")
