@@ -79,6 +79,7 @@ def run(
         files = result.write(out_dir)
         report = write_report(result, out_dir)
     _print_summary(result)
+    _print_bands(result)
     console.print(f"[bold]report:[/bold] {report.resolve()}")
     console.print(f"[dim]{len(files)} tables/summary files in {Path(out_dir).resolve()}[/dim]")
     if result.failures:
@@ -100,6 +101,33 @@ def _print_summary(result) -> None:
     console.print(t)
 
 
+#: Quantities shown with their 5th/95th-percentile bands for a calibrated design: (stage, key, label).
+BANDED = (("life", "final_retention_pct", "retention at the last cycle (%)"),
+          ("life", "cycles_to_80pct", "cycles to 80 % retention"),
+          ("cell", "specific_energy_Wh_kg", "specific energy (Wh/kg)"),
+          ("cell", "energy_density_Wh_L", "energy density (Wh/L)"))
+
+
+def _print_bands(result) -> None:
+    """A calibrated design: the key results with the posterior's 5th and 95th percentiles."""
+    if getattr(result.design, "calibration", None) is None:
+        return
+    t = Table(title="calibrated design: posterior bands")
+    for col in ("quantity", "value", "5th pct", "95th pct"):
+        t.add_column(col, justify="left" if col == "quantity" else "right")
+
+    def f(x):
+        return "not reached" if isinstance(x, float) and x != x else (f"{x:.4g}" if isinstance(x, float) else str(x))
+
+    for stage, key, label in BANDED:
+        s = result.stages.get(stage)
+        if s is None or key not in s.summary:
+            continue
+        t.add_row(label, f(s.summary[key]), f(s.summary.get(f"{key}_p05", float("nan"))),
+                  f(s.summary.get(f"{key}_p95", float("nan"))))
+    console.print(t)
+
+
 @app.command()
 def validate(design: Path = typer.Argument(..., help="Design TOML file to check.")) -> None:
     """Check a design file; print what is wrong (exit 2) or a short summary (exit 0)."""
@@ -109,8 +137,11 @@ def validate(design: Path = typer.Argument(..., help="Design TOML file to check.
 
 
 @app.command()
-def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy the example designs into this directory.")) -> None:
-    """List the bundled example designs, or write them to a directory to edit."""
+def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy the example designs into this directory."),
+             with_data: bool = typer.Option(False, "--with-data", help="With --write: also write the bundled measured "
+                                            "half cells (cellpy's Arbin Si half cell, a Neware CSV; MIT) for "
+                                            "`sianode analyze` and `sianode calibrate`.")) -> None:
+    """List the bundled example designs, or write them (and measured example files) to a directory to edit."""
     from sianode.design.loader import DEFAULT_EXAMPLE, example_names, example_text, load_example
 
     t = Table(title="bundled example designs")
@@ -130,6 +161,18 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
                 continue
             p.write_text(example_text(n), encoding="utf-8")
             console.print(f"wrote {p}")
+        if with_data:
+            from sianode.validation.cases.realdata import BUNDLED_FILES, bundled_bytes
+
+            for name in BUNDLED_FILES:
+                p = write / name
+                if p.exists():
+                    err_console.print(f"[yellow]kept existing[/yellow] {p}")
+                    continue
+                p.write_bytes(bundled_bytes(name))
+                console.print(f"wrote {p} (measured half cell; source and licence: docs/calibration.md)")
+    elif with_data:
+        raise InputError("--with-data writes files: give the folder with --write", field="--with-data")
 
 
 def _broken(command: str, module: str, err: Exception):
@@ -195,10 +238,10 @@ def schema(section: Optional[str] = typer.Argument(None, help="Section to show: 
 _mount("materials", "sianode.materials.cli", "materials")
 _mount("mechanics", "sianode.mechanics.cli", "mechanics")
 _mount("life", "sianode.life.cli", "life")
-_mount("fit-life", "sianode.life.cli", "fit_life")
 _mount("simulate", "sianode.echem.cli", "simulate")
 _mount("cell", "sianode.cell.cli", "cell")
 _mount("analyze", "sianode.analysis.cli", "analyze")
+_mount("calibrate", "sianode.calibration.cli", "calibrate")
 _mount("compare", "sianode.literature.cli", "compare")
 _mount("validation", "sianode.validation.cli", "validation")
 _mount("sweep", "sianode.sweep.cli", "sweep")

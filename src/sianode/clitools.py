@@ -97,6 +97,29 @@ def _hide_flag_types() -> None:
 _hide_flag_types()
 
 
+def write_atomic(files: dict) -> list[Path]:
+    """Write ``{path: DataFrame | str}`` through temporary files renamed at the end: a failure never leaves
+    partial output. DataFrames are written as CSV."""
+    tmp = []
+    try:
+        for p, obj in files.items():
+            p = Path(p)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            t = p.with_name(p.name + ".part")
+            if hasattr(obj, "to_csv"):
+                obj.to_csv(t, index=False)
+            else:
+                t.write_text(obj, encoding="utf-8")
+            tmp.append((t, p))
+        for t, p in tmp:
+            os.replace(t, p)
+    finally:
+        for t, _ in tmp:
+            if t.exists():
+                t.unlink()
+    return [Path(p) for p in files]
+
+
 def run_stage_cli(design, stage: str, chain_progress=None, **options):
     """The result of ``stage`` for ``design`` through the chain (requirements first, same numbers as
     ``sianode run``); ``options`` go to the stage's ``run``. Raises if the stage or a requirement failed."""

@@ -66,31 +66,22 @@ def test_stage_contract_and_report():
 def _app():
     app = typer.Typer()
     app.command("life")(cli.life)
-    app.command("fit-life")(cli.fit_life)
+    app.command("other")(lambda: None)  # two commands: typer then dispatches on the command name
     return app
 
 
-def test_cli_life_and_fit(tmp_path):
+def test_cli_life(tmp_path):
     runner = CliRunner()
     out = tmp_path / "o"
     r = runner.invoke(_app(), ["life", "--cycles", "30", "-o", str(out), "--no-html"])
     assert r.exit_code == 0, r.output
     s = json.loads((out / "life_summary.json").read_text())
     assert s["cycles"] == 30
-    data = tmp_path / "d.csv"
-    data.write_text("cycle,capacity_mAh_g\n" + "".join(f"{i},{1500 * (1 - 0.001 * i):.3f}\n" for i in range(1, 41)))
-    r = runner.invoke(_app(), ["fit-life", str(data), "-o", str(tmp_path / "f"), "--free", "sei_rate_factor"])
-    assert r.exit_code == 0, r.output
-    assert (tmp_path / "f" / "fit_life_parameters.csv").exists()
 
 
 def test_cli_bad_input_writes_nothing(tmp_path):
     runner = CliRunner()
-    bad = tmp_path / "bad.csv"
-    bad.write_text("capacity\n1\n2\n3\n4\n5\n")
     out = tmp_path / "o"
-    r = runner.invoke(_app(), ["fit-life", str(bad), "-o", str(out)])
-    assert r.exit_code == 2 and not out.exists()
     d = tmp_path / "d.toml"
     d.write_text("[protocol]\ncycles = -3\n")
     r = runner.invoke(_app(), ["life", str(d), "-o", str(out)])

@@ -256,10 +256,15 @@ def run(design, upstream=None) -> StageResult:
         "graphite_reference_bom": res_gr.bom(),
         "notes": pd.DataFrame({"note": notes}),
     }
-    return StageResult(name="cell", summary=summary, tables=tables,
-                       data={"result": res, "graphite_reference": res_gr, "no_prelithiation": res_nopre,
-                             "cathode": cathode, "anode": blend, "model_kwargs": kw, "notes": notes,
-                             "warnings": warnings})
+    out = StageResult(name="cell", summary=summary, tables=tables,
+                      data={"result": res, "graphite_reference": res_gr, "no_prelithiation": res_nopre,
+                            "cathode": cathode, "anode": blend, "model_kwargs": kw, "notes": notes,
+                            "warnings": warnings})
+    if getattr(design, "calibration", None) is not None:  # a calibrated design: Wh/kg and Wh/L bands
+        from sianode.cell.posterior import add_cell_bands
+
+        add_cell_bands(design, {**upstream, "cell": out})
+    return out
 
 
 # --------------------------------------------------------------------------- report

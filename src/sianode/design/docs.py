@@ -107,6 +107,8 @@ def allowed_text(f) -> str:
 
 
 def default_text(f) -> str:
+    if f.is_required():
+        return "(required)"
     return "(section)" if f.default_factory is not None else repr(f.default)
 
 

@@ -548,6 +548,86 @@ class Protocol(_Strict):
         return 0.1 if self.c_rate is None and self.current_A_g is None else (self.c_rate or 0.0)
 
 
+# --------------------------------------------------------------------------- calibration
+CalibrationStatus = Literal["identified", "weakly constrained", "prior"]
+
+
+class CalibratedValue(_Strict):
+    """One calibrated parameter: posterior median, credible interval, unit and where it came from."""
+
+    value: float = Field(..., description="Posterior median, in `unit`.")
+    ci_low: float = Field(..., description="Lower end of the credible interval (level of the calibration), in `unit`.")
+    ci_high: float = Field(..., description="Upper end of the credible interval, in `unit`.")
+    unit: str = Field("", description="Unit of value, ci_low, ci_high and the samples.")
+    nominal: float | None = Field(
+        None, description="The model's value for the calibrated design before calibration, in `unit` (life-model "
+                          "parameters: a changed design carries the factor value / nominal onto its own nominal).")
+    status: CalibrationStatus = Field(
+        "identified", description="'identified' (posterior much narrower than the prior), 'weakly constrained', or "
+                                  "'prior' (the data do not constrain it: its interval is the prior range).")
+    note: str = Field("", description="Why the parameter is (not) identified, or a warning (posterior at a prior bound).")
+    fitted_on: str = Field("", description="Files (sha256 prefix) and cycles the value was fitted on.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        import math
+
+        vals = (self.value, self.ci_low, self.ci_high)
+        if not all(math.isfinite(v) for v in vals):
+            raise ValueError("value, ci_low and ci_high must be finite numbers")
+        if not (self.ci_low <= self.value <= self.ci_high):
+            raise ValueError(f"need ci_low <= value <= ci_high, got {self.ci_low:g}, {self.value:g}, {self.ci_high:g}")
+        return self
+
+
+class CalibrationSource(_Strict):
+    """A measured file a calibration used."""
+
+    file: str = Field(..., description="File name as given to `sianode calibrate`.")
+    sha256: str = Field(..., min_length=8, description="sha256 of the file's bytes (hex; at least 8 characters).")
+    cycles_fitted: str = Field(..., description="Cycles the fit used, e.g. '1-8'.")
+    cycles_checked: str = Field("", description="Held-out cycles the forecast was checked on, e.g. '9-17' ('' = none).")
+    active_mass_mg: float | None = Field(None, gt=0.0, description="Active mass used for mAh/g, mg (None: not known).")
+
+
+class Calibration(_Strict):
+    """Parameters calibrated on measured cells (`sianode calibrate`) with their joint posterior samples.
+
+    The materials stage uses the calibrated reversible capacity, ICE and Si diffusivity instead of its own
+    estimates; the life stage uses the calibrated life-model parameters and draws its 5th/95th-percentile bands
+    from ``samples`` instead of the priors of ``sianode.life.uncertainty``; the cell stage's Wh/kg and Wh/L get
+    bands from the same samples. See docs/calibration.md.
+    """
+
+    method: str = Field("", description="How the posterior was computed (text).")
+    level: float = Field(0.95, gt=0.5, lt=1.0, description="Credible level of ci_low..ci_high (0.5-1).")
+    seed: int = Field(0, ge=0, description="Random seed of the sampler (same data + seed = same samples).")
+    sources: list[CalibrationSource] = Field(default_factory=list, description="Measured files the calibration used.")
+    parameters: dict[str, CalibratedValue] = Field(default_factory=dict,
+                                                   description="Calibrated parameters by name (sianode.life.uncertainty names).")
+    samples: dict[str, list[float]] = Field(
+        default_factory=dict, description="Joint posterior samples by parameter name (equal lengths, row i of every list "
+                                          "is one parameter set), in each parameter's unit.")
+
+    @model_validator(mode="after")
+    def _samples(self):
+        import math
+
+        lens = {k: len(v) for k, v in self.samples.items()}
+        if len(set(lens.values())) > 1:
+            raise ValueError(f"calibration.samples lists must have equal lengths (one row per parameter set), got {lens}")
+        if lens and min(lens.values()) < 2:
+            raise ValueError("calibration.samples needs at least 2 samples per parameter")
+        for k, v in self.samples.items():
+            if k not in self.parameters:
+                raise ValueError(f"calibration.samples.{k} has no entry in calibration.parameters")
+            if not all(math.isfinite(x) and x > 0 for x in v):
+                raise ValueError(f"calibration.samples.{k} must hold finite numbers > 0")
+            if k == "ice" and any(x > 1 for x in v):
+                raise ValueError("calibration.samples.ice must be within (0, 1]")
+        return self
+
+
 # --------------------------------------------------------------------------- design
 class Design(_Strict):
     """A complete silicon-anode design: material, electrode, electrolyte, cell and protocol."""
@@ -559,6 +639,9 @@ class Design(_Strict):
     electrolyte: Electrolyte = Field(default_factory=LiquidElectrolyte, description="Electrolyte (discriminated by 'kind': liquid, gel, solid).")
     cell: Cell = Field(default_factory=Cell, description="Half cell vs Li or full cell with a cathode.")
     protocol: Protocol = Field(default_factory=Protocol, description="Current, voltage window, temperature, cycles.")
+    calibration: Calibration | None = Field(
+        None, description="Values calibrated on measured cells by `sianode calibrate` (None: the models' own values "
+                          "and priors).")
 
     @model_validator(mode="after")
     def _cross_checks(self):

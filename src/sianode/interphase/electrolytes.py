@@ -12,7 +12,7 @@ model of :mod:`sianode.interphase.sei` and to breathing (:mod:`sianode.interphas
 * ``electron_factor`` — multiplies the SEI electronic leakage.
 
 Only the *ordering* of these factors is supported by the seeds (qualitative statements, cited
-per value); their magnitudes are assumptions to be calibrated with ``sianode fit-life``. The
+per value); their magnitudes are assumptions to be calibrated with ``sianode calibrate``. The
 values were not tuned to reproduce any capacity-retention number.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
-_ASSUMED = "assumed magnitude (calibrate with sianode fit-life)"
+_ASSUMED = "assumed magnitude (calibrate with sianode calibrate)"
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""CLI commands of the life stage (mounted by ``sianode.cli`` as ``life`` and ``fit-life``).
+"""CLI command of the life stage (mounted by ``sianode.cli`` as ``life``; calibration on measured cells is
+``sianode calibrate``, :mod:`sianode.calibration`).
 
 Everything is computed before anything is written; files are written to temporary names and
 renamed, so a failure never leaves partial output.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -13,31 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes, run_stage_cli
+from sianode.clitools import exit_codes, run_stage_cli, write_atomic
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def _write_atomic(files: dict[Path, object]) -> list[Path]:
-    """Write ``{path: DataFrame | str}`` via temporary files + rename."""
-    tmp = []
-    try:
-        for p, obj in files.items():
-            p.parent.mkdir(parents=True, exist_ok=True)
-            t = p.with_name(p.name + ".part")
-            if hasattr(obj, "to_csv"):
-                obj.to_csv(t, index=False)
-            else:
-                t.write_text(obj, encoding="utf-8")
-            tmp.append((t, p))
-        for t, p in tmp:
-            os.replace(t, p)
-    finally:
-        for t, _ in tmp:
-            if t.exists():
-                t.unlink()
-    return list(files)
 
 
 def _jsonable(d: dict) -> str:
@@ -81,7 +60,7 @@ def life(
             with tempfile.TemporaryDirectory() as td:
                 page = render(f"Cycle life: {d.name}", stage.report(res), Path(td) / "r.html")
                 files[out_dir / "life_report.html"] = page.read_text(encoding="utf-8")
-        written = _write_atomic(files)
+        written = write_atomic(files)
     t = Table(title=f"life: {d.name}")
     t.add_column("quantity")
     t.add_column("value", justify="right")
@@ -97,44 +76,3 @@ def life(
     for p in written:
         console.print(f"wrote {p}")
 
-
-def fit_life(
-    data: Path = typer.Argument(..., help="CSV with a cycle column and a capacity (or retention) column; optional CE."),
-    out_dir: Path = typer.Option(Path("sianode-output"), "-o", "--out-dir", help="Output directory."),
-    design: Optional[Path] = typer.Option(None, "--design", "-d", help="Design TOML giving the fixed parameters "
-                                          "(default: model defaults)."),
-    free: str = typer.Option("sei_rate_factor,isolation_thickness,binder_beta", "--free",
-                             help="Comma-separated parameters to fit."),
-    ce_weight: float = typer.Option(10.0, "--ce-weight", min=0.0, help="Weight of CE residuals vs retention."),
-    level: float = typer.Option(0.95, "--level", min=0.5, max=0.999, help="Confidence level."),
-) -> None:
-    """Calibrate the life model to measured capacity (and CE) vs cycle, with confidence intervals."""
-    with exit_codes(err_console):
-        from sianode.life import fit
-
-        cd = fit.read_cycle_data(data)
-        base = None
-        if design is not None:
-            from sianode.chain import upstream_for
-            from sianode.design import load_design
-            from sianode.life import stage
-
-            dd = load_design(design)
-            base, _ = stage.inputs_from_design(dd, upstream_for(dd, "life"))
-        with console.status("fitting"):
-            res = fit.fit_life(cd, base, free=[f.strip() for f in free.split(",") if f.strip()],
-                               ce_weight=ce_weight, level=level)
-        summary = {"rmse_retention": res.rmse_retention, "rmse_ce": res.rmse_ce, "n_points": res.n_points,
-                   "success": res.success, "message": res.message, "data": str(data)}
-        written = _write_atomic({out_dir / "fit_life_parameters.csv": res.parameters,
-                                 out_dir / "fit_life_curves.csv": res.curves,
-                                 out_dir / "fit_life_summary.json": _jsonable(summary)})
-    t = Table(title=f"fit-life: {data.name} ({int(level * 100)} % CI)")
-    for c in ("parameter", "value", "ci_low", "ci_high"):
-        t.add_column(c, justify="right")
-    for _, r in res.parameters.iterrows():
-        t.add_row(r["name"], f"{r['value']:.4g}", f"{r['ci_low']:.4g}", f"{r['ci_high']:.4g}")
-    console.print(t)
-    console.print(f"RMSE retention {res.rmse_retention:.4g}" + ("" if res.rmse_ce != res.rmse_ce else f", CE {res.rmse_ce:.3g}"))
-    for p in written:
-        console.print(f"wrote {p}")

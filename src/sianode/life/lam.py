@@ -37,7 +37,7 @@ import numpy as np
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
-_ASSUMED = "assumed magnitude (calibrate with sianode fit-life)"
+_ASSUMED = "assumed magnitude (calibrate with sianode calibrate)"
 
 LAM_PARAMETERS: dict[str, Parameter] = {
     "debris_permeability": Parameter(

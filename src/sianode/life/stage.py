@@ -50,11 +50,13 @@ def _full_charge_potential(mat) -> float:
 
 def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_g_Ah: float | None = None,
                        ec_min_g_Ah: float | None = None, rest_h: float | None = None,
-                       temperature_C: float | None = None, c_rate: float | None = None):
+                       temperature_C: float | None = None, c_rate: float | None = None, calibrated: bool = True):
     """Build :class:`~sianode.life.fade.LifeInputs` for a design from its upstream; returns ``(inputs, info)``.
 
     ``upstream`` must hold the materials and mechanics results (the chain provides them:
-    ``sianode.chain.upstream_for(design, "life")``).
+    ``sianode.chain.upstream_for(design, "life")``). A design with a ``[calibration]`` section gets its calibrated
+    life-model parameters (posterior medians, as factors on the model's nominal values; ``calibrated=False``: the
+    model's own values, e.g. as the prior of a new calibration).
     """
     if not hasattr(design, "active") or not hasattr(design, "cell"):
         raise InputError("design must be a sianode.design.Design", field="design")
@@ -111,7 +113,8 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
         strain_amplitude=float(kd.surface_hoop_strain_amplitude),
         volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),
         particle_radius_m=float(mat.si_diffusion_radius_m),
-        diffusivity_m2_s=float(lisi.D_ASI_M2_S), anode_potential_V=0.5 * (u_lith + u_delith),
+        diffusivity_m2_s=float(getattr(mat, "si_diffusivity_m2_s", None) or lisi.D_ASI_M2_S),
+        anode_potential_V=0.5 * (u_lith + u_delith),
         electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]),
         solvent_factor=ef["solvent_factor"], sei_fracture_area_strain=ef["sei_fracture_area_strain"],
         fresh_surface_wetting=ef["fresh_surface_wetting"], fractures=1.0 if bool(kd.fractures) else 0.0,
@@ -119,6 +122,9 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
         cathode_voltage_V=v_cathode if full else fade.LifeInputs.cathode_voltage_V,
         anode_delithiation_voltage_V=u_delith,
     )
+    post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None)) if calibrated else None
+    if post is not None:
+        inp = uncertainty.apply_factors(inp, post.median_factors())
     info = {"electrolyte": el_key, "materials": mres, "loading_g_cm2": loading_g_cm2,
             "anode_loading_mg_cm2": loads.anode_mg_cm2, "cathode_loading_mg_cm2": loads.cathode_mg_cm2,
             "loading_note": loads.note, "prelithiation_dose_mAh_cm2": dose_cm2, "electrolyte_amount": amount,
@@ -138,15 +144,21 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
     traj = fade.simulate(inp, n_cyc, progress=progress)
     df = fade.to_frame(traj).drop(columns=["design"])
     bands = {}
+    post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
     if samples:
-        st = fade.simulate(uncertainty.sample(inp, int(samples), seed), n_cyc, record=("capacity_mAh_g", "retention"))
+        if post is None:
+            band_inputs, band_source = uncertainty.sample(inp, int(samples), seed), "registry priors"
+        else:  # the calibration's joint posterior replaces the priors (all its rows)
+            band_inputs = posterior_inputs(design, upstream, post, **options)
+            samples, band_source = band_inputs.n_designs, "calibration posterior"
+        st = fade.simulate(band_inputs, n_cyc, record=("capacity_mAh_g", "retention"))
         for key in ("capacity_mAh_g", "retention"):
             lo, mid, hi = uncertainty.percentile_bands(st[key], axis=1)
             df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
         c80_s = fade.cycles_to_retention(st["retention"], 0.8)
         censored = ~np.isfinite(c80_s)
         lo, mid, hi = uncertainty.percentile_bands(np.where(censored, np.inf, c80_s))
-        bands = {"uncertainty_samples": int(samples), "uncertainty_seed": int(seed),
+        bands = {"uncertainty_source": band_source, "uncertainty_samples": int(samples), "uncertainty_seed": int(seed),
                  "cycles_to_80pct_p05": float(lo), "cycles_to_80pct_p50": float(mid), "cycles_to_80pct_p95": float(hi),
                  "cycles_to_80pct_censored_fraction": float(censored.mean()),
                  "final_capacity_mAh_g_p05": float(df["capacity_mAh_g_p05"].iloc[-1]),
@@ -212,6 +224,35 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
     return StageResult(name="life", summary=summary, tables=tables, data={"inputs": inp, "trajectories": traj})
 
 
+def posterior_inputs(design, upstream, post, **options) -> fade.LifeInputs:
+    """LifeInputs of every posterior row of a calibrated design (its designs axis = the rows).
+
+    Measured material properties of a row (capacity, ICE, Si diffusivity) go through the materials stage's owner
+    (:func:`sianode.materials.measured.apply_measured`) and this stage's :func:`inputs_from_design`, so the N/P
+    basis, the prelithiation dose and the electrolyte amount follow each row; life-model rows are factors on the
+    design's nominal values.
+    """
+    import dataclasses
+
+    from sianode.materials.measured import apply_measured
+
+    draws = post.draw()
+    mat_names = [k for k in draws if k in uncertainty.MATERIALS_NAMES]
+    if mat_names:
+        mres = require(upstream, "materials", "life")
+        rows = []
+        for i in range(post.n_rows):
+            props = apply_measured(mres.data, **{k: float(draws[k][i]) for k in mat_names}, source="posterior row",
+                                   tables=False)
+            up = {**upstream, "materials": dataclasses.replace(mres, data=props)}
+            rows.append(inputs_from_design(design, up, calibrated=False, **options)[0])
+        base = uncertainty.stack_inputs(rows)
+    else:
+        base = uncertainty.stack_inputs([inputs_from_design(design, upstream, calibrated=False, **options)[0]]
+                                        * post.n_rows)
+    return uncertainty.apply_factors(base, post.life_factors(draws))
+
+
 def calendar_table(inp: fade.LifeInputs, info: dict, days: float | None = None) -> pd.DataFrame:
     """Storage at full charge, 25 and 60 °C, Si vs graphite SEI (seeds/000 §3)."""
     a = inp.arrays()
@@ -273,9 +314,12 @@ def report(result: StageResult):
                                                 "soc_lo", "soc_hi") if k in df]].iloc[:: max(1, len(df) // 40)])))
     unc = result.tables.get("uncertainty")
     if unc is not None and "uncertainty_samples" in s:
+        origin = ("rows of the calibration's joint posterior (the design's [calibration] section, sianode calibrate; "
+                  "registry below for the names and priors)" if s.get("uncertainty_source") == "calibration posterior"
+                  else f"parameter sets (seed {s['uncertainty_seed']}) drawn from the registry below")
         secs.append(Section("Uncertainty of the cycle life", paragraph(
-            f"{s['uncertainty_samples']} parameter sets (seed {s['uncertainty_seed']}) drawn from the registry "
-            "below (sianode.life.uncertainty) run vectorised beside the nominal design; the band in the capacity plot "
+            f"{s['uncertainty_samples']} {origin} (sianode.life.uncertainty) run vectorised beside the nominal design; "
+            "the band in the capacity plot "
             "and the *_p05 / *_p95 summary values are their 5th and 95th percentiles. Cycles to 80 %: "
             f"{s['cycles_to_80pct_p05']:.0f} to {s['cycles_to_80pct_p95']:.0f} (5th-95th percentile; "
             f"{100 * s['cycles_to_80pct_censored_fraction']:.0f} % of the samples stay above 80 %).") + table(unc)))

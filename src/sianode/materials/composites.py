@@ -173,6 +173,7 @@ class CompositeProperties:
     extras: dict[str, Any] = field(default_factory=dict)
     si_diffusion_radius_m: float = float("nan")  # equivalent-sphere Li diffusion radius (diffusion_length.py)
     si_reversible_capacity_mAh_g: float = 0.0  # the part of the reversible capacity stored in Si (per g composite)
+    si_diffusivity_m2_s: float | None = None  # Li diffusivity in lithiated Si; None: lisi.D_ASI_M2_S (calibration may set it)
 
     def delivered_capacity_mAh_g(self, c_rate):
         """Capacity delivered at ``c_rate``: the Si part times its utilisation
@@ -180,7 +181,7 @@ class CompositeProperties:
         Arrays broadcast."""
         from sianode.materials.utilisation import si_utilisation
 
-        u = si_utilisation(c_rate, self.si_diffusion_radius_m)
+        u = si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
         return self.reversible_capacity_mAh_g - self.si_reversible_capacity_mAh_g * (1.0 - np.asarray(u))
 
     def particle_expansion_at(self, c_rate):
@@ -190,7 +191,7 @@ class CompositeProperties:
         ``particle_expansion`` when the components are fully lithiated."""
         from sianode.materials.utilisation import si_utilisation
 
-        u = float(si_utilisation(c_rate, self.si_diffusion_radius_m))
+        u = float(si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s))
         if not self.components:
             return self.particle_expansion * u
         env = np.array([c.mass_frac * c.envelope_cm3_g for c in self.components])

@@ -17,11 +17,23 @@ from sianode.electrode.coating import anode_geometry
 from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
+from sianode.materials.measured import apply_measured
 from sianode.protocol import c_rate as protocol_c_rate
 from sianode.results import StageResult
 
 #: Earlier stages this stage reads (none: it is the first).
 REQUIRES: tuple[str, ...] = ()
+
+#: Material properties a design's ``[calibration]`` may set (posterior medians of ``sianode calibrate``).
+CALIBRATED_PROPERTIES = ("reversible_capacity_mAh_g", "ice", "si_diffusivity_m2_s")
+
+
+def calibrated_values(design) -> dict[str, float]:
+    """The measured material properties in the design's ``[calibration]`` section (empty if none)."""
+    cal = getattr(design, "calibration", None)
+    if cal is None:
+        return {}
+    return {k: float(cal.parameters[k].value) for k in CALIBRATED_PROPERTIES if k in cal.parameters}
 
 
 def _branch_funcs():
@@ -85,6 +97,9 @@ def run(design, upstream=None) -> StageResult:
         ssa = getattr(design.active.silicon, "specific_surface_area_m2_g", None)
     props = composites.composite_properties(design.active, design.electrode, v_min_V=v_min,
                                             specific_surface_area_m2_g=ssa)
+    measured = calibrated_values(design)
+    if measured:  # values calibrated on measured cells replace the estimates (sianode.materials.measured)
+        props = apply_measured(props, **measured, source="design [calibration] (sianode calibrate)")
     f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
     c_rate = protocol_c_rate(design.protocol, props.reversible_capacity_mAh_g)
     delivered = float(props.delivered_capacity_mAh_g(c_rate))
@@ -122,6 +137,10 @@ def run(design, upstream=None) -> StageResult:
     }
     if loads.cathode_mg_cm2 is not None:
         summary["cathode_loading_mg_cm2"] = loads.cathode_mg_cm2
+    if measured:
+        summary["calibrated_properties"] = ", ".join(measured)
+        if "si_diffusivity_m2_s" in measured:
+            summary["si_diffusivity_m2_s"] = measured["si_diffusivity_m2_s"]
     for k, v in props.irreversible_breakdown_mAh_g.items():
         summary[f"irreversible_{k}_mAh_g"] = v
     summary = {k: (v if isinstance(v, str) else float(v)) for k, v in summary.items()}

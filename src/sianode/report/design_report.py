@@ -70,6 +70,19 @@ KEY_RESULTS = [
 ]
 
 
+def _band(summary: dict, key: str) -> str:
+    """' (5th-95th percentile: a - b)' when the summary has the key's bands, else ''."""
+    lo, hi = summary.get(f"{key}_p05"), summary.get(f"{key}_p95")
+    if lo is None or hi is None:
+        return ""
+    f = (lambda x: "not reached" if x != x else f"{x:.4g}")
+    return f" (5th-95th percentile: {f(lo)} - {f(hi)})"
+
+
+_BAND_KEYS = {"final_retention_pct": "final_retention_pct", "cycles_to_80pct": "cycles_to_80pct",
+              "specific_energy_Wh_kg": "specific_energy_Wh_kg", "energy_density_Wh_L": "energy_density_Wh_L"}
+
+
 def _key_results(run: ChainRun) -> Section:
     items = {}
     for stage, key, label in KEY_RESULTS:
@@ -78,6 +91,9 @@ def _key_results(run: ChainRun) -> Section:
             v = res.summary[key]
             if isinstance(v, float) and v != v:  # NaN: not reached / not defined
                 v = f"not reached in {res.summary.get('cycles', '?')} cycles" if key == "cycles_to_80pct" else "n/a"
+            band = _band(res.summary, _BAND_KEYS[key]) if key in _BAND_KEYS else ""
+            if band:
+                v = (f"{v:.4g}" if isinstance(v, float) else str(v)) + band
             items[label] = v
     note = ""
     cell = run.stages.get("cell")
@@ -87,8 +103,31 @@ def _key_results(run: ChainRun) -> Section:
     return Section("Key results", kv_table(items) + note)
 
 
+def _calibration_section(design) -> Section | None:
+    """The design's [calibration]: parameters with intervals, where they came from, how."""
+    cal = getattr(design, "calibration", None)
+    if cal is None:
+        return None
+    import pandas as pd
+
+    from sianode.report.html import table
+
+    rows = [{"parameter": k, "value": p.value, "ci_low": p.ci_low, "ci_high": p.ci_high, "unit": p.unit,
+             "status": p.status, "note": p.note} for k, p in cal.parameters.items()]
+    src = pd.DataFrame([s.model_dump() for s in cal.sources])
+    n = len(next(iter(cal.samples.values()))) if cal.samples else 0
+    text = (f"Values calibrated on measured cells by `sianode calibrate` ({cal.method}). The materials stage uses the "
+            "measured capacity, ICE and Si diffusivity; the life stage the calibrated life-model parameters; the "
+            f"bands (5th-95th percentile) of the life and cell stages come from the {n} joint posterior samples. "
+            f"Intervals: {int(round(100 * cal.level))} % credible. See docs/calibration.md.")
+    return Section("Calibration (measured cells)", paragraph(text) + table(pd.DataFrame(rows)) + table(src))
+
+
 def build_sections(run: ChainRun) -> list[Section]:
     sections = [_key_results(run), _design_section(run.design)]
+    cal = _calibration_section(run.design)
+    if cal is not None:
+        sections.append(cal)
     for name in STAGES:
         res = run.stages.get(name)
         if res is None:

@@ -14,11 +14,24 @@ from sianode.validation.cases import CaseNotRun, CaseOutput, adapter
 BUNDLED_RES = "20160805_test001_45_cc_01.res"  # stored as data/<name>.xz (MIT, cellpy; see data/ATTRIBUTION.md)
 
 
-def bundled_res_bytes() -> bytes:
-    """The unmodified Arbin file, decompressed from the package data."""
-    f = resources.files("sianode.validation").joinpath("data", BUNDLED_RES + ".xz")
+#: Measured files bundled with the package (xz-compressed, otherwise unmodified; data/ATTRIBUTION.md).
+BUNDLED_FILES = (BUNDLED_RES, "neware_uio.csv")
+
+
+def bundled_bytes(name: str) -> bytes:
+    """An unmodified bundled file, decompressed from ``data/<name>.xz``."""
+    if name not in BUNDLED_FILES:
+        from sianode.errors import InputError
+
+        raise InputError(f"no bundled file {name!r}; bundled: {', '.join(BUNDLED_FILES)}", field="bundled data")
+    f = resources.files("sianode.validation").joinpath("data", name + ".xz")
     with f.open("rb") as fh, lzma.open(fh) as z:
         return z.read()
+
+
+def bundled_res_bytes() -> bytes:
+    """The unmodified Arbin file of cellpy's Si half cell."""
+    return bundled_bytes(BUNDLED_RES)
 
 
 @adapter("halfcell-realdata")
