@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import default_out_dir, ensure_out_dir, os_reason
+from sianode.clitools import design_out_dir, ensure_out_dir, key_results_table, os_reason, print_outputs
 from sianode.errors import InputError, SianodeError, SolverError
 
 app = typer.Typer(
@@ -69,43 +69,61 @@ def run(
     from sianode.report.design_report import write_report
 
     d = _load(design)
-    out_dir = ensure_out_dir(out_dir or default_out_dir(design.stem if design else None, "default_design"))
     chain = ModelChain(d, stages)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as prog:
-        task = prog.add_task("starting", total=None)
-        result = chain.run(progress=lambda s: prog.update(task, description=f"stage: {s}"))
-        prog.update(task, description="writing report")
-        files = result.write(out_dir)
-        report = write_report(result, out_dir)
-    _print_summary(result)
-    console.print(f"[bold]report:[/bold] {report.resolve()}")
-    console.print(f"[dim]{len(files)} tables/summary files in {Path(out_dir).resolve()}[/dim]")
+    with design_out_dir(design, out_dir) as out_dir:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err_console, transient=True) as prog:
+            task = prog.add_task("starting", total=None)
+            result = chain.run(progress=lambda s: prog.update(task, description=f"stage: {s}"))
+            prog.update(task, description="writing report")
+            files = result.write(out_dir)
+            report = write_report(result, out_dir)
+    kr = result.key_results()
+    if len(kr):
+        console.print(key_results_table(kr, f"sianode: {result.design.name} — key results", show_stage=True))
+    print_outputs(console, out_dir, files, report)
     if result.failures:
         for f in result.failures:
-            err_console.print(f"[red]stage {f.stage} failed:[/red] {f.message}")
+            err_console.print(f"[red]stage {f.stage} failed:[/red] {f.message}", highlight=False)
         raise typer.Exit(1)
-
-
-def _print_summary(result) -> None:
-    t = Table(title=f"sianode: {result.design.name}", show_lines=False)
-    t.add_column("stage")
-    t.add_column("quantity")
-    t.add_column("value", justify="right")
-    for sname, res in result.stages.items():
-        for i, (k, v) in enumerate(res.summary.items()):
-            if i >= 8:
-                break
-            t.add_row(sname if i == 0 else "", k, f"{v:.4g}" if isinstance(v, float) else str(v))
-    console.print(t)
 
 
 @app.command()
 def validate(design: Path = typer.Argument(..., help="Design TOML file to check.")) -> None:
-    """Check a design file; print what is wrong (exit 2) or a short summary (exit 0)."""
+    """Check a design file; print what is wrong (exit 2) or the design's main choices (exit 0)."""
     d = _load(design)
-    console.print(f"[green]valid[/green]: {d.name} — active family '{d.active.family}', "
-                  f"{d.cell.kind} cell, electrolyte {d.electrolyte.kind}")
+    console.print(f"[green]valid[/green]: {design} — {d.name}", highlight=False)
+    console.print(_design_table(d))
+    console.print(f"next: [bold]sianode run {design}[/bold] (every stage) or one stage, e.g. "
+                  f"[bold]sianode materials {design}[/bold]; all fields: [bold]sianode schema[/bold]",
+                  highlight=False, soft_wrap=True)
+
+
+def _design_table(d) -> Table:
+    """The main choices of a design with units (what `validate` confirms back to the user)."""
+    from rich.markup import escape
+
+    t = Table(show_header=False)
+    t.add_column("field", style="bold")
+    t.add_column("value")
+    a, e, el, c, p = d.active, d.electrode, d.electrolyte, d.cell, d.protocol
+    si = getattr(a, "silicon", a)  # Si/graphite: the Si component
+    size = next((f"{getattr(si, k):g} {u}" for k, u in (("diameter_nm", "nm"), ("diameter_um", "µm"),
+                                                       ("skeleton_size_um", "µm skeleton"))
+                 if getattr(si, k, None) is not None), "")
+    content = next((f"{100 * getattr(a, k):g} wt% Si" for k in ("si_fraction", "si_wt_frac")
+                    if getattr(a, k, None) is not None), "")
+    rows = [("active material", ", ".join(x for x in (a.family, content, size) if x)),
+            ("electrode", f"{e.loading_mg_cm2:g} mg/cm2, {100 * e.active_wt_frac:g} wt% active, binder {e.binder}"),
+            ("electrolyte", f"{el.kind}" + (f", {el.salt} {el.salt_molarity_M:g} mol/L" if getattr(el, "salt", None)
+                                             else "")),
+            ("cell", "half cell vs Li metal" if c.kind == "half"
+             else f"full cell vs {c.cathode}, N/P {c.np_ratio:g} ({c.np_basis})"),
+            ("protocol", (f"{p.c_rate:g}C" if p.c_rate is not None else f"{p.current_A_g:g} A/g")
+             + f", {p.v_min_V:g}–{p.v_max_V:g} V, {p.temperature_C:g} °C, {p.cycles} cycles")]
+    for k, v in rows:
+        t.add_row(k, escape(v))
+    return t
 
 
 @app.command()

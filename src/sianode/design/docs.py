@@ -75,16 +75,14 @@ def constraints(f) -> str:
     return ", ".join(out)
 
 
-_UNIT_SUFFIX = re.compile(r"_(mAh_g|mAh_cm2|mg_cm2|g_cm3|cm3_g|m2_g|g_Ah|S_cm|nm|um|mm|MPa|GPa|M|V|C|h|pct|"
-                          r"A_g|cm2|Wh_kg|Wh_L|ppm|s)$")
-
-
 def unit_of(name: str, description: str | None) -> str:
-    """Unit of a field: from its name suffix (``loading_mg_cm2`` -> mg/cm2), else from its description."""
-    m = _UNIT_SUFFIX.search(name)
-    if m:
-        u = m.group(1)
-        return {"um": "µm", "C": "°C", "pct": "%", "M": "mol/L"}.get(u, u.replace("_", "/"))
+    """Unit of a field: from its name suffix (``loading_mg_cm2`` -> mg/cm2, :mod:`sianode.units`), else
+    from its description."""
+    from sianode.units import unit_of_key
+
+    u = unit_of_key(name)
+    if u:
+        return u
     if description and "(0–1" in description:
         return "fraction"
     return ""
