@@ -141,13 +141,24 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
     console.print(t)
     if write is not None:
         ensure_out_dir(write, "--write")
+        wrote, kept = [], []
         for n in example_names():
             p = write / f"{n}.toml"
-            if p.exists():
-                err_console.print(f"[yellow]kept existing[/yellow] {p}")
+            if p.exists():  # never overwrite a design the user may have edited
+                kept.append(p.name)
                 continue
             p.write_text(example_text(n), encoding="utf-8")
-            console.print(f"wrote {p}")
+            wrote.append(p.name)
+        if kept:
+            err_console.print(f"[yellow]kept existing[/yellow] (not overwritten): {', '.join(kept)}", highlight=False)
+        console.print(f"[bold]wrote:[/bold] {', '.join(wrote) or 'nothing new'} in {write.resolve()}",
+                      highlight=False, soft_wrap=True)
+        first = write / f"{DEFAULT_EXAMPLE}.toml"
+        console.print(f"next: edit a design, check it with [bold]sianode validate {first}[/bold], run it with "
+                      f"[bold]sianode run {first}[/bold]", highlight=False, soft_wrap=True)
+    else:
+        console.print("copy them to edit: [bold]sianode examples --write my-designs[/bold]; run one as is: "
+                      "[bold]sianode run[/bold] (the default)", highlight=False)
 
 
 def _broken(command: str, module: str, err: Exception):
@@ -198,16 +209,20 @@ def schema(section: Optional[str] = typer.Argument(None, help="Section to show: 
             close = difflib.get_close_matches(want, names, n=1)
             raise InputError(f"no design section {section!r}" + (f"; did you mean {close[0]!r}?" if close else "")
                              + f" Sections: {', '.join(names)}", field="section")
-    for title, model in sections:
-        from rich.markup import escape
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.text import Text
 
+    from sianode.provenance import cite_seeds
+
+    for title, model in sections:
         console.print(f"\n[bold cyan]{escape('[' + title + ']')}[/bold cyan]", highlight=False)
         for name, f in model.model_fields.items():
             unit = unit_of(name, f.description)
             head = f"  [bold]{name}[/bold]" + (f" ({unit})" if unit else "")
             console.print(f"{head}  default {default_text(f)}; allowed: {allowed_text(f)}", highlight=False)
             if f.description:
-                console.print(f"      [dim]{f.description}[/dim]", highlight=False)
+                console.print(Padding(Text(cite_seeds(f.description), style="dim"), (0, 0, 0, 6)))
 
 
 _mount("materials", "sianode.materials.cli", "materials")

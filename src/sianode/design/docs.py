@@ -5,13 +5,13 @@ a discriminated union under its tag), so a field added to the schema appears her
 """
 from __future__ import annotations
 
-import re
 import typing
 
 from pydantic import BaseModel
 
 from sianode.design import schema as S
 from sianode.design.loader import _models_in, _tag_of
+from sianode.provenance import cite_seeds
 
 
 def schema_sections() -> list[tuple[str, type[BaseModel]]]:
@@ -121,7 +121,7 @@ def schema_markdown() -> str:
                   "|---|---|---|---|---|---|"]
         for name, f in model.model_fields.items():
             lines.append(f"| `{name}` | {type_name(f.annotation)} | {unit_of(name, f.description)} | "
-                         f"{default_text(f)} | {constraints(f)} | {f.description or ''} |")
+                         f"{default_text(f)} | {constraints(f)} | {cite_seeds(f.description or '')} |")
         lines.append("")
     return "\n".join(lines)
 
