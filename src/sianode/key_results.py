@@ -62,9 +62,9 @@ def _c80_text(s: dict) -> str:
 
 
 def _c80_note(s: dict) -> str:
-    if "cycles_to_80pct_p05" not in s:
-        return "not reached in the simulated cycles" if not _finite(s.get("cycles_to_80pct")) else ""
     n = s.get("cycles", "?")
+    if "cycles_to_80pct_p05" not in s:
+        return f"not reached in {n} cycles" if not _finite(s.get("cycles_to_80pct")) else ""
     lo, hi = s.get("cycles_to_80pct_p05"), s.get("cycles_to_80pct_p95")
     band = f"{_c80_bound(lo, n)} to {_c80_bound(hi, n)}"
     out = f"5–95th pct {band}"

@@ -75,8 +75,8 @@ def test_cli_life_and_fit(tmp_path):
     out = tmp_path / "o"
     r = runner.invoke(_app(), ["life", "--cycles", "30", "-o", str(out), "--no-html"])
     assert r.exit_code == 0, r.output
-    s = json.loads((out / "life_summary.json").read_text())
-    assert s["cycles"] == 30
+    s = json.loads((out / "summary.json").read_text())  # every command writes summary.json, keys "stage.key"
+    assert s["life.cycles"] == 30
     data = tmp_path / "d.csv"
     data.write_text("cycle,capacity_mAh_g\n" + "".join(f"{i},{1500 * (1 - 0.001 * i):.3f}\n" for i in range(1, 41)))
     r = runner.invoke(_app(), ["fit-life", str(data), "-o", str(tmp_path / "f"), "--free", "sei_rate_factor"])

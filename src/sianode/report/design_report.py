@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import re
 from pathlib import Path
 
 from sianode.chain import STAGES, ChainRun
@@ -66,9 +67,12 @@ def _key_results(run: ChainRun) -> Section:
     return Section("Key results", quantities_table(run.key_results(), show_stage=True) + note)
 
 
+_TABLES = re.compile(r"(<div class='scroll'>)?<table\b.*?</table>(</div>)?", re.S)
+
+
 def stage_section(name: str, res) -> Section:
-    """One stage's section: its summary (the stage report's first "... summary" section, else its key
-    results), every summary value behind a toggle, then the stage report's other sections."""
+    """One stage's section: its key results (:mod:`sianode.key_results`) with the text of the stage report's
+    own "... summary" section, every summary value behind a toggle, then the stage report's other sections."""
     from sianode.key_results import stage_key_results
 
     mod = importlib.import_module(STAGES[name])
@@ -78,12 +82,13 @@ def stage_section(name: str, res) -> Section:
             children = list(mod.report(res))
         except Exception as e:  # noqa: BLE001 - a figure bug must not lose the report
             children = [Section("Figures unavailable", paragraph(f"report failed: {type(e).__name__}: {e}"))]
+    body = quantities_table(stage_key_results(res))
     if children and children[0].title.lower().endswith("summary"):
+        # the stage's own summary section: its text stays, its tables are the key results above and the
+        # list of every value below (one summary per section)
         head = children.pop(0)
-        body = head.body
+        body += _TABLES.sub("", head.body)
         children = head.children + children
-    else:
-        body = quantities_table(stage_key_results(res))
     body += collapsible(f"all {len(res.summary)} summary values of the {name} stage (as in summary.json)",
                         kv_table(res.summary))
     return Section(STAGE_TITLES.get(name, name.capitalize()), body, children)

@@ -203,5 +203,13 @@ def render(title: str, sections: list[Section], path: str | Path, intro: str = "
         f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{intro}"
         f"<nav><ul>{toc}</ul></nav>{body}</body></html>"
     )
-    path.write_text(cite_in_html(doc), encoding="utf-8")
+    path.write_text(cite_in_html(_boxed_tables(doc)), encoding="utf-8")
     return path
+
+
+_BARE_TABLE = re.compile(r"(?<!<div class='scroll'>)(<table\b.*?</table>)", re.S)
+
+
+def _boxed_tables(doc: str) -> str:
+    """Put every table that a report built by hand (not with :func:`table`) into a sideways-scrolling box."""
+    return _BARE_TABLE.sub(r"<div class='scroll'>\1</div>", doc)
