@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import design_out_dir, ensure_out_dir, key_results_table, os_reason, print_outputs
+from sianode.clitools import _esc, design_out_dir, ensure_out_dir, key_results_table, os_reason, print_outputs
 from sianode.errors import InputError, SianodeError, SolverError
 
 app = typer.Typer(
@@ -131,6 +131,9 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
     """List the bundled example designs, or write them to a directory to edit."""
     from sianode.design.loader import DEFAULT_EXAMPLE, example_names, example_text, load_example
 
+    if write is not None:  # a folder that cannot be written is said first, before any output
+        ensure_out_dir(write, "--write")
+
     t = Table(title="bundled example designs")
     t.add_column("name")
     t.add_column("family")
@@ -140,7 +143,6 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
         t.add_row(n + (" (default)" if n == DEFAULT_EXAMPLE else ""), d.active.family, d.description)
     console.print(t)
     if write is not None:
-        ensure_out_dir(write, "--write")
         wrote, kept = [], []
         for n in example_names():
             p = write / f"{n}.toml"
@@ -245,23 +247,23 @@ def main() -> None:
     try:
         app()
     except InputError as e:
-        err_console.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(e)}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(2)
     except ValidationError as e:
         from sianode.design.loader import format_validation_error
 
-        err_console.print(f"[red]error:[/red] {format_validation_error(e, 'input')}", highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(format_validation_error(e, 'input'))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
+        err_console.print(f"[red]model failed:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except OSError as e:  # a path the user gave cannot be read or written: theirs to fix
         where = f" {e.filename}" if getattr(e, "filename", None) else ""
         err_console.print(f"[red]error:[/red] cannot use{where}: {os_reason(e)}; check the path and its "
-                          "permissions, or choose another with -o", highlight=False)
+                          "permissions, or choose another with -o", highlight=False, soft_wrap=True)
         sys.exit(2)
     except SianodeError as e:
-        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except Exception as e:  # noqa: BLE001
         if debug:

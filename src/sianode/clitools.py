@@ -19,19 +19,26 @@ from sianode.errors import InputError, SianodeError, SolverError
 DEFAULT_OUT_ROOT = Path("sianode-output")
 
 
+def _esc(e) -> str:
+    """A message as plain text for rich (a design section such as "[electrode]" is not markup)."""
+    from rich.markup import escape
+
+    return escape(str(e))
+
+
 @contextmanager
 def exit_codes(err_console, failed: str = "model failed"):
     """Turn :class:`InputError` into a red message + exit 2 and :class:`SolverError` into exit 1."""
     try:
         yield
     except InputError as e:
-        err_console.print(f"[red]invalid input:[/red] {e}", highlight=False)
+        err_console.print(f"[red]invalid input:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     except SolverError as e:
-        err_console.print(f"[red]{failed}:[/red] {e}", highlight=False)
+        err_console.print(f"[red]{failed}:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     except SianodeError as e:  # e.g. a stage whose requirement failed (sianode.chain.StageFailed)
-        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 

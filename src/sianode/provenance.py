@@ -58,18 +58,34 @@ SEED_REVIEWS_SHORT = {
 _SEED_REF = re.compile(r"\bseeds?(?:/| )(00[0-4])(?![0-9])(?:\s*[–-]\s*(00[0-4])(?![0-9]))?")
 
 
+#: a phrase that shows a text already cites the source (then the seed reference adds nothing)
+_SEED_CITED = {"000": "Energy Environ. Sci", "001": "Adv. Sci", "002": "Nano-Micro Lett", "003": "porous-Si review",
+               "004": "RSC Adv"}
+
+
 def cite_seeds(text: str) -> str:
     """Replace the developers' seed references in user-facing text with the papers' citations.
 
     ``"(seeds/000 §4.1.3)"`` -> ``"(Energy Environ. Sci. 2025 CVD Si–C perspective, §4.1.3)"``;
-    ``"seeds/000–004"`` -> ``"the five source reviews"``. Code comments and docstrings keep the seed
-    references (they point developers at ../shared/seeds/); everything a user reads goes through this.
+    ``"Liu et al., Nano-Micro Lett. 2025 (seeds/002 §3.1)"`` -> ``"Liu et al., Nano-Micro Lett. 2025 (§3.1)"``
+    (already cited just before); ``"seeds/000–004"`` -> ``"the five source reviews and papers"``. Code
+    comments and docstrings keep the seed references (they point developers at ../shared/seeds/);
+    everything a user reads goes through this.
     """
+    if "seed" not in text:
+        return text
+
     def one(m: re.Match) -> str:
         if m.group(2):
             return "the five source reviews and papers"
-        cit = SEED_REVIEWS_SHORT[m.group(1)]
+        seed = m.group(1)
+        if _SEED_CITED[seed] in text[max(0, m.start() - 160):m.start()]:
+            return "\x00"  # cited just before: keep only the section that follows
         nxt = text[m.end():m.end() + 7]
-        return cit + ("," if nxt.startswith((" §", " Table", " Fig", " Eq", " ref")) else "")
+        return SEED_REVIEWS_SHORT[seed] + ("," if nxt.startswith((" §", " Table", " Fig", " Eq", " ref")) else "")
 
-    return _SEED_REF.sub(one, text) if "seed" in text else text
+    out = _SEED_REF.sub(one, text)
+    if "\x00" in out:
+        out = re.sub(r"\x00[ ,;:]*", "", out)
+        out = re.sub(r"\s*\(\s*\)", "", out)  # "(seeds/002)" after its own citation
+    return out

@@ -391,7 +391,7 @@ def _stress_figure(st) -> str:
     cyc = st[~st.process.str.startswith("first")]
     panels = ([("first lithiation (two-phase front)", first)] if len(first) else []) + (
         [("cycling: surface hoop stress", cyc), ("cycling: max von Mises stress", cyc)] if len(cyc) else [])
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.7 * len(panels), 3.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.0), squeeze=False)
     for ax, (title, g) in zip(axes[0], panels):
         cols = (["surface_hoop_Pa", "max_von_mises_Pa"] if title.startswith("first") else
                 ["surface_hoop_Pa"] if "hoop" in title else ["max_von_mises_Pa"])
