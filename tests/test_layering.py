@@ -16,7 +16,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "sianode"
 STAGE_ORDER = ["materials", "mechanics", "life", "echem", "cell"]
 FOUNDATION = {"constants", "errors", "provenance", "design", "electrode", "cathodes", "graphite",
-              "electrolyte_amount", "protocol", "results", "key_results"}
+              "electrolyte_amount", "protocol", "results"}
 
 
 def _module_name(path: Path) -> str:

@@ -4,7 +4,8 @@ Every ``$S ...`` line of the block is run as a user would run it (``python -m si
 temporary working directory holding only links to the repository's ``examples/`` and ``tests/``
 folders that the README names). Each must exit 0 without a traceback and print its key numbers
 (a pattern per command below; a README command without a pattern fails the test, so a new line
-in the README gets a check). Speed: ``sianode validation`` runs every published case, the FEM
+in the README gets a check; a line naming a placeholder file in capitals, such as ``SPEC.toml``, shows
+the syntax and is not run). Speed: ``sianode validation`` runs every published case, the FEM
 among them (minutes), so the walk runs it on one case (``--case lisi-capacity``) through the same
 command; the commands after ``examples --write`` are independent and run two at a time.
 """
@@ -45,13 +46,20 @@ KEY_OUTPUT = {
     "literature show": [r"source", r"001-232-mss"],
     "compare": [r"percentile|rank", r"report: .*compare\.html"],
     "validation": [r"predictions passed \d+/\d+"],
+    "sweep": [r"designs", r"report: "],
+    "diff": [r"differ", r"report: "],
 }
 #: options added to a README command to keep the walk fast (the reason is in the module docstring)
 FAST = {"validation": ["--case", "lisi-capacity"]}
 
 
+#: a file named in capitals (SPEC.toml, DESIGN.toml) is a placeholder: such a line shows the syntax, it is not run
+PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_]*\.[a-z]+$")
+
+
 def readme_commands() -> list[list[str]]:
-    """The ``$S ...`` lines of the README's "Using it" block, as argument lists (comments removed)."""
+    """The runnable ``$S ...`` lines of the README's "Using it" block, as argument lists (comments removed;
+    lines naming a placeholder file left out)."""
     text = README.read_text(encoding="utf-8")
     block = text[text.index("## Using it"):]
     block = block[block.index("```bash") + len("```bash"):]
@@ -60,7 +68,9 @@ def readme_commands() -> list[list[str]]:
     for line in block.splitlines():
         line = line.strip()
         if line.startswith("$S "):
-            out.append(shlex.split(line[3:], comments=True))
+            args = shlex.split(line[3:], comments=True)
+            if not any(PLACEHOLDER.match(a) for a in args):
+                out.append(args)
     return out
 
 

@@ -160,15 +160,6 @@ def print_outputs(console, folder: Path, files: list[Path], report: Path | None 
                   highlight=False, soft_wrap=True)
 
 
-def write_summary_json(path: Path, summary: dict) -> Path:
-    """Write ``summary`` as strict JSON (NaN/inf -> null), the format of every command's summary.json."""
-    from sianode.results import summary_json
-
-    path = Path(path)
-    path.write_text(summary_json(summary) + "\n", encoding="utf-8")
-    return path
-
-
 @contextmanager
 def design_out_dir(design_path: Path | None, out_dir: Path | None, stage: str | None = None):
     """The folder a design command writes to, created and checked writable before any model runs (exit 2

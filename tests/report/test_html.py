@@ -32,7 +32,7 @@ def test_short_table_is_open_in_a_scrolling_box_numbers_do_not_wrap():
     df = pd.DataFrame({"current_A_g": [0.2, 8.0], "source": ["Liu et al.", "model"]})
     out = H.table(df)
     assert "<details" not in out and out.startswith("<div class='scroll'><table")
-    assert "<td class='num'>0.2</td>" in out and "<td class='txt'>Liu et al.</td>" in out
+    assert "<td class='num'>0.2</td>" in out and "<td class='txt'>Liu et al.</td>" in out  # short text: no wrap
     assert "current_<wbr>A_g" in out  # a long header breaks between words, never inside its unit
 
 

@@ -5,7 +5,6 @@ renamed, so a failure never leaves partial output.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -13,31 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes, run_stage_cli
+from sianode.clitools import exit_codes, run_stage_cli, write_atomic
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def _write_atomic(files: dict[Path, object]) -> list[Path]:
-    """Write ``{path: DataFrame | str}`` via temporary files + rename."""
-    tmp = []
-    try:
-        for p, obj in files.items():
-            p.parent.mkdir(parents=True, exist_ok=True)
-            t = p.with_name(p.name + ".part")
-            if hasattr(obj, "to_csv"):
-                obj.to_csv(t, index=False)
-            else:
-                t.write_text(obj, encoding="utf-8")
-            tmp.append((t, p))
-        for t, p in tmp:
-            os.replace(t, p)
-    finally:
-        for t, _ in tmp:
-            if t.exists():
-                t.unlink()
-    return list(files)
+#: the shared atomic writer (fit-life uses it too)
+_write_atomic = write_atomic
 
 
 def _jsonable(d: dict) -> str:

@@ -75,10 +75,6 @@ class MechanicsResult:
     irreversible_swelling_intact_per_cycle: float = 0.0  # the same design's rate without the crack surface
 
 
-#: The Si feature of a CVD Si–C design (the pore-matching map is its design rule).
-CVD_FEATURE = "Si domain in carbon pores"
-
-
 def _si_material(active):
     return active.silicon if active.family == "si_graphite" else active
 
@@ -103,7 +99,7 @@ def si_feature(m) -> tuple[float, str, str]:
     if fam == "siox":
         return SIOX_SI_DOMAIN_NM * 1e-9, "Si nanodomain in SiOx (Hirata 2016)", "amorphous"
     if fam == "cvd_si_c":
-        return m.si_domain_nm * 1e-9, CVD_FEATURE, \
+        return m.si_domain_nm * 1e-9, "Si domain in carbon pores", \
             "crystalline" if m.crystalline_fraction >= 0.5 else "amorphous"
     raise InputError(f"no Si feature for family {fam!r}", field="active.family")
 
@@ -355,7 +351,7 @@ def report(result: StageResult):
         "CVD Si–C: outward expansion when the lithiated Si overfills the scaffold pores (Energy Environ. Sci. 2025 "
         "CVD Si–C perspective, §4.1.3). "
         "Below the red line the Si does not fit; above the white line the pores absorb the full expansion.")
-    if d.feature == CVD_FEATURE:
+    if d.feature == "Si domain in carbon pores":  # the Si feature of a cvd_si_c design: its own design rule
         secs.append(Section("Pore-matching map", text + figure(fig)))
     else:  # a design rule of another family: available, not in the way
         secs.append(Section("Pore-matching map", collapsible(

@@ -78,6 +78,14 @@ def _slug(text: str) -> str:
     return s or "table"
 
 
+def _kind(col: pd.Series) -> str:
+    """CSS class of a column: numbers (right, no wrap), short text (no wrap) or long text (wraps)."""
+    if col.dtype.kind in "iufb":
+        return "num"
+    longest = max((len(str(v)) for v in col.head(MAX_HTML_ROWS)), default=0)
+    return "txt long" if longest > 32 else "txt"
+
+
 def csv_link(df: pd.DataFrame, name: str) -> str:
     """A download link carrying ``df`` as CSV (every row), or a note when it is too large to embed."""
     data = df.to_csv(index=False).encode("utf-8")
@@ -97,7 +105,7 @@ def table(df: pd.DataFrame, float_format: str = "{:.4g}", max_rows: int = MAX_HT
     ``<name>.csv``. At most ``max_rows`` rows are drawn.
     """
     shown = df.head(max_rows)
-    kinds = ["num" if df[c].dtype.kind in "iufb" else "txt" for c in df.columns]
+    kinds = [_kind(df[c]) for c in df.columns]
     head = "".join(f"<th class='{k}'>{_header(c)}</th>" for c, k in zip(df.columns, kinds))
     body = "".join("<tr>" + "".join(f"<td class='{k}'>{_cell(v, float_format)}</td>"
                                     for v, k in zip(row, kinds)) + "</tr>"
@@ -159,7 +167,8 @@ table{border-collapse:collapse;font-size:.9em}th,td{padding:.2em .6em;border-bot
 vertical-align:top}
 th{text-align:left;background:#f4f6f8}.kv th{font-weight:600}caption{text-align:left;font-weight:600}
 .tbl th{vertical-align:bottom}.tbl td.num{white-space:nowrap}
-.tbl td.txt,.tbl th.txt{text-align:left;min-width:12em;max-width:30em}
+.tbl td.txt,.tbl th.txt{text-align:left}.tbl td.txt{white-space:nowrap}
+.tbl td.long,.tbl th.long{min-width:14em;max-width:30em;white-space:normal}
 .cards{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}
 .key td.unit{text-align:left;white-space:nowrap}.key td.note{text-align:left;color:#555;min-width:12em}
 .key td.stage{text-align:left;font-weight:600;color:#345}.key td.num{white-space:nowrap}
