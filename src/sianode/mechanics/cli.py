@@ -70,6 +70,7 @@ def mechanics(
         for c in ("configuration", "DOF", "surface", "pore edge", "Si average", "paper: Si average"):
             ft.add_column(c, justify="right")
         for _, r in fem_df.iterrows():
-            ft.add_row(*[f"{r[c]:.4g}" if isinstance(r[c], float) else str(r[c]) for c in cols])
+            ft.add_row(*[("–" if r[c] != r[c] else f"{r[c]:.4g}") if isinstance(r[c], float) else str(r[c])
+                         for c in cols])  # "–": no pore edge in a dense particle
         console.print(ft)
     print_outputs(console, out, files, report)

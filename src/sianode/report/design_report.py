@@ -31,8 +31,11 @@ def _flatten(d, prefix=""):
 
 def literature_summary(run: ChainRun) -> dict:
     """The numbers the literature comparison places among published results."""
-    s = {"family": run.design.active.family, "loading_mg_cm2": run.design.electrode.loading_mg_cm2,
-         "name": "this design (predicted)"}
+    d = run.design
+    s = {"family": d.active.family, "loading_mg_cm2": d.electrode.loading_mg_cm2, "name": "this design (predicted)",
+         # compared with records of the same cell type and electrolyte (a full cell fades unlike a half cell)
+         "cell": d.cell.kind, "electrolyte": d.electrolyte.kind,
+         "prelithiated": getattr(getattr(d.cell, "prelithiation", None), "method", "none") != "none"}
     size_nm = getattr(run.design.active, "diameter_nm", None)
     if size_nm is not None:
         s["particle_diameter_nm"] = size_nm
