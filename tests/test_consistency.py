@@ -29,10 +29,10 @@ def _same(a, b) -> bool:
 
 
 @pytest.fixture(scope="module")
-def full_runs(tmp_path_factory):
+def full_runs(tmp_path_factory, example_runs):
     out = {}
     for name in example_names():
-        run = ModelChain(load_example(name)).run()
+        run = example_runs[name]  # one full run per example, shared with the report tests (tests/conftest.py)
         assert not run.failures, [(f.stage, f.message) for f in run.failures]
         d = tmp_path_factory.mktemp(f"full_{name}")
         run.write(d)  # the writer of `sianode run`

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import default_out_dir, ensure_out_dir, os_reason
+from sianode.clitools import _esc, design_out_dir, ensure_out_dir, key_results_table, os_reason, print_outputs
 from sianode.errors import InputError, SianodeError, SolverError
 
 app = typer.Typer(
@@ -69,71 +69,61 @@ def run(
     from sianode.report.design_report import write_report
 
     d = _load(design)
-    out_dir = ensure_out_dir(out_dir or default_out_dir(design.stem if design else None, "default_design"))
     chain = ModelChain(d, stages)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as prog:
-        task = prog.add_task("starting", total=None)
-        result = chain.run(progress=lambda s: prog.update(task, description=f"stage: {s}"))
-        prog.update(task, description="writing report")
-        files = result.write(out_dir)
-        report = write_report(result, out_dir)
-    _print_summary(result)
-    _print_bands(result)
-    console.print(f"[bold]report:[/bold] {report.resolve()}")
-    console.print(f"[dim]{len(files)} tables/summary files in {Path(out_dir).resolve()}[/dim]")
+    with design_out_dir(design, out_dir) as out_dir:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err_console, transient=True) as prog:
+            task = prog.add_task("starting", total=None)
+            result = chain.run(progress=lambda s: prog.update(task, description=f"stage: {s}"))
+            prog.update(task, description="writing report")
+            files = result.write(out_dir)
+            report = write_report(result, out_dir)
+    kr = result.key_results()
+    if len(kr):
+        console.print(key_results_table(kr, f"sianode: {result.design.name} — key results", show_stage=True))
+    print_outputs(console, out_dir, files, report)
     if result.failures:
         for f in result.failures:
-            err_console.print(f"[red]stage {f.stage} failed:[/red] {f.message}")
+            err_console.print(f"[red]stage {f.stage} failed:[/red] {f.message}", highlight=False)
         raise typer.Exit(1)
-
-
-def _print_summary(result) -> None:
-    t = Table(title=f"sianode: {result.design.name}", show_lines=False)
-    t.add_column("stage")
-    t.add_column("quantity")
-    t.add_column("value", justify="right")
-    for sname, res in result.stages.items():
-        for i, (k, v) in enumerate(res.summary.items()):
-            if i >= 8:
-                break
-            t.add_row(sname if i == 0 else "", k, f"{v:.4g}" if isinstance(v, float) else str(v))
-    console.print(t)
-
-
-#: Quantities shown with their 5th/95th-percentile bands for a calibrated design: (stage, key, label).
-BANDED = (("life", "final_retention_pct", "retention at the last cycle (%)"),
-          ("life", "cycles_to_80pct", "cycles to 80 % retention"),
-          ("cell", "specific_energy_Wh_kg", "specific energy (Wh/kg)"),
-          ("cell", "energy_density_Wh_L", "energy density (Wh/L)"))
-
-
-def _print_bands(result) -> None:
-    """A calibrated design: the key results with the posterior's 5th and 95th percentiles."""
-    if getattr(result.design, "calibration", None) is None:
-        return
-    t = Table(title="calibrated design: posterior bands")
-    for col in ("quantity", "value", "5th pct", "95th pct"):
-        t.add_column(col, justify="left" if col == "quantity" else "right")
-
-    def f(x):
-        return "not reached" if isinstance(x, float) and x != x else (f"{x:.4g}" if isinstance(x, float) else str(x))
-
-    for stage, key, label in BANDED:
-        s = result.stages.get(stage)
-        if s is None or key not in s.summary:
-            continue
-        t.add_row(label, f(s.summary[key]), f(s.summary.get(f"{key}_p05", float("nan"))),
-                  f(s.summary.get(f"{key}_p95", float("nan"))))
-    console.print(t)
 
 
 @app.command()
 def validate(design: Path = typer.Argument(..., help="Design TOML file to check.")) -> None:
-    """Check a design file; print what is wrong (exit 2) or a short summary (exit 0)."""
+    """Check a design file; print what is wrong (exit 2) or the design's main choices (exit 0)."""
     d = _load(design)
-    console.print(f"[green]valid[/green]: {d.name} — active family '{d.active.family}', "
-                  f"{d.cell.kind} cell, electrolyte {d.electrolyte.kind}")
+    console.print(f"[green]valid[/green]: {design} — {d.name}", highlight=False)
+    console.print(_design_table(d))
+    console.print(f"next: [bold]sianode run {design}[/bold] (every stage) or one stage, e.g. "
+                  f"[bold]sianode materials {design}[/bold]; all fields: [bold]sianode schema[/bold]",
+                  highlight=False, soft_wrap=True)
+
+
+def _design_table(d) -> Table:
+    """The main choices of a design with units (what `validate` confirms back to the user)."""
+    from rich.markup import escape
+
+    t = Table(show_header=False)
+    t.add_column("field", style="bold")
+    t.add_column("value")
+    a, e, el, c, p = d.active, d.electrode, d.electrolyte, d.cell, d.protocol
+    si = getattr(a, "silicon", a)  # Si/graphite: the Si component
+    size = next((f"{getattr(si, k):g} {u}" for k, u in (("diameter_nm", "nm"), ("diameter_um", "µm"),
+                                                       ("skeleton_size_um", "µm skeleton"))
+                 if getattr(si, k, None) is not None), "")
+    content = next((f"{100 * getattr(a, k):g} wt% Si" for k in ("si_fraction", "si_wt_frac")
+                    if getattr(a, k, None) is not None), "")
+    rows = [("active material", ", ".join(x for x in (a.family, content, size) if x)),
+            ("electrode", f"{e.loading_mg_cm2:g} mg/cm2, {100 * e.active_wt_frac:g} wt% active, binder {e.binder}"),
+            ("electrolyte", f"{el.kind}" + (f", {el.salt} {el.salt_molarity_M:g} mol/L" if getattr(el, "salt", None)
+                                             else "")),
+            ("cell", "half cell vs Li metal" if c.kind == "half"
+             else f"full cell vs {c.cathode}, N/P {c.np_ratio:g} ({c.np_basis})"),
+            ("protocol", (f"{p.c_rate:g}C" if p.c_rate is not None else f"{p.current_A_g:g} A/g")
+             + f", {p.v_min_V:g}–{p.v_max_V:g} V, {p.temperature_C:g} °C, {p.cycles} cycles")]
+    for k, v in rows:
+        t.add_row(k, escape(v))
+    return t
 
 
 @app.command()
@@ -144,6 +134,9 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
     """List the bundled example designs, or write them (and measured example files) to a directory to edit."""
     from sianode.design.loader import DEFAULT_EXAMPLE, example_names, example_text, load_example
 
+    if write is not None:  # a folder that cannot be written is said first, before any output
+        ensure_out_dir(write, "--write")
+
     t = Table(title="bundled example designs")
     t.add_column("name")
     t.add_column("family")
@@ -153,26 +146,40 @@ def examples(write: Optional[Path] = typer.Option(None, "--write", help="Copy th
         t.add_row(n + (" (default)" if n == DEFAULT_EXAMPLE else ""), d.active.family, d.description)
     console.print(t)
     if write is not None:
-        ensure_out_dir(write, "--write")
+        wrote, kept = [], []
         for n in example_names():
             p = write / f"{n}.toml"
-            if p.exists():
-                err_console.print(f"[yellow]kept existing[/yellow] {p}")
+            if p.exists():  # never overwrite a design the user may have edited
+                kept.append(p.name)
                 continue
             p.write_text(example_text(n), encoding="utf-8")
-            console.print(f"wrote {p}")
+            wrote.append(p.name)
         if with_data:
             from sianode.validation.cases.realdata import BUNDLED_FILES, bundled_bytes
 
             for name in BUNDLED_FILES:
                 p = write / name
                 if p.exists():
-                    err_console.print(f"[yellow]kept existing[/yellow] {p}")
+                    kept.append(p.name)
                     continue
                 p.write_bytes(bundled_bytes(name))
-                console.print(f"wrote {p} (measured half cell; source and licence: docs/calibration.md)")
+                wrote.append(p.name)
+        if kept:
+            err_console.print(f"[yellow]kept existing[/yellow] (not overwritten): {', '.join(kept)}", highlight=False)
+        console.print(f"[bold]wrote:[/bold] {', '.join(wrote) or 'nothing new'} in {write.resolve()}",
+                      highlight=False, soft_wrap=True)
+        first = write / f"{DEFAULT_EXAMPLE}.toml"
+        console.print(f"next: edit a design, check it with [bold]sianode validate {first}[/bold], run it with "
+                      f"[bold]sianode run {first}[/bold]", highlight=False, soft_wrap=True)
+        if with_data:
+            console.print("the measured files are real Si half cells (source and licence: docs/calibration.md); "
+                          f"try [bold]sianode calibrate {write / BUNDLED_FILES[0]} --design {first}[/bold]",
+                          highlight=False, soft_wrap=True)
     elif with_data:
         raise InputError("--with-data writes files: give the folder with --write", field="--with-data")
+    else:
+        console.print("copy them to edit: [bold]sianode examples --write my-designs[/bold]; run one as is: "
+                      "[bold]sianode run[/bold] (the default)", highlight=False)
 
 
 def _broken(command: str, module: str, err: Exception):
@@ -223,16 +230,20 @@ def schema(section: Optional[str] = typer.Argument(None, help="Section to show: 
             close = difflib.get_close_matches(want, names, n=1)
             raise InputError(f"no design section {section!r}" + (f"; did you mean {close[0]!r}?" if close else "")
                              + f" Sections: {', '.join(names)}", field="section")
-    for title, model in sections:
-        from rich.markup import escape
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.text import Text
 
+    from sianode.provenance import cite_seeds
+
+    for title, model in sections:
         console.print(f"\n[bold cyan]{escape('[' + title + ']')}[/bold cyan]", highlight=False)
         for name, f in model.model_fields.items():
             unit = unit_of(name, f.description)
             head = f"  [bold]{name}[/bold]" + (f" ({unit})" if unit else "")
             console.print(f"{head}  default {default_text(f)}; allowed: {allowed_text(f)}", highlight=False)
             if f.description:
-                console.print(f"      [dim]{f.description}[/dim]", highlight=False)
+                console.print(Padding(Text(cite_seeds(f.description), style="dim"), (0, 0, 0, 6)))
 
 
 _mount("materials", "sianode.materials.cli", "materials")
@@ -257,23 +268,23 @@ def main() -> None:
     try:
         app()
     except InputError as e:
-        err_console.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(e)}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(2)
     except ValidationError as e:
         from sianode.design.loader import format_validation_error
 
-        err_console.print(f"[red]error:[/red] {format_validation_error(e, 'input')}", highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(format_validation_error(e, 'input'))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except SolverError as e:
-        err_console.print(f"[red]model failed:[/red] {e}", highlight=False)
+        err_console.print(f"[red]model failed:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except OSError as e:  # a path the user gave cannot be read or written: theirs to fix
         where = f" {e.filename}" if getattr(e, "filename", None) else ""
         err_console.print(f"[red]error:[/red] cannot use{where}: {os_reason(e)}; check the path and its "
-                          "permissions, or choose another with -o", highlight=False)
+                          "permissions, or choose another with -o", highlight=False, soft_wrap=True)
         sys.exit(2)
     except SianodeError as e:
-        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        err_console.print(f"[red]error:[/red] {_esc(e)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except Exception as e:  # noqa: BLE001
         if debug:

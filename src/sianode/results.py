@@ -59,6 +59,15 @@ class ChainResult:
         """All stage summaries flattened to ``{"stage.key": value}``."""
         return {f"{s}.{k}": v for s, r in self.stages.items() for k, v in r.summary.items()}
 
+    def key_results(self, headline_only: bool = True) -> pd.DataFrame:
+        """The key results of the requested stages as a tidy table: one row per quantity with columns
+        ``stage, quantity, value, unit, note`` (value as text, formatted to its meaningful digits; the
+        full-precision number is ``summary[index]``). ``headline_only=False`` gives every stage's list
+        (what ``sianode materials`` etc. print). Owner: :mod:`sianode.key_results`."""
+        from sianode.key_results import key_results
+
+        return key_results(self.stages, headline_only)
+
     def write(self, outdir: str | Path) -> list[Path]:
         """Write every table as CSV and the summary as JSON; return the paths written."""
         outdir = Path(outdir)

@@ -75,8 +75,8 @@ def test_cli_life(tmp_path):
     out = tmp_path / "o"
     r = runner.invoke(_app(), ["life", "--cycles", "30", "-o", str(out), "--no-html"])
     assert r.exit_code == 0, r.output
-    s = json.loads((out / "life_summary.json").read_text())
-    assert s["cycles"] == 30
+    s = json.loads((out / "summary.json").read_text())  # every command writes summary.json, keys "stage.key"
+    assert s["life.cycles"] == 30
 
 
 def test_cli_bad_input_writes_nothing(tmp_path):

@@ -120,6 +120,7 @@ def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int
     fig, ax = plt.subplots(figsize=(7, 4.5))
     cmap = plt.get_cmap("viridis")
     dirs = [str(x) for x in pd.unique(curves["direction"].to_numpy(dtype=object))]
+    keys: dict[str, tuple[int, float]] = {}  # peak assignment -> (number on the plot, voltage)
     for k, c in enumerate(cycles_to_show):
         col = cmap(k / max(len(cycles_to_show) - 1, 1))
         for dirn in dirs:
@@ -132,16 +133,23 @@ def fig_dqdv(curves: pd.DataFrame, peaks: pd.DataFrame, cycles_to_show: list[int
             label_it = len(peaks) and c in (cycles_to_show[0], cycles_to_show[-1])
             pk = peaks[(peaks.cycle == c) & (peaks.direction == dirn) & (peaks.assignment != "")] if label_it else []
             for _, p in (pk.iterrows() if len(pk) else []):
-                ax.annotate(p.assignment, (p.peak_V, sign * np.interp(p.peak_V, g["voltage_V"], g[ycol])),
-                            fontsize=6, rotation=90, va="bottom" if sign > 0 else "top")
+                # a number at the peak, the names in a key beside the axes: long names never run into the
+                # title, the axis labels or each other
+                num = keys.setdefault(p.assignment, (len(keys) + 1, p.peak_V))[0]
+                ax.annotate(str(num), (p.peak_V, sign * np.interp(p.peak_V, g["voltage_V"], g[ycol])),
+                            xytext=(0, 3 * sign), textcoords="offset points", fontsize=7, fontweight="bold",
+                            ha="center", va="bottom" if sign > 0 else "top")
     ax.axhline(0, color="k", lw=0.5)
     ax.set_xlim(*_charge_span(curves, ycol))
     ax.set_xlabel("voltage / V")
     ax.set_ylabel("dQ/dV / " + ("mAh g$^{-1}$ V$^{-1}$" if ycol.endswith("g_V") else "mAh V$^{-1}$"))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="lower right")
-    ax.margins(y=0.25)  # room for the rotated peak labels inside the axes, clear of the title
-    ax.set_title("Differential capacity (lithiation/discharge negative)", pad=12)
+    ax.margins(y=0.12)  # room for the peak numbers inside the axes
+    if keys:
+        ax.text(1.02, 1.0, "peaks\n" + "\n".join(f"{n}  {name} ({v:.2f} V)" for name, (n, v) in keys.items()),
+                transform=ax.transAxes, va="top", ha="left", fontsize=7)
+    ax.set_title("Differential capacity (lithiation/discharge negative)", pad=8)
     return fig
 
 

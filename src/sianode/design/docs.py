@@ -5,13 +5,13 @@ a discriminated union under its tag), so a field added to the schema appears her
 """
 from __future__ import annotations
 
-import re
 import typing
 
 from pydantic import BaseModel
 
 from sianode.design import schema as S
 from sianode.design.loader import _models_in, _tag_of
+from sianode.provenance import cite_seeds
 
 
 def schema_sections() -> list[tuple[str, type[BaseModel]]]:
@@ -75,16 +75,14 @@ def constraints(f) -> str:
     return ", ".join(out)
 
 
-_UNIT_SUFFIX = re.compile(r"_(mAh_g|mAh_cm2|mg_cm2|g_cm3|cm3_g|m2_g|g_Ah|S_cm|nm|um|mm|MPa|GPa|M|V|C|h|pct|"
-                          r"A_g|cm2|Wh_kg|Wh_L|ppm|s)$")
-
-
 def unit_of(name: str, description: str | None) -> str:
-    """Unit of a field: from its name suffix (``loading_mg_cm2`` -> mg/cm2), else from its description."""
-    m = _UNIT_SUFFIX.search(name)
-    if m:
-        u = m.group(1)
-        return {"um": "µm", "C": "°C", "pct": "%", "M": "mol/L"}.get(u, u.replace("_", "/"))
+    """Unit of a field: from its name suffix (``loading_mg_cm2`` -> mg/cm2, :mod:`sianode.units`), else
+    from its description."""
+    from sianode.units import unit_of_key
+
+    u = unit_of_key(name)
+    if u:
+        return u
     if description and "(0–1" in description:
         return "fraction"
     return ""
@@ -128,7 +126,7 @@ def schema_markdown() -> str:
                   "|---|---|---|---|---|---|"]
         for name, f in model.model_fields.items():
             lines.append(f"| `{name}` | {type_name(f.annotation)} | {unit_of(name, f.description)} | "
-                         f"{default_text(f)} | {constraints(f)} | {f.description or ''} |")
+                         f"{default_text(f)} | {constraints(f)} | {cite_seeds(f.description or '')} |")
         lines.append("")
     return "\n".join(lines)
 

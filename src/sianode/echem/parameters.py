@@ -83,7 +83,7 @@ SI_KINETICS = {
         35000.0, "J mol-1", "PyBaMM Chen2020_composite Si exchange current (O'Kane et al., PCCP 24 (2022) 7909)"),
     "diffusivity_activation_energy": Parameter(
         30300.0, "J mol-1", "Ecker et al., J. Electrochem. Soc. 162 (2015) A1836 (graphite, 30.3 kJ/mol)",
-        note="assumed for LixSi: no room-temperature measurement in the seeds; the tracer value "
+        note="assumed for LixSi: no room-temperature measurement in the five source reviews; the tracer value "
              "1.42 eV of Strauss et al., J. Phys. Chem. C 122 (2018) 6508 is for x < 0.1 at 140-325 °C"),
 }
 

@@ -148,7 +148,8 @@ def report(result: StageResult):
     """Report sections: voltage curves per rate, rate table, plating margin vs rate and temperature."""
     import matplotlib.pyplot as plt
 
-    from sianode.report.html import Section, figure, kv_table, paragraph, table
+    from sianode.key_results import stage_key_results
+    from sianode.report.html import Section, figure, paragraph, quantities_table, table
 
     d: EchemData = result.data
     s = result.summary
@@ -160,8 +161,8 @@ def report(result: StageResult):
         "PyBaMM simulation of the design (one compiled model reused for every current and temperature). "
         "Open-circuit voltages are the materials stage's curves with lithiation/delithiation hysteresis "
         "(PyBaMM 'current sigmoid'); parameters and their sources are listed below.")
-    secs.append(Section("Electrochemistry summary", intro + kv_table({k: v for k, v in s.items() if k != "model"})
-                        + paragraph(s["model"])))
+    secs.append(Section("Electrochemistry summary", intro + quantities_table(stage_key_results(result))
+                        + paragraph(f"Model: {s['model']}.")))
 
     fig, ax = plt.subplots(1, 2, figsize=(10, 3.8))
     key = "current_A_g" if half else "current_A"
@@ -191,7 +192,7 @@ def report(result: StageResult):
     ax.legend()
     cols = ["current_A_g", "c_rate", "lithiation_capacity_mAh_g", "delithiation_capacity_mAh_g",
             "avg_lithiation_V", "avg_delithiation_V", "min_anode_potential_V"]
-    secs.append(Section("Rate table", figure(fig, "capacity vs rate") + table(rt[cols])))
+    secs.append(Section("Rate table", figure(fig, "capacity vs rate") + table(rt[cols], name="echem_rate_table")))
 
     pl = d.plating
     fig, ax = plt.subplots(figsize=(5, 3.5))
@@ -216,10 +217,12 @@ def report(result: StageResult):
                      "the particle surface stop early (soc_reached < 0.8), see soc_at_plating_onset.")
     pivot = pl.pivot(index="temperature_C", columns="c_rate", values="plating_margin_equal_charge_V").reset_index()
     pivot.columns = [str(c) if c == "temperature_C" else f"{c:g}C margin at equal charge (V)" for c in pivot.columns]
-    secs.append(Section("Plating margin vs rate and temperature", body + figure(fig, "plating margin") + table(pivot)
-                        + table(pl)))
+    secs.append(Section("Plating margin vs rate and temperature", body + figure(fig, "plating margin")
+                        + table(pivot, name="echem_plating_margin_equal_charge")
+                        + table(pl, name="echem_plating_margin")))
     secs.append(Section("Partial-SOC window (anode-tailored)", paragraph(
         "Anode cycled inside an anode-SOC window at C/2 (seeds/000 §5): delivered capacity and the Si "
-        "volumetric expansion swing handed to the life stage.") + table(d.partial_soc)))
-    secs.append(Section("Electrochemical parameters and sources", table(P.provenance_table(d.parameters), max_rows=80)))
+        "volumetric expansion swing handed to the life stage.") + table(d.partial_soc, name="echem_partial_soc")))
+    secs.append(Section("Electrochemical parameters and sources", table(P.provenance_table(d.parameters),
+                                                                         name="echem_parameters")))
     return secs

@@ -29,7 +29,8 @@ def _jsonable(d: dict) -> str:
 def life(
     design: Optional[Path] = typer.Argument(None, help="Design TOML file (default: the bundled CVD Si–C design)."),
     cycles: Optional[int] = typer.Option(None, "--cycles", "-n", min=1, help="Cycles to simulate (default: protocol.cycles)."),
-    out_dir: Path = typer.Option(Path("sianode-output"), "-o", "--out-dir", help="Output directory."),
+    out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Folder for report.html, CSV tables and "
+                                           "summary.json. Default: sianode-output/<design file name>/life/."),
     soc_max: Optional[float] = typer.Option(None, "--soc-max", help="Anode SOC cap, 0-1 (anode-tailored design < 1)."),
     ec_ratio: Optional[float] = typer.Option(None, "--ec-ratio", help="Electrolyte/capacity ratio, g/Ah."),
     temperature_C: Optional[float] = typer.Option(None, "--temperature", help="Cycling temperature, °C (default: protocol)."),
@@ -37,42 +38,24 @@ def life(
     html: bool = typer.Option(True, "--html/--no-html", help="Also write report.html."),
 ) -> None:
     """Simulate the cycle life of a design: capacity, CE, LLI, LAM and SEI vs cycle, knee, cycles to 80 %."""
+    from sianode.clitools import design_out_dir, key_results_table, print_outputs, write_stage_outputs
+
     with exit_codes(err_console):
         from rich.progress import Progress
 
         from sianode.design import load_design, load_example
-        from sianode.life import stage
+        from sianode.key_results import stage_key_results
 
         d = load_example() if design is None else load_design(design)
         n = int(d.protocol.cycles if cycles is None else cycles)
-        with Progress(console=err_console, transient=True) as prog:
-            task = prog.add_task("cycling", total=n)
-            opts = {k: v for k, v in dict(cycles=cycles, soc_max=soc_max, ec_ratio_g_Ah=ec_ratio,
-                                          temperature_C=temperature_C, c_rate=c_rate).items() if v is not None}
-            # through the chain (materials and mechanics first): without options, the numbers of `sianode run`
-            res = run_stage_cli(d, "life", progress=lambda k: prog.update(task, completed=k), **opts)
-        files = {out_dir / f"life_{k}.csv": v for k, v in res.tables.items()}
-        files[out_dir / "life_summary.json"] = _jsonable(res.summary)
-        if html:
-            from sianode.report.html import render
-
-            import tempfile
-            with tempfile.TemporaryDirectory() as td:
-                page = render(f"Cycle life: {d.name}", stage.report(res), Path(td) / "r.html")
-                files[out_dir / "life_report.html"] = page.read_text(encoding="utf-8")
-        written = write_atomic(files)
-    t = Table(title=f"life: {d.name}")
-    t.add_column("quantity")
-    t.add_column("value", justify="right")
-    for k in ("cell_kind", "cycles", "initial_capacity_mAh_g", "final_retention_pct", "cycles_to_80pct", "knee_cycle",
-              "final_ce_pct", "lli_mAh_g", "lam_pct", "sei_thickness_nm", "sei_regime", "ec_ratio_g_Ah",
-              "electrolyte_remaining_pct", "prelithiation_dose_mAh_cm2", "plated_li_mAh_g",
-              "cycles_above_80pct_of_unprelithiated_capacity", "cycles_above_80pct_without_prelithiation"):
-        if k not in res.summary:
-            continue
-        v = res.summary.get(k)
-        t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
-    console.print(t)
-    for p in written:
-        console.print(f"wrote {p}")
+        opts = {k: v for k, v in dict(cycles=cycles, soc_max=soc_max, ec_ratio_g_Ah=ec_ratio,
+                                      temperature_C=temperature_C, c_rate=c_rate).items() if v is not None}
+        with design_out_dir(design, out_dir, "life") as out:
+            with Progress(console=err_console, transient=True) as prog:
+                task = prog.add_task("cycling", total=n)
+                # through the chain (materials and mechanics first): without options, the numbers of `sianode run`
+                res = run_stage_cli(d, "life", progress=lambda k: prog.update(task, completed=k), **opts)
+            files, report = write_stage_outputs("life", res, out, f"Cycle life: {d.name}" if html else None)
+    console.print(key_results_table(stage_key_results(res), f"life: {d.name} ({res.summary.get('cycles')} cycles)"))
+    print_outputs(console, out, files, report)
 

@@ -273,15 +273,19 @@ def report(result: StageResult):
     """Sections: summary, capacity/CE/LLI/LAM/SEI vs cycle with knee and 80 % line, calendar ageing."""
     import matplotlib.pyplot as plt
 
-    from sianode.report.html import Section, figure, kv_table, paragraph, table
+    from sianode.report.html import Section, figure, paragraph, table
+
+    from sianode.key_results import stage_key_results
+    from sianode.report.html import quantities_table
 
     s = result.summary
     df = result.tables["cycles"]
-    secs = [Section("Cycle life summary", kv_table(s, "life stage") + paragraph(
+    secs = [Section("Cycle life summary", quantities_table(stage_key_results(result)) + paragraph(
         "Fade model of sianode.life.fade: SEI growth (solvent diffusion + electron leakage, Arrhenius), "
         "breathing on the strained Si surface, loss of active material (fracture, SEI isolation, binder "
-        "fatigue, dry-out) and the lithium inventory of the cell. See docs/life.md."))]
-    fig, ax = plt.subplots(2, 3, figsize=(13, 7))
+        "fatigue, dry-out) and the lithium inventory of the cell. Bands: 5th to 95th percentile of the "
+        "parameter uncertainty (below). See docs/life.md."))]
+    fig, ax = plt.subplots(2, 3, figsize=(11, 6))
     c = df["cycle"]
     ax[0, 0].plot(c, df["capacity_mAh_g"], label="nominal")
     if "capacity_mAh_g_p05" in df:
@@ -308,21 +312,24 @@ def report(result: StageResult):
     for a_ in ax.flat:
         a_.set_xlabel("cycle")
     fig.tight_layout()
+    cols = [k for k in ("cycle", "capacity_mAh_g", "capacity_mAh_g_p05", "capacity_mAh_g_p95", "ce", "lli_mAh_g",
+                        "lam", "sei_thickness_nm", "r_sei_ohm_cm2", "soc_lo", "soc_hi") if k in df]
     secs.append(Section("Capacity, CE, LLI, LAM and SEI vs cycle", figure(fig, "life trajectories")
-                        + table(df[[k for k in ("cycle", "capacity_mAh_g", "capacity_mAh_g_p05", "capacity_mAh_g_p95",
-                                                "ce", "lli_mAh_g", "lam", "sei_thickness_nm", "r_sei_ohm_cm2",
-                                                "soc_lo", "soc_hi") if k in df]].iloc[:: max(1, len(df) // 40)])))
+                        + table(df[cols], name="life_cycles")))
     unc = result.tables.get("uncertainty")
     if unc is not None and "uncertainty_samples" in s:
+        n = s.get("cycles", "?")
+        lo, hi = (f"{v:.0f}" if np.isfinite(v) else f"more than {n}"
+                  for v in (s["cycles_to_80pct_p05"], s["cycles_to_80pct_p95"]))
         origin = ("rows of the calibration's joint posterior (the design's [calibration] section, sianode calibrate; "
                   "registry below for the names and priors)" if s.get("uncertainty_source") == "calibration posterior"
-                  else f"parameter sets (seed {s['uncertainty_seed']}) drawn from the registry below")
+                  else f"parameter sets (random seed {s['uncertainty_seed']}) drawn from the ranges below")
         secs.append(Section("Uncertainty of the cycle life", paragraph(
             f"{s['uncertainty_samples']} {origin} (sianode.life.uncertainty) run vectorised beside the nominal design; "
             "the band in the capacity plot "
             "and the *_p05 / *_p95 summary values are their 5th and 95th percentiles. Cycles to 80 %: "
-            f"{s['cycles_to_80pct_p05']:.0f} to {s['cycles_to_80pct_p95']:.0f} (5th-95th percentile; "
-            f"{100 * s['cycles_to_80pct_censored_fraction']:.0f} % of the samples stay above 80 %).") + table(unc)))
+            f"{lo} to {hi} (5th to 95th percentile; {100 * s['cycles_to_80pct_censored_fraction']:.0f} % of the "
+            f"samples stay above 80 % for the {n} simulated cycles).") + table(unc, name="life_uncertainty")))
     cal = result.tables.get("calendar")
     if cal is not None and len(cal):
         fig, ax = plt.subplots(figsize=(6, 4))
@@ -333,5 +340,5 @@ def report(result: StageResult):
         ax.legend()
         secs.append(Section("Calendar ageing at full charge", figure(fig, "calendar ageing") + paragraph(
             "SEI growth at rest (electron leakage grows at low anode potential; Arrhenius). Si SEI leaks more "
-            "electrons than graphite SEI (seeds/000 §3).")))
+            "electrons than graphite SEI (Energy Environ. Sci. 2025 CVD Si–C perspective, §3).")))
     return secs

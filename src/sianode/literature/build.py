@@ -25,18 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sianode.errors import InputError
+from sianode.provenance import SEED_REVIEWS
 
 DATA_DIR = Path(__file__).with_name("data")
 
 SEEDS = ("000", "001", "002", "003", "004")
 #: the five reviews/papers the records were read from (``seed``), cited as users should cite them
-REVIEWS = {
-    "000": "perspective on micro-sized CVD Si–C anodes, Energy Environ. Sci. 2025 (doi:10.1039/d5ee01568e)",
-    "001": "He et al., Adv. Sci. 2025 (doi:10.1002/advs.202407540)",
-    "002": "Liu et al., Nano-Micro Lett. 2025, 17:297",
-    "003": "Zhang, Luo, Liu & Wang, review 'Porous Si-Based Materials for Lithium-Ion Battery Anodes' (journal not in the stored text)",
-    "004": "Zhang et al., RSC Adv. 2025, 15, 33561",
-}
+REVIEWS = SEED_REVIEWS
 FAMILIES = {
     "nano": "nano-Si in a carbon or conductive matrix",
     "porous": "porous micro-/nano-Si (etched, magnesiothermic, templated)",

@@ -22,12 +22,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from sianode.errors import InputError, SolverError
+from sianode.provenance import SEED_REVIEWS, SEED_REVIEWS_SHORT
 
 console = Console()
 err_console = Console(stderr=True)
 
 literature_app = typer.Typer(
-    help="Published Si-anode records from the seed reviews: query, show, property tables.",
+    help="Published Si-anode records read from five reviews and papers (He et al., Adv. Sci. 2025; Liu et al., "
+         "Nano-Micro Lett. 2025; Zhang et al., RSC Adv. 2025; an Energy Environ. Sci. 2025 perspective on CVD Si–C; "
+         "Zhang et al., porous-Si review): query, show, property tables.",
     no_args_is_help=True,
 )
 from sianode.clitools import DEFAULT_OUT_ROOT as DEFAULT_OUT  # noqa: E402
@@ -37,6 +40,12 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+#: ``--source-review`` choices: a short name for each of the five sources of the records -> its id (``seed``).
+_REVIEW_SEED = {"ees-2025": "000", "he-2025": "001", "liu-2025": "002", "zhang-porous-si": "003",
+                "zhang-rsc-2025": "004"}
+SourceReview = Enum("SourceReview", {k.replace("-", "_"): k for k in _REVIEW_SEED}, type=str)
 
 
 class ShowFormat(str, Enum):
@@ -110,7 +119,10 @@ def query_cmd(
                                                     "halide.")] = None,
     cell: Annotated[Optional[str], typer.Option(help="half, full or pack.")] = None,
     cathode: Annotated[Optional[str], typer.Option(help="Cathode name contains this, e.g. NCM, LFP, LiCoO2.")] = None,
-    seed: Annotated[Optional[str], typer.Option(help="Seed review 000-004.")] = None,
+    source_review: Annotated[Optional[SourceReview], typer.Option(
+        "--source-review", case_sensitive=False,
+        help="Only records read from this review or paper: " + "; ".join(
+            f"{r.value} = {SEED_REVIEWS[_REVIEW_SEED[r.value]]}" for r in SourceReview) + ".")] = None,
     metric_kind: Annotated[Optional[str], typer.Option(help="cycling or calendar.")] = None,
     basis: Annotated[Optional[str], typer.Option(help="Capacity basis: after_cycling, reversible, first_charge, "
                                                       "first_discharge, initial.")] = None,
@@ -140,7 +152,8 @@ def query_cmd(
     from sianode.literature import query
 
     try:
-        df = query.records(family=family, electrolyte=electrolyte, sse=sse, cell=cell, cathode=cathode, seed=seed,
+        df = query.records(family=family, electrolyte=electrolyte, sse=sse, cell=cell, cathode=cathode,
+                           seed=_REVIEW_SEED[source_review.value] if source_review else None,
                            metric_kind=metric_kind, capacity_basis=basis, prelithiated=prelithiated,
                            min_cycles=min_cycles, max_cycles=max_cycles, min_capacity=min_capacity,
                            max_capacity=max_capacity, min_retention=min_retention, min_ice=min_ice,
@@ -247,6 +260,8 @@ def show_cmd(
     t.add_column("value", overflow="fold")
     t.add_row("source", escape(query.source(rec)))
     for k, v in rec.items():
+        if k == "seed":  # the review the record was read from, as users cite it
+            k, v = "source review", SEED_REVIEWS_SHORT.get(v, v)
         shown = printed.get(k) or _fmt(v)
         if shown:
             t.add_row(k, escape(shown))
@@ -259,7 +274,7 @@ def table_cmd(
                                              "industrial_targets")],
     format: Annotated[Format, typer.Option("--format", "-f", case_sensitive=False)] = Format.table,
 ) -> None:
-    """Print one of the property tables taken from the seeds."""
+    """Print one of the property tables taken from the source reviews."""
     from sianode.literature import query
 
     try:
@@ -273,6 +288,8 @@ def table_cmd(
         df.to_csv(sys.stdout, index=False)
         return
     t = Table(title=f"{name} (csv/json: all columns incl. notes)", header_style="bold")
+    if "seed" in df.columns:  # who published it, as users cite it
+        df = df.assign(source=[SEED_REVIEWS_SHORT.get(s, s) for s in df["seed"]])
     cols = _TABLE_VIEW.get(name, list(df.columns))
     for c in cols:
         t.add_column(c.replace("_", " "), overflow="fold")
@@ -287,7 +304,7 @@ _TABLE_VIEW = {
     "sse_classes": ["sse_class", "ionic_conductivity_text", "youngs_modulus_text", "suitability"],
     "solid_electrolytes": ["sse_class", "material", "ionic_conductivity_text", "flag"],
     "synthesis_routes": ["route", "kind", "technical_disadvantages", "enterprise_challenges"],
-    "industrial_targets": ["quantity", "comparator", "value", "value_max", "unit", "seed", "location"],
+    "industrial_targets": ["quantity", "comparator", "value", "value_max", "unit", "source", "location"],
     "records": ["id", "material", "family", "capacity_mAh_g", "cycles", "retention_pct"],
 }
 

@@ -722,7 +722,9 @@ def report_sections(summary, *, capacity_basis: str = "reversible") -> list[Sect
     except InputError as e:
         return [Section(title, paragraph(f"Comparison not possible: {e}"))]
     fam = cmp.result.family
-    intro = (f"{len(cmp.published)} published records from the five seed reviews (repeated results counted once)"
+    intro = (f"{len(cmp.published)} published records read from five reviews and papers (He et al., Adv. Sci. 2025; "
+             "Zhang et al., RSC Adv. 2025; Liu et al., Nano-Micro Lett. 2025; an Energy Environ. Sci. 2025 "
+             "perspective; a porous-Si review; repeated results counted once)"
              + (f"; family {fam} ({FAMILIES[fam]})" if fam else "") + ". ")
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in cmp.result.notes)
     body = paragraph(intro + _CAVEAT) + (f"<p class='note'>Assumptions:</p><ul class='note'>{notes}</ul>"

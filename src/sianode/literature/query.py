@@ -27,6 +27,7 @@ from sianode.literature.build import (
     CAPACITY_BASES, CELLS, ELECTROLYTES, FAMILIES, METRIC_KINDS, REVIEWS, SCHEMAS, SEEDS, SSE_CLASSES,
     VALUE_COLUMNS, connect, parse_bounds,
 )
+from sianode.provenance import SEED_REVIEWS_SHORT as _REVIEW_SHORT
 
 # spellings people type -> family slug
 FAMILY_ALIASES = {
@@ -249,11 +250,6 @@ def source(record: dict) -> str:
     if record.get("seed") == "002":  # the seed is itself the study
         return f"{cit}, {record.get('location')}"
     return f"{cit}; quoted in {where}"
-
-
-_REVIEW_SHORT = {"000": "Energy Environ. Sci. 2025 perspective", "001": "He et al., Adv. Sci. 2025",
-                 "002": "Liu et al., Nano-Micro Lett. 2025", "003": "Zhang et al., porous-Si review",
-                 "004": "Zhang et al., RSC Adv. 2025"}
 
 
 def short_source(record: dict) -> str:

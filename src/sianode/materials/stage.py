@@ -165,21 +165,16 @@ def report(result: StageResult):
     """Report sections: summary, voltage curves with hysteresis, volume vs capacity, ICE breakdown."""
     import matplotlib.pyplot as plt
 
-    from sianode.report.html import Section, figure, kv_table, paragraph, table
+    from sianode.report.html import Section, figure, paragraph, table
 
-    s = result.summary
-    secs = []
-    keys = ["reversible_capacity_mAh_g", "delivered_capacity_mAh_g", "si_utilisation_first_cycle",
-            "first_lithiation_capacity_mAh_g", "ice_pct", "capacity_mAh_cm3",
-            "particle_expansion_pct", "anode_loading_mg_cm2", "cathode_loading_mg_cm2", "areal_capacity_mAh_cm2",
-            "electrode_thickness_um", "electrode_porosity", "average_delithiation_voltage_V",
-            "average_lithiation_voltage_V", "specific_surface_area_m2_g", "pore_filling_fraction",
-            "buffer_volume_fraction", "x_end", "li15si4_fraction"]
-    secs.append(Section("Materials summary", kv_table({k: s[k] for k in keys if k in s}, "Active material")
-                        + paragraph("Capacities from Faraday's law on the Li–Si phases; delivered capacity at the "
-                                    "protocol's rate from the Si utilisation (sianode.materials.utilisation); first-cycle "
-                                    "loss from SiOx conversion, SEI (flat on the outer surface, volume-capped in pores), "
-                                    "the carbon's own loss and Li trapped in Si. See docs/materials.md.")))
+    from sianode.key_results import stage_key_results
+    from sianode.report.html import quantities_table
+
+    secs = [Section("Materials summary", quantities_table(stage_key_results(result))
+                    + paragraph("Capacities from Faraday's law on the Li–Si phases; delivered capacity at the "
+                                "protocol's rate from the Si utilisation (sianode.materials.utilisation); first-cycle "
+                                "loss from SiOx conversion, SEI (flat on the outer surface, volume-capped in pores), "
+                                "the carbon's own loss and Li trapped in Si. See docs/materials.md."))]
 
     vc = result.tables["voltage_curves"]
     fig, ax = plt.subplots(figsize=(6.5, 4))
@@ -218,6 +213,8 @@ def report(result: StageResult):
         ax.text(p_, bottom[p_] * 1.01, f"ICE {ice:.1f}%", ha="center", fontsize=8)
     ax.set_xticks(pos, names, fontsize=8)
     ax.set_ylabel("first-lithiation capacity (mAh/g)")
-    ax.legend(fontsize=8)
-    secs.append(Section("Capacity and ICE breakdown", figure(fig, "capacity and ICE breakdown") + table(bd)))
+    ax.set_ylim(0, 1.08 * float(bottom.max()))  # room for the ICE labels
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the bars, never over them
+    secs.append(Section("Capacity and ICE breakdown", figure(fig, "capacity and ICE breakdown")
+                        + table(bd, name="materials_capacity_breakdown")))
     return secs

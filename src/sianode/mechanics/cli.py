@@ -1,9 +1,11 @@
 """``sianode mechanics [DESIGN] [-o DIR] [--fem-particles]``: particle stress, fracture and swelling of a design.
 
-Prints the mechanics summary (critical size, fracture verdict with margin, expansion, swelling) as a
-rich table; ``-o DIR`` writes the stage tables as CSV and an HTML report; ``--fem-particles`` also runs the
-elasto-plastic finite-element model on the four particle configurations of Liu et al., Nano-Micro Lett.
-17 (2025) 297 (dense, carbon-coated, porous, porous with coated pores) and compares with their stresses.
+Prints the key mechanics results (fracture verdict with the critical size and margin, stress,
+swelling) with units, then where the outputs went: the stage tables as CSV, ``summary.json`` and
+``report.html`` in ``sianode-output/<design>/mechanics/`` (or ``-o DIR``). ``--fem-particles`` also runs
+the elasto-plastic finite-element model on the four particle configurations of Liu et al.,
+Nano-Micro Lett. 17 (2025) 297 (dense, carbon-coated, porous, porous with coated pores) and compares
+with their stresses.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sianode.clitools import exit_codes, run_stage_cli
+from sianode.clitools import design_out_dir, exit_codes, key_results_table, print_outputs, run_stage_cli, \
+    write_stage_outputs
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,7 +25,8 @@ err_console = Console(stderr=True)
 
 def mechanics(
     design: Optional[Path] = typer.Argument(None, help="Design TOML file. Omit for the bundled default design."),
-    out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Write tables (CSV) and report.html here."),
+    out_dir: Optional[Path] = typer.Option(None, "-o", "--out-dir", help="Folder for report.html, CSV tables and "
+                                           "summary.json. Default: sianode-output/<design file name>/mechanics/."),
     fem_particles: bool = typer.Option(False, "--fem-particles", help="Also run the elasto-plastic FEM on the four "
                                        "particle configurations of Liu et al., Nano-Micro Lett. 2025 (dense, "
                                        "coated, porous, porous with coated pores) and compare (~30 s)."),
@@ -32,52 +36,41 @@ def mechanics(
         from rich.progress import Progress
 
         from sianode.design import load_design, load_example
-        from sianode.mechanics import stage
+        from sianode.key_results import stage_key_results
 
         d = load_example() if design is None else load_design(design)
-        with Progress(transient=True, console=err_console) as prog:
-            task = prog.add_task("mechanics stage", total=2 if fem_particles else 1)
-            res = run_stage_cli(d, "mechanics")  # through the chain: the materials stage runs first
-            prog.advance(task)
-            fem_df = None
-            if fem_particles:
-                import pandas as pd
-
-                from sianode.mechanics.validation_cases import fea_002_average_stresses
-
-                fem = fea_002_average_stresses(include_linear_elastic=False)
-                fem_df = pd.DataFrame([{"configuration": k, "n_dof": r["n_dof"], "surface_GPa": r["surface"],
-                                        "pore_edge_GPa": r["pore_edge"], "si_average_GPa": r["model"],
-                                        "paper_average_GPa": r["published"]} for k, r in fem.items()])
+        with design_out_dir(design, out_dir, "mechanics") as out:
+            with Progress(transient=True, console=err_console) as prog:
+                task = prog.add_task("mechanics stage", total=2 if fem_particles else 1)
+                res = run_stage_cli(d, "mechanics")  # through the chain: the materials stage runs first
                 prog.advance(task)
-        m = res.data
-        verdict = "[red]FRACTURES[/red]" if m.fractures else "[green]does not fracture[/green]"
-        console.print(f"[bold]{d.name}[/bold]: {m.phase} Si, {m.feature} {m.feature_size_m * 1e9:.3g} nm — {verdict}; "
-                      f"critical diameter {m.critical_diameter_m * 1e9:.3g} nm (margin {m.fracture_margin:.3g}x)")
-        t = Table(title=f"mechanics: {d.name}")
-        t.add_column("quantity")
-        t.add_column("value", justify="right")
-        for k, v in res.summary.items():
-            t.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
-        console.print(t)
-        if fem_df is not None:
-            ft = Table(title="Elasto-plastic FEM at full lithiation vs Liu et al. 2025 (von Mises, GPa)")
-            cols = ["configuration", "n_dof", "surface_GPa", "pore_edge_GPa", "si_average_GPa", "paper_average_GPa"]
-            for c in ("configuration", "DOF", "surface", "pore edge", "Si average", "paper average"):
-                ft.add_column(c, justify="right")
-            for _, r in fem_df.iterrows():
-                ft.add_row(*[f"{r[c]:.4g}" if isinstance(r[c], float) else str(r[c]) for c in cols])
-            console.print(ft)
-        if out_dir is not None:
-            from sianode.report.html import render
+                fem_df = None
+                if fem_particles:
+                    import pandas as pd
 
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for name, df in res.tables.items():
-                p = out_dir / f"mechanics_{name}.csv"
-                df.to_csv(p, index=False)
-                console.print(str(p))
-            if fem_df is not None:
-                p = out_dir / "mechanics_fem_particles.csv"
-                fem_df.to_csv(p, index=False)
-                console.print(str(p))
-            console.print(str(render(f"sianode mechanics: {d.name}", stage.report(res), out_dir / "report.html")))
+                    from sianode.mechanics.validation_cases import fea_002_average_stresses
+
+                    fem = fea_002_average_stresses(include_linear_elastic=False)
+                    fem_df = pd.DataFrame([{"configuration": k, "n_dof": r["n_dof"], "surface_GPa": r["surface"],
+                                            "pore_edge_GPa": r["pore_edge"], "si_average_GPa": r["model"],
+                                            "paper_average_GPa": r["published"]} for k, r in fem.items()])
+                    prog.advance(task)
+                files, report = write_stage_outputs("mechanics", res, out, f"sianode mechanics: {d.name}",
+                                                    {"fem_particles": fem_df} if fem_df is not None else None)
+    m = res.data
+    verdict = "[red]FRACTURES[/red]" if m.fractures else "[green]does not fracture[/green]"
+    console.print(f"[bold]{d.name}[/bold]: {m.phase} Si, {m.feature} {m.feature_size_m * 1e9:.3g} nm — {verdict}; "
+                  f"critical diameter {m.critical_diameter_m * 1e9:.3g} nm (margin {m.fracture_margin:.3g}x)",
+                  highlight=False)
+    console.print(key_results_table(stage_key_results(res), f"mechanics: {d.name}"))
+    if fem_df is not None:
+        ft = Table(title="Elasto-plastic FEM at full lithiation vs Liu et al., Nano-Micro Lett. 2025 "
+                   "(von Mises stress, GPa)", title_justify="left")
+        cols = ["configuration", "n_dof", "surface_GPa", "pore_edge_GPa", "si_average_GPa", "paper_average_GPa"]
+        for c in ("configuration", "DOF", "surface", "pore edge", "Si average", "paper: Si average"):
+            ft.add_column(c, justify="right")
+        for _, r in fem_df.iterrows():
+            ft.add_row(*[("–" if r[c] != r[c] else f"{r[c]:.4g}") if isinstance(r[c], float) else str(r[c])
+                         for c in cols])  # "–": no pore edge in a dense particle
+        console.print(ft)
+    print_outputs(console, out, files, report)

@@ -332,25 +332,25 @@ def report(result: StageResult):
     """Sections: summary, stress vs state of lithiation, fracture verdict, pore-matching map, swelling."""
     import matplotlib.pyplot as plt
 
-    from sianode.report.html import Section, figure, kv_table, paragraph, table
+    from sianode.key_results import stage_key_results
+    from sianode.mechanics.fracture import FRONT_PRODUCT_X
+    from sianode.report.html import Section, collapsible, figure, kv_table, paragraph, quantities_table, table
 
-    s, d, t = result.summary, result.data, result.tables
-    secs = [Section("Mechanics summary", kv_table(s))]
+    d, t = result.data, result.tables
+    secs = [Section("Mechanics summary", quantities_table(stage_key_results(result)) + paragraph(
+        "Stresses from the elasto-plastic LixSi law (sianode.mechanics.lisi_law); fracture from the energy release "
+        "rate of a surface crack during two-phase lithiation; swelling as the sum of the particle expansion left "
+        "after the pores and the electrode porosity, SEI growth, pulverisation and binder failure. "
+        "See docs/mechanics.md."))]
 
     st = t["stress_vs_state_of_lithiation"]
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
-    for (proc, model), g in st.groupby(["process", "model"]):
-        ls = "-" if model.startswith("finite") else "--"
-        ax[0].plot(g.state_of_lithiation, g.surface_hoop_Pa / 1e9, ls, label=f"{proc}, {model}")
-        ax[1].plot(g.state_of_lithiation, g.max_von_mises_Pa / 1e9, ls, label=f"{proc}, {model}")
-    ax[0].set_ylabel("surface hoop stress (GPa)"); ax[1].set_ylabel("max von Mises (GPa)")
-    for a in ax:
-        a.set_xlabel("state of lithiation"); a.set_yscale("symlog", linthresh=0.1)
-    ax[1].legend(fontsize=7)
     secs.append(Section("Stress vs state of lithiation", paragraph(
-        "Solid lines: finite strain with plastic flow of LixSi (flow stress 0.5–1.75 GPa depending on Li content and "
-        "on tension or compression, Sethuraman et al. 2010; sianode.mechanics.lisi_law); dashed: small-strain linear "
-        "elasticity (what many papers report; it overstates stress at ~300 % volume change).") + figure(fig)))
+        "First lithiation: the two-phase front of the Si feature, finite strain with plastic flow of LixSi "
+        "(flow stress 0.5–1.75 GPa depending on Li content and on tension or compression, Sethuraman et al., "
+        "J. Power Sources 2010; sianode.mechanics.lisi_law). Cycling: diffusion-induced stress in amorphous LixSi at "
+        "the protocol's rate; solid lines elasto-plastic, dashed small-strain linear elasticity (what many papers "
+        "report; it overstates stress at large volume change). Cycling stresses scale with the feature size "
+        "squared, so they are tiny in nano-sized Si; each panel has its own scale.") + _stress_figure(st)))
 
     verdict = "FRACTURES" if d.fractures else "does not fracture"
     cls = "fail" if d.fractures else "pass"
@@ -363,9 +363,13 @@ def report(result: StageResult):
     body = (f"<p class='{cls}'><b>{d.phase} Si, {d.feature} {d.feature_size_m * 1e9:.3g} nm: {verdict}</b> "
             f"(critical diameter {d.critical_diameter_m * 1e9:.3g} nm, margin critical/actual = {d.fracture_margin:.3g}).</p>"
             + paragraph("Critical size: energy release rate of a surface crack in the hoop-stress field of two-phase "
-                        "lithiation vs the fracture energy of the lithiated shell "
-                        f"({d.extras['critical_size'].get('fracture_energy', float('nan')):.3g} J/m2, Pharr et al. 2013). Observed: ~150 nm for c-Si (Liu et al. "
-                        "2012), > 870 nm for a-Si (McDowell et al. 2013).") + figure(fig) + table(cp))
+                        "lithiation vs the fracture energy of the lithiated shell, "
+                        f"{d.extras['critical_size'].get('fracture_energy', float('nan')):.3g} J/m2 for the "
+                        f"Li{FRONT_PRODUCT_X.get(d.phase, (float('nan'),))[0]:.3g}Si shell of {d.phase} Si (the LixSi law "
+                        "interpolates Pharr, Suo & Vlassak, Nano Lett. 2013: 8.5 J/m2 at Li0.7Si, 6.15 J/m2 at "
+                        "Li2.8Si; docs/mechanics.md). Observed: ~150 nm for c-Si (Liu et al., ACS Nano 2012), "
+                        "intact up to 870 nm for a-Si (McDowell et al., Nano Lett. 2013).")
+            + figure(fig) + table(cp, name="mechanics_critical_size_vs_pressure"))
     secs.append(Section("Fracture verdict", body))
 
     pm = t["pore_matching_map"]
@@ -378,17 +382,23 @@ def report(result: StageResult):
     ax.plot(W, W / pores.RHO_SI_G_CM3 / (1 - W), "r:", label="Si fills pores at deposition")
     ax.set_ylim(PV.min(), PV.max()); ax.set_xlabel("Si mass fraction"); ax.set_ylabel("scaffold pore volume (cm3/g C)")
     ax.legend(fontsize=7, loc="upper left")
-    secs.append(Section("Pore-matching map", paragraph(
-        "CVD Si–C: outward expansion when the lithiated Si overfills the scaffold pores (seeds/000 §4.1.3). "
+    text = paragraph(
+        "CVD Si–C: outward expansion when the lithiated Si overfills the scaffold pores (Energy Environ. Sci. 2025 "
+        "CVD Si–C perspective, §4.1.3). "
         "Below the red line the Si does not fit; above the white line the pores absorb the full expansion.")
-        + figure(fig)))
+    if d.feature == "Si domain in carbon pores":  # the Si feature of a cvd_si_c design: its own design rule
+        secs.append(Section("Pore-matching map", text + figure(fig)))
+    else:  # a design rule of another family: available, not in the way
+        secs.append(Section("Pore-matching map", collapsible(
+            "design map for CVD Si–C in porous carbon, not this design's family (click to show)", text + figure(fig))))
 
     sw = t["swelling_vs_cycle"]
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     ax.plot(sw.cycle, 100 * sw.lithiated_thickness_change, label="lithiated")
     ax.plot(sw.cycle, 100 * sw.delithiated_thickness_change, label="delithiated (irreversible)")
     ax.axhline(70, color="r", ls=":", label="70 % limit"); ax.axhline(30, color="orange", ls=":", label="30 % preferred")
-    ax.set_xlabel("cycle"); ax.set_ylabel("electrode thickness change (%)"); ax.legend()
+    ax.set_xlabel("cycle"); ax.set_ylabel("electrode thickness change (%)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the axes, clear of the limit lines
     extra = ""
     if d.solid_state:
         ss = {k: v for k, v in d.solid_state.items() if k != "sse"}
@@ -399,3 +409,36 @@ def report(result: StageResult):
         "fragments of the critical size when particles fracture, see docs).")
         + figure(fig) + extra))
     return secs
+
+
+def _stress_figure(st) -> str:
+    """Stress vs state of lithiation on linear axes, one panel per process, each in its own unit (GPa for the
+    first-lithiation front, MPa or kPa for cycling) so that no curve is drawn as a flat zero."""
+    import matplotlib.pyplot as plt
+
+    from sianode.report.html import figure
+
+    first = st[st.process.str.startswith("first")]
+    cyc = st[~st.process.str.startswith("first")]
+    panels = ([("first lithiation (two-phase front)", first)] if len(first) else []) + (
+        [("cycling: surface hoop stress", cyc), ("cycling: max von Mises stress", cyc)] if len(cyc) else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.0), squeeze=False)
+    for ax, (title, g) in zip(axes[0], panels):
+        cols = (["surface_hoop_Pa", "max_von_mises_Pa"] if title.startswith("first") else
+                ["surface_hoop_Pa"] if "hoop" in title else ["max_von_mises_Pa"])
+        peak = float(np.nanmax(np.abs(g[cols].to_numpy()))) if len(g) else 0.0
+        scale, unit = (1e9, "GPa") if peak >= 0.1e9 else (1e6, "MPa") if peak >= 0.1e6 else (1e3, "kPa")
+        for (proc, model), gg in g.groupby(["process", "model"], sort=False):
+            ls = "--" if model.startswith("linear") else "-"
+            for c in cols:
+                what = "hoop" if "hoop" in c else "von Mises"
+                lab = (what if title.startswith("first") else
+                       f"{proc.replace('cycling ', '')}, {'elastic' if ls == '--' else 'plastic'}")
+                ax.plot(gg.state_of_lithiation, gg[c] / scale, ls, label=lab)
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("state of lithiation")
+        ax.set_ylabel(f"stress ({unit})")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return figure(fig, "stress vs state of lithiation")

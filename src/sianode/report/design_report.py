@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import html
 import importlib
+import re
 from pathlib import Path
 
 from sianode.chain import STAGES, ChainRun
-from sianode.report.html import Section, kv_table, paragraph, render
+from sianode.report.html import Section, collapsible, kv_table, paragraph, quantities_table, render
 
 
 def _design_section(design) -> Section:
     d = design.model_dump(mode="json")
     parts = [paragraph(design.description)] if design.description else []
-    for key in ("active", "electrode", "electrolyte", "cell", "protocol"):
-        parts.append(kv_table(_flatten(d[key]), caption=key))
-    return Section("Design", "".join(parts))
+    cards = "".join(kv_table(_flatten(d[key]), caption=key)
+                    for key in ("active", "electrode", "electrolyte", "cell", "protocol"))
+    return Section("Design", "".join(parts) + f"<div class='cards'>{cards}</div>")
 
 
 def _flatten(d, prefix=""):
@@ -30,7 +31,11 @@ def _flatten(d, prefix=""):
 
 def literature_summary(run: ChainRun) -> dict:
     """The numbers the literature comparison places among published results."""
-    s = {"family": run.design.active.family, "loading_mg_cm2": run.design.electrode.loading_mg_cm2}
+    d = run.design
+    s = {"family": d.active.family, "loading_mg_cm2": d.electrode.loading_mg_cm2, "name": "this design (predicted)",
+         # compared with records of the same cell type and electrolyte (a full cell fades unlike a half cell)
+         "cell": d.cell.kind, "electrolyte": d.electrolyte.kind,
+         "prelithiated": getattr(getattr(d.cell, "prelithiation", None), "method", "none") != "none"}
     size_nm = getattr(run.design.active, "diameter_nm", None)
     if size_nm is not None:
         s["particle_diameter_nm"] = size_nm
@@ -50,24 +55,9 @@ def literature_summary(run: ChainRun) -> dict:
     return s
 
 
-#: Headline numbers shown first in the report: (stage, summary key, label).
-KEY_RESULTS = [
-    ("materials", "reversible_capacity_mAh_g", "reversible capacity (mAh/g)"),
-    ("materials", "ice_pct", "initial coulombic efficiency (%)"),
-    ("materials", "areal_capacity_mAh_cm2", "areal capacity (mAh/cm2)"),
-    ("materials", "particle_expansion_pct", "particle volume expansion at full lithiation (%)"),
-    ("mechanics", "critical_diameter_nm", "critical Si size for fracture (nm)"),
-    ("mechanics", "fractures", "particles fracture"),
-    ("mechanics", "electrode_thickness_change_pct", "electrode thickness change at full lithiation (%)"),
-    ("life", "final_retention_pct", "capacity retention at the last simulated cycle (%)"),
-    ("life", "cycles_to_80pct", "cycles to 80 % retention"),
-    ("life", "mean_ce_pct", "mean coulombic efficiency (%)"),
-    ("echem", "capacity_high_rate_mAh_g", "capacity at the highest rate of the rate table (mAh/g)"),
-    ("echem", "plating_margin_3C_25C_V", "Li-plating margin at 3C, 25 °C (V)"),
-    ("cell", "specific_energy_Wh_kg", "cell specific energy (Wh/kg)"),
-    ("cell", "energy_density_Wh_L", "cell energy density, charged and swollen (Wh/L)"),
-    ("cell", "prelithiation_dose_mAh_cm2", "prelithiation dose (mAh/cm2)"),
-]
+#: Section titles of the stages in the report.
+STAGE_TITLES = {"materials": "Materials", "mechanics": "Mechanics", "life": "Cycle life",
+                "echem": "Electrochemistry (PyBaMM)", "cell": "Cell"}
 
 
 def _band(summary: dict, key: str) -> str:
@@ -84,23 +74,40 @@ _BAND_KEYS = {"final_retention_pct": "final_retention_pct", "cycles_to_80pct": "
 
 
 def _key_results(run: ChainRun) -> Section:
-    items = {}
-    for stage, key, label in KEY_RESULTS:
-        res = run.stages.get(stage)
-        if res is not None and key in res.summary:
-            v = res.summary[key]
-            if isinstance(v, float) and v != v:  # NaN: not reached / not defined
-                v = f"not reached in {res.summary.get('cycles', '?')} cycles" if key == "cycles_to_80pct" else "n/a"
-            band = _band(res.summary, _BAND_KEYS[key]) if key in _BAND_KEYS else ""
-            if band:
-                v = (f"{v:.4g}" if isinstance(v, float) else str(v)) + band
-            items[label] = v
+    """The headline numbers (one owner: :mod:`sianode.key_results`, the same table ``sianode run`` prints)."""
     note = ""
     cell = run.stages.get("cell")
     if cell is not None and cell.summary.get("cell_kind") == "half":
         note = paragraph("Cell numbers are for the anode as designed facing an NCM811 cathode in a pouch cell "
                          "(the design is a half cell); see the Cell section for the assumptions.")
-    return Section("Key results", kv_table(items) + note)
+    return Section("Key results", quantities_table(run.key_results(), show_stage=True) + note)
+
+
+_TABLES = re.compile(r"(<div class='scroll'>)?<table\b.*?</table>(</div>)?", re.S)
+
+
+def stage_section(name: str, res) -> Section:
+    """One stage's section: its key results (:mod:`sianode.key_results`) with the text of the stage report's
+    own "... summary" section, every summary value behind a toggle, then the stage report's other sections."""
+    from sianode.key_results import stage_key_results
+
+    mod = importlib.import_module(STAGES[name])
+    children: list[Section] = []
+    if hasattr(mod, "report"):
+        try:
+            children = list(mod.report(res))
+        except Exception as e:  # noqa: BLE001 - a figure bug must not lose the report
+            children = [Section("Figures unavailable", paragraph(f"report failed: {type(e).__name__}: {e}"))]
+    body = quantities_table(stage_key_results(res))
+    if children and children[0].title.lower().endswith("summary"):
+        # the stage's own summary section: its text stays, its tables are the key results above and the
+        # list of every value below (one summary per section)
+        head = children.pop(0)
+        body += _TABLES.sub("", head.body)
+        children = head.children + children
+    body += collapsible(f"all {len(res.summary)} summary values of the {name} stage (as in summary.json)",
+                        kv_table(res.summary))
+    return Section(STAGE_TITLES.get(name, name.capitalize()), body, children)
 
 
 def _calibration_section(design) -> Section | None:
@@ -130,21 +137,15 @@ def build_sections(run: ChainRun) -> list[Section]:
         sections.append(cal)
     for name in STAGES:
         res = run.stages.get(name)
-        if res is None:
-            continue
-        mod = importlib.import_module(STAGES[name])
-        body = kv_table(res.summary, caption=f"{name} summary")
-        children = []
-        if hasattr(mod, "report"):
-            try:
-                children = list(mod.report(res))
-            except Exception as e:  # noqa: BLE001 - a figure bug must not lose the report
-                children = [Section("Figures unavailable", paragraph(f"report failed: {type(e).__name__}: {e}"))]
-        sections.append(Section(name.capitalize(), body, children))
+        if res is not None:
+            sections.append(stage_section(name, res))
     try:
         from sianode.literature.compare import report_sections
 
-        sections += list(report_sections(literature_summary(run)))
+        lit = list(report_sections(literature_summary(run)))
+        if lit:
+            lit[0].body = paragraph(PREDICTION_CAVEAT) + lit[0].body
+        sections += lit
     except Exception as e:  # noqa: BLE001 - an import failure too is shown, never hidden
         sections.append(Section("How this compares with the literature",
                                 paragraph(f"comparison unavailable: {type(e).__name__}: {e}")))
@@ -152,6 +153,13 @@ def build_sections(run: ChainRun) -> list[Section]:
         items = "".join(f"<li><b>{html.escape(f.stage)}</b>: {html.escape(f.message)}</li>" for f in run.failures)
         sections.append(Section("Stages that failed", f"<ul>{items}</ul>"))
     return sections
+
+
+#: Shown above the literature comparison of a design run: the star is a model prediction.
+PREDICTION_CAVEAT = ("The red star marks sianode's prediction for this design, not a measurement. The published "
+                     "points were measured on other materials, loadings, currents and voltage windows; a prediction "
+                     "above the published record is a reason to check the model's assumptions (docs/validation.md "
+                     "lists how far each model is from published data), not evidence that the design is better.")
 
 
 def write_report(run: ChainRun, outdir: str | Path) -> Path:
@@ -162,3 +170,13 @@ def write_report(run: ChainRun, outdir: str | Path) -> Path:
         "tables of every result are the CSV files beside this report."
     )
     return render(f"sianode report: {run.design.name}", build_sections(run), outdir / "report.html", intro)
+
+
+def write_stage_report(name: str, res, path: str | Path, title: str) -> Path:
+    """The report of one stage command (``sianode mechanics``, ``sianode life``): the same summary, sections and
+    toggled list of every value as that stage's section of the ``sianode run`` report."""
+    sec = stage_section(name, res)
+    sections = [Section("Summary", sec.body)] + sec.children
+    return render(title, sections, path, paragraph(
+        "Generated by sianode. The models, equations, assumptions and sources are documented in docs/; the "
+        "tables are the CSV files beside this report."))
