@@ -121,12 +121,17 @@ def table(df: pd.DataFrame, float_format: str = "{:.4g}", max_rows: int = MAX_HT
 
 
 def kv_table(items: dict, caption: str = "") -> str:
-    """Two-column table of ``name: value`` pairs."""
+    """Two-column table of ``name: value`` pairs; more than :data:`COLLAPSE_ROWS` pairs: collapsed behind a
+    toggle, as :func:`table` does."""
     rows = "".join(
         f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_fmt(v))}</td></tr>" for k, v in items.items()
     )
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<div class='scroll'><table class='kv'>{cap}{rows}</table></div>"
+    out = f"<div class='scroll'><table class='kv'>{cap}{rows}</table></div>"
+    if len(items) > COLLAPSE_ROWS:
+        what = f"{caption + ': ' if caption else ''}{len(items)} values"
+        return f"<details class='long'><summary>{html.escape(what)} (click to show)</summary>{out}</details>"
+    return out
 
 
 def quantities_table(df: pd.DataFrame, show_stage: bool = False) -> str:
