@@ -210,27 +210,6 @@ def design_out_dir(design_path: Path | None, out_dir: Path | None, stage: str | 
         raise
 
 
-def write_atomic(files: dict[Path, object]) -> list[Path]:
-    """Write ``{path: DataFrame | str}`` via temporary files + rename (a failure leaves no partial output)."""
-    tmp = []
-    try:
-        for p, obj in files.items():
-            p.parent.mkdir(parents=True, exist_ok=True)
-            t = p.with_name(p.name + ".part")
-            if hasattr(obj, "to_csv"):
-                obj.to_csv(t, index=False)
-            else:
-                t.write_text(obj, encoding="utf-8")
-            tmp.append((t, p))
-        for t, p in tmp:
-            os.replace(t, p)
-    finally:
-        for t, _ in tmp:
-            if t.exists():
-                t.unlink()
-    return list(files)
-
-
 def write_stage_outputs(stage: str, res, out_dir: Path, title: str | None = None,
                         extra_tables: dict | None = None) -> tuple[list[Path], Path | None]:
     """Write one stage command's outputs: ``<stage>_<table>.csv``, ``summary.json`` (strict JSON, keys
