@@ -218,3 +218,18 @@ def test_package_data_declares_the_validation_files():
     data = pp["tool"]["setuptools"]["package-data"]["sianode"]
     for pattern in ("validation/*.toml", "validation/*.json", "validation/designs/*.toml", "validation/data/*"):
         assert pattern in data
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_cli_table_status_is_never_cut_in_a_narrow_or_wide_terminal(columns):
+    import os
+
+    r = subprocess.run([sys.executable, "-m", "sianode", "validation", "--case", "lisi-volume", "--case",
+                        "retention-004-bok"], capture_output=True, text=True, timeout=900,
+                       env={**os.environ, "COLUMNS": columns})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert all(len(x) <= int(columns) for x in lines)
+    # every quantity row ends with a whole status word
+    assert sum(x.rstrip().endswith(("known-gap", "pass")) for x in lines) >= 5, r.stdout
+    assert ("tolerance   " in r.stdout) == (columns == "160")  # the column header

@@ -64,7 +64,7 @@ def validation(
     if fmt == "json":
         sys.stdout.write(report.to_json(rows) + "\n")
     elif fmt == "table":
-        out.print(report.rich_table(rows))
+        out.print(report.rich_table(rows, width=out.width))
     target = out_dir if out_dir is not None else (DEFAULT_HTML_DIR if fmt == "html" else None)
     if target is not None:
         html_path, json_path = report.write_outputs(result, target)

@@ -25,20 +25,29 @@ def _fmt(v, digits: int = 4) -> str:
     return "–" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.{digits}g}"
 
 
-def rich_table(rows: list[Row]):
-    """A rich Table of the rows, grouped by case (sources and reasons are in the JSON and HTML)."""
+#: Below this terminal width the tolerance column is left out (it is in the JSON and HTML), so that the
+#: status column is never cut.
+NARROW_COLUMNS = 100
+
+
+def rich_table(rows: list[Row], width: int | None = None):
+    """A rich Table of the rows, grouped by case (sources and reasons are in the JSON and HTML); ``width``: the
+    terminal's, narrower than :data:`NARROW_COLUMNS` drops the tolerance column."""
     from rich import box
     from rich.padding import Padding
     from rich.table import Table
 
-    t = Table(title="sianode validation", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, caption=score_line(rows),
+    narrow = width is not None and width < NARROW_COLUMNS
+    caption = score_line(rows) + ("\n(tolerances: widen the terminal, or --format html / json)" if narrow else "")
+    t = Table(title="sianode validation", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, caption=caption,
               caption_justify="left", caption_style="bold")
-    t.add_column("case / quantity", ratio=1, min_width=18)
+    t.add_column("case / quantity", ratio=1, min_width=16)
     t.add_column("model", justify="right", no_wrap=True)
     t.add_column("reference", justify="right", no_wrap=True)
     t.add_column("deviation", justify="right", no_wrap=True)
-    t.add_column("tolerance", no_wrap=True)
-    t.add_column("status", no_wrap=True)
+    if not narrow:
+        t.add_column("tolerance", no_wrap=True)
+    t.add_column("status", no_wrap=True, min_width=len("known-gap"))
     last = None
     for r in rows:
         if r.id != last:
@@ -47,9 +56,9 @@ def rich_table(rows: list[Row]):
         s = RICH_STYLES.get(r.status, "")
         unit = "" if r.quantity.unit in ("-", "") else f" {r.quantity.unit}"
         kind = "" if r.kind == "prediction" else " [italic](fit)[/italic]"
+        tol = [] if narrow else [r.quantity.tolerance.text(r.quantity.unit).replace("reference", "ref.")]
         t.add_row(Padding(f"{r.quantity.name}{kind}", (0, 0, 0, 2)), _fmt(r.model), _fmt(r.reference) + unit,
-                  r.deviation_text(),
-                  r.quantity.tolerance.text(r.quantity.unit).replace("reference", "ref."), f"[{s}]{r.status}[/{s}]")
+                  r.deviation_text(), *tol, f"[{s}]{r.status}[/{s}]")
     return t
 
 
