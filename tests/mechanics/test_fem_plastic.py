@@ -69,3 +69,27 @@ def test_bad_states_name_the_field(states):
     with pytest.raises(InputError) as ei:
         m.lithiate(states=states)
     assert ei.value.field == "states"
+
+
+def test_fast_tangent_assembly_equals_plain_coo_assembly():
+    """The precomputed CSC scatter of the free-DOF tangent and the bincount force equal a plain COO assembly."""
+    import scipy.sparse as sp
+
+    m = PlasticParticleFEM(paper_002_configurations()["III porous Si, outer SiOx/C"], h=R / 8)
+    x = m.li_field(0.5)
+    state = (np.zeros((4,) + m.rq.shape), np.zeros_like(m.rq))
+    u = np.random.default_rng(1).normal(size=m.n_dof) * 1e-8
+    sig, _, C, yielded = m._stress_update(m._strain(u), x, state, np.zeros_like(m.rq))
+    assert yielded.any()  # the plastic part of the tangent is exercised
+    f, K = m._assemble(sig, C)
+    # reference: element by element, quadrature point by quadrature point, summed by scipy's COO
+    nloc = m.B.shape[0]
+    Ke = np.einsum("kcen,cden,lden,en->ekl", m.B, C, m.B, m.w)
+    rows = np.repeat(m.edofs.T, nloc, axis=1).ravel()
+    cols = np.tile(m.edofs.T, (1, nloc)).ravel()
+    K_ref = sp.coo_matrix((Ke.ravel(), (rows, cols)), shape=(m.n_dof, m.n_dof)).tocsc()[m.free][:, m.free]
+    f_ref = np.zeros(m.n_dof)
+    np.add.at(f_ref, m.edofs.T.ravel(), np.einsum("kcen,cen,en->ek", m.B, sig, m.w).ravel())
+    scale = abs(K_ref).max()
+    assert abs(K - K_ref).max() <= 1e-12 * scale
+    assert np.allclose(f, f_ref, rtol=0, atol=1e-12 * np.abs(f_ref).max())

@@ -131,17 +131,25 @@ class PlasticParticleFEM:
             B[k, 3] = (g[0][1] + g[1][0]) / _SQ2
         self.B = B
         self._B_enck = np.ascontiguousarray(np.moveaxis(B, (0, 1), (3, 2)))  # (e, n, c, k) for the stiffness
+        ne, nq, nc, nk = self._B_enck.shape
+        # (B w)^T per element, (e, k, n c): the left factor of the element stiffness, fixed for the mesh
+        self._BtW = np.ascontiguousarray((self._B_enck * self.w[:, :, None, None]).reshape(ne, nq * nc, nk)
+                                         .transpose(0, 2, 1))
         self.edofs = basis.element_dofs
         nel = self.edofs.shape[1]
-        self._rows = np.repeat(self.edofs.T, nloc, axis=1).ravel()        # (e, k, l) -> k
-        self._cols = np.tile(self.edofs.T, (1, nloc)).ravel()             # (e, k, l) -> l
+        rows = np.repeat(self.edofs.T, nloc, axis=1).ravel()        # (e, k, l) -> k
+        cols = np.tile(self.edofs.T, (1, nloc)).ravel()             # (e, k, l) -> l
         self.n_dof = basis.N
         self.x_l = float(x_lithiated)
         self.E_other, self.nu_other = d.E_other, d.nu_other
         self.free = np.setdiff1d(np.arange(self.n_dof), d.fixed)
+        self._dof_of_entry = self.edofs.T.ravel()
+        self._scatter_free_block(rows, cols)
+        self._factorisations = 0
         self.m_surface, self.m_pore, self.m_matrix = d.m_surface, d.m_pore, d.m_matrix
         self._nel = nel
         self.min_step = 1 / 64  # smallest line-search step
+        self.pivot_threshold = 0.1  # SuperLU: a diagonal pivot is kept if >= 0.1 x the column's largest entry
         self.accept_tol = 1e-3   # residual accepted when Newton stalls (relative, see lithiate)
         # Perfect plasticity leaves fully yielded ligaments without stiffness along the flow direction, which
         # stalls Newton; a small linear hardening regularises it. H = 1e-3 E(Li3.75Si) = 12 MPa (numerical, not a
@@ -212,24 +220,48 @@ class PlasticParticleFEM:
                 C = C + np.sqrt(2.0 / 3.0) * (K * dsf) * np.einsum("ien,j->ijen", n, _M) * 3 * G / (3 * G + H)
         return sig, (eps_p, eps_bar), C, yielded
 
+    def _scatter_free_block(self, rows, cols):
+        """Map each element-stiffness entry to its place in the CSC data of the free-free block (pattern is fixed)."""
+        n_free = len(self.free)
+        index = np.full(self.n_dof, -1)
+        index[self.free] = np.arange(n_free)
+        r, c = index[rows], index[cols]
+        keep = (r >= 0) & (c >= 0)
+        keys, inverse = np.unique(c[keep].astype(np.int64) * n_free + r[keep], return_inverse=True)  # CSC order
+        self._kff_keep, self._kff_slot, self._kff_nnz = keep, inverse.ravel(), len(keys)
+        self._kff_indices = (keys % n_free).astype(np.int32)
+        self._kff_indptr = np.concatenate([[0], np.cumsum(np.bincount(keys // n_free, minlength=n_free))]).astype(np.int32)
+
+    def _internal_force(self, sig):
+        """Nodal internal force vector int B^T sigma r dA (length n_dof)."""
+        f_e = np.einsum("kcen,cen,en->ek", self.B, sig, self.w)
+        return np.bincount(self._dof_of_entry, weights=f_e.ravel(), minlength=self.n_dof)
+
     def _assemble(self, sig, C):
-        w = self.w
-        f_e = np.einsum("kcen,cen,en->ek", self.B, sig, w)
-        f = np.zeros(self.n_dof)
-        np.add.at(f, self.edofs.T.ravel(), f_e.ravel())
-        # element stiffness B^T C B w as batched matrix products over (element, quadrature point)
+        """(internal force, tangent stiffness of the free DOFs as CSC)."""
+        f = self._internal_force(sig)
+        # element stiffness sum_q B^T C B w, as one batched matrix product over elements
         Bt = self._B_enck  # (e, n, c, k)
         Cm = np.moveaxis(C, (2, 3), (0, 1))  # (e, n, c, d)
-        Ke = np.einsum("enck,encl->ekl", Bt * w[:, :, None, None], Cm @ Bt)
-        K = sp.coo_matrix((Ke.ravel(), (self._rows, self._cols)), shape=(self.n_dof, self.n_dof)).tocsc()
+        ne, nq, nc, nk = Bt.shape
+        Ke = np.matmul(self._BtW, (Cm @ Bt).reshape(ne, nq * nc, nk))
+        data = np.bincount(self._kff_slot, weights=Ke.ravel()[self._kff_keep], minlength=self._kff_nnz)
+        n_free = len(self.free)
+        K = sp.csc_matrix((data, self._kff_indices, self._kff_indptr), shape=(n_free, n_free))
         return f, K
 
     def _residual(self, u, x, eps_p_old, p_branch=None):
         sig = self._stress_update(self._strain(u), x, eps_p_old, p_branch)[0]
-        f_e = np.einsum("kcen,cen,en->ek", self.B, sig, self.w)
-        f = np.zeros(self.n_dof)
-        np.add.at(f, self.edofs.T.ravel(), f_e.ravel())
-        return np.linalg.norm(f[self.free])
+        return np.linalg.norm(self._internal_force(sig)[self.free])
+
+    def _solve(self, K, rhs):
+        """Newton increment ``K du = rhs`` (SuperLU). K is symmetric (the branch pressure is lagged in Newton, so
+        the tangent has no pressure-slope term): SuperLU's symmetric mode (ordering of A + A^T, diagonal pivots
+        preferred) factorises it with less fill than the general mode."""
+        lu = splu(K, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=self.pivot_threshold,
+                  options=dict(SymmetricMode=True))
+        self._factorisations += 1
+        return lu.solve(rhs)
 
     def _strain(self, u):
         ue = u[self.edofs]  # (k, e)
@@ -325,7 +357,7 @@ class PlasticParticleFEM:
             if len(hist) > 3 and best[0] < stall_tol and best[0] > 0.5 * hist[-4]:
                 return False, best[1], it + 1, best[0]
             try:
-                du = splu(K[fr][:, fr], permc_spec="MMD_AT_PLUS_A").solve(-f[fr])
+                du = self._solve(K, -f[fr])
             except RuntimeError:
                 return False, best[1], it + 1, best[0]
             # backtracking on the residual norm; if no step length decreases it, take the full step
