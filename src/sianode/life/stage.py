@@ -177,10 +177,11 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
             pre = [k for k, i in enumerate(idx) if designs[i].cell.kind == "full" and built[i][0].prelithiation_mAh_g > 0]
             ref = _simulate([dataclasses.replace(built[idx[k]][0], prelithiation_mAh_g=0.0) for k in pre], n_cyc,
                             ("capacity_mAh_g",)) if pre else None
+            knees = _knees(traj["retention"], n_cyc)
             for k, i in enumerate(idx):
                 r = _column(ref, pre.index(k)) if k in pre else None
                 out[i] = _result(designs[i], upstreams[i], *built[i], n_cyc, _column(traj, k), r, tables,
-                                 samples, seed, options)
+                                 samples, seed, options, knees[k])
     return out
 
 
@@ -189,12 +190,25 @@ def _simulate(inputs: list, n_cyc: int, record, progress=None) -> dict:
     return fade.simulate(one, n_cyc, record=record, progress=progress)
 
 
+def _knees(retention, n_cyc: int) -> np.ndarray:
+    """Knee cycle of every design of a batch in one vectorised fit (:func:`sianode.life.knee.knee_point`); NaN
+    where there are too few cycles, None where the curve is not finite (that design's own call raises)."""
+    out = np.full(retention.shape[1], np.nan, dtype=object)
+    if n_cyc < 11:
+        return out
+    ok = np.all(np.isfinite(retention), axis=0)
+    out[:] = None
+    if ok.any():
+        out[ok] = knee.knee_point(retention[:, ok])
+    return out
+
+
 def _column(traj: dict, k: int) -> dict:
     """Design ``k`` of batch trajectories, shaped as a batch of one."""
     return {key: v[:, k:k + 1] if v.ndim == 2 else v[k:k + 1] for key, v in traj.items()}
 
 
-def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options) -> StageResult:
+def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None) -> StageResult:
     """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation)."""
     bands, band_tab = {}, {}
     post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
@@ -221,7 +235,7 @@ def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed
     r_sei_ohm_cm2 = traj["r_sei_ohm_m2"][:, 0] / area_per_m2 * 1e4
     ret = traj["retention"]
     c80 = float(fade.cycles_to_retention(ret, 0.8)[0])
-    kn = float(knee.knee_point(ret[:, 0])) if n_cyc >= 11 else float("nan")
+    kn = float(knee.knee_point(ret[:, 0]) if kn is None else kn)
     a = inp.arrays()
     regime = str(sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
                             a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"])[0])
