@@ -2,16 +2,16 @@
 
 Runs, in the same process:
 1. ``N`` designs (Latin hypercube over Si size, phase, Si fraction, C-rate and press density of the bundled
-   Si/graphite blend) through the stages that are vectorised today and their requirements
-   (``materials`` + ``mechanics``), with :class:`sianode.sweep.evaluate.BatchEvaluator` in chunks of 2048.
-   Baseline: a plain Python loop ``ModelChain(design, stages).run()`` over the first ``N_LOOP`` designs;
+   Si/graphite blend, 500 cycles) through materials, mechanics, life (500 cycles) and cell, with
+   :class:`sianode.sweep.evaluate.BatchEvaluator` in chunks of 2048 (as ``sianode sweep``: no sampled life bands,
+   :func:`sianode.sweep.runner.sweep_options`).
+   Baseline: a plain Python loop ``ModelChain(design, stages, options).run()`` over the first ``N_LOOP`` designs;
    the ratio compares loop and batch on those same designs, measured alternately, best of ``REPEATS``
    (the machine may be shared). Both are warm (the critical-size and master-curve caches are filled
    first; the cold first call is printed too). The rows of the loop and of the batch are checked equal
    (rel 1e-9) before the ratio is printed. ``designs_per_s`` is the batch over all ``N`` designs.
-2. Where the time goes per design for the stages that still run one design at a time (materials, life at
-   500 cycles, echem, cell) and for mechanics single vs batch, plus the mechanics stage with the direct
-   cycling-stress solves it used before issue 18 (the master curve's speed-up).
+2. Where the time goes per design: building and validating the designs, each stage's ``run_batch`` (no
+   tables), and echem (PyBaMM, one design at a time).
 3. A sweep that includes the echem stage (PyBaMM) on a ``distributed.LocalCluster`` with 1 worker and with 2
    workers (processes, one thread each; the same tasks, warm workers, alternated, best of two); results
    checked equal.
@@ -34,12 +34,14 @@ from sianode.chain import ModelChain  # noqa: E402
 from sianode.design.loader import design_from_dict  # noqa: E402
 from sianode.sweep.evaluate import BatchEvaluator, same_rows, scalar  # noqa: E402
 from sianode.sweep.sampling import Samples, design_data  # noqa: E402
+from sianode.sweep.runner import sweep_options  # noqa: E402
 from sianode.sweep.spec import parse_spec  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 N_LOOP = 300
 REPEATS = 3
-STAGES = ["materials", "mechanics"]
+STAGES = ["materials", "mechanics", "life", "cell"]
+OPTIONS = sweep_options(bands=False)  # as `sianode sweep`: no sampled life bands (both loop and batch)
 SPEC = f"""
 base = "nano_si_graphite"
 [sampling]
@@ -52,6 +54,7 @@ seed = 18
 "active.si_fraction" = {{ range = [0.05, 0.4] }}
 "protocol.c_rate" = {{ distribution = "loguniform", low = 0.1, high = 3 }}
 "electrode.press_density_g_cm3" = {{ range = [1.3, 1.7] }}
+"protocol.cycles" = [500]
 """
 
 
@@ -63,7 +66,7 @@ def designs(spec, start, stop):
 def loop_rows(ds, stages):
     rows = []
     for d in ds:
-        run = ModelChain(d, stages).run()
+        run = ModelChain(d, stages, OPTIONS).run()
         row = {k: scalar(v) for k, v in run.summary.items()}
         row["status"], row["message"] = ("failed" if run.failures else "ok"), ""
         rows.append(row)
@@ -80,13 +83,13 @@ def main() -> None:
     spec = parse_spec(SPEC)
     ev = BatchEvaluator()
     t = time.perf_counter()
-    ev.evaluate(designs(spec, 0, 8), STAGES)
+    ev.evaluate(designs(spec, 0, 8), STAGES, OPTIONS)
     print(f"cold first batch (8 designs, fills the critical-size cache): {time.perf_counter() - t:.2f} s")
 
     # 1. batch vs loop: same designs, measured alternately (the machine may be shared), best of REPEATS each
     sub = designs(spec, 0, N_LOOP)
     ref = loop_rows(sub, STAGES)
-    got = ev.evaluate(sub, STAGES)
+    got = ev.evaluate(sub, STAGES, OPTIONS)
     bad = [k for a, b in zip(got, ref) for k in same_rows(a, b)]
     assert not bad, f"batch and loop rows differ: {sorted(set(bad))[:5]}"
     print(f"check: {N_LOOP} designs, batch rows == ModelChain loop rows (rel 1e-9)")
@@ -96,7 +99,7 @@ def main() -> None:
         loop_rows(sub, STAGES)
         t_loop.append((time.perf_counter() - t) / N_LOOP)
         t = time.perf_counter()
-        ev.evaluate(sub, STAGES)
+        ev.evaluate(sub, STAGES, OPTIONS)
         t_sub.append((time.perf_counter() - t) / N_LOOP)
     speedup = min(t_loop) / min(t_sub)
     print(f"plain loop over ModelChain: {1e3 * min(t_loop):.2f} ms/design; batch evaluator on the same designs "
@@ -108,36 +111,26 @@ def main() -> None:
         tb = time.perf_counter()
         ds = designs(spec, start, start + chunk)
         t_build += time.perf_counter() - tb
-        n_ok += sum(r["status"] == "ok" for r in ev.evaluate(ds, STAGES))
+        n_ok += sum(r["status"] == "ok" for r in ev.evaluate(ds, STAGES, OPTIONS))
     t_batch = time.perf_counter() - t
     rate = N / t_batch
     print(f"batch: {N} designs ({n_ok} ok) through {'+'.join(STAGES)} in {t_batch:.1f} s "
           f"({rate:.0f} designs/s; of which building + validating designs {t_build:.1f} s)")
 
-    # 2. where the time goes
-    from sianode.chain import upstream_for
-    from sianode.mechanics import cycling_stress, stage as mech
+    # 2. where the time goes: each stage's run_batch on the same designs (warm), and the design build
+    from sianode.chain import stage_module
 
-    few = sub[:40]
-    ups = [upstream_for(d, "mechanics") for d in few]
-    print("per-design cost (ms/design, warm):")
-    print(f"  materials (per design, not vectorised)   {per_design_ms(lambda ds: loop_rows(ds, ['materials']), few):8.2f}")
-    m_single = per_design_ms(lambda ds: [mech.run(d, u) for d, u in zip(ds, ups)], few)
-    m_batch = per_design_ms(lambda ds: mech.run_batch(ds, ups, tables=False), few)
-    print(f"  mechanics single run (tables included)   {m_single:8.2f}")
-    print(f"  mechanics batch of {len(few)} (no tables)        {m_batch:8.2f}")
-    table = cycling_stress._table
-    cycling_stress._table = lambda: None  # as before issue 18: diffusion + plastic solves for every design
-    cycling_stress._solve_cached.cache_clear()
-    try:
-        m_direct = per_design_ms(lambda ds: [mech.run(d, u) for d, u in zip(ds, ups)], few[:6])
-    finally:
-        cycling_stress._table = table
-    print(f"  mechanics with direct solves (pre-issue-18 cost) {m_direct:8.1f}")
-    life_designs = [d.model_copy(update={"protocol": d.protocol.model_copy(update={"cycles": 500})}) for d in few[:10]]
-    print(f"  life, 500 cycles (incl. requirements)    {per_design_ms(lambda ds: loop_rows(ds, ['life']), life_designs):8.2f}")
-    print(f"  cell (incl. requirements)                {per_design_ms(lambda ds: loop_rows(ds, ['cell']), few[:10]):8.2f}")
-    print(f"  echem, PyBaMM (incl. requirements)       {per_design_ms(lambda ds: loop_rows(ds, ['echem']), few[:2]):8.0f}")
+    few = sub[:200]
+    print("per-design cost (us/design, warm, batch of 200, no tables):")
+    print(f"  building + validating designs            {1e6 * t_build / N:8.0f}")
+    res: dict = {}
+    for name in STAGES:
+        mod = stage_module(name)
+        ups = [{r: res[r][i] for r in getattr(mod, "REQUIRES", ())} for i in range(len(few))]
+        t = time.perf_counter()
+        res[name] = mod.run_batch(few, ups, tables=False, **OPTIONS.get(name, {}))
+        print(f"  {name:<40} {1e6 * (time.perf_counter() - t) / len(few):8.0f}")
+    print(f"  echem, PyBaMM (incl. requirements)       {1e3 * per_design_ms(lambda ds: loop_rows(ds, ['echem']), few[:2]):8.0f}")
 
     # 3. Dask: 1 vs 2 workers on a sweep with echem
     dask_speedup = dask_workers(spec)
@@ -157,9 +150,9 @@ def dask_workers(spec) -> float:
     items = [[(i, design_hash(design_data(spec.base_data, r), ["echem"]), r, design_data(spec.base_data, r))]
              for i, r in enumerate(rows)]
     results, times = {}, {1: [], 2: []}
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as c1, Client(c1) as one, \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                          silence_logs=logging.ERROR) as c2, Client(c2) as two:
         clients = {1: one, 2: two}
         for w, client in clients.items():  # warm workers: imports and the first PyBaMM model done

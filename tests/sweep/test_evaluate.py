@@ -43,21 +43,21 @@ def test_a_failing_stage_fails_that_design_only(monkeypatch):
 
     ds = [load_example("siox"), load_example("porous_micro_si"), load_example("siox")]
 
-    def flaky(real):
-        def run(design, upstream=None, **kw):
-            if design.active.family == "porous_micro_si":
+    def flaky_batch(real):  # a batch with the bad design raises as a whole (the evaluator splits it)
+        def run_batch(designs, upstreams, **kw):
+            if any(d.active.family == "porous_micro_si" for d in designs):
                 raise RuntimeError("boom")
-            return real(design, upstream, **kw)
-        return run
+            return real(designs, upstreams, **kw)
+        return run_batch
 
-    monkeypatch.setattr(life_stage, "run", flaky(life_stage.run))
+    monkeypatch.setattr(life_stage, "run_batch", flaky_batch(life_stage.run_batch))  # life's run is a batch of one
     for ev in (BatchEvaluator(), ChainEvaluator()):
         rows = ev.evaluate(ds, ["mechanics", "life"])
         assert [r["status"] for r in rows] == ["ok", "failed", "ok"]
         assert rows[1]["message"] == "life: RuntimeError: boom"
         assert rows[1]["mechanics.fractures"] is not None  # the independent stage is kept
         assert "life.cycles_to_80pct" not in rows[1] and "life.cycles_to_80pct" in rows[0]
-    monkeypatch.setattr(materials_stage, "run", flaky(materials_stage.run))
+    monkeypatch.setattr(materials_stage, "run_batch", flaky_batch(materials_stage.run_batch))
     for ev in (BatchEvaluator(), ChainEvaluator()):
         r = ev.evaluate(ds, ["mechanics"])[1]
         assert r["status"] == "failed" and "mechanics: needs the materials stage, which failed" in r["message"]

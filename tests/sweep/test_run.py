@@ -55,7 +55,7 @@ def test_same_results_on_a_distributed_cluster(local, tmp_path):
     from distributed import LocalCluster
 
     out_local, _ = local
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         o = run_sweep(parse_spec(SPEC), tmp_path, scheduler=cluster.scheduler_address, chunk_size=5)
     assert o.evaluated == 24
     a, b = _rows(out_local), _rows(tmp_path)

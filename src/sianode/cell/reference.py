@@ -22,6 +22,8 @@ expansion (no mechanics stage: an upper bound), no fade.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sianode.cell import formats as _fmt
 from sianode.cell.anode import AnodeComponent, component_from_properties, single
 from sianode.cell.stack import CellResult, SolidState, cell_model
@@ -35,8 +37,10 @@ MATCHED_CATHODE = "NCM811"
 MATCHED_FORMAT = "pouch"
 
 
+@lru_cache(maxsize=16)
 def graphite_component(graphite_type: str = "artificial", diameter_um: float = 15.0) -> AnodeComponent:
-    """Graphite as a cell-model anode component, from the materials stage's graphite model."""
+    """Graphite as a cell-model anode component, from the materials stage's graphite model (memoised: a pure
+    function of its two arguments; the component is frozen)."""
     from sianode.materials.composites import component_voltage_curve, graphite_properties
 
     g = graphite_properties(graphite_type, diameter_um)

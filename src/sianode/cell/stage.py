@@ -147,7 +147,25 @@ def states_table(v: dict) -> pd.DataFrame:
 
 
 def run(design, upstream=None) -> StageResult:
-    """Run the cell stage for a validated design (see module docstring)."""
+    """Run the cell stage for a validated design (see module docstring): a batch of one (:func:`run_batch`)."""
+    return run_batch([design], [upstream])[0]
+
+
+def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
+    """The cell stage for many designs; ``run`` is this with one design (one implementation).
+
+    ``tables=False`` (what a sweep does) skips the tidy tables, among them the energy-vs-Si-content sweep and the
+    bills of materials; the summary and ``data`` are the same. Raises on the first invalid design (a sweep then
+    splits the batch).
+    """
+    if len(designs) != len(upstreams):
+        from sianode.errors import InputError
+
+        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    return [_run_one(d, u, tables) for d, u in zip(designs, upstreams)]
+
+
+def _run_one(design, upstream, tables: bool) -> StageResult:
     props = require(upstream, "materials", "cell").data
     blend = _blend(props)
     c = design.cell
@@ -184,8 +202,6 @@ def run(design, upstream=None) -> StageResult:
     pf = getattr(kw.get("cell_format"), "packing_factor", None)
     if pf is not None:
         warnings += _practical.roll_fit({k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}, pf)
-    warnings_df = _practical.table(warnings)
-    bom = res.bom()
     geo = {k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}
     summary = {
         "cell_kind": c.kind,
@@ -245,18 +261,18 @@ def run(design, upstream=None) -> StageResult:
         "swelling_source": "mechanics stage",
         **{f"geometry_{k}": x for k, x in geo.items()},
     }
-    tables = {
-        "bom": bom,
+    tabs = {
+        "bom": res.bom(),
         "states": states_table(v),
         "design": res.to_frame(),
         "criteria": crit,
-        "warnings": warnings_df,
+        "warnings": _practical.table(warnings),
         "cost": cost,
         "energy_vs_si": _si_sweep(cathode, blend, kw),
         "graphite_reference_bom": res_gr.bom(),
         "notes": pd.DataFrame({"note": notes}),
-    }
-    out = StageResult(name="cell", summary=summary, tables=tables,
+    } if tables else {}
+    out = StageResult(name="cell", summary=summary, tables=tabs,
                       data={"result": res, "graphite_reference": res_gr, "no_prelithiation": res_nopre,
                             "cathode": cathode, "anode": blend, "model_kwargs": kw, "notes": notes,
                             "warnings": warnings})

@@ -16,6 +16,8 @@ arguments of :func:`run`; without them the design's values are used.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -138,12 +140,77 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
     """Run the life stage. ``cycles`` defaults to ``design.protocol.cycles``; options: see
     :func:`inputs_from_design` (``soc_max``, ``ec_ratio_g_Ah``, ``ec_min_g_Ah``, ``rest_h``,
     ``temperature_C``, ``c_rate``). ``samples`` parameter sets of :mod:`sianode.life.uncertainty` (seeded by
-    ``seed``; 0: none) run vectorised beside the nominal one and give the 5th/95th percentile bands."""
-    inp, info = inputs_from_design(design, upstream, **options)
-    n_cyc = int(design.protocol.cycles if cycles is None else cycles)
-    traj = fade.simulate(inp, n_cyc, progress=progress)
-    df = fade.to_frame(traj).drop(columns=["design"])
-    bands = {}
+    ``seed``; 0: none) run vectorised beside the nominal one and give the 5th/95th percentile bands.
+    A batch of one (:func:`run_batch`)."""
+    return run_batch([design], [upstream], cycles=cycles, progress=progress, samples=samples, seed=seed,
+                     **options)[0]
+
+
+#: Trajectories the summary reads (what a batch without tables records).
+SUMMARY_RECORD = ("capacity_mAh_g", "retention", "ce", "lli_mAh_g", "lam", "sei_thickness_m", "r_sei_ohm_m2",
+                  "strain_amplitude", "fresh_fraction", "electrolyte_remaining", "energy_mWh_g")
+#: Designs per vectorised fade call of a batch (bounds the trajectories' memory).
+BATCH_DESIGNS = 512
+
+
+def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = None, progress=None,
+              samples: int = uncertainty.DEFAULT_SAMPLES, seed: int = uncertainty.DEFAULT_SEED,
+              **options) -> list[StageResult]:
+    """The life stage for many designs at once; ``run`` is this with one design (one implementation).
+
+    Inputs are built per design (:func:`inputs_from_design`); the fade model runs once for all designs with the
+    same number of cycles (designs x cycles in one array operation, :func:`sianode.life.fade.simulate`), in
+    groups of at most :data:`BATCH_DESIGNS`. ``tables=False`` records only the trajectories the summary reads and
+    skips the tidy tables (the summary is the same). Uncertainty bands (``samples`` > 0) are sampled per design.
+    """
+    if len(designs) != len(upstreams):
+        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    built = [inputs_from_design(d, u, **options) for d, u in zip(designs, upstreams)]
+    n_cycles = [int(d.protocol.cycles if cycles is None else cycles) for d in designs]
+    record = fade.RECORDABLE if tables else SUMMARY_RECORD
+    out: list = [None] * len(designs)
+    for n_cyc in sorted(set(n_cycles)):
+        same = [i for i, c in enumerate(n_cycles) if c == n_cyc]
+        for g in range(0, len(same), BATCH_DESIGNS):
+            idx = same[g:g + BATCH_DESIGNS]
+            traj = _simulate([built[i][0] for i in idx], n_cyc, record, progress)
+            pre = [k for k, i in enumerate(idx) if designs[i].cell.kind == "full" and built[i][0].prelithiation_mAh_g > 0]
+            ref = _simulate([dataclasses.replace(built[idx[k]][0], prelithiation_mAh_g=0.0) for k in pre], n_cyc,
+                            ("capacity_mAh_g",)) if pre else None
+            knees = _knees(traj["retention"], n_cyc)
+            for k, i in enumerate(idx):
+                r = _column(ref, pre.index(k)) if k in pre else None
+                out[i] = _result(designs[i], upstreams[i], *built[i], n_cyc, _column(traj, k), r, tables,
+                                 samples, seed, options, knees[k])
+    return out
+
+
+def _simulate(inputs: list, n_cyc: int, record, progress=None) -> dict:
+    one = inputs[0] if len(inputs) == 1 else uncertainty.stack_inputs(inputs)
+    return fade.simulate(one, n_cyc, record=record, progress=progress)
+
+
+def _knees(retention, n_cyc: int) -> np.ndarray:
+    """Knee cycle of every design of a batch in one vectorised fit (:func:`sianode.life.knee.knee_point`); NaN
+    where there are too few cycles, None where the curve is not finite (that design's own call raises)."""
+    out = np.full(retention.shape[1], np.nan, dtype=object)
+    if n_cyc < 11:
+        return out
+    ok = np.all(np.isfinite(retention), axis=0)
+    out[:] = None
+    if ok.any():
+        out[ok] = knee.knee_point(retention[:, ok])
+    return out
+
+
+def _column(traj: dict, k: int) -> dict:
+    """Design ``k`` of batch trajectories, shaped as a batch of one."""
+    return {key: v[:, k:k + 1] if v.ndim == 2 else v[k:k + 1] for key, v in traj.items()}
+
+
+def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None) -> StageResult:
+    """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation)."""
+    bands, band_tab = {}, {}
     post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
     if samples:
         if post is None:
@@ -153,24 +220,22 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
             samples, band_source = band_inputs.n_designs, "calibration posterior"
         st = fade.simulate(band_inputs, n_cyc, record=("capacity_mAh_g", "retention"))
         for key in ("capacity_mAh_g", "retention"):
-            lo, mid, hi = uncertainty.percentile_bands(st[key], axis=1)
-            df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
+            band_tab[key] = uncertainty.percentile_bands(st[key], axis=1)
         c80_s = fade.cycles_to_retention(st["retention"], 0.8)
         censored = ~np.isfinite(c80_s)
         lo, mid, hi = uncertainty.percentile_bands(np.where(censored, np.inf, c80_s))
         bands = {"uncertainty_source": band_source, "uncertainty_samples": int(samples), "uncertainty_seed": int(seed),
                  "cycles_to_80pct_p05": float(lo), "cycles_to_80pct_p50": float(mid), "cycles_to_80pct_p95": float(hi),
                  "cycles_to_80pct_censored_fraction": float(censored.mean()),
-                 "final_capacity_mAh_g_p05": float(df["capacity_mAh_g_p05"].iloc[-1]),
-                 "final_capacity_mAh_g_p95": float(df["capacity_mAh_g_p95"].iloc[-1]),
-                 "final_retention_pct_p05": float(100 * df["retention_p05"].iloc[-1]),
-                 "final_retention_pct_p95": float(100 * df["retention_p95"].iloc[-1])}
-    df["sei_thickness_nm"] = df["sei_thickness_m"] * 1e9
+                 "final_capacity_mAh_g_p05": float(band_tab["capacity_mAh_g"][0][-1]),
+                 "final_capacity_mAh_g_p95": float(band_tab["capacity_mAh_g"][2][-1]),
+                 "final_retention_pct_p05": float(100 * band_tab["retention"][0][-1]),
+                 "final_retention_pct_p95": float(100 * band_tab["retention"][2][-1])}
     area_per_m2 = inp.surface_area_m2_g * info["loading_g_cm2"] * 1e4  # m2 particle surface per m2 electrode
-    df["r_sei_ohm_cm2"] = df["r_sei_ohm_m2"] / area_per_m2 * 1e4
+    r_sei_ohm_cm2 = traj["r_sei_ohm_m2"][:, 0] / area_per_m2 * 1e4
     ret = traj["retention"]
     c80 = float(fade.cycles_to_retention(ret, 0.8)[0])
-    kn = float(knee.knee_point(ret[:, 0])) if n_cyc >= 11 else float("nan")
+    kn = float(knee.knee_point(ret[:, 0]) if kn is None else kn)
     a = inp.arrays()
     regime = str(sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
                             a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"])[0])
@@ -186,7 +251,7 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
         "mean_ce_pct": float(100 * np.nanmean(ce)),
         "lli_mAh_g": float(traj["lli_mAh_g"][-1, 0]), "lam_pct": float(100 * traj["lam"][-1, 0]),
         "sei_thickness_nm": float(traj["sei_thickness_m"][-1, 0] * 1e9),
-        "r_sei_ohm_cm2": float(df["r_sei_ohm_cm2"].iloc[-1]),
+        "r_sei_ohm_cm2": float(r_sei_ohm_cm2[-1]),
         "strain_amplitude_first_cycle": float(traj["strain_amplitude"][0, 0]),
         "fresh_surface_fraction_first_cycle": float(traj["fresh_fraction"][0, 0]),
         "electrolyte_remaining_pct": float(100 * traj["electrolyte_remaining"][-1, 0]),
@@ -205,12 +270,9 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
         summary["cathode_mean_voltage_V"] = float(info["cathode_mean_voltage_V"])
         summary["prelithiation_dose_mAh_cm2"] = float(info["prelithiation_dose_mAh_cm2"])
         summary["plated_li_mAh_g"] = float(traj["_li_plated_mAh_g"][0])
-    if design.cell.kind == "full" and inp.prelithiation_mAh_g > 0:
+    if ref is not None:
         # the same cell without prelithiation: prelithiation adds capacity and Si swing; it never shortens the
         # time the cell stays above a given capacity (80 % of what the unprelithiated cell starts with)
-        import dataclasses
-
-        ref = fade.simulate(dataclasses.replace(inp, prelithiation_mAh_g=0.0), n_cyc, record=("capacity_mAh_g",))
         q_ref = ref["capacity_mAh_g"][:, 0]
         q = traj["capacity_mAh_g"][:, 0]
         below = np.nonzero(q < 0.8 * q_ref[0])[0]
@@ -218,10 +280,17 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
         summary["cycles_above_80pct_of_unprelithiated_capacity"] = float(below[0] if below.size else n_cyc)
         below_ref = np.nonzero(q_ref < 0.8 * q_ref[0])[0]
         summary["cycles_above_80pct_without_prelithiation"] = float(below_ref[0] if below_ref.size else n_cyc)
-    params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in a.items()])
-    tables = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info),
-              "uncertainty": uncertainty.registry_table()}
-    return StageResult(name="life", summary=summary, tables=tables, data={"inputs": inp, "trajectories": traj})
+    tabs = {}
+    if tables:
+        df = fade.to_frame(traj).drop(columns=["design"])
+        for key, (lo, mid, hi) in band_tab.items():
+            df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
+        df["sei_thickness_nm"] = df["sei_thickness_m"] * 1e9
+        df["r_sei_ohm_cm2"] = r_sei_ohm_cm2
+        params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in a.items()])
+        tabs = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info),
+                "uncertainty": uncertainty.registry_table()}
+    return StageResult(name="life", summary=summary, tables=tabs, data={"inputs": inp, "trajectories": traj})
 
 
 def posterior_inputs(design, upstream, post, **options) -> fade.LifeInputs:

@@ -82,11 +82,23 @@ def _average_voltage(props, branch: str, li15si4_frac: float) -> float:
 
 
 def run(design, upstream=None) -> StageResult:
-    """Run the materials stage for a validated ``sianode.design.Design``.
+    """Run the materials stage for a validated ``sianode.design.Design``: a batch of one (:func:`run_batch`).
 
     Summary keys carry their units. Tables: ``voltage_curves``, ``volume_vs_capacity``,
     ``capacity_breakdown``, ``phases``. ``data`` is the :class:`CompositeProperties`.
     """
+    return run_batch([design], [upstream])[0]
+
+
+def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
+    """The materials stage for many designs; ``run`` is this with one design (one implementation).
+    ``tables=False`` (what a sweep does) skips the tidy tables; the summary and ``data`` are the same."""
+    if len(designs) != len(upstreams):
+        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    return [_run_one(d, tables) for d in designs]
+
+
+def _run_one(design, tables: bool) -> StageResult:
     if not hasattr(design, "active") or not hasattr(design, "electrode"):
         raise InputError("design must be a sianode.design.Design", field="design")
     half = design.cell.kind == "half"
@@ -151,13 +163,13 @@ def run(design, upstream=None) -> StageResult:
                                                   / (geo.thickness_um * 1e-4))
     summary["electrode_thickness_um"] = geo.thickness_um
     summary["si_diffusion_radius_nm"] = float(props.si_diffusion_radius_m * 1e9)
-    tables = {
+    tabs = {
         "voltage_curves": _voltage_table(props),
         "volume_vs_capacity": _volume_table(props),
         "capacity_breakdown": props.breakdown,
         "phases": lisi.phase_table(),
-    }
-    return StageResult(name="materials", summary=summary, tables=tables, data=props)
+    } if tables else {}
+    return StageResult(name="materials", summary=summary, tables=tabs, data=props)
 
 
 # --------------------------------------------------------------------------- report

@@ -32,6 +32,8 @@ def sweep(
                                              "(default: 4 with echem, 64 with life or cell, 256 otherwise)."),
     evaluator: str = typer.Option("batch", "--evaluator", help="batch: vectorised stages run over many designs at "
                                   "once (default); chain: one ModelChain per design (the reference)."),
+    bands: bool = typer.Option(False, "--bands", help="Also compute the life stage's uncertainty bands (*_p05 / "
+                               "*_p95; sampled, costly). Default: off in sweeps."),
 ) -> None:
     """Run a design-space sweep: many designs from one SPEC, results streamed to Parquet, a report with responses,
     feasibility map, Pareto front and the best designs as design files."""
@@ -59,7 +61,7 @@ def sweep(
         st = resolve_stages(spec, stages)
         out = ensure_out_dir(out_dir or default_out_dir(spec_path.stem, "sweep"))
         with console.status("checking the SPEC against the base design"):
-            check_spec_results(spec, st)
+            check_spec_results(spec, st, bands)
         with Progress(TextColumn("[bold]sweep[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=err_console, transient=False) as prog:
             task = prog.add_task("designs", total=None)
@@ -69,7 +71,8 @@ def sweep(
 
             try:
                 outcome = run_sweep(spec, out, st, workers=workers, scheduler=scheduler, threads=threads,
-                                    evaluator=evaluator, chunk_size=chunk_size, progress=progress)
+                                    evaluator=evaluator, chunk_size=chunk_size, progress=progress,
+                                    bands=bands)
             except KeyboardInterrupt:
                 prog.stop()
                 n = len(store.done_hashes(out))

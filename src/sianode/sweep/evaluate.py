@@ -1,6 +1,7 @@
 """Evaluate many designs through the stages: one row of results per design.
 
-Interface: ``evaluate(designs, stages) -> list[dict]`` (an :class:`Evaluator`). A row holds every summary
+Interface: ``evaluate(designs, stages, options=None) -> list[dict]`` (an :class:`Evaluator`; ``options`` are
+stage options as for :class:`~sianode.chain.ModelChain`, e.g. ``{"life": {"samples": 0}}``: no uncertainty bands). A row holds every summary
 value of the requested stages as ``"stage.key"`` (the keys of summary.json), ``status`` ("ok", or
 "failed" when a stage failed; the other stages' values are kept) and ``message``.
 
@@ -10,10 +11,9 @@ Two implementations give the same numbers (tested to 1e-9):
   reference.
 * :class:`BatchEvaluator` -- stage by stage over the whole batch: a stage module that defines
   ``run_batch(designs, upstreams, tables=False) -> list[StageResult]`` runs once on the batch (its physics
-  vectorised over designs; today: mechanics), any other stage runs design by design through its ``run``.
-  When a stage gets ``run_batch`` (materials, life, cell after issues 14/15), this module and the sweep
-  do not change. A batch call that raises is retried design by design, so one bad design never takes the
-  others down.
+  vectorised over designs; today: mechanics and life), any other stage runs design by design through its
+  ``run``. A batch call that raises is split in halves and each half retried the same way, so one bad design
+  costs about log2(n) batch calls and never takes the others down.
 
 Requirements are run as the chain runs them (``REQUIRES`` of each stage module, canonical order); a
 stage whose requirement failed fails with a message naming it, as in ``sianode run``.
@@ -29,7 +29,8 @@ from sianode.errors import InputError, SianodeError
 
 
 class Evaluator(Protocol):
-    def evaluate(self, designs: list[Design], stages: Iterable[str]) -> list[dict]: ...
+    def evaluate(self, designs: list[Design], stages: Iterable[str],
+                 options: dict[str, dict] | None = None) -> list[dict]: ...
 
 
 def scalar(v):
@@ -53,12 +54,13 @@ class ChainEvaluator:
 
     name = "chain"
 
-    def evaluate(self, designs: list[Design], stages: Iterable[str]) -> list[dict]:
+    def evaluate(self, designs: list[Design], stages: Iterable[str],
+                 options: dict[str, dict] | None = None) -> list[dict]:
         stages = list(stages)
         rows = []
         for d in designs:
             try:
-                run = ModelChain(d, stages).run()
+                run = ModelChain(d, stages, options).run()
             except InputError as e:  # the design is wrong for a model (not caught by the schema)
                 rows.append(_row({}, {"input": str(e)}))
                 continue
@@ -79,7 +81,9 @@ class BatchEvaluator:
 
     name = "batch"
 
-    def evaluate(self, designs: list[Design], stages: Iterable[str]) -> list[dict]:
+    def evaluate(self, designs: list[Design], stages: Iterable[str],
+                 options: dict[str, dict] | None = None) -> list[dict]:
+        options = options or {}
         wanted = [s for s in STAGES if s in set(stages)]
         for s in stages:
             if s not in STAGES:
@@ -115,15 +119,8 @@ class BatchEvaluator:
             if not todo:
                 continue
             mod = modules[name]
-            results = None
-            if hasattr(mod, "run_batch") and len(todo) > 1:
-                try:
-                    results = mod.run_batch([designs[i] for i in todo],
-                                            [{r: done[i][r] for r in reqs} for i in todo], tables=False)
-                except Exception:  # noqa: BLE001 - retried design by design below, which records each failure
-                    results = None
-            if results is None:
-                results = [self._one(mod, name, designs[i], {r: done[i][r] for r in reqs}, failed[i]) for i in todo]
+            opts = options.get(name, {})
+            results = self._split(mod, name, designs, todo, [{r: done[i][r] for r in reqs} for i in todo], failed, opts)
             for i, res in zip(todo, results):
                 if res is not None:
                     done[i][name] = res
@@ -135,12 +132,28 @@ class BatchEvaluator:
                 rows.append(_row({s: done[i][s].summary for s in wanted if s in done[i]}, failed[i]))
         return rows
 
+    @classmethod
+    def _split(cls, mod, name, designs, todo, ups, failed, opts) -> list:
+        """Results for the designs ``todo``: one ``run_batch`` call; a batch that raises is cut in two halves,
+        each retried the same way, so one bad design costs about log2(n) batch calls, not n single runs."""
+        if not hasattr(mod, "run_batch"):
+            return [cls._one(mod, name, designs[i], u, failed[i], opts) for i, u in zip(todo, ups)]
+        if len(todo) == 1:
+            return [cls._one(mod, name, designs[todo[0]], ups[0], failed[todo[0]], opts)]
+        try:
+            return mod.run_batch([designs[i] for i in todo], ups, tables=False, **opts)
+        except Exception:  # noqa: BLE001 - retried in halves below, down to the single design that records its failure
+            h = len(todo) // 2
+            return (cls._split(mod, name, designs, todo[:h], ups[:h], failed, opts)
+                    + cls._split(mod, name, designs, todo[h:], ups[h:], failed, opts))
+
     @staticmethod
-    def _one(mod, name, design, upstream, failed: dict):
+    def _one(mod, name, design, upstream, failed: dict, opts=None):
+        opts = opts or {}
         try:
             if hasattr(mod, "run_batch"):
-                return mod.run_batch([design], [upstream], tables=False)[0]
-            return mod.run(design, upstream)
+                return mod.run_batch([design], [upstream], tables=False, **opts)[0]
+            return mod.run(design, upstream, **opts)
         except InputError as e:
             failed["input"] = str(e)
         except SianodeError as e:

@@ -28,8 +28,15 @@ from sianode.sweep.spec import SweepSpec, check_keys
 META = "sweep.json"
 
 
-def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], evaluator: str = "batch") -> list[dict]:
-    """One task: ``items`` = (index, hash, input values, design mapping); returns one row per design."""
+def sweep_options(bands: bool = False) -> dict[str, dict]:
+    """Stage options of a sweep: the life stage's sampled uncertainty bands only with ``bands`` (``--bands``)."""
+    return {} if bands else {"life": {"samples": 0}}
+
+
+def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], evaluator: str = "batch",
+                   options: dict[str, dict] | None = None) -> list[dict]:
+    """One task: ``items`` = (index, hash, input values, design mapping); returns one row per design.
+    ``options``: stage options as for :class:`~sianode.chain.ModelChain` (:func:`sweep_options`)."""
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     from sianode.design.loader import design_from_dict
     from sianode.sweep.evaluate import EVALUATORS
@@ -43,7 +50,7 @@ def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], 
         except InputError as e:  # rejected like a design file: recorded, the sweep goes on
             rows[k].update(status="invalid", message=str(e))
     if designs:
-        for k, r in zip(valid, EVALUATORS[evaluator]().evaluate(designs, stages)):
+        for k, r in zip(valid, EVALUATORS[evaluator]().evaluate(designs, stages, options)):
             rows[k] = {**rows[k], **r}
     return rows
 
@@ -69,12 +76,13 @@ def resolve_stages(spec: SweepSpec, stages: list[str] | None) -> list[str]:
     return [s for s in STAGES if s in want]
 
 
-def check_spec_results(spec: SweepSpec, stages: list[str]) -> dict:
+def check_spec_results(spec: SweepSpec, stages: list[str], bands: bool = False) -> dict:
     """Evaluate the base design once: the result keys constraints and objectives may name (exit 2 otherwise)."""
     from sianode.sweep.evaluate import BatchEvaluator
     from sianode.design.loader import design_from_dict
 
-    row = BatchEvaluator().evaluate([design_from_dict(dict(spec.base_data), source="base design")], stages)[0]
+    row = BatchEvaluator().evaluate([design_from_dict(dict(spec.base_data), source="base design")], stages,
+                                     sweep_options(bands))[0]
     keys = {k for k in row if k not in ("status", "message")}
     try:
         check_keys(spec, keys, stages)
@@ -85,15 +93,16 @@ def check_spec_results(spec: SweepSpec, stages: list[str]) -> dict:
     return row
 
 
-def _check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], n: int) -> None:
-    meta = {"spec_digest": spec.digest, "stages": stages, "designs": n, "spec": spec.source}
+def _check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], n: int, bands: bool = False) -> None:
+    meta = {"spec_digest": spec.digest, "stages": stages, "designs": n, "spec": spec.source, "bands": bands}
     p = out_dir / META
     if p.exists():
         try:
             old = json.loads(p.read_text())
         except (OSError, ValueError):
             old = {}
-        if (old.get("spec_digest"), old.get("stages")) != (meta["spec_digest"], stages) and store.parts(out_dir):
+        if ((old.get("spec_digest"), old.get("stages"), bool(old.get("bands", False)))
+                != (meta["spec_digest"], stages, bands) and store.parts(out_dir)):
             raise InputError(f"{out_dir} holds the results of another sweep (SPEC {old.get('spec')}, stages "
                              f"{old.get('stages')}); give a new folder with -o, or delete {out_dir / store.RESULTS} "
                              "to start again", field="-o/--out-dir")
@@ -126,11 +135,12 @@ def default_chunk_size(stages: list[str], n: int, workers: int) -> int:
 def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = None, workers: int = 1,
               scheduler: str | None = None, threads: bool = False, evaluator: str = "batch",
               chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None,
-              on_chunk: Callable[[int], None] | None = None) -> SweepOutcome:
+              on_chunk: Callable[[int], None] | None = None, bands: bool = False) -> SweepOutcome:
     """Run (or resume) the sweep into ``out_dir``; ``progress(done, total)`` after every chunk.
 
     ``on_chunk(n_written)`` is called after each part is written (tests use it to interrupt a sweep).
-    Raises KeyboardInterrupt through, after the finished chunks are safely on disk.
+    Raises KeyboardInterrupt through, after the finished chunks are safely on disk. ``bands``: the life stage's
+    sampled uncertainty bands too (costly; off by default in sweeps, ``sianode sweep --bands``).
     """
     out_dir = Path(out_dir)
     stages = resolve_stages(spec, stages)
@@ -138,7 +148,8 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
         raise InputError(f"--workers must be >= 1, got {workers}", field="--workers")
     samples = Samples(spec)
     n = len(samples)
-    _check_folder(out_dir, spec, stages, n)
+    _check_folder(out_dir, spec, stages, n, bands)
+    options = sweep_options(bands)
     done = store.done_hashes(out_dir)
     size = chunk_size or spec.chunk_size or default_chunk_size(stages, n, workers)
     chunks = _chunks(spec, samples, stages, size, done)
@@ -160,9 +171,9 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
     try:
         if scheduler is None and workers == 1:
             for c in chunks:
-                finish(evaluate_chunk(c, stages, evaluator))
+                finish(evaluate_chunk(c, stages, evaluator, options))
         else:
-            _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads)
+            _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, options)
     except KeyboardInterrupt:
         interrupted = True
         raise
@@ -172,7 +183,7 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
     return SweepOutcome(out_dir, n, already, written[0], time.perf_counter() - t0, stages, interrupted)
 
 
-def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads) -> None:
+def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, options=None) -> None:
     import logging
 
     from distributed import Client, LocalCluster, as_completed
@@ -190,7 +201,7 @@ def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads) ->
                                  field="--scheduler") from None
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=not threads,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
         with client:
             n_slots = max(1, sum(client.nthreads().values())) if scheduler else workers
@@ -201,13 +212,13 @@ def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads) ->
                 c = next(it, None)
                 if c is None:
                     break
-                pending.add(client.submit(evaluate_chunk, c, stages, evaluator, pure=False))
+                pending.add(client.submit(evaluate_chunk, c, stages, evaluator, options, pure=False))
             for fut in pending:
                 finish(fut.result())
                 fut.release()
                 c = next(it, None)
                 if c is not None:
-                    pending.add(client.submit(evaluate_chunk, c, stages, evaluator, pure=False))
+                    pending.add(client.submit(evaluate_chunk, c, stages, evaluator, options, pure=False))
     finally:
         if cluster is not None:
             cluster.close()
