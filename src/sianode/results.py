@@ -44,6 +44,14 @@ def require(upstream: dict[str, StageResult] | None, name: str, stage: str) -> S
     return res
 
 
+def check_batch(designs, upstreams) -> None:
+    """A stage's ``run_batch`` takes one upstream mapping per design; say so clearly when the counts differ."""
+    if len(designs) != len(upstreams):
+        from sianode.errors import InputError
+
+        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+
+
 @dataclass
 class ChainResult:
     """Everything the chain computed for one design."""

@@ -41,7 +41,7 @@ from sianode.electrode.coating import anode_coating, cathode_coating
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolyte
-from sianode.results import StageResult, require
+from sianode.results import StageResult, check_batch, require
 
 #: Earlier stages this stage reads.
 REQUIRES: tuple[str, ...] = ("materials", "mechanics", "life")
@@ -158,10 +158,7 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     bills of materials; the summary and ``data`` are the same. Raises on the first invalid design (a sweep then
     splits the batch).
     """
-    if len(designs) != len(upstreams):
-        from sianode.errors import InputError
-
-        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    check_batch(designs, upstreams)
     return [_run_one(d, u, tables) for d, u in zip(designs, upstreams)]
 
 

@@ -30,7 +30,7 @@ from sianode.interphase import calendar, electrolytes, sei
 from sianode.life import fade, knee, lam, uncertainty
 from sianode.protocol import c_rate as protocol_c_rate
 from sianode.provenance import Parameter
-from sianode.results import StageResult, require
+from sianode.results import StageResult, check_batch, require
 
 #: Earlier stages this stage reads.
 REQUIRES: tuple[str, ...] = ("materials", "mechanics")
@@ -163,8 +163,7 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
     groups of at most :data:`BATCH_DESIGNS`. ``tables=False`` records only the trajectories the summary reads and
     skips the tidy tables (the summary is the same). Uncertainty bands (``samples`` > 0) are sampled per design.
     """
-    if len(designs) != len(upstreams):
-        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    check_batch(designs, upstreams)
     built = [inputs_from_design(d, u, **options) for d, u in zip(designs, upstreams)]
     n_cycles = [int(d.protocol.cycles if cycles is None else cycles) for d in designs]
     record = fade.RECORDABLE if tables else SUMMARY_RECORD
@@ -178,8 +177,9 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
             ref = _simulate([dataclasses.replace(built[idx[k]][0], prelithiation_mAh_g=0.0) for k in pre], n_cyc,
                             ("capacity_mAh_g",)) if pre else None
             knees = _knees(traj["retention"], n_cyc)
+            ref_column = {k: j for j, k in enumerate(pre)}
             for k, i in enumerate(idx):
-                r = _column(ref, pre.index(k)) if k in pre else None
+                r = _column(ref, ref_column[k]) if k in ref_column else None
                 out[i] = _result(designs[i], upstreams[i], *built[i], n_cyc, _column(traj, k), r, tables,
                                  samples, seed, options, knees[k])
     return out

@@ -19,7 +19,7 @@ from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
 from sianode.materials.measured import apply_measured
 from sianode.protocol import c_rate as protocol_c_rate
-from sianode.results import StageResult
+from sianode.results import StageResult, check_batch
 
 #: Earlier stages this stage reads (none: it is the first).
 REQUIRES: tuple[str, ...] = ()
@@ -93,8 +93,7 @@ def run(design, upstream=None) -> StageResult:
 def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     """The materials stage for many designs; ``run`` is this with one design (one implementation).
     ``tables=False`` (what a sweep does) skips the tidy tables; the summary and ``data`` are the same."""
-    if len(designs) != len(upstreams):
-        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    check_batch(designs, upstreams)
     return [_run_one(d, tables) for d in designs]
 
 

@@ -37,7 +37,7 @@ from sianode.mechanics.cycling_stress import cycling_stress, dimensionless_rate
 from sianode.mechanics.fracture import critical_diameter, front_stress
 from sianode.mechanics.properties import LISI, lisi_young_modulus
 from sianode.protocol import c_rate as protocol_c_rate
-from sianode.results import StageResult, require
+from sianode.results import StageResult, check_batch, require
 
 #: Earlier stages this stage reads.
 REQUIRES: tuple[str, ...] = ("materials",)
@@ -171,8 +171,7 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     """
     from sianode.interphase import breathing, sei
 
-    if len(designs) != len(upstreams):
-        raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+    check_batch(designs, upstreams)
     if not designs:
         return []
     props = [require(u, "materials", "mechanics").data for u in upstreams]

@@ -103,9 +103,11 @@ def _check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], n: int, ban
             old = {}
         if ((old.get("spec_digest"), old.get("stages"), bool(old.get("bands", False)))
                 != (meta["spec_digest"], stages, bands) and store.parts(out_dir)):
+            was_bands = "with --bands" if old.get("bands") else "without --bands"
             raise InputError(f"{out_dir} holds the results of another sweep (SPEC {old.get('spec')}, stages "
-                             f"{old.get('stages')}); give a new folder with -o, or delete {out_dir / store.RESULTS} "
-                             "to start again", field="-o/--out-dir")
+                             f"{old.get('stages')}, {was_bands}); to resume it, repeat that command; otherwise give "
+                             f"a new folder with -o, or delete {out_dir / store.RESULTS} to start again",
+                             field="-o/--out-dir")
     p.write_text(json.dumps(meta, indent=2))
 
 
