@@ -259,13 +259,10 @@ def two_component(a: AnodeComponent, b: AnodeComponent, frac_b) -> AnodeBlend:
 
 
 # ----------------------------------------------------------------------------- materials-stage adapter
-def _curve_from_table(tab, q_rev: float, branch: str = "delithiation") -> Callable[[np.ndarray], np.ndarray]:
-    """U(theta) of one branch from a materials-stage voltage table (capacity_mAh_g, branch, voltage_V)."""
-    d = tab[tab["branch"] == branch] if "branch" in tab.columns else tab
-    q = np.asarray(d["capacity_mAh_g"], dtype=float)
-    u = np.asarray(d["voltage_V"], dtype=float)
-    order = np.argsort(q)
-    th, u = q[order] / q_rev, u[order]
+def _branch_curve(curve, q_rev: float, branch: str = "delithiation") -> Callable[[np.ndarray], np.ndarray]:
+    """U(theta) of one branch of a materials-stage :class:`~sianode.materials.composites.VoltageCurve`
+    (capacity axis increasing; theta = capacity / q_rev, linear interpolation, clipped to [0, 1])."""
+    th, u = curve.capacity_mAh_g / q_rev, curve.branch(branch)
 
     def f(theta):
         return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), th, u)
@@ -277,12 +274,11 @@ def component_from_properties(c, fallback_density_g_cm3: float | None = None) ->
     """One cell-model component from a materials-stage ``ComponentProperties`` (capacity, ICE, envelope
     density, expansion and voltage branches as the materials stage computed them)."""
     q = float(c.reversible_capacity_mAh_g)
-    tab = getattr(c, "voltage_curve", None)
+    vc = getattr(c, "voltage_curve", None)
     lith = None
-    if tab is not None:
-        curve = _curve_from_table(tab, q)
-        if "branch" in tab.columns and (tab["branch"] == "lithiation").any():
-            lith = _curve_from_table(tab, q, "lithiation")
+    if vc is not None:
+        curve = _branch_curve(vc, q)
+        lith = _branch_curve(vc, q, "lithiation")
     elif getattr(c, "si_mass_frac", 0.0) > 0:
         curve = si_delithiation_curve()
     else:

@@ -50,9 +50,11 @@ SEED_CELL_COST_CNY_WH = {"si_c": Parameter(1.3, "CNY/Wh", "seeds/001 §4"),
                          "graphite": Parameter(0.65, "CNY/Wh", "seeds/001 §4")}
 
 
-def materials_cost(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation: str = "none",
-                   prices: dict | None = None, yields: dict | None = None, index=()) -> pd.DataFrame:
-    """Cost breakdown (USD per cell and USD/kWh) of one design of a :class:`~sianode.cell.stack.CellResult`.
+def cost_items(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation: str = "none",
+               prices: dict | None = None, yields: dict | None = None, index=()) -> tuple[list[tuple[str, float]], float]:
+    """The model of the module docstring for one design of a :class:`~sianode.cell.stack.CellResult`:
+    ``([(item, USD per cell), ...], cell energy in kWh)``. The one place the cost is computed
+    (:func:`materials_cost` tabulates it, :func:`materials_cost_usd_per_kWh` totals it).
 
     ``anode_si_cost_share`` is the mass fraction of the anode active blend priced as a Si material
     (priced ``si_material_vs_graphite`` x graphite).
@@ -86,8 +88,24 @@ def materials_cost(result, cathode_name: str, anode_si_cost_share=0.0, prelithia
         ("packaging", (g("pouch_film_nylon", "pouch_film_al", "pouch_film_pp", "can") * p["packaging"]
                        + g("header", "lid_terminals", "tab_positive", "tab_negative") * p["tabs_cap"]) / y["cell"]),
     ]
-    df = pd.DataFrame(rows, columns=["item", "usd_per_cell"])
-    df["usd_per_kWh"] = df["usd_per_cell"] / e_kwh if e_kwh > 0 else np.nan
-    tot = pd.DataFrame([{"item": "total (materials)", "usd_per_cell": df["usd_per_cell"].sum(),
-                         "usd_per_kWh": df["usd_per_kWh"].sum()}])
-    return pd.concat([df, tot], ignore_index=True)
+    return rows, e_kwh
+
+
+def _per_kWh(usd_per_cell: np.ndarray, e_kwh: float) -> np.ndarray:
+    return usd_per_cell / e_kwh if e_kwh > 0 else np.full(usd_per_cell.shape, np.nan)
+
+
+def materials_cost_usd_per_kWh(*args, **kwargs) -> float:
+    """Total materials cost per kWh (the last row of :func:`materials_cost`; same arguments), without the table."""
+    rows, e_kwh = cost_items(*args, **kwargs)
+    return float(_per_kWh(np.array([v for _, v in rows]), e_kwh).sum())
+
+
+def materials_cost(*args, **kwargs) -> pd.DataFrame:
+    """Cost breakdown table (USD per cell and USD/kWh per item, and the total) of :func:`cost_items` (same
+    arguments)."""
+    rows, e_kwh = cost_items(*args, **kwargs)
+    usd = np.array([v for _, v in rows])
+    per = _per_kWh(usd, e_kwh)
+    return pd.DataFrame({"item": [k for k, _ in rows] + ["total (materials)"],
+                         "usd_per_cell": np.append(usd, usd.sum()), "usd_per_kWh": np.append(per, per.sum())})

@@ -51,22 +51,36 @@ CRITERIA = [
 ]
 
 
+def _check(c: Criterion, values: dict, index=()) -> tuple[float, float, bool]:
+    """(value in the criterion's unit, margin, passed) of one criterion for one design."""
+    v = float(np.asarray(values[c.key], dtype=float)[index]) * c.scale
+    if c.direction in (">", ">="):
+        margin = v - c.threshold
+        ok = margin > 0 if c.direction == ">" else margin >= -1e-9 * max(1.0, abs(c.threshold))
+    else:
+        margin = c.threshold - v
+        ok = margin > 0 if c.direction == "<" else margin >= -1e-9 * max(1.0, abs(c.threshold))
+    return v, margin, bool(ok)
+
+
+def _applicable(values: dict, criteria, skip) -> list[Criterion]:
+    return [c for c in criteria if c.key in values and c.name not in skip]
+
+
 def evaluate(values: dict, index=(), criteria=CRITERIA, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """Pass/fail table for one design (``index`` selects it in batched results).
 
     margin = value - threshold for lower bounds, threshold - value for upper bounds (> 0 is good).
     """
     rows = []
-    for c in criteria:
-        if c.key not in values or c.name in skip:
-            continue
-        v = float(np.asarray(values[c.key], dtype=float)[index]) * c.scale
-        if c.direction in (">", ">="):
-            margin = v - c.threshold
-            ok = margin > 0 if c.direction == ">" else margin >= -1e-9 * max(1.0, abs(c.threshold))
-        else:
-            margin = c.threshold - v
-            ok = margin > 0 if c.direction == "<" else margin >= -1e-9 * max(1.0, abs(c.threshold))
+    for c in _applicable(values, criteria, skip):
+        v, margin, ok = _check(c, values, index)
         rows.append({"criterion": c.name, "value": v, "requirement": f"{c.direction} {c.threshold:g}",
-                     "unit": c.unit, "passed": bool(ok), "margin": margin, "source": c.source})
+                     "unit": c.unit, "passed": ok, "margin": margin, "source": c.source})
     return pd.DataFrame(rows)
+
+
+def passed_count(values: dict, index=(), criteria=CRITERIA, skip: tuple[str, ...] = ()) -> tuple[int, int]:
+    """(criteria passed, criteria evaluated) of :func:`evaluate`, without the table."""
+    cs = _applicable(values, criteria, skip)
+    return sum(_check(c, values, index)[2] for c in cs), len(cs)

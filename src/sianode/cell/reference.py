@@ -103,7 +103,18 @@ def separator_kwargs(design) -> dict:
 
 
 def graphite_reference(design) -> CellResult:
-    """The graphite reference cell of ``design`` (module docstring); depends on the cell section only."""
-    c = design.cell
-    cathode = get_cathode(MATCHED_CATHODE) if c.kind != "full" else design_cathode(design)
-    return cell_model(cathode, single(graphite_component()), **reference_kwargs(design))
+    """The graphite reference cell of ``design`` (module docstring): a function of the design's cell and
+    electrolyte sections and its cycle count only, so designs that share them (a sweep over the anode) share one
+    reference, memoised on those sections. Treat the result as read-only."""
+    key = (design.cell.model_dump_json(), design.electrolyte.model_dump_json(), int(design.protocol.cycles))
+    if key not in _REFERENCES:
+        if len(_REFERENCES) >= 64:  # bounded: forget the oldest
+            del _REFERENCES[next(iter(_REFERENCES))]
+        c = design.cell
+        cathode = get_cathode(MATCHED_CATHODE) if c.kind != "full" else design_cathode(design)
+        _REFERENCES[key] = cell_model(cathode, single(graphite_component()), **reference_kwargs(design))
+    return _REFERENCES[key]
+
+
+#: Graphite reference cells already built, keyed by (cell section, electrolyte section, cycles) as JSON.
+_REFERENCES: dict[tuple, CellResult] = {}

@@ -186,10 +186,9 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
     notes += res.notes
     v = {k: float(np.asarray(x, dtype=float)) for k, x in res.values.items()}
     v["np_ratio"] = float(kw["np_ratio"])
-    crit = _criteria.evaluate(v)
+    n_passed, n_criteria = _criteria.passed_count(v)
     si_share = float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
-    cost = _cost.materials_cost(res, cathode.name, si_share, kw.get("prelithiation", "none"))
-    cost_gr = _cost.materials_cost(res_gr, cathode.name, 0.0)
+    cost_args = (res, cathode.name, si_share, kw.get("prelithiation", "none"))
     np_rev = loads.np_ratio_reversible if loads.np_ratio_reversible is not None else MATCHED_NP
     pore_fill = None
     if not half and design.electrolyte.kind != "solid":
@@ -250,10 +249,10 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
         "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),
         "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
         "graphite_reference_capacity_Ah": float(res_gr.values["capacity_Ah"]),
-        "materials_cost_usd_per_kWh": float(cost["usd_per_kWh"].iloc[-1]),
-        "graphite_reference_cost_usd_per_kWh": float(cost_gr["usd_per_kWh"].iloc[-1]),
-        "criteria_passed": int(crit["passed"].sum()),
-        "criteria_total": int(len(crit)),
+        "materials_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(*cost_args),
+        "graphite_reference_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(res_gr, cathode.name, 0.0),
+        "criteria_passed": int(n_passed),
+        "criteria_total": int(n_criteria),
         "practical_range_warnings": int(len(warnings)),
         "swelling_source": "mechanics stage",
         **{f"geometry_{k}": x for k, x in geo.items()},
@@ -262,9 +261,9 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
         "bom": res.bom(),
         "states": states_table(v),
         "design": res.to_frame(),
-        "criteria": crit,
+        "criteria": _criteria.evaluate(v),
         "warnings": _practical.table(warnings),
-        "cost": cost,
+        "cost": _cost.materials_cost(*cost_args),
         "energy_vs_si": _si_sweep(cathode, blend, kw),
         "graphite_reference_bom": res_gr.bom(),
         "notes": pd.DataFrame({"note": notes}),

@@ -49,6 +49,7 @@ of the skeleton (Delesse's principle), so the surface over Si per gram of Si nev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -130,7 +131,7 @@ class ComponentProperties:
     density_g_cm3: float  # envelope density of the particle
     si_mass_frac: float
     crystalline_fraction: float
-    voltage_curve: pd.DataFrame | None = None
+    voltage_curve: "VoltageCurve | None" = None
     dv_solid_cm3_g: float = 0.0  # solid volume change at full lithiation, cm3 per g of component
     void_cm3_g: float = 0.0  # internal void (pores, cavity, yolk gap), cm3 per g
     envelope_cm3_g: float = 0.0  # unlithiated envelope volume, cm3 per g
@@ -169,19 +170,40 @@ class CompositeProperties:
     crystalline_fraction: float
     components: list[ComponentProperties] = field(default_factory=list)
     si_surface_area_m2_g: float = 0.0  # SEI-bearing surface over Si, m2 per g of composite (see _Particle)
-    breakdown: pd.DataFrame | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     si_diffusion_radius_m: float = float("nan")  # equivalent-sphere Li diffusion radius (diffusion_length.py)
     si_reversible_capacity_mAh_g: float = 0.0  # the part of the reversible capacity stored in Si (per g composite)
     si_diffusivity_m2_s: float | None = None  # Li diffusivity in lithiated Si; None: lisi.D_ASI_M2_S (calibration may set it)
+    # Si utilisation already solved, keyed by (C-rate, diffusion radius, diffusivity): filled by
+    # :meth:`si_utilisation_at` and, for a whole batch in one vectorised solve, by :func:`prime_si_utilisation`
+    _utilisation: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def delivered_capacity_mAh_g(self, c_rate):
-        """Capacity delivered at ``c_rate``: the Si part times its utilisation
-        (:func:`sianode.materials.utilisation.si_utilisation`, the one owner), the rest (carbon, graphite) in full.
-        Arrays broadcast."""
+    @property
+    def breakdown(self) -> pd.DataFrame:
+        """Tidy capacity/ICE breakdown (:func:`breakdown_table`), built when asked for (reports, not sweeps)."""
+        return breakdown_table(self)
+
+    def _utilisation_key(self, c_rate: float) -> tuple:
+        return (float(c_rate), float(self.si_diffusion_radius_m), self.si_diffusivity_m2_s)
+
+    def si_utilisation_at(self, c_rate):
+        """Delivered fraction of the Si capacity at ``c_rate``
+        (:func:`sianode.materials.utilisation.si_utilisation`, the one owner); a scalar C-rate is remembered
+        (the materials, mechanics and life stages all ask for the protocol's rate). Arrays broadcast."""
         from sianode.materials.utilisation import si_utilisation
 
-        u = si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
+        if np.ndim(c_rate) == 0:
+            key = self._utilisation_key(c_rate)
+            if key not in self._utilisation:
+                self._utilisation[key] = float(si_utilisation(c_rate, self.si_diffusion_radius_m,
+                                                              self.si_diffusivity_m2_s))
+            return self._utilisation[key]
+        return si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
+
+    def delivered_capacity_mAh_g(self, c_rate):
+        """Capacity delivered at ``c_rate``: the Si part times its utilisation (:meth:`si_utilisation_at`), the
+        rest (carbon, graphite) in full. Arrays broadcast."""
+        u = self.si_utilisation_at(c_rate)
         return self.reversible_capacity_mAh_g - self.si_reversible_capacity_mAh_g * (1.0 - np.asarray(u))
 
     def particle_expansion_at(self, c_rate):
@@ -189,9 +211,7 @@ class CompositeProperties:
         lithiated to the Si utilisation at that rate (:func:`sianode.materials.utilisation.si_utilisation`), the
         others (graphite) fully; envelope-volume weighted as ``particle_expansion``. ``c_rate -> 0`` gives
         ``particle_expansion`` when the components are fully lithiated."""
-        from sianode.materials.utilisation import si_utilisation
-
-        u = float(si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s))
+        u = float(self.si_utilisation_at(c_rate))
         if not self.components:
             return self.particle_expansion * u
         env = np.array([c.mass_frac * c.envelope_cm3_g for c in self.components])
@@ -582,7 +602,6 @@ def composite_properties(active, electrode=None, v_min_V: float | None = None,
         specific_surface_area_m2_g=ssa, density_g_cm3=rho, x_end=x_end, crystalline_fraction=cryst,
         components=comps, si_surface_area_m2_g=ssa_si,
         si_reversible_capacity_mAh_g=float(sum(w * c.si_reversible_capacity_mAh_g for w, c in zip(ws, comps))))
-    props.breakdown = breakdown_table(props)
     from sianode.materials.diffusion_length import si_diffusion_radius
 
     props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
@@ -598,24 +617,67 @@ def _pore_numbers(m, p: _Particle, dv_solid: float):
     return float("nan"), buffer
 
 
-def component_voltage_curve(c: ComponentProperties, x_end: float = lisi.X_MAX_PRACTICAL, n: int = 121) -> pd.DataFrame:
+@dataclass(frozen=True)
+class VoltageCurve:
+    """Quasi-equilibrium voltage of one component vs its capacity (per g of the component), both branches on one
+    capacity axis (increasing). ``frame()`` is the tidy table (capacity_mAh_g, branch, voltage_V)."""
+
+    capacity_mAh_g: np.ndarray
+    lithiation_V: np.ndarray
+    delithiation_V: np.ndarray
+
+    def branch(self, name: str = "delithiation") -> np.ndarray:
+        if name not in ("lithiation", "delithiation"):
+            raise InputError(f"branch must be 'lithiation' or 'delithiation', got {name!r}", field="branch")
+        return self.lithiation_V if name == "lithiation" else self.delithiation_V
+
+    def frame(self) -> pd.DataFrame:
+        return pd.concat([pd.DataFrame({"capacity_mAh_g": self.capacity_mAh_g, "branch": b, "voltage_V": self.branch(b)})
+                          for b in ("lithiation", "delithiation")], ignore_index=True)
+
+
+def component_voltage_curve(c: ComponentProperties, x_end: float = lisi.X_MAX_PRACTICAL, n: int = 121) -> VoltageCurve:
     """Voltage vs capacity of one component (per g of the component), lithiation and delithiation.
 
     Si-containing components: the a-Si branches, the capacity axis scaled so that x_end maps to the
     component's reversible capacity (carbon's share is spread in proportion, a simplification).
-    Graphite: the pure-graphite OCP of sianode.graphite (Verbrugge et al. 2017) on sto = capacity / 372.
+    Graphite: the pure-graphite OCP of sianode.graphite (Verbrugge et al. 2017) on sto = capacity / 372
+    (no hysteresis: both branches the same).
     """
     if c.si_mass_frac > 0:
         x = np.linspace(0, x_end, n)
         q = x / x_end * c.reversible_capacity_mAh_g
-        return pd.concat([pd.DataFrame({"capacity_mAh_g": q, "branch": "lithiation", "voltage_V": voltage.ocv_lithiation_V(x)}),
-                          pd.DataFrame({"capacity_mAh_g": q, "branch": "delithiation",
-                                        "voltage_V": voltage.ocv_delithiation_V(x)})], ignore_index=True)
-    sto = np.linspace(0.0, c.reversible_capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, n)
+        return VoltageCurve(q, voltage.ocv_lithiation_V(x), voltage.ocv_delithiation_V(x))
+    return _graphite_voltage_curve(c.reversible_capacity_mAh_g, n)
+
+
+@lru_cache(maxsize=64)
+def _graphite_voltage_curve(capacity_mAh_g: float, n: int) -> VoltageCurve:
+    """Graphite's curve (pure in its capacity and the number of points; memoised, the arrays are read-only)."""
+    sto = np.linspace(0.0, capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, n)
     q = sto * voltage.GRAPHITE_CAPACITY_MAH_G
     u = voltage.graphite_ocv_V(sto)
-    return pd.concat([pd.DataFrame({"capacity_mAh_g": q, "branch": "lithiation", "voltage_V": u}),
-                      pd.DataFrame({"capacity_mAh_g": q, "branch": "delithiation", "voltage_V": u})], ignore_index=True)
+    for a in (q, u):
+        a.flags.writeable = False
+    return VoltageCurve(q, u, u)
+
+
+def prime_si_utilisation(props_list, c_rates) -> None:
+    """Solve the Si utilisation of many designs in one vectorised call
+    (:func:`sianode.materials.utilisation.si_utilisation`) and remember each in its ``CompositeProperties``
+    (what :meth:`CompositeProperties.si_utilisation_at` then returns): the same numbers as one call per design."""
+    from sianode.materials.utilisation import si_utilisation
+
+    todo = [(p, float(c)) for p, c in zip(props_list, c_rates) if p._utilisation_key(c) not in p._utilisation]
+    if not todo:
+        return
+    c = np.array([c for _, c in todo])
+    r = np.array([float(p.si_diffusion_radius_m) for p, _ in todo])
+    d = np.array([float(lisi.D_ASI_M2_S) if p.si_diffusivity_m2_s is None else float(p.si_diffusivity_m2_s)
+                  for p, _ in todo])
+    u = np.atleast_1d(si_utilisation(c, r, d))
+    for (p, c_i), u_i in zip(todo, u):
+        p._utilisation[p._utilisation_key(c_i)] = float(u_i)
 
 
 def breakdown_table(props: CompositeProperties) -> pd.DataFrame:

@@ -45,12 +45,13 @@ def apply_measured(props, reversible_capacity_mAh_g: float | None = None, ice: f
     ice : first-cycle coulombic efficiency of the active material, (0, 1].
     si_diffusivity_m2_s : Li diffusivity in the lithiated Si, m2/s (> 0).
     source : text recorded in ``props.extras["measured"]``.
-    tables : also rebuild the components' voltage tables and the breakdown table (the cell stage reads the voltage
-        tables; the life stage does not need either).
+    tables : also rebuild the components' voltage curves (the cell stage reads them; the life stage does not; the
+        breakdown table is built when asked for).
     """
-    from sianode.materials.composites import breakdown_table, component_voltage_curve
+    from sianode.materials.composites import component_voltage_curve
 
     out = copy.deepcopy(props)
+    out._utilisation = {}  # solved for the model's values, not the measured ones
     comps = list(out.components) or []
     si = [c for c in comps if _si_bearing(c)]
     rest = [c for c in comps if not _si_bearing(c)]
@@ -121,8 +122,6 @@ def apply_measured(props, reversible_capacity_mAh_g: float | None = None, ice: f
             raise InputError(f"measured Si diffusivity must be > 0 m2/s, got {d!r}",
                              field="calibration.parameters.si_diffusivity_m2_s")
         out.si_diffusivity_m2_s = d
-    if tables:
-        out.breakdown = breakdown_table(out)
     done = {k: v for k, v in dict(reversible_capacity_mAh_g=reversible_capacity_mAh_g, ice=ice,
                                   si_diffusivity_m2_s=si_diffusivity_m2_s).items() if v is not None}
     out.extras = {**out.extras, "measured": {**done, "source": source}}

@@ -10,6 +10,8 @@ ms) and deterministic. First stage of the chain: needs no upstream.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -62,6 +64,19 @@ def _volume_table(props, n=41) -> pd.DataFrame:
                          "volume_ratio": lisi.volume_ratio(x, host), "particle_expansion": exp_})
 
 
+@lru_cache(maxsize=256)
+def _si_branch_average_V(branch: str, x_end: float) -> float:
+    """:func:`sianode.materials.voltage.average_voltage_V` (pure in its arguments; memoised)."""
+    return voltage.average_voltage_V(branch, x_end)
+
+
+@lru_cache(maxsize=256)
+def _graphite_average_V(capacity_mAh_g: float) -> float:
+    """Mean graphite OCP from empty to ``capacity_mAh_g`` (trapezoid rule; pure, memoised)."""
+    sto = np.linspace(0, capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, 201)
+    return float(np.trapezoid(voltage.graphite_ocv_V(sto), sto) / sto[-1])
+
+
 def _average_voltage(props, branch: str, li15si4_frac: float) -> float:
     """Capacity-weighted average voltage of the composite on one branch."""
     num = den = 0.0
@@ -69,13 +84,12 @@ def _average_voltage(props, branch: str, li15si4_frac: float) -> float:
         q = c.mass_frac * c.reversible_capacity_mAh_g
         if c.si_mass_frac > 0:
             if branch == "delithiation":
-                v = ((1 - li15si4_frac) * voltage.average_voltage_V("delithiation", props.x_end)
-                     + li15si4_frac * voltage.average_voltage_V("delithiation_crystallized", props.x_end))
+                v = ((1 - li15si4_frac) * _si_branch_average_V("delithiation", props.x_end)
+                     + li15si4_frac * _si_branch_average_V("delithiation_crystallized", props.x_end))
             else:
-                v = voltage.average_voltage_V("lithiation", props.x_end)
+                v = _si_branch_average_V("lithiation", props.x_end)
         else:
-            sto = np.linspace(0, c.reversible_capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, 201)
-            v = float(np.trapezoid(voltage.graphite_ocv_V(sto), sto) / sto[-1])
+            v = _graphite_average_V(float(c.reversible_capacity_mAh_g))
         num += q * v
         den += q
     return num / den
@@ -94,14 +108,23 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     """The materials stage for many designs; ``run`` is this with one design (one implementation).
     ``tables=False`` (what a sweep does) skips the tidy tables; the summary and ``data`` are the same."""
     check_batch(designs, upstreams)
-    return [_run_one(d, tables) for d in designs]
+    props = [_properties(d) for d in designs]
+    c_rates = [protocol_c_rate(d.protocol, p.reversible_capacity_mAh_g) for d, p in zip(designs, props)]
+    composites.prime_si_utilisation(props, c_rates)  # one vectorised solve for the batch's delivered capacities
+    return [_result(d, p, c, tables) for d, p, c in zip(designs, props, c_rates)]
 
 
-def _run_one(design, tables: bool) -> StageResult:
+def _v_min(design):
+    """The anode's lower cut-off: the protocol's for a half cell; None in a full cell (its window is not an anode
+    potential)."""
+    return design.protocol.v_min_V if design.cell.kind == "half" else None
+
+
+def _properties(design):
+    """The design's ``CompositeProperties``, with the calibrated values of its ``[calibration]`` if any."""
     if not hasattr(design, "active") or not hasattr(design, "electrode"):
         raise InputError("design must be a sianode.design.Design", field="design")
-    half = design.cell.kind == "half"
-    v_min = design.protocol.v_min_V if half else None  # full-cell window is not an anode potential
+    v_min = _v_min(design)
     # optional measured area (schema field requested from the lead; used if present)
     ssa = getattr(design.active, "specific_surface_area_m2_g", None)
     if ssa is None and design.active.family == "si_graphite":
@@ -111,8 +134,13 @@ def _run_one(design, tables: bool) -> StageResult:
     measured = calibrated_values(design)
     if measured:  # values calibrated on measured cells replace the estimates (sianode.materials.measured)
         props = apply_measured(props, **measured, source="design [calibration] (sianode calibrate)")
+    return props
+
+
+def _result(design, props, c_rate: float, tables: bool) -> StageResult:
+    v_min = _v_min(design)
+    measured = calibrated_values(design)
     f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
-    c_rate = protocol_c_rate(design.protocol, props.reversible_capacity_mAh_g)
     delivered = float(props.delivered_capacity_mAh_g(c_rate))
     loads = full_cell_loadings(design, props)  # full cells: the shared N/P rule (sianode.electrode.loading)
     loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
