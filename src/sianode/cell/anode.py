@@ -139,6 +139,8 @@ class AnodeBlend:
 
     components: Sequence[AnodeComponent]
     weights: np.ndarray = field(default=None)
+    # inverse-curve tables of delithiation_voltage_V per (branch, n_grid): pure in the components, built once
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         n = len(self.components)
@@ -194,6 +196,23 @@ class AnodeBlend:
     def capacity_shares(self):
         return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
 
+    def _inverse_tables(self, branch: str, n_grid: int):
+        """(U grid, theta_i(U) of every component) for :meth:`delithiation_voltage_V` (memoised per branch)."""
+        key = (branch, n_grid)
+        if key not in self._tables:
+            u_lo, u_hi = -0.05, 2.0
+            grid = np.linspace(0.0, 1.0, n_grid)
+            tables = []
+            for c in self.components:
+                u = c.voltage(grid, branch)
+                # force strictly decreasing U(theta) so the inverse is single-valued
+                u = np.minimum.accumulate(u) - 1e-9 * grid
+                tables.append((u[::-1], grid[::-1]))
+            u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
+            th_tab = np.stack([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
+            self._tables[key] = (u_all, th_tab)
+        return self._tables[key]
+
     def delithiation_voltage_V(self, theta, n_grid: int = 241, branch: str = "delithiation", chunk: int = 4096):
         """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
 
@@ -207,16 +226,7 @@ class AnodeBlend:
         comps = self.components
         if len(comps) == 1:
             return comps[0].voltage(theta, branch) + 0.0 * theta
-        u_lo, u_hi = -0.05, 2.0
-        grid = np.linspace(0.0, 1.0, n_grid)
-        tables = []
-        for c in comps:
-            u = c.voltage(grid, branch)
-            # force strictly decreasing U(theta) so the inverse is single-valued
-            u = np.minimum.accumulate(u) - 1e-9 * grid
-            tables.append((u[::-1], grid[::-1]))
-        u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
-        th_tab = np.stack([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
+        u_all, th_tab = self._inverse_tables(branch, n_grid)
         shares = self.capacity_shares  # (n, *batch)
         extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
         sh = shares[..., None] if extra else shares

@@ -61,6 +61,11 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
 
     ``upstream`` holds the materials, mechanics and life results (the chain's).
     """
+    return _model_inputs(design, upstream)[0]
+
+
+def _model_inputs(design, upstream):
+    """(:func:`model_kwargs`, the design's loadings, its electrolyte amount or None): each computed once."""
     props = require(upstream, "materials", "cell").data
     mech = require(upstream, "mechanics", "cell")
     life = require(upstream, "life", "cell")
@@ -69,6 +74,7 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
     kw.update(_mechanics(mech, design.protocol.cycles))
     kw.update(separator_kwargs(design))
     loads = full_cell_loadings(design, props)
+    amount = None
     if c.kind == "full":
         kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
                   allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
@@ -76,7 +82,8 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
                   prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
                   eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
         if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
-            kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=_electrolyte(design, props, loads).ec_ratio_g_Ah)
+            amount = _electrolyte(design, props, loads)
+            kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=amount.ec_ratio_g_Ah)
     else:
         cathode = get_cathode(MATCHED_CATHODE)
         anode_areal = loads.anode_mg_cm2 * 1e-3 * float(props.reversible_capacity_mAh_g)
@@ -84,7 +91,7 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
                   np_ratio=MATCHED_NP, np_basis="reversible", cell_format=MATCHED_FORMAT, prelithiation="none")
         if c.ec_ratio_g_Ah is not None:
             kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
-    return kw
+    return kw, loads, amount
 
 
 def _electrolyte(design, props, loads):
@@ -166,8 +173,7 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
     props = require(upstream, "materials", "cell").data
     blend = _blend(props)
     c = design.cell
-    kw = model_kwargs(design, upstream)
-    loads = full_cell_loadings(design, props)
+    kw, loads, amount = _model_inputs(design, upstream)
     notes = []
     half = c.kind == "half"
     anode_areal = loads.anode_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
@@ -190,9 +196,7 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
     si_share = float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
     cost_args = (res, cathode.name, si_share, kw.get("prelithiation", "none"))
     np_rev = loads.np_ratio_reversible if loads.np_ratio_reversible is not None else MATCHED_NP
-    pore_fill = None
-    if not half and design.electrolyte.kind != "solid":
-        pore_fill = _electrolyte(design, props, loads).pore_fill_g_Ah
+    pore_fill = amount.pore_fill_g_Ah if amount is not None else None
     warnings = _practical.check(v, np_rev, v["electrolyte_g_per_Ah"] if design.electrolyte.kind != "solid" else None,
                                 pore_fill)
     pf = getattr(kw.get("cell_format"), "packing_factor", None)
