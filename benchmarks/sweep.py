@@ -1,23 +1,26 @@
-"""Sweep speed check: the batch evaluator against a plain loop over ModelChain, and Dask 2 vs 1 worker.
+"""Sweep speed check: the batch evaluator against a plain loop over ModelChain, a 10^5-design sweep on 2 cores,
+and Dask 2 vs 1 worker with the echem stage.
 
 Runs, in the same process:
-1. ``N`` designs (Latin hypercube over Si size, phase, Si fraction, C-rate and press density of the bundled
-   Si/graphite blend, 500 cycles) through materials, mechanics, life (500 cycles) and cell, with
-   :class:`sianode.sweep.evaluate.BatchEvaluator` in chunks of 2048 (as ``sianode sweep``: no sampled life bands,
-   :func:`sianode.sweep.runner.sweep_options`).
-   Baseline: a plain Python loop ``ModelChain(design, stages, options).run()`` over the first ``N_LOOP`` designs;
-   the ratio compares loop and batch on those same designs, measured alternately, best of ``REPEATS``
-   (the machine may be shared). Both are warm (the critical-size and master-curve caches are filled
-   first; the cold first call is printed too). The rows of the loop and of the batch are checked equal
-   (rel 1e-9) before the ratio is printed. ``designs_per_s`` is the batch over all ``N`` designs.
-2. Where the time goes per design: building and validating the designs, each stage's ``run_batch`` (no
-   tables), and echem (PyBaMM, one design at a time).
-3. A sweep that includes the echem stage (PyBaMM) on a ``distributed.LocalCluster`` with 1 worker and with 2
+1. Designs from a Latin hypercube over Si size, phase, Si fraction, C-rate and press density of the bundled
+   Si/graphite blend (full NCM811 pouch, 500 cycles), through materials, mechanics, life (500 cycles) and cell
+   (as ``sianode sweep``: no sampled life bands, :func:`sianode.sweep.runner.sweep_options`).
+   Baseline: a plain Python loop ``ModelChain(design, stages, options).run()`` over the first ``N_LOOP`` designs
+   against :class:`sianode.sweep.evaluate.BatchEvaluator` on the same designs, measured alternately, best of
+   ``REPEATS`` (the machine may be shared). Both warm (caches filled first; the cold first call is printed too).
+   The rows of loop and batch are checked equal (rel 1e-9) before the ratio is printed.
+2. One process, one core: the batch evaluator over ``N_ONE`` designs in chunks of 2048 (design building and
+   validation included), and where the time goes per design (each stage's ``run_batch``, no tables).
+3. The whole sweep as ``sianode sweep SPEC --workers 2`` runs it (:func:`sianode.sweep.runner.run_sweep`: a
+   ``distributed.LocalCluster`` of two worker processes, designs validated in the tasks, results written to
+   Parquet) over all ``N`` designs; its rows for the designs of part 2 are checked equal to part 2's rows.
+   ``designs_per_s`` is this rate (2 cores, cluster start-up included).
+4. A sweep that includes the echem stage (PyBaMM) on a ``distributed.LocalCluster`` with 1 worker and with 2
    workers (processes, one thread each; the same tasks, warm workers, alternated, best of two); results
    checked equal.
 
-Last line: ``designs=<N> designs_per_s=<batch> speedup_vs_loop=<x> dask_speedup_2_workers=<x>``.
-Run: ``python benchmarks/sweep.py [N]`` (default N = 20000).
+Last line: ``designs=<N> designs_per_s=<2 workers> speedup_vs_loop=<x> dask_speedup_2_workers=<x>``.
+Run: ``python benchmarks/sweep.py [N]`` (default N = 100000, about 10 minutes on a 2-core machine).
 """
 from __future__ import annotations
 
@@ -37,8 +40,9 @@ from sianode.sweep.sampling import Samples, design_data  # noqa: E402
 from sianode.sweep.runner import sweep_options  # noqa: E402
 from sianode.sweep.spec import parse_spec  # noqa: E402
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
-N_LOOP = 300
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+N_LOOP = 100
+N_ONE = min(N, 20000)
 REPEATS = 3
 STAGES = ["materials", "mechanics", "life", "cell"]
 OPTIONS = sweep_options(bands=False)  # as `sianode sweep`: no sampled life bands (both loop and batch)
@@ -105,24 +109,25 @@ def main() -> None:
     print(f"plain loop over ModelChain: {1e3 * min(t_loop):.2f} ms/design; batch evaluator on the same designs "
           f"{1e3 * min(t_sub):.2f} ms/design (best of {REPEATS}, alternated) -> {speedup:.1f}x")
     t = time.perf_counter()
-    n_ok, chunk = 0, 2048
-    t_build = 0.0
-    for start in range(0, N, chunk):
+    n_ok, chunk, t_build, one_rows = 0, 2048, 0.0, []
+    for start in range(0, N_ONE, chunk):
         tb = time.perf_counter()
-        ds = designs(spec, start, start + chunk)
+        ds = designs(spec, start, min(start + chunk, N_ONE))
         t_build += time.perf_counter() - tb
-        n_ok += sum(r["status"] == "ok" for r in ev.evaluate(ds, STAGES, OPTIONS))
-    t_batch = time.perf_counter() - t
-    rate = N / t_batch
-    print(f"batch: {N} designs ({n_ok} ok) through {'+'.join(STAGES)} in {t_batch:.1f} s "
-          f"({rate:.0f} designs/s; of which building + validating designs {t_build:.1f} s)")
+        rows = ev.evaluate(ds, STAGES, OPTIONS)
+        n_ok += sum(r["status"] == "ok" for r in rows)
+        if start == 0:
+            one_rows = rows
+    t_one = time.perf_counter() - t
+    print(f"one process: {N_ONE} designs ({n_ok} ok) through {'+'.join(STAGES)} in {t_one:.1f} s "
+          f"({N_ONE / t_one:.0f} designs/s on one core; of which building + validating designs {t_build:.1f} s)")
 
-    # 2. where the time goes: each stage's run_batch on the same designs (warm), and the design build
+    # 2b. where the time goes: each stage's run_batch on the same designs (warm), and the design build
     from sianode.chain import stage_module
 
-    few = sub[:200]
+    few = designs(spec, 0, 200)
     print("per-design cost (us/design, warm, batch of 200, no tables):")
-    print(f"  building + validating designs            {1e6 * t_build / N:8.0f}")
+    print(f"  building + validating designs            {1e6 * t_build / N_ONE:8.0f}")
     res: dict = {}
     for name in STAGES:
         mod = stage_module(name)
@@ -132,9 +137,49 @@ def main() -> None:
         print(f"  {name:<40} {1e6 * (time.perf_counter() - t) / len(few):8.0f}")
     print(f"  echem, PyBaMM (incl. requirements)       {1e3 * per_design_ms(lambda ds: loop_rows(ds, ['echem']), few[:2]):8.0f}")
 
-    # 3. Dask: 1 vs 2 workers on a sweep with echem
+    # 3. the sweep as `sianode sweep SPEC --workers 2` runs it, all N designs
+    rate = sweep_two_workers(spec, one_rows)
+    # 4. Dask: 1 vs 2 workers on a sweep with echem
     dask_speedup = dask_workers(spec)
     print(f"designs={N} designs_per_s={rate:.0f} speedup_vs_loop={speedup:.1f} dask_speedup_2_workers={dask_speedup:.2f}")
+
+
+def _parquet_value(v, like):
+    """A value read back from the results' Parquet as the evaluator's row holds it (None for empty text, float for
+    numbers)."""
+    if hasattr(v, "item"):
+        v = v.item()
+    if like is None and (v is None or (isinstance(v, float) and v != v)):
+        return None
+    if v is None and isinstance(like, float):  # an all-NaN float column may come back empty
+        return float("nan")
+    if isinstance(v, int) and not isinstance(v, bool) and isinstance(like, float):
+        return float(v)
+    return v
+
+
+def sweep_two_workers(spec, one_rows) -> float:
+    """All N designs through ``run_sweep(..., workers=2)`` into a temporary folder; rows checked against the
+    one-process rows of the same designs; returns designs per second."""
+    from sianode.sweep.runner import run_sweep
+    from sianode.sweep.store import read_results
+
+    with tempfile.TemporaryDirectory() as out:
+        t = time.perf_counter()
+        outcome = run_sweep(spec, out, STAGES, workers=2)
+        seconds = time.perf_counter() - t
+        df = read_results(out)
+        assert len(df) == N and outcome.evaluated == N, f"sweep wrote {len(df)} rows for {N} designs"
+        got = df.set_index("design_index").sort_index()
+        bad = []
+        for i, ref in enumerate(one_rows):
+            row = {k: _parquet_value(got.iloc[i][k], ref[k]) for k in ref}
+            bad += same_rows(row, ref)
+        assert not bad, f"2-worker sweep and one-process rows differ: {sorted(set(bad))[:5]}"
+        n_ok = int((df["status"] == "ok").sum())
+    print(f"sianode sweep --workers 2 (LocalCluster, 2 processes, Parquet): {N} designs ({n_ok} ok) in {seconds:.1f} s "
+          f"= {N / seconds:.0f} designs/s; rows of the first {len(one_rows)} designs == one-process rows (rel 1e-9)")
+    return N / seconds
 
 
 def dask_workers(spec) -> float:
