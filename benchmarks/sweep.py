@@ -31,7 +31,6 @@ import time
 
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 
-import numpy as np  # noqa: E402
 
 from sianode.chain import ModelChain  # noqa: E402
 from sianode.design.loader import design_from_dict  # noqa: E402

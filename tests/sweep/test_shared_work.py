@@ -95,3 +95,26 @@ def test_component_curves_follow_the_materials_branches():
     assert np.all(comp.voltage(th[1:-1], "delithiation") > comp.voltage(th[1:-1], "lithiation"))  # hysteresis
     frame = si.voltage_curve.frame()
     assert set(frame["branch"]) == {"lithiation", "delithiation"} and len(frame) == 2 * len(si.voltage_curve.capacity_mAh_g)
+
+
+def test_design_data_leaves_the_base_unchanged_and_equals_a_deep_copy():
+    import copy
+
+    from sianode.design.loader import design_from_dict
+    from sianode.sweep.sampling import design_data
+    from sianode.sweep.spec import set_path
+
+    base = {"active": {"family": "si_graphite", "si_fraction": 0.1, "silicon": {"family": "si_particles",
+                                                                               "diameter_nm": 100.0}},
+            "protocol": {"cycles": 50}, "name": "base"}
+    before = copy.deepcopy(base)
+    row = {"active.silicon.diameter_nm": 700.0, "active.si_fraction": 0.3, "cell.np_ratio": 1.2}
+    data = design_data(base, row)
+    assert base == before  # nothing written into the shared base
+    want = copy.deepcopy(base)
+    for k, v in row.items():
+        set_path(want, k, v)
+    assert data == want
+    d = design_from_dict(data)
+    assert d.active.silicon.diameter_nm == 700.0 and d.cell.np_ratio == 1.2
+    assert base == before  # validation did not write into it either

@@ -129,8 +129,10 @@ def _chunks(spec: SweepSpec, samples: Samples, stages: list[str], size: int, don
 
 
 def default_chunk_size(stages: list[str], n: int, workers: int) -> int:
-    """Small chunks when a slow stage runs (PyBaMM), large ones for the fast stages; at least 4 per worker."""
-    per = 4 if "echem" in stages else 64 if "life" in stages or "cell" in stages else 256
+    """Small chunks when a slow stage runs (PyBaMM), large ones for the fast stages (their batch work -- one fade
+    call of designs x cycles, one knee fit -- costs per chunk, so a chunk of 512 pays it once for 512 designs;
+    the life trajectories of 512 designs x 500 cycles are ~20 MB); at least 4 chunks per worker."""
+    per = 4 if "echem" in stages else 512 if "life" in stages or "cell" in stages else 1024
     return max(1, min(per, -(-n // (4 * max(workers, 1)))))
 
 

@@ -7,7 +7,6 @@ of the combinations) and drawn once for random / Latin-hypercube sampling (NumPy
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import math
@@ -87,9 +86,18 @@ def _draw(fields: list[VariedField], n: int, method: str, seed: int) -> list[np.
 
 
 def design_data(base: dict, row: dict) -> dict:
-    """The base design (a TOML mapping) with the row's values set at their paths (a new mapping)."""
-    data = copy.deepcopy(base)
+    """The base design (a TOML mapping) with the row's values set at their paths: a new mapping; the tables on
+    the row's paths are copied, the rest is shared with ``base`` (read-only: designs are validated from it, never
+    changed), which spares a deep copy per design."""
+    data = dict(base)
     for path, v in row.items():
+        node = data
+        for p in path.split(".")[:-1]:
+            if isinstance(node.get(p), dict):
+                node[p] = dict(node[p])  # copy the table before the value is set in it
+            node = node.get(p)
+            if not isinstance(node, dict):
+                break
         set_path(data, path, v)
     return data
 
