@@ -35,6 +35,11 @@ class Evaluator(Protocol):
 
 def scalar(v):
     """A summary value as a Parquet-friendly scalar (tuples and other objects become text)."""
+    t = type(v)
+    if t is float or t is str or t is bool or v is None:  # the common cases first (a row holds ~150 values)
+        return v
+    if t is int:
+        return float(v)
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
         v = v.item()
     if v is None or isinstance(v, (bool, int, float, str)):
