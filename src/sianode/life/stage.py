@@ -183,11 +183,12 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
             ref = _simulate([dataclasses.replace(built[idx[k]][0], prelithiation_mAh_g=0.0) for k in pre], n_cyc,
                             ("capacity_mAh_g",)) if pre else None
             knees = _knees(traj["retention"], n_cyc)
+            c80 = fade.cycles_to_retention(traj["retention"], 0.8)
             ref_column = {k: j for j, k in enumerate(pre)}
             for k, i in enumerate(idx):
                 r = _column(ref, ref_column[k]) if k in ref_column else None
                 out[i] = _result(designs[i], upstreams[i], *built[i], n_cyc, _column(traj, k), r, tables,
-                                 samples, seed, options, knees[k])
+                                 samples, seed, options, knees[k], c80[k])
     return out
 
 
@@ -224,8 +225,10 @@ def _first(v) -> float:
     return v if type(v) is float else float(np.asarray(v, float).ravel()[0])
 
 
-def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None) -> StageResult:
-    """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation)."""
+def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None,
+            c80=None) -> StageResult:
+    """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation); ``kn``, ``c80``:
+    its knee and cycles to 80 % when the batch computed them (one vectorised call for all designs)."""
     bands, band_tab = {}, {}
     post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
     if samples:
@@ -250,7 +253,7 @@ def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed
     area_per_m2 = inp.surface_area_m2_g * info["loading_g_cm2"] * 1e4  # m2 particle surface per m2 electrode
     r_sei_ohm_cm2 = traj["r_sei_ohm_m2"][:, 0] / area_per_m2 * 1e4
     ret = traj["retention"]
-    c80 = float(fade.cycles_to_retention(ret, 0.8)[0])
+    c80 = float(fade.cycles_to_retention(ret, 0.8)[0] if c80 is None else c80)
     kn = float(knee.knee_point(ret[:, 0]) if kn is None else kn)
     a = {k: _first(getattr(inp, k)) for k in _SUMMARY_INPUTS}  # validated with the batch (fade.simulate)
     regime = str(sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
