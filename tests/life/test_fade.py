@@ -142,3 +142,54 @@ def test_bad_inputs():
     assert 0 < t["capacity_mAh_g"][0, 0] <= 1500.0 / 3.0 * 0.3
     with pytest.raises(InputError, match="unknown outputs"):
         simulate(LifeInputs(), 10, record=("nonsense",))
+
+
+def _cycles_to_retention_loop(r, threshold=0.8):
+    """The previous per-design loop (reference for the vectorised cycles_to_retention)."""
+    below = r < threshold
+    any_below, idx = below.any(axis=0), np.argmax(below, axis=0)
+    res = np.full(r.shape[1], np.nan)
+    for j in np.flatnonzero(any_below):
+        i = idx[j]
+        if i == 0:
+            res[j] = 1.0
+        else:
+            r0, r1 = r[i - 1, j], r[i, j]
+            res[j] = i + (r0 - threshold) / (r0 - r1) if r0 != r1 else i + 1
+    return res
+
+
+def test_cycles_to_retention_equals_the_per_design_loop():
+    rng = np.random.default_rng(2)
+    r = 1.0 - np.cumsum(rng.uniform(0, 2e-3, (300, 200)), axis=0)
+    r[:, :20] = 1.0  # never below
+    r[0, 20:30] = 0.5  # below at once
+    r[:, 30:40] = np.repeat(np.r_[np.ones(10), np.full(290, 0.8 - 1e-9)][:, None], 10, axis=1)  # a step
+    r[50:, 40:45] = np.nan  # NaN never counts as below
+    r[100, 45:50] = 0.8  # exactly at the threshold: not below
+    for thr in (0.8, 0.95, 0.5):
+        np.testing.assert_array_equal(cycles_to_retention(r, thr), _cycles_to_retention_loop(r, thr))
+    assert np.isnan(cycles_to_retention(r)[:20]).all() and (cycles_to_retention(r)[20:30] == 1.0).all()
+
+
+def test_stacked_inputs_equal_concatenated_arrays_and_validate_once_naming_the_field():
+    from sianode.life.uncertainty import stack_inputs
+
+    a = _mixed().arrays()
+    items = [LifeInputs(**{k: float(v[j]) for k, v in a.items()}) for j in range(5)]
+    stacked = stack_inputs(items)
+    for k, v in stacked.arrays().items():
+        np.testing.assert_array_equal(v, a[k])
+    assert set(vars(stacked)) == set(a)
+    # items holding arrays: broadcast item by item, then concatenated
+    mixed = stack_inputs([_mixed(), items[0], LifeInputs(ice=np.array([0.7, 0.8]))])
+    assert mixed.n_designs == 8
+    np.testing.assert_array_equal(mixed.arrays()["ice"][-3:], [a["ice"][0], 0.7, 0.8])
+    # one invalid design in the batch: the batch raises, naming the field (the sweep splits the batch)
+    bad = items[:2] + [dataclasses.replace(items[2], particle_radius_m=-1.0)] + items[3:]
+    with pytest.raises(InputError, match="must be > 0") as e:
+        simulate(stack_inputs(bad), 5)
+    assert e.value.field == "particle_radius_m"
+    with pytest.raises(InputError) as e:
+        simulate(stack_inputs(items[:1] + [dataclasses.replace(items[1], capacity_mAh_g=float("nan"))]), 5)
+    assert e.value.field == "capacity_mAh_g" and "NaN" in str(e.value)

@@ -343,16 +343,13 @@ def cycles_to_retention(retention: np.ndarray, threshold: float = 0.8) -> np.nda
     r = np.asarray(retention, float)
     below = r < threshold
     any_below = below.any(axis=0)
-    idx = np.argmax(below, axis=0)
-    res = np.full(r.shape[1], np.nan)
-    for j in np.flatnonzero(any_below):
-        i = idx[j]
-        if i == 0:
-            res[j] = 1.0
-        else:
-            r0, r1 = r[i - 1, j], r[i, j]
-            res[j] = i + (r0 - threshold) / (r0 - r1) if r0 != r1 else i + 1
-    return res
+    idx = np.argmax(below, axis=0)  # first cycle below (0-based); 0 where none
+    cols = np.arange(r.shape[1])
+    r0 = r[np.maximum(idx - 1, 0), cols]  # the cycle before (1-based: idx) and the first one below (idx + 1)
+    r1 = r[idx, cols]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        interp = np.where(r0 != r1, idx + (r0 - threshold) / (r0 - r1), idx + 1.0)
+    return np.where(any_below, np.where(idx == 0, 1.0, interp), np.nan)
 
 
 def to_frame(traj: dict[str, np.ndarray], design_ids=None) -> pd.DataFrame:

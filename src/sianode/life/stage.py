@@ -17,6 +17,7 @@ arguments of :func:`run`; without them the design's values are used.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pandas as pd
@@ -44,9 +45,14 @@ OPTION_DEFAULTS: dict[str, Parameter] = {
 
 def _full_charge_potential(mat) -> float:
     """Relaxed anode potential at full charge: mean a-Si branch at the end-of-lithiation x (materials)."""
+    return _ocv_at_full_charge(float(getattr(mat, "x_end", 3.75)))
+
+
+@functools.lru_cache(maxsize=256)
+def _ocv_at_full_charge(x_end: float) -> float:
+    """``ocv_mean_V(0.98 x_end)`` (a pure function of ``x_end``: cached, designs of a sweep share few values)."""
     from sianode.materials import voltage
 
-    x_end = float(getattr(mat, "x_end", 3.75))
     return float(voltage.ocv_mean_V(0.98 * x_end))
 
 
@@ -177,11 +183,12 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
             ref = _simulate([dataclasses.replace(built[idx[k]][0], prelithiation_mAh_g=0.0) for k in pre], n_cyc,
                             ("capacity_mAh_g",)) if pre else None
             knees = _knees(traj["retention"], n_cyc)
+            c80 = fade.cycles_to_retention(traj["retention"], 0.8)
             ref_column = {k: j for j, k in enumerate(pre)}
             for k, i in enumerate(idx):
                 r = _column(ref, ref_column[k]) if k in ref_column else None
                 out[i] = _result(designs[i], upstreams[i], *built[i], n_cyc, _column(traj, k), r, tables,
-                                 samples, seed, options, knees[k])
+                                 samples, seed, options, knees[k], c80[k])
     return out
 
 
@@ -208,8 +215,20 @@ def _column(traj: dict, k: int) -> dict:
     return {key: v[:, k:k + 1] if v.ndim == 2 else v[k:k + 1] for key, v in traj.items()}
 
 
-def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None) -> StageResult:
-    """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation)."""
+#: LifeInputs fields the summary reads.
+_SUMMARY_INPUTS = ("solvent_diffusivity", "solvent_factor", "solvent_concentration", "electron_conductivity",
+                   "electron_factor", "anode_potential_V", "sei_ocp", "fractures", "crack_surface_area_m2_g")
+
+
+def _first(v) -> float:
+    """The value of a one-design field (a float, or an array of one)."""
+    return v if type(v) is float else float(np.asarray(v, float).ravel()[0])
+
+
+def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None,
+            c80=None) -> StageResult:
+    """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation); ``kn``, ``c80``:
+    its knee and cycles to 80 % when the batch computed them (one vectorised call for all designs)."""
     bands, band_tab = {}, {}
     post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
     if samples:
@@ -234,11 +253,11 @@ def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed
     area_per_m2 = inp.surface_area_m2_g * info["loading_g_cm2"] * 1e4  # m2 particle surface per m2 electrode
     r_sei_ohm_cm2 = traj["r_sei_ohm_m2"][:, 0] / area_per_m2 * 1e4
     ret = traj["retention"]
-    c80 = float(fade.cycles_to_retention(ret, 0.8)[0])
+    c80 = float(fade.cycles_to_retention(ret, 0.8)[0] if c80 is None else c80)
     kn = float(knee.knee_point(ret[:, 0]) if kn is None else kn)
-    a = inp.arrays()
+    a = {k: _first(getattr(inp, k)) for k in _SUMMARY_INPUTS}  # validated with the batch (fade.simulate)
     regime = str(sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
-                            a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"])[0])
+                            a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"]))
     ce = traj["ce"][:, 0]
     summary = {
         "cell_kind": design.cell.kind, "cycles": n_cyc, "electrolyte_model": info["electrolyte"],
@@ -255,12 +274,12 @@ def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed
         "strain_amplitude_first_cycle": float(traj["strain_amplitude"][0, 0]),
         "fresh_surface_fraction_first_cycle": float(traj["fresh_fraction"][0, 0]),
         "electrolyte_remaining_pct": float(100 * traj["electrolyte_remaining"][-1, 0]),
-        "fractures": bool(a["fractures"][0] > 0.5),
+        "fractures": bool(a["fractures"] > 0.5),
         "anode_loading_mg_cm2": float(info["anode_loading_mg_cm2"]),
         "np_ratio_reversible": float(info["np_ratio_reversible"]),
         "ec_ratio_g_Ah": float(info["electrolyte_amount"].ec_ratio_g_Ah),
         "electrolyte_wetting_threshold_g_Ah": float(info["electrolyte_amount"].pore_fill_g_Ah),
-        "crack_surface_area_m2_g": float(a["crack_surface_area_m2_g"][0]),
+        "crack_surface_area_m2_g": a["crack_surface_area_m2_g"],
     }
     summary.update(bands)
     if info["cathode_loading_mg_cm2"] is not None:
@@ -287,7 +306,7 @@ def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed
             df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
         df["sei_thickness_nm"] = df["sei_thickness_m"] * 1e9
         df["r_sei_ohm_cm2"] = r_sei_ohm_cm2
-        params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in a.items()])
+        params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in inp.arrays().items()])
         tabs = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info),
                 "uncertainty": uncertainty.registry_table()}
     return StageResult(name="life", summary=summary, tables=tabs, data={"inputs": inp, "trajectories": traj})

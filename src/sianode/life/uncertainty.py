@@ -223,6 +223,24 @@ def apply_factors(inputs, factors: dict):
 
 
 def stack_inputs(items: list):
-    """One LifeInputs whose designs axis holds ``items`` (scalar LifeInputs) in order."""
-    arrs = [x.arrays() for x in items]
-    return replace(items[0], **{k: np.concatenate([a[k] for a in arrs]) for k in arrs[0]})
+    """One LifeInputs whose designs axis holds ``items`` (LifeInputs) in order: field ``f`` of the result is
+    ``[items[0].f, items[1].f, ...]``.
+
+    Scalar items (the usual case: one design each) are stacked straight from their fields, one ``np.array`` per
+    field, without validating them one by one: the stacked inputs are validated once where they are used
+    (:meth:`sianode.life.fade.LifeInputs.arrays`, called by :func:`sianode.life.fade.simulate`), with the same
+    messages naming the field. Items holding arrays are broadcast (and validated) item by item and concatenated.
+    """
+    names = [f.name for f in fields(items[0])]
+    stacked = {}
+    for k in names:
+        col = [getattr(x, k) for x in items]
+        try:
+            v = np.array(col, dtype=float)
+        except (TypeError, ValueError):  # ragged: some items hold arrays
+            v = None
+        if v is None or v.ndim != 1:
+            arrs = [x.arrays() for x in items]
+            return replace(items[0], **{k: np.concatenate([a[k] for a in arrs]) for k in arrs[0]})
+        stacked[k] = v
+    return replace(items[0], **stacked)
