@@ -8,7 +8,8 @@ Runs, in the same process:
    Baseline: a plain Python loop ``ModelChain(design, stages, options).run()`` over the first ``N_LOOP`` designs
    against :class:`sianode.sweep.evaluate.BatchEvaluator` on the same designs, measured alternately, best of
    ``REPEATS`` (the machine may be shared). Both warm (caches filled first; the cold first call is printed too).
-   The rows of loop and batch are checked equal (rel 1e-9) before the ratio is printed.
+   The rows of loop and batch are checked equal (rel 1e-9) before the ratio is printed. For comparison the same
+   no-table work is also timed one design at a time (the evaluator on batches of one): what batching alone gives.
 2. One process, one core: the batch evaluator over ``N_ONE`` designs in chunks of 2048 (design building and
    validation included), and where the time goes per design (each stage's ``run_batch``, no tables).
 3. The whole sweep as ``sianode sweep SPEC --workers 2`` runs it (:func:`sianode.sweep.runner.run_sweep`: a
@@ -107,6 +108,16 @@ def main() -> None:
     speedup = min(t_loop) / min(t_sub)
     print(f"plain loop over ModelChain: {1e3 * min(t_loop):.2f} ms/design; batch evaluator on the same designs "
           f"{1e3 * min(t_sub):.2f} ms/design (best of {REPEATS}, alternated) -> {speedup:.1f}x")
+    # the same work without the batching: the evaluator on one design at a time (no tables either), rows checked
+    ones = [r for d in sub for r in ev.evaluate([d], STAGES, OPTIONS)]
+    bad = [k for a, b in zip(ones, got) for k in same_rows(a, b)]
+    assert not bad, f"one-at-a-time and batch rows differ: {sorted(set(bad))[:5]}"
+    t = time.perf_counter()
+    for d in sub:
+        ev.evaluate([d], STAGES, OPTIONS)
+    t_one_each = (time.perf_counter() - t) / N_LOOP
+    print(f"for comparison, the same no-table work one design at a time (batches of one, rows equal): "
+          f"{1e3 * t_one_each:.2f} ms/design -> batching alone {t_one_each / min(t_sub):.1f}x")
     t = time.perf_counter()
     n_ok, chunk, t_build, one_rows = 0, 2048, 0.0, []
     for start in range(0, N_ONE, chunk):
