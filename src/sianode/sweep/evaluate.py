@@ -10,9 +10,9 @@ Two implementations give the same numbers (tested to 1e-9):
 * :class:`ChainEvaluator` -- a :class:`~sianode.chain.ModelChain` per design; correct for every stage, the
   reference.
 * :class:`BatchEvaluator` -- stage by stage over the whole batch: a stage module that defines
-  ``run_batch(designs, upstreams, tables=False) -> list[StageResult]`` runs once on the batch (its physics
-  vectorised over designs; today: mechanics and life), any other stage runs design by design through its
-  ``run``. A batch call that raises is split in halves and each half retried the same way, so one bad design
+  ``run_batch(designs, upstreams, tables=False) -> list[StageResult]`` runs once on the batch (materials,
+  mechanics, life and cell; what each shares across the batch is in docs/sweep.md), any other stage (echem) runs
+  design by design through its ``run``. A batch call that raises is split in halves and each half retried the same way, so one bad design
   costs about log2(n) batch calls and never takes the others down.
 
 Requirements are run as the chain runs them (``REQUIRES`` of each stage module, canonical order); a
