@@ -519,7 +519,7 @@ class Cell(_Strict):
                                                                                        "cylindrical"),
                   "prismatic": self.format != "prismatic"}
         for sec, off in unused.items():
-            if off and _any_value(getattr(self, sec).model_dump()):
+            if off and _any_value(getattr(self, sec)):
                 raise ValueError(f"cell.{sec} is given but format = {self.format!r}; set format or remove [cell.{sec}]")
         return self
 
@@ -674,9 +674,17 @@ class Design(_Strict):
         return self
 
 
-def _any_value(d: dict) -> bool:
-    """True if a dumped section sets any field (None everywhere = the section is not used)."""
-    return any(_any_value(v) if isinstance(v, dict) else v is not None for v in d.values())
+def _any_value(section) -> bool:
+    """True if a section (a model, or a mapping) sets any field, in it or in its sub-sections (None everywhere =
+    the section is not used). Walks the fields without dumping the model (this runs for every design a sweep
+    builds)."""
+    if isinstance(section, BaseModel):
+        values = (getattr(section, k) for k in type(section).model_fields)
+    elif isinstance(section, dict):
+        values = section.values()
+    else:
+        return section is not None
+    return any(_any_value(v) if isinstance(v, (BaseModel, dict)) else v is not None for v in values)
 
 
 def _outer_radius_nm(m) -> float | None:
