@@ -110,6 +110,15 @@ def test_cli_writes_results_report_and_best_designs(tmp_path):
     assert d.active.si_fraction in (0.05, 0.1, 0.2)
     r2 = CliRunner().invoke(app, [str(spec), "-o", str(out)])
     assert r2.exit_code == 0 and "already stored (resumed)" in r2.output
+    # resuming with another --bands setting is refused (exit 2) before any progress bar is drawn
+    def stored():
+        return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    before = stored()
+    r3 = CliRunner().invoke(app, [str(spec), "-o", str(out), "--bands"])
+    assert r3.exit_code == 2 and "another sweep" in r3.output and "without --bands" in r3.output
+    assert "sweep " not in r3.output.split("another sweep")[0]  # no progress bar before the message
+    assert stored() == before  # nothing in the folder changed
 
 
 def test_local_workers_give_the_same_results(local, tmp_path):

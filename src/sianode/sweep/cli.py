@@ -29,7 +29,7 @@ def sweep(
     stages: Optional[list[str]] = typer.Option(None, "--stages", "-s", help="Stages to run (repeatable): materials, "
                                                "mechanics, life, echem, cell. Default: the SPEC's 'stages', else all."),
     chunk_size: Optional[int] = typer.Option(None, "--chunk-size", help="Designs per task and per Parquet part "
-                                             "(default: 4 with echem, 64 with life or cell, 256 otherwise)."),
+                                             "(default: 4 with echem, 512 with life or cell, 1024 otherwise)."),
     evaluator: str = typer.Option("batch", "--evaluator", help="batch: vectorised stages run over many designs at "
                                   "once (default); chain: one ModelChain per design (the reference)."),
     bands: bool = typer.Option(False, "--bands", help="Also compute the life stage's uncertainty bands (*_p05 / "
@@ -43,7 +43,7 @@ def sweep(
     from sianode.clitools import default_out_dir
     from sianode.sweep import report, store
     from sianode.sweep.evaluate import EVALUATORS
-    from sianode.sweep.runner import check_spec_results, resolve_stages, run_sweep
+    from sianode.sweep.runner import check_folder, check_spec_results, resolve_stages, run_sweep
     from sianode.sweep.spec import load_spec
 
     with exit_codes(err_console):
@@ -62,6 +62,7 @@ def sweep(
         out = ensure_out_dir(out_dir or default_out_dir(spec_path.stem, "sweep"))
         with console.status("checking the SPEC against the base design"):
             check_spec_results(spec, st, bands)
+            check_folder(out, spec, st, bands)  # a folder of another sweep is refused before any progress bar
         with Progress(TextColumn("[bold]sweep[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=err_console, transient=False) as prog:
             task = prog.add_task("designs", total=None)

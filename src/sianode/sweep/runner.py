@@ -93,7 +93,10 @@ def check_spec_results(spec: SweepSpec, stages: list[str], bands: bool = False) 
     return row
 
 
-def _check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], n: int, bands: bool = False) -> None:
+def check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], bands: bool = False) -> None:
+    """Refuse a results folder that holds another sweep (other SPEC, stages or --bands setting); record this
+    sweep's identity in it (``sweep.json``)."""
+    n = len(Samples(spec))
     meta = {"spec_digest": spec.digest, "stages": stages, "designs": n, "spec": spec.source, "bands": bands}
     p = out_dir / META
     if p.exists():
@@ -152,7 +155,7 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
         raise InputError(f"--workers must be >= 1, got {workers}", field="--workers")
     samples = Samples(spec)
     n = len(samples)
-    _check_folder(out_dir, spec, stages, n, bands)
+    check_folder(out_dir, spec, stages, bands)
     options = sweep_options(bands)
     done = store.done_hashes(out_dir)
     size = chunk_size or spec.chunk_size or default_chunk_size(stages, n, workers)
