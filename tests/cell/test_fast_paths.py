@@ -35,3 +35,108 @@ def test_cost_items_scalar_path_equals_broadcast_path(pre):
     assert e_b == pytest.approx(e, rel=1e-12)
     assert [v for _, v in rows_b] == pytest.approx([v for _, v in rows], rel=1e-12)
     assert math.isfinite(_cost.materials_cost_usd_per_kWh(res, "NCM811", 0.2, pre))
+
+
+# ----------------------------------------------------------------------------- floats as NumPy scalars
+from sianode.electrode import scalars as _scalars  # noqa: E402
+from sianode.electrode.coating import Coating, anode_coating_default, cathode_coating_default, coating_geometry  # noqa: E402
+from sianode.electrode.formation import auto_dose, formation  # noqa: E402
+from sianode.errors import InputError  # noqa: E402
+
+BAD = [0.0, -1.0, float("nan"), float("inf")]
+
+
+def _outcome(fn, *args, **kw):
+    """``fn``'s result as a dict of floats, or its InputError (message, field)."""
+    try:
+        out = fn(*args, **kw)
+    except InputError as e:
+        return ("error", str(e), e.field)
+    d = out if isinstance(out, dict) else (vars(out) if hasattr(out, "__dict__") else {"value": out})
+    return {k: float(np.asarray(v)) for k, v in d.items()}
+
+
+def _same(a, b):
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return a == b
+    return a.keys() == b.keys() and all(a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a)
+
+
+def _both(monkeypatch, fn, *args, **kw):
+    """(scalar fast path, general path) outcomes of the same call: the general path is forced by making
+    :func:`sianode.electrode.scalars.farray` treat no type as a float."""
+    fast = _outcome(fn, *args, **kw)
+    with monkeypatch.context() as m:
+        m.setattr(_scalars, "FLOATS", ())
+        general = _outcome(fn, *args, **kw)
+    return fast, general
+
+
+def test_farray_and_anytrue():
+    assert type(_scalars.farray(1.5)) is np.float64 and type(_scalars.farray(np.float64(2.0))) is np.float64
+    assert isinstance(_scalars.farray(np.array(1.5)), np.ndarray) and _scalars.farray([1, 2]).dtype == float
+    assert type(_scalars.farray(1)) is np.ndarray  # ints take the general path
+    for c in (True, False, np.True_, np.False_, np.array([False, True]), np.array([[False]]), [0, 0]):
+        assert _scalars.anytrue(c) == bool(np.any(c))
+
+
+def test_formation_scalar_path_equals_general_path(monkeypatch):
+    rng = np.random.default_rng(18)
+    for _ in range(200):
+        qrev, qa = rng.uniform(0.5, 6.0, 2)
+        ice_c, ice_a = rng.uniform(0.6, 1.0, 2)
+        dose = float(rng.choice([0.0, rng.uniform(0, 2)]))
+        fast, general = _both(monkeypatch, formation, float(qrev), float(ice_c), float(qa), float(ice_a), dose)
+        assert _same(fast, general)
+        fast, general = _both(monkeypatch, auto_dose, float(qrev), float(ice_c), float(ice_a))
+        assert _same(fast, general)
+    # arrays: each element is the scalar path's number
+    q = np.array([1.0, 2.5, 4.0])
+    arr = formation(q, 0.89, q * 1.1, np.array([0.7, 0.85, 0.95]), np.array([0.0, 0.3, 1.0]))
+    for i in range(3):
+        one = formation(float(q[i]), 0.89, float(q[i] * 1.1), [0.7, 0.85, 0.95][i], [0.0, 0.3, 1.0][i])
+        for k in ("li_in", "lost", "plated", "stored", "q_cell", "reservoir", "cathode_reversible"):
+            assert getattr(arr, k)[i] == getattr(one, k)
+    # bad inputs: the same InputError (message and field) on both paths
+    for bad in BAD:
+        for args in ((bad, 0.9, 3.0, 0.8, 0.0), (3.0, bad, 3.0, 0.8, 0.0), (3.0, 0.9, bad, 0.8, 0.0),
+                     (3.0, 0.9, 3.0, bad, 0.0), (3.0, 0.9, 3.0, 0.8, bad), (3.0, 1.5, 3.0, 0.8, 0.0)):
+            fast, general = _both(monkeypatch, formation, *args)
+            assert _same(fast, general), (args, fast, general)
+        fast, general = _both(monkeypatch, auto_dose, 3.0, 0.9, bad)
+        assert _same(fast, general) and fast[0] == "error"
+
+
+def _coatings():
+    yield anode_coating_default()
+    yield anode_coating_default(porosity=None, press_density_g_cm3=1.5)
+    yield anode_coating_default(porosity=None, thickness_um=80.0)
+    yield cathode_coating_default()
+    yield cathode_coating_default(solid=True)
+
+
+def test_coating_geometry_scalar_path_equals_general_path(monkeypatch):
+    rng = np.random.default_rng(7)
+    for c in _coatings():
+        for _ in range(40):
+            m, rho = (float(x) for x in rng.uniform([1.0, 1.5], [25.0, 4.8]))
+            extra = float(rng.choice([0.0, rng.uniform(0, 2)]))
+            fast, general = _both(monkeypatch, coating_geometry, c, m, rho, extra, 2.0, "anode")
+            assert _same(fast, general)
+            fast64, _ = _both(monkeypatch, coating_geometry, c, np.float64(m), np.float64(rho), extra, 2.0)
+            assert _same(fast64, _outcome(coating_geometry, c, m, rho, extra, 2.0))
+        # arrays: element by element the scalar path's numbers
+        ms, rhos = np.array([2.0, 7.5, 12.0]), np.array([2.1, 2.3, 3.0])
+        arr = coating_geometry(c, ms, rhos)
+        for i in range(3):
+            one = coating_geometry(c, float(ms[i]), float(rhos[i]))
+            assert all(np.broadcast_to(arr[k], ms.shape)[i] == one[k] for k in one)
+        for bad in BAD:
+            for args in ((c, bad, 2.2), (c, 8.0, bad), (c, 8.0, 2.2, bad)):
+                fast, general = _both(monkeypatch, coating_geometry, *args, where="anode")
+                assert _same(fast, general), (c, args, fast, general)
+    for bad in BAD + [3.0]:  # press density not below the solids' density, a bad porosity, a too-thin coating
+        for c in (anode_coating_default(porosity=None, press_density_g_cm3=bad), anode_coating_default(porosity=bad),
+                  anode_coating_default(porosity=None, thickness_um=bad if bad != 3.0 else 5.0)):
+            fast, general = _both(monkeypatch, coating_geometry, c, 8.0, 2.2, where="electrode")
+            assert _same(fast, general), (c, fast, general)

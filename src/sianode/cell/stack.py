@@ -86,6 +86,7 @@ from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_
                                        Coating, anode_coating_default, cathode_coating_default, coating_geometry,
                                        sse_density_g_cm3)
 from sianode.electrode.formation import LI_METAL_UM_PER_MAH_CM2, auto_dose, formation  # noqa: E402
+from sianode.electrode.scalars import anytrue  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -215,13 +216,13 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     if np_basis not in ("reversible", "first_lithiation"):
         raise InputError(f"np_basis must be 'reversible' or 'first_lithiation', got {np_basis!r}", field="cell.np_basis")
     npr = np.asarray(np_ratio, dtype=float)
-    if np.any(~np.isfinite(npr)) or np.any(npr <= 0):
+    if anytrue(~np.isfinite(npr)) or anytrue(npr <= 0):
         raise InputError(f"np_ratio must be > 0, got {np_ratio!r}", field="cell.np_ratio")
-    if np.any(npr < 1.0) and not allow_np_below_1:
+    if anytrue(npr < 1.0) and not allow_np_below_1:
         raise InputError(f"np_ratio {np.min(npr):g} < 1: the anode cannot take the cathode's lithium (Li plating); "
                          "use np_ratio >= 1 or set allow_np_below_1 = true", field="cell.np_ratio")
     m_c = np.asarray(cathode_loading_mg_cm2, dtype=float)
-    if np.any(~np.isfinite(m_c)) or np.any(m_c <= 0):
+    if anytrue(~np.isfinite(m_c)) or anytrue(m_c <= 0):
         raise InputError(f"cathode loading must be > 0 mg/cm2, got {cathode_loading_mg_cm2!r}",
                          field="cell.cathode_loading_mg_cm2")
     solid = solid_state is not None
@@ -256,7 +257,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         dose = auto_dose(qc_rev, cathode.ice, ice_a) + 0.0 * qc_ch
     else:
         dose = np.asarray(dose_mAh_cm2, dtype=float) + 0.0 * qc_ch
-        if np.any(dose < 0):
+        if anytrue(dose < 0):
             raise InputError("dose must be >= 0", field="cell.prelithiation.dose_mAh_cm2")
     form = formation(qc_rev, cathode.ice, qa_rev, ice_a, dose)
     li_in = form.li_in
@@ -329,7 +330,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
             v_pore = cat["porosity"] * cat["thickness"] + ano["porosity"] * ano["thickness"] + eps_s * t_s
             m_el = v_pore * (1 + margin) * rho_el
         elif electrolyte == "ec_ratio":
-            if ec_ratio_g_Ah is None or np.any(np.asarray(ec_ratio_g_Ah) <= 0):
+            if ec_ratio_g_Ah is None or anytrue(np.asarray(ec_ratio_g_Ah) <= 0):
                 raise InputError("electrolyte = 'ec_ratio' needs ec_ratio_g_Ah > 0", field="cell.ec_ratio_g_Ah")
             m_el = np.asarray(ec_ratio_g_Ah, dtype=float) * q_cell * 1e-3
         else:
@@ -375,7 +376,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
             volume["prelithiation_residue"] = t_dead * area
         else:  # the additive's full mass sits in the coating as made; Li leaves it and O2 is vented on formation
             mass["cathode_additive"] = dead_mg * 1e-3 * area
-    if np.any(plated > 0):
+    if anytrue(plated > 0):
         mass["plated_li"] = 0.0 * area
         volume["plated_li"] = t_plated * area
     if solid and (solid_state.hardware_mass_g or solid_state.hardware_volume_cm3):
