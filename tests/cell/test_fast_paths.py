@@ -140,3 +140,26 @@ def test_coating_geometry_scalar_path_equals_general_path(monkeypatch):
                   anode_coating_default(porosity=None, thickness_um=bad if bad != 3.0 else 5.0)):
             fast, general = _both(monkeypatch, coating_geometry, c, 8.0, 2.2, where="electrode")
             assert _same(fast, general), (c, fast, general)
+
+
+@pytest.mark.parametrize("frac", [0.0, 0.15, 0.6, np.array([0.05, 0.3, 0.9])])
+@pytest.mark.parametrize("np_ratio,pre,dose", [(1.1, "none", "auto"), (1.02, "li_foil", "auto"), (1.05, "li_foil", 2.5),
+                                               (np.array([1.0, 1.2, 1.6]), "li5feo4", "auto")])
+def test_top_of_charge_point_rides_with_the_charge_branch(frac, np_ratio, pre, dose):
+    """cell_model evaluates the top-of-charge anode potential with the charge branch in one call: the same numbers
+    as separate calls (what the model did before)."""
+    blend = _blend(frac)
+    res = cell_model(get_cathode("NCM811"), blend, np_ratio=np_ratio, prelithiation=pre, dose_mAh_cm2=dose)
+    v = res.values
+    u_top = np.asarray(v["anode_utilisation_top_of_charge"])
+    sep = np.where(np.asarray(v["plated_li_mAh_cm2"]) > 1e-12, 0.0,
+                   blend.delithiation_voltage_V(np.clip(u_top, 0.0, 1.0), branch="lithiation"))
+    assert np.array_equal(np.broadcast_to(v["anode_potential_top_of_charge_V"], sep.shape), sep)
+    q_cell, reservoir, qa_rev = (np.asarray(v[k]) for k in ("areal_capacity_mAh_cm2", "li_reservoir_mAh_cm2",
+                                                            "anode_reversible_mAh_cm2"))
+    k = (np.arange(64) + 0.5) / 64
+    qc = q_cell[..., None] * k
+    th_a = np.clip((reservoir[..., None] + q_cell[..., None] - qc) / qa_rev[..., None], 0.0, 1.0)
+    u_c = get_cathode("NCM811").voltage_V(qc / np.asarray(v["cathode_reversible_mAh_cm2"])[..., None])
+    v_ch = np.mean(u_c - blend.delithiation_voltage_V(th_a, branch="lithiation"), axis=-1)
+    assert np.array_equal(np.asarray(v["average_charge_voltage_V"]), v_ch)

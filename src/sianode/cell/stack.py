@@ -278,11 +278,16 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     v_avg = np.mean(u_c - u_a, axis=-1)
     v_anode = np.mean(u_a, axis=-1)
     # charge: same states, anode on its lithiation branch (hysteresis) -> round-trip energy efficiency
-    u_a_ch = anode.delithiation_voltage_V(th_a, branch="lithiation")
+    th_top = np.clip(u_top, 0.0, 1.0)  # the anode at the top of the first charge, on the same branch
+    one = np.ndim(th_top) == 0  # one design: its top-of-charge point rides along as one more point of its
+    # charge branch (one call; each point is inverted on its own in the design's one row: the same numbers)
+    u_ch = anode.delithiation_voltage_V(np.append(th_a, th_top) if one else th_a, branch="lithiation")
+    u_a_ch = u_ch[:-1] if one else u_ch
+    u_top_ch = u_ch[-1] if one else anode.delithiation_voltage_V(th_top, branch="lithiation")
     v_charge = np.mean(u_c - u_a_ch, axis=-1)
     # top of the first charge: Li metal on the anode pins it at the Li/Li+ potential (0 V) where Li plated;
     # that Li is then isolated (dead): it adds nothing to the discharge voltage or energy
-    u_top_a = np.where(plated > 1e-12, 0.0, anode.delithiation_voltage_V(np.clip(u_top, 0.0, 1.0), branch="lithiation"))
+    u_top_a = np.where(plated > 1e-12, 0.0, u_top_ch)
     e_area = q_cell * v_avg  # mWh/cm2
 
     # --- coatings
