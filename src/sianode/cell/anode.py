@@ -141,6 +141,8 @@ class AnodeBlend:
     weights: np.ndarray = field(default=None)
     # inverse-curve tables of delithiation_voltage_V per (branch, n_grid): pure in the components, built once
     _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the components' attributes as columns against the weights (:meth:`_arr`): pure in the components too
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         n = len(self.components)
@@ -158,8 +160,14 @@ class AnodeBlend:
         self.weights = w
 
     def _arr(self, attr):
-        v = np.array([getattr(c, attr) for c in self.components], dtype=float)
-        return v.reshape((-1,) + (1,) * (self.weights.ndim - 1))
+        """The components' ``attr`` as an array of shape (n, 1, ...) against the weights (memoised; read-only)."""
+        key = (attr, self.weights.ndim)
+        v = self._columns.get(key)
+        if v is None:
+            v = np.array([getattr(c, attr) for c in self.components], dtype=float)
+            v = self._columns[key] = v.reshape((-1,) + (1,) * (self.weights.ndim - 1))
+            v.flags.writeable = False
+        return v
 
     @property
     def reversible_capacity_mAh_g(self):
@@ -201,7 +209,7 @@ class AnodeBlend:
         key = (branch, n_grid)
         if key not in self._tables:
             u_lo, u_hi = -0.05, 2.0
-            grid = np.linspace(0.0, 1.0, n_grid)
+            grid = _grid(n_grid)
             tables = []
             for c in self.components:
                 u = c.voltage(grid, branch)
@@ -254,6 +262,18 @@ class AnodeBlend:
             w = np.where(x1 > x0, (q - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
             out[a:b] = ua[i0 - base] + w * (ua[i1 - base] - ua[i0 - base])
         return out.reshape(target)
+
+
+def _grid(n: int) -> np.ndarray:
+    """``np.linspace(0, 1, n)``, built once per n (read-only: shared by every blend's inverse tables)."""
+    g = _GRIDS.get(n)
+    if g is None:
+        g = _GRIDS[n] = np.linspace(0.0, 1.0, n)
+        g.flags.writeable = False
+    return g
+
+
+_GRIDS: dict[int, np.ndarray] = {}
 
 
 def single(component: AnodeComponent) -> AnodeBlend:
