@@ -6,7 +6,7 @@ import pytest
 
 from sianode.cathodes import get_cathode
 from sianode.cell import cost as _cost
-from sianode.cell.anode import graphite_component, si_composite_component, two_component
+from sianode.cell.anode import graphite_component, si_composite_component, single, two_component
 from sianode.cell.stack import CellResult, cell_model
 
 
@@ -18,6 +18,9 @@ def _as_0d(res: CellResult) -> CellResult:
 
 
 def _blend(frac):
+    """Graphite + a Si composite (``frac`` of Si material); ``None``: graphite alone (one component)."""
+    if frac is None:
+        return single(graphite_component())
     si = si_composite_component("si", 1500.0, 0.85, 2.1, 1.2)
     return two_component(graphite_component(), si, frac)
 
@@ -142,7 +145,7 @@ def test_coating_geometry_scalar_path_equals_general_path(monkeypatch):
             assert _same(fast, general), (c, fast, general)
 
 
-@pytest.mark.parametrize("frac", [0.0, 0.15, 0.6, np.array([0.05, 0.3, 0.9])])
+@pytest.mark.parametrize("frac", [None, 0.0, 0.15, 0.6, np.array([0.05, 0.3, 0.9])])
 @pytest.mark.parametrize("np_ratio,pre,dose", [(1.1, "none", "auto"), (1.02, "li_foil", "auto"), (1.05, "li_foil", 2.5),
                                                (np.array([1.0, 1.2, 1.6]), "li5feo4", "auto")])
 def test_top_of_charge_point_rides_with_the_charge_branch(frac, np_ratio, pre, dose):

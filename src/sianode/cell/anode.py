@@ -217,7 +217,7 @@ class AnodeBlend:
                 u = np.minimum.accumulate(u) - 1e-9 * grid
                 tables.append((u[::-1], grid[::-1]))
             u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
-            th_tab = np.stack([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
+            th_tab = np.array([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
             self._tables[key] = (u_all, th_tab)
         return self._tables[key]
 
