@@ -166,3 +166,25 @@ def test_top_of_charge_point_rides_with_the_charge_branch(frac, np_ratio, pre, d
     u_c = get_cathode("NCM811").voltage_V(qc / np.asarray(v["cathode_reversible_mAh_cm2"])[..., None])
     v_ch = np.mean(u_c - blend.delithiation_voltage_V(th_a, branch="lithiation"), axis=-1)
     assert np.array_equal(np.asarray(v["average_charge_voltage_V"]), v_ch)
+
+
+def test_average_voltage_is_memoised_and_unchanged():
+    from sianode.cathodes import CATHODES
+
+    for c in [*CATHODES.values(), get_cathode("NCM811", reversible_capacity_mAh_g=190.0, density_g_cm3=4.7)]:
+        for n in (400, 50):
+            s = (np.arange(n) + 0.5) / n
+            assert c.average_voltage_V(n) == float(np.mean(c.voltage_V(s)))
+            assert c.average_voltage_V(n) == c.average_voltage_V(n)
+    assert get_cathode("LFP").average_voltage_V() != get_cathode("NCM811").average_voltage_V()
+
+
+def test_blend_inversion_with_shapes_already_matching():
+    """delithiation_voltage_V skips broadcasting when an array already has the rows' shape: the same numbers as a
+    broadcast input."""
+    b = _blend(np.array([0.1, 0.4]))
+    th = np.array([[0.2, 0.5, 0.9], [0.05, 0.6, 1.0]])
+    a = b.delithiation_voltage_V(th[:, :, None][:, :, 0])
+    c = b.delithiation_voltage_V(np.broadcast_to(th, (2, 3)))
+    d = np.array([b.delithiation_voltage_V(np.broadcast_to(th[:, j:j + 1], (2, 1)))[:, 0] for j in range(3)]).T
+    assert np.array_equal(a, c) and np.array_equal(a, d)

@@ -243,8 +243,8 @@ class AnodeBlend:
         n = len(comps)
         batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
         sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
-        c_rows = np.broadcast_to(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
-        th_rows = np.broadcast_to(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
+        c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
+        th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
         out = np.empty_like(th_rows)
         ua = u_all[::-1]  # Theta ascending <-> U descending
         k = ua.size
@@ -256,12 +256,17 @@ class AnodeBlend:
             q = np.clip(th_rows[a:b], big[:, :1], big[:, -1:]) + off
             i1 = np.searchsorted(flat, q.ravel(), side="left").reshape(q.shape)
             base = (np.arange(b - a) * k)[:, None]
-            i1 = np.clip(i1, base + 1, base + k - 1)
+            i1 = np.minimum(np.maximum(i1, base + 1), base + k - 1)  # integers: np.clip without its overhead
             i0 = i1 - 1
             x0, x1 = flat[i0], flat[i1]
             w = np.where(x1 > x0, (q - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
             out[a:b] = ua[i0 - base] + w * (ua[i1 - base] - ua[i0 - base])
         return out.reshape(target)
+
+
+def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """``np.broadcast_to(a, shape)``; ``a`` itself when it already has that shape (the same values, no view)."""
+    return a if a.shape == shape else np.broadcast_to(a, shape)
 
 
 def _grid(n: int) -> np.ndarray:
