@@ -188,3 +188,33 @@ def test_blend_inversion_with_shapes_already_matching():
     c = b.delithiation_voltage_V(np.broadcast_to(th, (2, 3)))
     d = np.array([b.delithiation_voltage_V(np.broadcast_to(th[:, j:j + 1], (2, 1)))[:, 0] for j in range(3)]).T
     assert np.array_equal(a, c) and np.array_equal(a, d)
+
+
+def test_format_from_design_is_memoised_on_its_section():
+    from sianode.cell import formats as F
+    from sianode.design.loader import design_from_dict, example_names, load_example
+
+    def fresh(design):  # what format_from_design returned before the memo
+        c = design.cell
+        sec = {"pouch": c.pouch, "prismatic": c.prismatic}.get(c.format, c.cylindrical)
+        return F.get_format(c.format, **sec.model_dump()) if c.format not in ("coin", "stack") else F.get_format(c.format)
+
+    for name in example_names():
+        d = load_example(name)
+        if d.cell.kind != "full":
+            continue
+        assert F.format_from_design(d) == fresh(d)
+        assert F.format_from_design(d) is F.format_from_design(d)
+
+    def design(pouch):
+        return design_from_dict({"cell": {"kind": "full", "cathode": "NCM811", "cathode_loading_mg_cm2": 20.0,
+                                          "format": "pouch", "pouch": pouch},
+                                 "protocol": {"v_min_V": 2.8, "v_max_V": 4.2, "cycles": 50}})
+    a, b, c = design({"n_cathodes": 10}), design({"n_cathodes": 12}), design({"n_cathodes": 10})
+    assert F.format_from_design(a).n_cathodes == 10 and F.format_from_design(b).n_cathodes == 12
+    assert F.format_from_design(c) is F.format_from_design(a)
+    with pytest.raises(InputError) as e:  # errors are not memoised: raised every time
+        F.format_from_design(design({"packing_factor": 0.2}))
+    with pytest.raises(InputError) as e2:
+        F.format_from_design(design({"packing_factor": 0.2}))
+    assert str(e.value) == str(e2.value)

@@ -215,15 +215,32 @@ def get_format(name: str, **overrides):
 
 
 def format_from_design(design):
-    """The format of a design's cell section (``cell.format`` with ``[cell.pouch]``/``[cell.cylindrical]``/...)."""
+    """The format of a design's cell section (``cell.format`` with ``[cell.pouch]``/``[cell.cylindrical]``/...).
+
+    A function of ``cell.format`` and that one section: memoised on them (the section as JSON), so the designs of
+    a sweep that share them share one (frozen) format object.
+    """
     c = design.cell
     if c.format == "pouch":
-        return get_format("pouch", **c.pouch.model_dump())
-    if c.format in ("18650", "21700", "4680", "cylindrical"):
-        return get_format(c.format, **c.cylindrical.model_dump())
-    if c.format == "prismatic":
-        return get_format("prismatic", **c.prismatic.model_dump())
-    return get_format(c.format)
+        section = c.pouch
+    elif c.format in ("18650", "21700", "4680", "cylindrical"):
+        section = c.cylindrical
+    elif c.format == "prismatic":
+        section = c.prismatic
+    else:
+        return get_format(c.format)
+    key = (c.format, section.model_dump_json())
+    f = _FROM_DESIGN.get(key)
+    if f is None:
+        f = get_format(c.format, **section.model_dump())
+        if len(_FROM_DESIGN) >= 64:  # bounded: forget the oldest
+            del _FROM_DESIGN[next(iter(_FROM_DESIGN))]
+        _FROM_DESIGN[key] = f
+    return f
+
+
+#: Formats already built by :func:`format_from_design`, keyed by (cell.format, its section as JSON).
+_FROM_DESIGN: dict[tuple, Any] = {}
 
 
 def _validate(f) -> None:
