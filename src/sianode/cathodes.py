@@ -160,6 +160,10 @@ class CathodeMaterial:
         sto = self.sto_charged + s * (self.sto_discharged - self.sto_charged)
         return np.asarray(self.ocp(sto), dtype=float) + 0.0 * s
 
+    def charged_voltage_V(self):
+        """Potential at the top of charge, ``voltage_V(0.0)`` (a NumPy scalar), computed once per cathode."""
+        return _charged_voltage_V(self)
+
     def average_voltage_V(self, n: int = 400) -> float:
         """Mean discharge potential over the full reversible capacity (midpoint rule on the OCP).
 
@@ -168,6 +172,12 @@ class CathodeMaterial:
         cathode's data: memoised per (cathode, n).
         """
         return _average_voltage_V(self, n)
+
+
+@lru_cache(maxsize=64)
+def _charged_voltage_V(cathode: CathodeMaterial):
+    """:meth:`CathodeMaterial.charged_voltage_V`: ``voltage_V(0.0)``, computed once per cathode."""
+    return cathode.voltage_V(0.0)
 
 
 @lru_cache(maxsize=64)

@@ -218,3 +218,32 @@ def test_format_from_design_is_memoised_on_its_section():
     with pytest.raises(InputError) as e2:
         F.format_from_design(design({"packing_factor": 0.2}))
     assert str(e.value) == str(e2.value)
+
+
+def test_charged_voltage_is_voltage_at_zero():
+    from sianode.cathodes import CATHODES
+
+    for c in [*CATHODES.values(), get_cathode("NCM622", first_charge_capacity_mAh_g=210.0)]:
+        v = c.charged_voltage_V()
+        assert v == c.voltage_V(0.0) and type(v) is type(c.voltage_V(0.0)) and c.charged_voltage_V() is v
+
+
+@pytest.mark.parametrize("np_ratio,loading", [(1.1, 18.75), (np.float64(1.2), np.float64(22.0)),
+                                              (np.array(1.1), np.array(18.75)), (np.array([1.05, 1.3]), 20.0)])
+def test_cell_model_scalar_inputs_equal_array_inputs(np_ratio, loading, monkeypatch):
+    """One design's floats (NumPy scalars inside) give the numbers of 0-d arrays, and the same errors."""
+    b = _blend(0.25)
+    fast = cell_model(get_cathode("NCM811"), b, np_ratio=np_ratio, cathode_loading_mg_cm2=loading, prelithiation="li_foil")
+    with monkeypatch.context() as m:
+        m.setattr(_scalars, "FLOATS", ())
+        general = cell_model(get_cathode("NCM811"), b, np_ratio=np_ratio, cathode_loading_mg_cm2=loading,
+                             prelithiation="li_foil")
+    for k in general.values:
+        assert np.array_equal(np.asarray(fast.values[k]), np.asarray(general.values[k]), equal_nan=True), k
+    for k in general.mass_g:
+        assert np.array_equal(np.asarray(fast.mass_g[k]), np.asarray(general.mass_g[k])), k
+    for bad in BAD + [0.9]:
+        for kw in ({"np_ratio": bad}, {"cathode_loading_mg_cm2": bad}, {"dose_mAh_cm2": -abs(bad) or -1.0}):
+            fast, general = _both(monkeypatch, lambda **k: cell_model(get_cathode("NCM811"), b, prelithiation="li_foil",
+                                                                        **k).values, **kw)
+            assert _same(fast, general), (kw, fast, general)

@@ -86,7 +86,7 @@ from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_
                                        Coating, anode_coating_default, cathode_coating_default, coating_geometry,
                                        sse_density_g_cm3)
 from sianode.electrode.formation import LI_METAL_UM_PER_MAH_CM2, auto_dose, formation  # noqa: E402
-from sianode.electrode.scalars import anytrue  # noqa: E402
+from sianode.electrode.scalars import anytrue, farray  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -215,13 +215,13 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     notes: list[str] = []
     if np_basis not in ("reversible", "first_lithiation"):
         raise InputError(f"np_basis must be 'reversible' or 'first_lithiation', got {np_basis!r}", field="cell.np_basis")
-    npr = np.asarray(np_ratio, dtype=float)
+    npr = farray(np_ratio)  # one design's float stays a NumPy scalar (sianode.electrode.scalars)
     if anytrue(~np.isfinite(npr)) or anytrue(npr <= 0):
         raise InputError(f"np_ratio must be > 0, got {np_ratio!r}", field="cell.np_ratio")
     if anytrue(npr < 1.0) and not allow_np_below_1:
         raise InputError(f"np_ratio {np.min(npr):g} < 1: the anode cannot take the cathode's lithium (Li plating); "
                          "use np_ratio >= 1 or set allow_np_below_1 = true", field="cell.np_ratio")
-    m_c = np.asarray(cathode_loading_mg_cm2, dtype=float)
+    m_c = farray(cathode_loading_mg_cm2)
     if anytrue(~np.isfinite(m_c)) or anytrue(m_c <= 0):
         raise InputError(f"cathode loading must be > 0 mg/cm2, got {cathode_loading_mg_cm2!r}",
                          field="cell.cathode_loading_mg_cm2")
@@ -430,7 +430,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "average_charge_voltage_V": v_charge,
         "energy_efficiency": v_avg / v_charge,
         "anode_potential_top_of_charge_V": u_top_a + z,
-        "cell_voltage_top_of_charge_V": cathode.voltage_V(0.0) - u_top_a + z,
+        "cell_voltage_top_of_charge_V": cathode.charged_voltage_V() - u_top_a + z,
         "cathode_thickness_um": cat["thickness"] * 1e4,
         "cathode_porosity": cat["porosity"] + z,
         "anode_thickness_um": t_a["made"] * 1e4,
