@@ -228,20 +228,26 @@ def test_charged_voltage_is_voltage_at_zero():
         assert v == c.voltage_V(0.0) and type(v) is type(c.voltage_V(0.0)) and c.charged_voltage_V() is v
 
 
+@pytest.mark.parametrize("fmt,pre", [("pouch", "li_foil"), ("21700", "li5feo4"), ("stack", "none"),
+                                     ("prismatic", "li_foil"), ("pouch", "none")])
 @pytest.mark.parametrize("np_ratio,loading", [(1.1, 18.75), (np.float64(1.2), np.float64(22.0)),
                                               (np.array(1.1), np.array(18.75)), (np.array([1.05, 1.3]), 20.0)])
-def test_cell_model_scalar_inputs_equal_array_inputs(np_ratio, loading, monkeypatch):
+def test_cell_model_scalar_inputs_equal_array_inputs(np_ratio, loading, fmt, pre, monkeypatch):
     """One design's floats (NumPy scalars inside) give the numbers of 0-d arrays, and the same errors."""
     b = _blend(0.25)
-    fast = cell_model(get_cathode("NCM811"), b, np_ratio=np_ratio, cathode_loading_mg_cm2=loading, prelithiation="li_foil")
+    kw = dict(np_ratio=np_ratio, cathode_loading_mg_cm2=loading, prelithiation=pre, cell_format=fmt,
+              anode_thickness_change=0.3, irreversible_swelling_per_cycle=1e-4, eol_energy_retention=0.8)
+    fast = cell_model(get_cathode("NCM811"), b, **kw)
     with monkeypatch.context() as m:
         m.setattr(_scalars, "FLOATS", ())
-        general = cell_model(get_cathode("NCM811"), b, np_ratio=np_ratio, cathode_loading_mg_cm2=loading,
-                             prelithiation="li_foil")
+        general = cell_model(get_cathode("NCM811"), b, **kw)
+    assert fast.values.keys() == general.values.keys() and fast.mass_g.keys() == general.mass_g.keys()
     for k in general.values:
         assert np.array_equal(np.asarray(fast.values[k]), np.asarray(general.values[k]), equal_nan=True), k
     for k in general.mass_g:
         assert np.array_equal(np.asarray(fast.mass_g[k]), np.asarray(general.mass_g[k])), k
+    for k in general.volume_cm3:
+        assert np.array_equal(np.asarray(fast.volume_cm3[k]), np.asarray(general.volume_cm3[k])), k
     for bad in BAD + [0.9]:
         for kw in ({"np_ratio": bad}, {"cathode_loading_mg_cm2": bad}, {"dose_mAh_cm2": -abs(bad) or -1.0}):
             fast, general = _both(monkeypatch, lambda **k: cell_model(get_cathode("NCM811"), b, prelithiation="li_foil",

@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from sianode.electrode.scalars import farray
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
@@ -344,7 +345,7 @@ def _tabs(tabs: TabSpec, length_mm, n_each=1):
 
 def _fill(bom: dict, envelope_cm3, name: str = "free_space") -> dict:
     """Close the volume balance: ``name`` = envelope - sum of material volumes (mass 0)."""
-    used = sum(np.asarray(v[1], dtype=float) for v in bom.values())
+    used = sum(farray(v[1]) for v in bom.values())
     bom[name] = (0.0 * used, envelope_cm3 - used)
     return bom
 
@@ -356,7 +357,7 @@ def stack_cell(layers: Layers) -> dict:
     bom = _bom(L, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0)
     pair_t = {s: L.t_c + L.t_a[s] + L.t_s + (L.t_al + L.t_cu) / 2 for s in STATES}
     # electrolyte beyond the pores has nowhere to go in a bare stack: it adds its own volume
-    used = sum(np.asarray(v[1], dtype=float) for v in bom.values())
+    used = sum(farray(v[1]) for v in bom.values())
     excess = np.maximum(used - pair_t["made"], 0.0)
     pair_t = {s: pair_t[s] + excess for s in STATES}
     bom = _fill(bom, pair_t["made"], "unfilled_pores")

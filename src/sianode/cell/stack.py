@@ -389,7 +389,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         volume["stack_pressure_hardware"] = solid_state.hardware_volume_cm3 + z
     # keep the volume balance exact: the empty-space row absorbs what the extra rows take
     hole = "free_space" if "free_space" in volume else "unfilled_pores"
-    extra_v = sum(np.asarray(volume[k2], dtype=float) for k2 in ("prelithiation_li", "prelithiation_residue",
+    extra_v = sum(farray(volume[k2]) for k2 in ("prelithiation_li", "prelithiation_residue",
                                                                   "plated_li") if k2 in volume)
     extra_v = extra_v + (np.asarray(volume.get("cathode_additive", 0.0)) * 0.0)
     if method.in_cathode and "cathode_additive" in volume:  # residue volume at the additive's density
@@ -400,7 +400,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     hw_v = (solid_state.hardware_volume_cm3 if solid else 0.0)
     anode_area_ratio = np.asarray(built["anode_to_pair_area"], dtype=float)
     vols = {s: built["volume_cm3"][s] + hw_v + z for s in _fmt.STATES}
-    total_mass = sum(np.asarray(v, dtype=float) for v in mass.values())
+    total_mass = sum(farray(v) for v in mass.values())  # one design: a sum of NumPy scalars
     energy_Wh = e_area * area * 1e-3
     cap_Ah = q_cell * area * 1e-3
     ret = 1.0 if eol_energy_retention is None else np.asarray(eol_energy_retention, dtype=float)
@@ -463,7 +463,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "li_plating_risk": (plating_margin < -1e-12).astype(float),
     }
     for g, v in built["geometry"].items():
-        values[f"geometry_{g}"] = np.asarray(v, dtype=float) + z
+        values[f"geometry_{g}"] = farray(v) + z
     inputs = {"cathode_loading_mg_cm2": m_c, "np_ratio": npr}
     notes.append(f"N/P basis: {np_basis} ("
                  + ("anode reversible / cathode reversible capacity" if np_basis == "reversible"
