@@ -253,3 +253,68 @@ def test_cell_model_scalar_inputs_equal_array_inputs(np_ratio, loading, fmt, pre
             fast, general = _both(monkeypatch, lambda **k: cell_model(get_cathode("NCM811"), b, prelithiation="li_foil",
                                                                         **k).values, **kw)
             assert _same(fast, general), (kw, fast, general)
+
+
+def _reference_inversion(blend, theta, n_grid=241, branch="delithiation", chunk=4096):
+    """The blend inversion as written before issue 18's changes (np.linspace, np.stack, np.broadcast_to, np.clip)."""
+    theta = np.asarray(theta, dtype=float)
+    comps = blend.components
+    if len(comps) == 1:
+        return comps[0].voltage(theta, branch) + 0.0 * theta
+    u_lo, u_hi = -0.05, 2.0
+    grid = np.linspace(0.0, 1.0, n_grid)
+    tables = []
+    for c in comps:
+        u = np.minimum.accumulate(c.voltage(grid, branch)) - 1e-9 * grid
+        tables.append((u[::-1], grid[::-1]))
+    u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
+    th_tab = np.stack([np.interp(u_all, tu, tg) for tu, tg in tables])
+    w_ = blend.weights
+    q_ = np.array([c.reversible_capacity_mAh_g for c in comps], dtype=float).reshape((-1,) + (1,) * (w_.ndim - 1))
+    shares = w_ * q_ / np.sum(w_ * q_, axis=0)
+    extra = theta.ndim > shares.ndim - 1
+    sh = shares[..., None] if extra else shares
+    target = np.broadcast(theta, sh[0]).shape
+    rows_shape = target[:-1] if extra else target
+    n = len(comps)
+    batch = shares.shape[1:]
+    sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
+    c_rows = np.broadcast_to(sh_rows, (n,) + rows_shape).reshape(n, -1)
+    th_rows = np.broadcast_to(theta, target).reshape(c_rows.shape[1], -1)
+    out = np.empty_like(th_rows)
+    ua = u_all[::-1]
+    k = ua.size
+    for a in range(0, th_rows.shape[0], chunk):
+        b = min(a + chunk, th_rows.shape[0])
+        big = (c_rows[:, a:b].T @ th_tab)[:, ::-1]
+        off = 2.0 * np.arange(b - a)[:, None]
+        flat = (big + off).ravel()
+        q = np.clip(th_rows[a:b], big[:, :1], big[:, -1:]) + off
+        i1 = np.searchsorted(flat, q.ravel(), side="left").reshape(q.shape)
+        base = (np.arange(b - a) * k)[:, None]
+        i1 = np.clip(i1, base + 1, base + k - 1)
+        i0 = i1 - 1
+        x0, x1 = flat[i0], flat[i1]
+        w = np.where(x1 > x0, (q - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
+        out[a:b] = ua[i0 - base] + w * (ua[i1 - base] - ua[i0 - base])
+    return out.reshape(target)
+
+
+@pytest.mark.parametrize("frac", [None, 0.0, 0.2, 0.7, np.array([0.05, 0.3, 0.9]), np.array([[0.1], [0.5]])])
+@pytest.mark.parametrize("branch", ["delithiation", "lithiation"])
+def test_blend_inversion_equals_the_reference(frac, branch):
+    rng = np.random.default_rng(3)
+    b = _blend(frac)
+    batch = b.weights.shape[1:]
+    for theta in (np.float64(0.37), 0.0, 1.0, rng.uniform(-0.1, 1.1, 64), rng.uniform(0, 1, batch + (5,)),
+                  rng.uniform(0, 1, batch), np.linspace(0, 1, 65)):
+        try:
+            ref = _reference_inversion(b, theta, branch=branch)
+        except ValueError:  # shapes that do not broadcast: an error on both
+            with pytest.raises(ValueError):
+                b.delithiation_voltage_V(theta, branch=branch)
+            continue
+        got = b.delithiation_voltage_V(theta, branch=branch)
+        assert got.shape == ref.shape and np.array_equal(got, ref)
+        assert np.array_equal(b.delithiation_voltage_V(theta, branch=branch, chunk=2),
+                              _reference_inversion(b, theta, branch=branch, chunk=2))

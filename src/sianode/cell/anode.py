@@ -259,8 +259,10 @@ class AnodeBlend:
             i1 = np.minimum(np.maximum(i1, base + 1), base + k - 1)  # integers: np.clip without its overhead
             i0 = i1 - 1
             x0, x1 = flat[i0], flat[i1]
-            w = np.where(x1 > x0, (q - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
-            out[a:b] = ua[i0 - base] + w * (ua[i1 - base] - ua[i0 - base])
+            rising = x1 > x0
+            w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
+            u0 = ua[i0 - base]
+            out[a:b] = u0 + w * (ua[i1 - base] - u0)
         return out.reshape(target)
 
 
