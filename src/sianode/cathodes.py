@@ -28,6 +28,7 @@ cut-off potentials of the capacity data (:data:`CUTOFFS_V`), found from the curv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -159,14 +160,31 @@ class CathodeMaterial:
         sto = self.sto_charged + s * (self.sto_discharged - self.sto_charged)
         return np.asarray(self.ocp(sto), dtype=float) + 0.0 * s
 
+    def charged_voltage_V(self):
+        """Potential at the top of charge, ``voltage_V(0.0)`` (a NumPy scalar), computed once per cathode."""
+        return _charged_voltage_V(self)
+
     def average_voltage_V(self, n: int = 400) -> float:
         """Mean discharge potential over the full reversible capacity (midpoint rule on the OCP).
 
         The one owner of a cathode's mean voltage: the life stage's energy per cycle and the cell
-        stage's voltage curve both integrate this OCP; no typed nominal voltage is used anywhere.
+        stage's voltage curve both integrate this OCP; no typed nominal voltage is used anywhere. Pure in the
+        cathode's data: memoised per (cathode, n).
         """
-        s = (np.arange(n) + 0.5) / n
-        return float(np.mean(self.voltage_V(s)))
+        return _average_voltage_V(self, n)
+
+
+@lru_cache(maxsize=64)
+def _charged_voltage_V(cathode: CathodeMaterial):
+    """:meth:`CathodeMaterial.charged_voltage_V`: ``voltage_V(0.0)``, computed once per cathode."""
+    return cathode.voltage_V(0.0)
+
+
+@lru_cache(maxsize=64)
+def _average_voltage_V(cathode: CathodeMaterial, n: int) -> float:
+    """:meth:`CathodeMaterial.average_voltage_V` (the midpoint rule on the OCP), computed once per (cathode, n)."""
+    s = (np.arange(n) + 0.5) / n
+    return float(np.mean(cathode.voltage_V(s)))
 
 
 _LAYERED_811 = {"Li": 1, "Ni": 0.8, "Co": 0.1, "Mn": 0.1, "O": 2}

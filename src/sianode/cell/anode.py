@@ -141,6 +141,8 @@ class AnodeBlend:
     weights: np.ndarray = field(default=None)
     # inverse-curve tables of delithiation_voltage_V per (branch, n_grid): pure in the components, built once
     _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the components' attributes as columns against the weights (:meth:`_arr`): pure in the components too
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         n = len(self.components)
@@ -158,8 +160,14 @@ class AnodeBlend:
         self.weights = w
 
     def _arr(self, attr):
-        v = np.array([getattr(c, attr) for c in self.components], dtype=float)
-        return v.reshape((-1,) + (1,) * (self.weights.ndim - 1))
+        """The components' ``attr`` as an array of shape (n, 1, ...) against the weights (memoised; read-only)."""
+        key = (attr, self.weights.ndim)
+        v = self._columns.get(key)
+        if v is None:
+            v = np.array([getattr(c, attr) for c in self.components], dtype=float)
+            v = self._columns[key] = v.reshape((-1,) + (1,) * (self.weights.ndim - 1))
+            v.flags.writeable = False
+        return v
 
     @property
     def reversible_capacity_mAh_g(self):
@@ -201,7 +209,7 @@ class AnodeBlend:
         key = (branch, n_grid)
         if key not in self._tables:
             u_lo, u_hi = -0.05, 2.0
-            grid = np.linspace(0.0, 1.0, n_grid)
+            grid = _grid(n_grid)
             tables = []
             for c in self.components:
                 u = c.voltage(grid, branch)
@@ -209,7 +217,7 @@ class AnodeBlend:
                 u = np.minimum.accumulate(u) - 1e-9 * grid
                 tables.append((u[::-1], grid[::-1]))
             u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
-            th_tab = np.stack([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
+            th_tab = np.array([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
             self._tables[key] = (u_all, th_tab)
         return self._tables[key]
 
@@ -235,8 +243,8 @@ class AnodeBlend:
         n = len(comps)
         batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
         sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
-        c_rows = np.broadcast_to(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
-        th_rows = np.broadcast_to(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
+        c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
+        th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
         out = np.empty_like(th_rows)
         ua = u_all[::-1]  # Theta ascending <-> U descending
         k = ua.size
@@ -248,12 +256,31 @@ class AnodeBlend:
             q = np.clip(th_rows[a:b], big[:, :1], big[:, -1:]) + off
             i1 = np.searchsorted(flat, q.ravel(), side="left").reshape(q.shape)
             base = (np.arange(b - a) * k)[:, None]
-            i1 = np.clip(i1, base + 1, base + k - 1)
+            i1 = np.minimum(np.maximum(i1, base + 1), base + k - 1)  # integers: np.clip without its overhead
             i0 = i1 - 1
             x0, x1 = flat[i0], flat[i1]
-            w = np.where(x1 > x0, (q - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
-            out[a:b] = ua[i0 - base] + w * (ua[i1 - base] - ua[i0 - base])
+            rising = x1 > x0
+            w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
+            u0 = ua[i0 - base]
+            out[a:b] = u0 + w * (ua[i1 - base] - u0)
         return out.reshape(target)
+
+
+def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """``np.broadcast_to(a, shape)``; ``a`` itself when it already has that shape (the same values, no view)."""
+    return a if a.shape == shape else np.broadcast_to(a, shape)
+
+
+def _grid(n: int) -> np.ndarray:
+    """``np.linspace(0, 1, n)``, built once per n (read-only: shared by every blend's inverse tables)."""
+    g = _GRIDS.get(n)
+    if g is None:
+        g = _GRIDS[n] = np.linspace(0.0, 1.0, n)
+        g.flags.writeable = False
+    return g
+
+
+_GRIDS: dict[int, np.ndarray] = {}
 
 
 def single(component: AnodeComponent) -> AnodeBlend:

@@ -46,6 +46,8 @@ YIELDS = {
     "cell": Parameter(0.95, "-", "BatPaC structure (ANL-12/55): cell assembly/formation yield; value engineering estimate"),
 }
 CNY_PER_USD = Parameter(7.2, "CNY/USD", "approximate 2024 average exchange rate")
+#: Scalar types :func:`cost_items` reads without broadcasting.
+_FLOATS = (float, np.float64)
 SEED_CELL_COST_CNY_WH = {"si_c": Parameter(1.3, "CNY/Wh", "seeds/001 §4"),
                          "graphite": Parameter(0.65, "CNY/Wh", "seeds/001 §4")}
 
@@ -64,13 +66,19 @@ def cost_items(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation
     y = {k: v.value for k, v in YIELDS.items()}
     y.update(yields or {})
     shape = np.shape(result.values["energy_Wh"])
-    m = {k: float(np.asarray(np.broadcast_to(v, shape))[index]) / 1000.0 for k, v in result.mass_g.items()}  # kg
+
+    def pick(v) -> float:  # one design's value of a (batched) quantity
+        if shape == () and index == () and type(v) in _FLOATS:  # one design and a float: no broadcasting needed
+            return float(v)
+        return float(np.asarray(np.broadcast_to(v, shape))[index])
+
+    m = {k: pick(v) / 1000.0 for k, v in result.mass_g.items()}  # kg
 
     def g(*keys):
         return sum(m.get(k, 0.0) for k in keys)
 
     e_kwh = float(np.asarray(result.values["energy_Wh"])[index]) / 1000.0
-    area_m2 = float(np.asarray(np.broadcast_to(result.values["electrode_pair_area_cm2"], shape))[index]) / 1e4
+    area_m2 = pick(result.values["electrode_pair_area_cm2"]) / 1e4
     si = float(np.asarray(anode_si_cost_share))
     p_anode = p["graphite"] * ((1 - si) + si * p["si_material_vs_graphite"])
     pre = p["li5feo4"] if prelithiation in ("li5feo4", "li2nio2") else p["li_metal"]

@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from sianode.electrode.scalars import farray
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
@@ -215,15 +216,32 @@ def get_format(name: str, **overrides):
 
 
 def format_from_design(design):
-    """The format of a design's cell section (``cell.format`` with ``[cell.pouch]``/``[cell.cylindrical]``/...)."""
+    """The format of a design's cell section (``cell.format`` with ``[cell.pouch]``/``[cell.cylindrical]``/...).
+
+    A function of ``cell.format`` and that one section: memoised on them (the section as JSON), so the designs of
+    a sweep that share them share one (frozen) format object.
+    """
     c = design.cell
     if c.format == "pouch":
-        return get_format("pouch", **c.pouch.model_dump())
-    if c.format in ("18650", "21700", "4680", "cylindrical"):
-        return get_format(c.format, **c.cylindrical.model_dump())
-    if c.format == "prismatic":
-        return get_format("prismatic", **c.prismatic.model_dump())
-    return get_format(c.format)
+        section = c.pouch
+    elif c.format in ("18650", "21700", "4680", "cylindrical"):
+        section = c.cylindrical
+    elif c.format == "prismatic":
+        section = c.prismatic
+    else:
+        return get_format(c.format)
+    key = (c.format, section.model_dump_json())
+    f = _FROM_DESIGN.get(key)
+    if f is None:
+        f = get_format(c.format, **section.model_dump())
+        if len(_FROM_DESIGN) >= 64:  # bounded: forget the oldest
+            del _FROM_DESIGN[next(iter(_FROM_DESIGN))]
+        _FROM_DESIGN[key] = f
+    return f
+
+
+#: Formats already built by :func:`format_from_design`, keyed by (cell.format, its section as JSON).
+_FROM_DESIGN: dict[tuple, Any] = {}
 
 
 def _validate(f) -> None:
@@ -327,7 +345,7 @@ def _tabs(tabs: TabSpec, length_mm, n_each=1):
 
 def _fill(bom: dict, envelope_cm3, name: str = "free_space") -> dict:
     """Close the volume balance: ``name`` = envelope - sum of material volumes (mass 0)."""
-    used = sum(np.asarray(v[1], dtype=float) for v in bom.values())
+    used = sum(farray(v[1]) for v in bom.values())
     bom[name] = (0.0 * used, envelope_cm3 - used)
     return bom
 
@@ -339,7 +357,7 @@ def stack_cell(layers: Layers) -> dict:
     bom = _bom(L, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0)
     pair_t = {s: L.t_c + L.t_a[s] + L.t_s + (L.t_al + L.t_cu) / 2 for s in STATES}
     # electrolyte beyond the pores has nowhere to go in a bare stack: it adds its own volume
-    used = sum(np.asarray(v[1], dtype=float) for v in bom.values())
+    used = sum(farray(v[1]) for v in bom.values())
     excess = np.maximum(used - pair_t["made"], 0.0)
     pair_t = {s: pair_t[s] + excess for s in STATES}
     bom = _fill(bom, pair_t["made"], "unfilled_pores")

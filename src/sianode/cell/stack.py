@@ -86,6 +86,7 @@ from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_
                                        Coating, anode_coating_default, cathode_coating_default, coating_geometry,
                                        sse_density_g_cm3)
 from sianode.electrode.formation import LI_METAL_UM_PER_MAH_CM2, auto_dose, formation  # noqa: E402
+from sianode.electrode.scalars import anytrue, farray  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -214,14 +215,14 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     notes: list[str] = []
     if np_basis not in ("reversible", "first_lithiation"):
         raise InputError(f"np_basis must be 'reversible' or 'first_lithiation', got {np_basis!r}", field="cell.np_basis")
-    npr = np.asarray(np_ratio, dtype=float)
-    if np.any(~np.isfinite(npr)) or np.any(npr <= 0):
+    npr = farray(np_ratio)  # one design's float stays a NumPy scalar (sianode.electrode.scalars)
+    if anytrue(~np.isfinite(npr)) or anytrue(npr <= 0):
         raise InputError(f"np_ratio must be > 0, got {np_ratio!r}", field="cell.np_ratio")
-    if np.any(npr < 1.0) and not allow_np_below_1:
+    if anytrue(npr < 1.0) and not allow_np_below_1:
         raise InputError(f"np_ratio {np.min(npr):g} < 1: the anode cannot take the cathode's lithium (Li plating); "
                          "use np_ratio >= 1 or set allow_np_below_1 = true", field="cell.np_ratio")
-    m_c = np.asarray(cathode_loading_mg_cm2, dtype=float)
-    if np.any(~np.isfinite(m_c)) or np.any(m_c <= 0):
+    m_c = farray(cathode_loading_mg_cm2)
+    if anytrue(~np.isfinite(m_c)) or anytrue(m_c <= 0):
         raise InputError(f"cathode loading must be > 0 mg/cm2, got {cathode_loading_mg_cm2!r}",
                          field="cell.cathode_loading_mg_cm2")
     solid = solid_state is not None
@@ -256,7 +257,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         dose = auto_dose(qc_rev, cathode.ice, ice_a) + 0.0 * qc_ch
     else:
         dose = np.asarray(dose_mAh_cm2, dtype=float) + 0.0 * qc_ch
-        if np.any(dose < 0):
+        if anytrue(dose < 0):
             raise InputError("dose must be >= 0", field="cell.prelithiation.dose_mAh_cm2")
     form = formation(qc_rev, cathode.ice, qa_rev, ice_a, dose)
     li_in = form.li_in
@@ -277,11 +278,16 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     v_avg = np.mean(u_c - u_a, axis=-1)
     v_anode = np.mean(u_a, axis=-1)
     # charge: same states, anode on its lithiation branch (hysteresis) -> round-trip energy efficiency
-    u_a_ch = anode.delithiation_voltage_V(th_a, branch="lithiation")
+    th_top = np.clip(u_top, 0.0, 1.0)  # the anode at the top of the first charge, on the same branch
+    one = np.ndim(th_top) == 0  # one design: its top-of-charge point rides along as one more point of its
+    # charge branch (one call; each point is inverted on its own in the design's one row: the same numbers)
+    u_ch = anode.delithiation_voltage_V(np.append(th_a, th_top) if one else th_a, branch="lithiation")
+    u_a_ch = u_ch[:-1] if one else u_ch
+    u_top_ch = u_ch[-1] if one else anode.delithiation_voltage_V(th_top, branch="lithiation")
     v_charge = np.mean(u_c - u_a_ch, axis=-1)
     # top of the first charge: Li metal on the anode pins it at the Li/Li+ potential (0 V) where Li plated;
     # that Li is then isolated (dead): it adds nothing to the discharge voltage or energy
-    u_top_a = np.where(plated > 1e-12, 0.0, anode.delithiation_voltage_V(np.clip(u_top, 0.0, 1.0), branch="lithiation"))
+    u_top_a = np.where(plated > 1e-12, 0.0, u_top_ch)
     e_area = q_cell * v_avg  # mWh/cm2
 
     # --- coatings
@@ -329,7 +335,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
             v_pore = cat["porosity"] * cat["thickness"] + ano["porosity"] * ano["thickness"] + eps_s * t_s
             m_el = v_pore * (1 + margin) * rho_el
         elif electrolyte == "ec_ratio":
-            if ec_ratio_g_Ah is None or np.any(np.asarray(ec_ratio_g_Ah) <= 0):
+            if ec_ratio_g_Ah is None or anytrue(np.asarray(ec_ratio_g_Ah) <= 0):
                 raise InputError("electrolyte = 'ec_ratio' needs ec_ratio_g_Ah > 0", field="cell.ec_ratio_g_Ah")
             m_el = np.asarray(ec_ratio_g_Ah, dtype=float) * q_cell * 1e-3
         else:
@@ -375,7 +381,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
             volume["prelithiation_residue"] = t_dead * area
         else:  # the additive's full mass sits in the coating as made; Li leaves it and O2 is vented on formation
             mass["cathode_additive"] = dead_mg * 1e-3 * area
-    if np.any(plated > 0):
+    if anytrue(plated > 0):
         mass["plated_li"] = 0.0 * area
         volume["plated_li"] = t_plated * area
     if solid and (solid_state.hardware_mass_g or solid_state.hardware_volume_cm3):
@@ -383,7 +389,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         volume["stack_pressure_hardware"] = solid_state.hardware_volume_cm3 + z
     # keep the volume balance exact: the empty-space row absorbs what the extra rows take
     hole = "free_space" if "free_space" in volume else "unfilled_pores"
-    extra_v = sum(np.asarray(volume[k2], dtype=float) for k2 in ("prelithiation_li", "prelithiation_residue",
+    extra_v = sum(farray(volume[k2]) for k2 in ("prelithiation_li", "prelithiation_residue",
                                                                   "plated_li") if k2 in volume)
     extra_v = extra_v + (np.asarray(volume.get("cathode_additive", 0.0)) * 0.0)
     if method.in_cathode and "cathode_additive" in volume:  # residue volume at the additive's density
@@ -394,7 +400,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     hw_v = (solid_state.hardware_volume_cm3 if solid else 0.0)
     anode_area_ratio = np.asarray(built["anode_to_pair_area"], dtype=float)
     vols = {s: built["volume_cm3"][s] + hw_v + z for s in _fmt.STATES}
-    total_mass = sum(np.asarray(v, dtype=float) for v in mass.values())
+    total_mass = sum(farray(v) for v in mass.values())  # one design: a sum of NumPy scalars
     energy_Wh = e_area * area * 1e-3
     cap_Ah = q_cell * area * 1e-3
     ret = 1.0 if eol_energy_retention is None else np.asarray(eol_energy_retention, dtype=float)
@@ -424,7 +430,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "average_charge_voltage_V": v_charge,
         "energy_efficiency": v_avg / v_charge,
         "anode_potential_top_of_charge_V": u_top_a + z,
-        "cell_voltage_top_of_charge_V": cathode.voltage_V(0.0) - u_top_a + z,
+        "cell_voltage_top_of_charge_V": cathode.charged_voltage_V() - u_top_a + z,
         "cathode_thickness_um": cat["thickness"] * 1e4,
         "cathode_porosity": cat["porosity"] + z,
         "anode_thickness_um": t_a["made"] * 1e4,
@@ -457,7 +463,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         "li_plating_risk": (plating_margin < -1e-12).astype(float),
     }
     for g, v in built["geometry"].items():
-        values[f"geometry_{g}"] = np.asarray(v, dtype=float) + z
+        values[f"geometry_{g}"] = farray(v) + z
     inputs = {"cathode_loading_mg_cm2": m_c, "np_ratio": npr}
     notes.append(f"N/P basis: {np_basis} ("
                  + ("anode reversible / cathode reversible capacity" if np_basis == "reversible"

@@ -190,7 +190,7 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
     res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
     res_gr = graphite_reference(design)
     notes += res.notes
-    v = {k: float(np.asarray(x, dtype=float)) for k, x in res.values.items()}
+    v = {k: float(x) for k, x in res.values.items()}  # one design: floats, NumPy scalars or 0-d arrays
     v["np_ratio"] = float(kw["np_ratio"])
     n_passed, n_criteria = _criteria.passed_count(v)
     si_share = float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
@@ -199,10 +199,10 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
     pore_fill = amount.pore_fill_g_Ah if amount is not None else None
     warnings = _practical.check(v, np_rev, v["electrolyte_g_per_Ah"] if design.electrolyte.kind != "solid" else None,
                                 pore_fill)
+    geo = {k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}
     pf = getattr(kw.get("cell_format"), "packing_factor", None)
     if pf is not None:
-        warnings += _practical.roll_fit({k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}, pf)
-    geo = {k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}
+        warnings += _practical.roll_fit(geo, pf)
     summary = {
         "cell_kind": c.kind,
         "cell_format": c.format if not half else MATCHED_FORMAT,

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from sianode.electrode.scalars import anytrue, farray
 from sianode.errors import InputError
 from sianode.provenance import Parameter
 
@@ -217,7 +218,8 @@ def coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, ex
     ``rho_active`` is the active particles' envelope density (module docstring); ``extra_mg_cm2`` of
     density ``extra_rho`` is added to the solids (e.g. a sacrificial cathode additive).
     Returns mass, mass_active, mass_inactive (g/cm2), v_solid, thickness (cm), porosity, rho_solid and the
-    volume fractions phi_active, phi_binder, phi_conductive, phi_sse, phi_extra.
+    volume fractions phi_active, phi_binder, phi_conductive, phi_sse, phi_extra. One design's floats are
+    computed as NumPy scalars (:mod:`sianode.electrode.scalars`: the same numbers as 0-d arrays).
     """
     fr = (c.active_wt_frac, c.binder_wt_frac, c.conductive_wt_frac, c.sse_wt_frac)
     if any(f < 0 or f > 1 for f in fr) or c.active_wt_frac <= 0:
@@ -225,12 +227,12 @@ def coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, ex
     if abs(sum(fr) - 1.0) > 1e-3:
         raise InputError(f"active + binder + conductive + sse mass fractions = {sum(fr):.4g}; must sum to 1",
                          field=f"{where}.active_wt_frac")
-    rho_a = np.asarray(rho_active, dtype=float)
-    if np.any(~np.isfinite(rho_a)) or np.any(rho_a <= 0):
+    rho_a = farray(rho_active)
+    if anytrue(~np.isfinite(rho_a)) or anytrue(rho_a <= 0):
         raise InputError(f"active material density must be > 0 g/cm3, got {rho_active!r}", field=f"{where}.density")
-    m_act = np.asarray(active_mg_cm2, dtype=float) * 1e-3
+    m_act = farray(active_mg_cm2) * 1e-3
     m_tot = m_act / c.active_wt_frac
-    m_extra = np.asarray(extra_mg_cm2, dtype=float) * 1e-3
+    m_extra = farray(extra_mg_cm2) * 1e-3
     v_act = m_act / rho_a
     v_bin = m_tot * c.binder_wt_frac / c.binder_density_g_cm3
     v_con = m_tot * c.conductive_wt_frac / c.conductive_density_g_cm3
@@ -245,13 +247,13 @@ def coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, ex
                          field=f"{where}.porosity")
     if c.porosity is not None:
         eps = np.asarray(c.porosity, dtype=float)
-        if np.any(eps < 0) or np.any(eps >= 1):
+        if anytrue(eps < 0) or anytrue(eps >= 1):
             raise InputError(f"porosity must be in [0, 1), got {c.porosity!r}", field=f"{where}.porosity")
         t = v_solid / (1 - eps)
     elif c.press_density_g_cm3 is not None:
-        rho_p = np.asarray(c.press_density_g_cm3, dtype=float)
+        rho_p = farray(c.press_density_g_cm3)
         eps = 1 - rho_p / rho_solid
-        if np.any(rho_p <= 0) or np.any(eps <= 0):
+        if anytrue(rho_p <= 0) or anytrue(eps <= 0):
             raise InputError(f"press density {c.press_density_g_cm3!r} g/cm3 is not below the density of the packed "
                              f"solids ({float(np.min(rho_solid)):.3g} g/cm3 with the particles' envelope density): "
                              "porosity would be <= 0; lower the press density", field=f"{where}.press_density_g_cm3")
@@ -259,7 +261,7 @@ def coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, ex
     else:
         t = np.asarray(c.thickness_um, dtype=float) * 1e-4
         eps = 1 - v_solid / t
-        if np.any(eps < 0):
+        if anytrue(eps < 0):
             t_min = float(np.max(v_solid)) * 1e4
             raise InputError(f"the loading ({float(np.max(active_mg_cm2)):.4g} mg/cm2 active) cannot fit in "
                              f"thickness_um = {c.thickness_um!r}: even at zero porosity it needs {t_min:.4g} um",

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sianode.constants import LI_METAL_DENSITY_G_CM3, MG_LI_PER_MAH
+from sianode.electrode.scalars import anytrue, farray
 from sianode.errors import InputError
 
 #: Li metal thickness per areal capacity: 1 mAh/cm2 = 0.259 mg/cm2 = 4.85 µm of Li.
@@ -75,22 +76,26 @@ class Formation:
 
 def auto_dose(cathode_reversible, cathode_ice, anode_ice):
     """Automatic prelithiation dose ``max(0, Qc_rev / ICE_a - Qc_ch)`` (module docstring)."""
-    qrev = np.asarray(cathode_reversible, dtype=float)
+    qrev = farray(cathode_reversible)
     ice_c = _check_ice(cathode_ice, "cathode ICE", "cell.cathode")
     ice_a = _check_ice(anode_ice, "anode ICE", "anode.ice")
     return np.maximum(0.0, qrev / ice_a - qrev / ice_c)
 
 
 def formation(cathode_reversible, cathode_ice, anode_reversible, anode_ice, dose=0.0) -> Formation:
-    """Lithium after the first cycle of a full cell (module docstring)."""
-    qrev = np.asarray(cathode_reversible, dtype=float)
+    """Lithium after the first cycle of a full cell (module docstring).
+
+    Arrays broadcast; one design's floats are computed as NumPy scalars (:mod:`sianode.electrode.scalars`: the
+    same numbers, without the 0-d array overhead).
+    """
+    qrev = farray(cathode_reversible)
     ice_c = _check_ice(cathode_ice, "cathode ICE", "cell.cathode")
     ice_a = _check_ice(anode_ice, "anode ICE", "anode.ice")
-    qa = np.asarray(anode_reversible, dtype=float)
-    d = np.asarray(dose, dtype=float)
-    if np.any(qrev <= 0) or np.any(qa <= 0):
+    qa = farray(anode_reversible)
+    d = farray(dose)
+    if anytrue(qrev <= 0) or anytrue(qa <= 0):
         raise InputError("cathode and anode capacities must be > 0", field="cell.np_ratio")
-    if np.any(d < 0):
+    if anytrue(d < 0):
         raise InputError("the prelithiation dose must be >= 0", field="cell.prelithiation.dose_mAh_cm2")
     li_in = qrev / ice_c + d
     taken = np.minimum(li_in, qa / ice_a)
@@ -100,8 +105,8 @@ def formation(cathode_reversible, cathode_ice, anode_reversible, anode_ice, dose
 
 
 def _check_ice(ice, what: str, field: str):
-    a = np.asarray(ice, dtype=float)
-    if np.any(~np.isfinite(a)) or np.any((a <= 0) | (a > 1)):
+    a = farray(ice)
+    if anytrue(~np.isfinite(a)) or anytrue((a <= 0) | (a > 1)):
         raise InputError(f"{what} must be in (0, 1], got {ice!r}", field=field)
     return a
 
