@@ -85,14 +85,14 @@ def build_setups(cells: list[CellData], design, upstream, fit_cycles: int, ce_mo
     """The forward model's setup of each cell (and notes). ``base_inputs(c_rate, rest_h, temperature_C)`` returns
     the design's LifeInputs (default: the life stage's ``inputs_from_design`` on ``design``/``upstream``)."""
     from sianode.life.stage import inputs_from_design
-    from sianode.materials import lisi
+    from sianode.materials.utilisation import si_diffusivity_m2_s
 
     if design.cell.kind != "half":
         raise InputError("calibration fits half cells: give the design as a half cell (calibrate converts it)",
                          field="design.cell.kind")
     mat = upstream["materials"].data
     radius = float(mat.si_diffusion_radius_m)
-    d0 = float(getattr(mat, "si_diffusivity_m2_s", None) or lisi.D_ASI_M2_S)
+    d0 = float(si_diffusivity_m2_s(getattr(mat, "si_diffusivity_m2_s", None)))
     phi = float(mat.si_reversible_capacity_mAh_g / mat.reversible_capacity_mAh_g) if mat.reversible_capacity_mAh_g > 0 else 0.0
     notes = []
     setups = []

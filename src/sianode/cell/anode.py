@@ -25,6 +25,7 @@ physics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -271,16 +272,12 @@ def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:
     return a if a.shape == shape else np.broadcast_to(a, shape)
 
 
+@lru_cache(maxsize=8)
 def _grid(n: int) -> np.ndarray:
     """``np.linspace(0, 1, n)``, built once per n (read-only: shared by every blend's inverse tables)."""
-    g = _GRIDS.get(n)
-    if g is None:
-        g = _GRIDS[n] = np.linspace(0.0, 1.0, n)
-        g.flags.writeable = False
+    g = np.linspace(0.0, 1.0, n)
+    g.flags.writeable = False
     return g
-
-
-_GRIDS: dict[int, np.ndarray] = {}
 
 
 def single(component: AnodeComponent) -> AnodeBlend:

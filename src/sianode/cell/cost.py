@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sianode.electrode.scalars import FLOATS
 from sianode.provenance import Parameter
 
 _EST = "engineering estimate, 2023-24 market level (user-overridable)"
@@ -46,8 +47,6 @@ YIELDS = {
     "cell": Parameter(0.95, "-", "BatPaC structure (ANL-12/55): cell assembly/formation yield; value engineering estimate"),
 }
 CNY_PER_USD = Parameter(7.2, "CNY/USD", "approximate 2024 average exchange rate")
-#: Scalar types :func:`cost_items` reads without broadcasting.
-_FLOATS = (float, np.float64)
 SEED_CELL_COST_CNY_WH = {"si_c": Parameter(1.3, "CNY/Wh", "seeds/001 §4"),
                          "graphite": Parameter(0.65, "CNY/Wh", "seeds/001 §4")}
 
@@ -68,7 +67,7 @@ def cost_items(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation
     shape = np.shape(result.values["energy_Wh"])
 
     def pick(v) -> float:  # one design's value of a (batched) quantity
-        if shape == () and index == () and type(v) in _FLOATS:  # one design and a float: no broadcasting needed
+        if shape == () and index == () and type(v) in FLOATS:  # one design and a float: no broadcasting needed
             return float(v)
         return float(np.asarray(np.broadcast_to(v, shape))[index])
 

@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from sianode.cell.memo import KeyedMemo
 from sianode.electrode.scalars import farray
 from sianode.errors import InputError
 from sianode.provenance import Parameter
@@ -230,18 +231,12 @@ def format_from_design(design):
         section = c.prismatic
     else:
         return get_format(c.format)
-    key = (c.format, section.model_dump_json())
-    f = _FROM_DESIGN.get(key)
-    if f is None:
-        f = get_format(c.format, **section.model_dump())
-        if len(_FROM_DESIGN) >= 64:  # bounded: forget the oldest
-            del _FROM_DESIGN[next(iter(_FROM_DESIGN))]
-        _FROM_DESIGN[key] = f
-    return f
+    return _FROM_DESIGN.get((c.format, section.model_dump_json()),
+                            lambda: get_format(c.format, **section.model_dump()))
 
 
 #: Formats already built by :func:`format_from_design`, keyed by (cell.format, its section as JSON).
-_FROM_DESIGN: dict[tuple, Any] = {}
+_FROM_DESIGN = KeyedMemo()
 
 
 def _validate(f) -> None:

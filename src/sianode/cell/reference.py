@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from sianode.cell import formats as _fmt
 from sianode.cell.anode import AnodeComponent, component_from_properties, single
+from sianode.cell.memo import KeyedMemo
 from sianode.cell.stack import CellResult, SolidState, cell_model
 from sianode.cathodes import design_cathode, get_cathode
 from sianode.electrode.coating import STACK_DEFAULTS, anode_coating_default, cathode_coating
@@ -107,14 +108,13 @@ def graphite_reference(design) -> CellResult:
     electrolyte sections and its cycle count only, so designs that share them (a sweep over the anode) share one
     reference, memoised on those sections. Treat the result as read-only."""
     key = (design.cell.model_dump_json(), design.electrolyte.model_dump_json(), int(design.protocol.cycles))
-    if key not in _REFERENCES:
-        if len(_REFERENCES) >= 64:  # bounded: forget the oldest
-            del _REFERENCES[next(iter(_REFERENCES))]
-        c = design.cell
-        cathode = get_cathode(MATCHED_CATHODE) if c.kind != "full" else design_cathode(design)
-        _REFERENCES[key] = cell_model(cathode, single(graphite_component()), **reference_kwargs(design))
-    return _REFERENCES[key]
+    return _REFERENCES.get(key, lambda: _build_reference(design))
+
+
+def _build_reference(design) -> CellResult:
+    cathode = get_cathode(MATCHED_CATHODE) if design.cell.kind != "full" else design_cathode(design)
+    return cell_model(cathode, single(graphite_component()), **reference_kwargs(design))
 
 
 #: Graphite reference cells already built, keyed by (cell section, electrolyte section, cycles) as JSON.
-_REFERENCES: dict[tuple, CellResult] = {}
+_REFERENCES = KeyedMemo()

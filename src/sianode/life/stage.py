@@ -107,7 +107,7 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
         rest_h = float(pr.rest_h)
     u_lith = float(ms["average_lithiation_voltage_V"])
     u_delith = float(ms["average_delithiation_voltage_V"])
-    from sianode.materials import lisi
+    from sianode.materials.utilisation import si_diffusivity_m2_s
 
     inp = fade.LifeInputs(
         full_cell=1.0 if full else 0.0, capacity_mAh_g=q, ice=ice, np_ratio=np_rev,
@@ -121,7 +121,7 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
         strain_amplitude=float(kd.surface_hoop_strain_amplitude),
         volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),
         particle_radius_m=float(mat.si_diffusion_radius_m),
-        diffusivity_m2_s=float(getattr(mat, "si_diffusivity_m2_s", None) or lisi.D_ASI_M2_S),
+        diffusivity_m2_s=float(si_diffusivity_m2_s(getattr(mat, "si_diffusivity_m2_s", None))),
         anode_potential_V=0.5 * (u_lith + u_delith),
         electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]),
         solvent_factor=ef["solvent_factor"], sei_fracture_area_strain=ef["sei_fracture_area_strain"],
@@ -225,10 +225,11 @@ def _first(v) -> float:
     return v if type(v) is float else float(np.asarray(v, float).ravel()[0])
 
 
-def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn=None,
-            c80=None) -> StageResult:
+def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn,
+            c80) -> StageResult:
     """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation); ``kn``, ``c80``:
-    its knee and cycles to 80 % when the batch computed them (one vectorised call for all designs)."""
+    its knee and cycles to 80 %, computed for the whole batch (``kn`` None: a curve that is not finite, whose own
+    knee fit then raises the error naming it)."""
     bands, band_tab = {}, {}
     post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
     if samples:
@@ -253,7 +254,7 @@ def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed
     area_per_m2 = inp.surface_area_m2_g * info["loading_g_cm2"] * 1e4  # m2 particle surface per m2 electrode
     r_sei_ohm_cm2 = traj["r_sei_ohm_m2"][:, 0] / area_per_m2 * 1e4
     ret = traj["retention"]
-    c80 = float(fade.cycles_to_retention(ret, 0.8)[0] if c80 is None else c80)
+    c80 = float(c80)
     kn = float(knee.knee_point(ret[:, 0]) if kn is None else kn)
     a = {k: _first(getattr(inp, k)) for k in _SUMMARY_INPUTS}  # validated with the batch (fade.simulate)
     regime = str(sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],

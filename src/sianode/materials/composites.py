@@ -666,15 +666,14 @@ def prime_si_utilisation(props_list, c_rates) -> None:
     """Solve the Si utilisation of many designs in one vectorised call
     (:func:`sianode.materials.utilisation.si_utilisation`) and remember each in its ``CompositeProperties``
     (what :meth:`CompositeProperties.si_utilisation_at` then returns): the same numbers as one call per design."""
-    from sianode.materials.utilisation import si_utilisation
+    from sianode.materials.utilisation import si_diffusivity_m2_s, si_utilisation
 
     todo = [(p, float(c)) for p, c in zip(props_list, c_rates) if p._utilisation_key(c) not in p._utilisation]
     if not todo:
         return
     c = np.array([c for _, c in todo])
     r = np.array([float(p.si_diffusion_radius_m) for p, _ in todo])
-    d = np.array([float(lisi.D_ASI_M2_S) if p.si_diffusivity_m2_s is None else float(p.si_diffusivity_m2_s)
-                  for p, _ in todo])
+    d = np.array([float(si_diffusivity_m2_s(p.si_diffusivity_m2_s)) for p, _ in todo])
     u = np.atleast_1d(si_utilisation(c, r, d))
     for (p, c_i), u_i in zip(todo, u):
         p._utilisation[p._utilisation_key(c_i)] = float(u_i)

@@ -65,12 +65,6 @@ def _volume_table(props, n=41) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=256)
-def _si_branch_average_V(branch: str, x_end: float) -> float:
-    """:func:`sianode.materials.voltage.average_voltage_V` (pure in its arguments; memoised)."""
-    return voltage.average_voltage_V(branch, x_end)
-
-
-@lru_cache(maxsize=256)
 def _graphite_average_V(capacity_mAh_g: float) -> float:
     """Mean graphite OCP from empty to ``capacity_mAh_g`` (trapezoid rule; pure, memoised)."""
     sto = np.linspace(0, capacity_mAh_g / voltage.GRAPHITE_CAPACITY_MAH_G, 201)
@@ -84,10 +78,10 @@ def _average_voltage(props, branch: str, li15si4_frac: float) -> float:
         q = c.mass_frac * c.reversible_capacity_mAh_g
         if c.si_mass_frac > 0:
             if branch == "delithiation":
-                v = ((1 - li15si4_frac) * _si_branch_average_V("delithiation", props.x_end)
-                     + li15si4_frac * _si_branch_average_V("delithiation_crystallized", props.x_end))
+                v = ((1 - li15si4_frac) * voltage.average_voltage_V("delithiation", props.x_end)
+                     + li15si4_frac * voltage.average_voltage_V("delithiation_crystallized", props.x_end))
             else:
-                v = _si_branch_average_V("lithiation", props.x_end)
+                v = voltage.average_voltage_V("lithiation", props.x_end)
         else:
             v = _graphite_average_V(float(c.reversible_capacity_mAh_g))
         num += q * v

@@ -89,5 +89,9 @@ def si_utilisation(c_rate, radius_m, diffusivity_m2_s=None):
 
     The diffusivity defaults to :data:`sianode.materials.lisi.D_ASI_M2_S` (Li in the lithiated, amorphous Si).
     """
-    d = float(lisi.D_ASI_M2_S) if diffusivity_m2_s is None else diffusivity_m2_s
-    return diffusion_utilisation(c_rate, radius_m, d)
+    return diffusion_utilisation(c_rate, radius_m, si_diffusivity_m2_s(diffusivity_m2_s))
+
+
+def si_diffusivity_m2_s(diffusivity_m2_s=None):
+    """The Li diffusivity used for Si: the given (calibrated) value, else :data:`sianode.materials.lisi.D_ASI_M2_S`."""
+    return float(lisi.D_ASI_M2_S) if diffusivity_m2_s is None else diffusivity_m2_s

@@ -49,6 +49,8 @@ Soc. 164 (2017) E3243); capacity of LiC6 from Faraday's law.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from sianode.errors import InputError
@@ -197,8 +199,10 @@ def x_at_voltage(u_V, branch: str = "lithiation"):
     return _ret(np.interp(u, us[::-1], xs[::-1]))
 
 
+@lru_cache(maxsize=256)
 def average_voltage_V(branch: str = "delithiation", x_max: float = X_MAX_PRACTICAL, n: int = 801) -> float:
-    """Capacity-weighted average voltage of a branch between x = 0 and x_max (trapezoid rule)."""
+    """Capacity-weighted average voltage of a branch between x = 0 and x_max (trapezoid rule; pure in its
+    arguments, memoised: every design of a sweep with the same cut-off asks for the same average)."""
     funcs = {"lithiation": ocv_lithiation_V, "delithiation": ocv_delithiation_V,
              "first_lithiation_crystalline": ocv_first_lithiation_crystalline_V,
              "delithiation_crystallized": ocv_delithiation_crystallized_V}

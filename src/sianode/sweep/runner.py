@@ -93,10 +93,11 @@ def check_spec_results(spec: SweepSpec, stages: list[str], bands: bool = False) 
     return row
 
 
-def check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], bands: bool = False) -> None:
+def check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], bands: bool = False,
+                 n: int | None = None) -> None:
     """Refuse a results folder that holds another sweep (other SPEC, stages or --bands setting); record this
-    sweep's identity in it (``sweep.json``)."""
-    n = len(Samples(spec))
+    sweep's identity in it (``sweep.json``). ``n``: the number of designs, if the samples are already drawn."""
+    n = len(Samples(spec)) if n is None else n
     meta = {"spec_digest": spec.digest, "stages": stages, "designs": n, "spec": spec.source, "bands": bands}
     p = out_dir / META
     if p.exists():
@@ -155,7 +156,7 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
         raise InputError(f"--workers must be >= 1, got {workers}", field="--workers")
     samples = Samples(spec)
     n = len(samples)
-    check_folder(out_dir, spec, stages, bands)
+    check_folder(out_dir, spec, stages, bands, n)
     options = sweep_options(bands)
     done = store.done_hashes(out_dir)
     size = chunk_size or spec.chunk_size or default_chunk_size(stages, n, workers)
