@@ -203,8 +203,8 @@ class CompositeProperties:
     def delivered_capacity_mAh_g(self, c_rate):
         """Capacity delivered at ``c_rate``: the Si part times its utilisation (:meth:`si_utilisation_at`), the
         rest (carbon, graphite) in full. Arrays broadcast."""
-        u = self.si_utilisation_at(c_rate)
-        return self.reversible_capacity_mAh_g - self.si_reversible_capacity_mAh_g * (1.0 - np.asarray(u))
+        return _delivered(self.reversible_capacity_mAh_g, self.si_reversible_capacity_mAh_g,
+                          self.si_utilisation_at(c_rate))
 
     def particle_expansion_at(self, c_rate):
         """Outward envelope expansion of the composite when cycled at ``c_rate``: each Si-bearing component
@@ -220,8 +220,12 @@ class CompositeProperties:
 
 
 # --------------------------------------------------------------------------- constituents
-def _siox_per_gram(x_o: float, x_end: float, f: float):
-    """Per gram of SiOx: (reversible mAh, irreversible mAh, dV on first lithiation cm3, V0 cm3)."""
+def _siox_per_gram(x_o: float, x_end: float, f: float, molar_volume_cm3_mol: float | None = None):
+    """Per gram of SiOx: (reversible mAh, irreversible mAh, dV on first lithiation cm3, V0 cm3, active Si g).
+    ``molar_volume_cm3_mol``: :func:`sianode.materials.lisi.molar_volume_cm3_mol` at ``x_end`` when already known
+    (a batch computes it once for all its designs)."""
+    if molar_volume_cm3_mol is None:
+        molar_volume_cm3_mol = float(lisi.molar_volume_cm3_mol(x_end))
     n = 1.0 / (M_SI_G_MOL + x_o * M_O_G_MOL)
     op = {k: v.value for k, v in OXIDE_PARAMETERS.items()}
     irr = n * x_o * (2.0 - f) * Q_PER_MOL_LI_MAH
@@ -231,11 +235,12 @@ def _siox_per_gram(x_o: float, x_end: float, f: float):
     v0 = n * (1 - x_o / 2) * lisi.MOLAR_VOLUME_ASI_CM3_MOL + n * (x_o / 2) * M_SIO2 / op["rho_sio2_g_cm3"]
     n_li4sio4 = n * f * x_o / 4.0
     n_li2o = n * (1 - f) * x_o
-    v1 = (si_active * float(lisi.molar_volume_cm3_mol(x_end)) + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"]
+    v1 = (si_active * molar_volume_cm3_mol + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"]
           + n_li2o * M_LI2O / op["rho_li2o_g_cm3"])
     return rev, irr, v1 - v0, v0, si_active * M_SI_G_MOL
 
 
+@lru_cache(maxsize=64)
 def _siox_density(x_o: float) -> float:
     """Density of an amorphous SiOx (a mix of a-Si and SiO2, :func:`_siox_per_gram`), g/cm3."""
     return 1.0 / _siox_per_gram(x_o, 3.75, 1.0)[3]
@@ -451,59 +456,107 @@ def _particle(m) -> _Particle:
 
 
 # --------------------------------------------------------------------------- evaluation
+def _loss_sum(br: dict):
+    """Sum of the parts of the first-cycle loss, in the order of ``IRREVERSIBLE_PARTS`` (as ``sum`` adds them)."""
+    acc = 0.0
+    for k in IRREVERSIBLE_PARTS:
+        acc = acc + br[k]
+    return acc
+
+
 def _evaluate(p: _Particle, x_end: float, name: str, ssa_override: float | None = None):
+    """One particle's component (:func:`_evaluate_batch` with one particle)."""
+    return _evaluate_batch([p], [x_end], [name], [ssa_override])[0]
+
+
+def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[tuple]:
+    """Capacities, first-cycle loss, expansion and surface of many particles (one ``ComponentProperties`` each,
+    with its solid volume change, mass and carbon mass: ``(component, dv, mass, m_c)``).
+
+    The constituents of each particle are summed in a loop (their number and kinds differ); everything after
+    (the Li–Si capacity and molar volume at each ``x_end``, the SEI loss on the outer and pore surfaces, the
+    breakdown, ICE and expansion) is computed on arrays over the particles.
+    """
     cp = {k: v.value for k, v in CARBON_PARAMETERS.items()}
     f = OXIDE_PARAMETERS["li4sio4_fraction"].value
-    mass = sum(c.mass_g for c in p.constituents)
-    rev = irr_ox = irr_c = rev_si = 0.0
-    dv = 0.0
-    m_si_active = m_c = 0.0
-    cryst_m = 0.0
-    for c in p.constituents:
-        if c.kind == "si":
-            host_rho = c.mass_g / c.volume_cm3
-            rev += c.mass_g * float(lisi.capacity_mAh_g_from_x(x_end))
-            rev_si += c.mass_g * float(lisi.capacity_mAh_g_from_x(x_end))
-            v1 = c.mass_g / M_SI_G_MOL * float(lisi.molar_volume_cm3_mol(x_end))
-            dv += max(v1 - c.volume_cm3, 0.0) if host_rho > 0 else 0.0
-            m_si_active += c.mass_g
-            cryst_m += c.mass_g * c.crystalline_fraction
-        elif c.kind == "siox":
-            r_, i_, dv_, v0_, msi_ = _siox_per_gram(c.siox_x, x_end, f)
-            rev += c.mass_g * r_
-            rev_si += c.mass_g * r_
-            irr_ox += c.mass_g * i_
-            dv += c.mass_g * dv_
-            m_si_active += c.mass_g * msi_
-        elif c.kind == "carbon":
-            rev += c.mass_g * cp["hard_carbon_reversible_mAh_g"]
-            irr_c += c.mass_g * cp["hard_carbon_irreversible_mAh_g"]
-            m_c += c.mass_g
-    ssa = p.area_cm2 * 1e-4 / mass if ssa_override is None else float(ssa_override)
+    n = len(parts)
+    x_end = np.asarray(x_end, dtype=float).reshape(n)
+    q_x = np.asarray(lisi.capacity_mAh_g_from_x(x_end), dtype=float).reshape(n).tolist()  # mAh per g Si at x_end
+    v_x = np.asarray(lisi.molar_volume_cm3_mol(x_end), dtype=float).reshape(n).tolist()  # cm3 per mol Si at x_end
+    xs = x_end.tolist()
+    sums = np.empty((n, 9))
+    for k, p in enumerate(parts):
+        q_si, v_si, xe = q_x[k], v_x[k], xs[k]
+        mass = sum(c.mass_g for c in p.constituents)
+        rev = irr_ox = irr_c = rev_si = 0.0
+        dv = 0.0
+        m_si_active = m_c = 0.0
+        cryst_m = 0.0
+        for c in p.constituents:
+            if c.kind == "si":
+                host_rho = c.mass_g / c.volume_cm3
+                rev += c.mass_g * q_si
+                rev_si += c.mass_g * q_si
+                v1 = c.mass_g / M_SI_G_MOL * v_si
+                dv += max(v1 - c.volume_cm3, 0.0) if host_rho > 0 else 0.0
+                m_si_active += c.mass_g
+                cryst_m += c.mass_g * c.crystalline_fraction
+            elif c.kind == "siox":
+                r_, i_, dv_, v0_, msi_ = _siox_per_gram(c.siox_x, xe, f, v_si)
+                rev += c.mass_g * r_
+                rev_si += c.mass_g * r_
+                irr_ox += c.mass_g * i_
+                dv += c.mass_g * dv_
+                m_si_active += c.mass_g * msi_
+            elif c.kind == "carbon":
+                rev += c.mass_g * cp["hard_carbon_reversible_mAh_g"]
+                irr_c += c.mass_g * cp["hard_carbon_irreversible_mAh_g"]
+                m_c += c.mass_g
+        sums[k] = (mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m)
+    mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m = sums.T
+    geo = np.array([(p.area_cm2, p.pore_area_cm2, p.sei_pore_volume_cm3, p.void_cm3, p.envelope_cm3,
+                     p.si_area_fraction, p.pore_walls_si) for p in parts], dtype=float).reshape(n, 7)
+    area, pore_area_cm2, sei_pore_cm3, void, env, si_area_frac, walls_si = geo.T
+    given = np.array([s is not None for s in ssa_override])
+    ssa = area * 1e-4 / mass
     # SEI: flat on the outer surface, volume-capped in the pores (sianode.materials.surface); a measured area
     # replaces the geometric total, its excess over the outer surface counted as pore wall
-    pore_area = p.pore_area_cm2 * 1e-4 / mass
-    outer = p.area_cm2 * 1e-4 / mass - pore_area
-    if ssa_override is not None:  # what N2 reaches beyond the outer surface sits in the known open pores, if any
-        has_pores = np.isfinite(p.sei_pore_volume_cm3) and p.sei_pore_volume_cm3 > 0
-        pore_area = max(ssa - outer, 0.0) if has_pores else 0.0
-        outer = ssa - pore_area
-    irr_sei = surface.sei_loss_mAh_g(outer) + surface.pore_sei_loss_mAh_g(pore_area, p.sei_pore_volume_cm3 / mass)
+    pore_area = pore_area_cm2 * 1e-4 / mass
+    outer = area * 1e-4 / mass - pore_area
+    if given.any():  # what N2 reaches beyond the outer surface sits in the known open pores, if any
+        ssa = np.where(given, np.array([float(s) if s is not None else 0.0 for s in ssa_override]), ssa)
+        has_pores = np.isfinite(sei_pore_cm3) & (sei_pore_cm3 > 0)
+        pore_area = np.where(given, np.where(has_pores, np.maximum(ssa - outer, 0.0), 0.0), pore_area)
+        outer = np.where(given, ssa - pore_area, outer)
+    irr_sei = (np.asarray(surface.sei_loss_mAh_g(outer)).reshape(n)
+               + np.asarray(surface.pore_sei_loss_mAh_g(pore_area, sei_pore_cm3 / mass)).reshape(n))
     # Li trapped in the lithiated Si (of pure Si and of the Si that SiOx conversion frees)
     irr_trap = SI_TRAPPING_FRACTION.value * rev_si
     q_rev = (rev - irr_trap) / mass
     br = {"siox_conversion": irr_ox / mass, "sei": irr_sei, "carbon": irr_c / mass, "si_trapping": irr_trap / mass}
-    q_first = q_rev + sum(br.values())
-    expansion = max(0.0, dv - p.void_cm3) / p.envelope_cm3
-    return ComponentProperties(
-        name=name, mass_frac=1.0, reversible_capacity_mAh_g=q_rev, first_lithiation_capacity_mAh_g=q_first,
-        ice=q_rev / q_first if q_first > 0 else float("nan"), irreversible_breakdown_mAh_g=br,
-        particle_expansion=expansion, specific_surface_area_m2_g=ssa, density_g_cm3=mass / p.envelope_cm3,
-        si_mass_frac=m_si_active / mass, crystalline_fraction=cryst_m / m_si_active if m_si_active else 0.0,
-        voltage_curve=None, dv_solid_cm3_g=dv / mass, void_cm3_g=p.void_cm3 / mass,
-        envelope_cm3_g=p.envelope_cm3 / mass,
-        si_surface_area_m2_g=(outer + (pore_area if p.pore_walls_si else 0.0)) * p.si_area_fraction,
-        si_reversible_capacity_mAh_g=(rev_si - irr_trap) / mass), dv, mass, m_c
+    q_first = q_rev + _loss_sum(br)
+    expansion = np.maximum(0.0, dv - void) / env
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ice = np.where(q_first > 0, q_rev / q_first, np.nan)
+        cryst = np.where(m_si_active != 0, cryst_m / m_si_active, 0.0)
+    si_area = (outer + np.where(walls_si != 0, pore_area, 0.0)) * si_area_frac
+    cols = dict(q_rev=q_rev, q_first=q_first, ice=ice, expansion=expansion, ssa=ssa, rho=mass / env,
+                si_frac=m_si_active / mass, cryst=cryst, dv_g=dv / mass, void_g=void / mass, env_g=env / mass,
+                si_area=si_area, si_rev=(rev_si - irr_trap) / mass, dv=dv, mass=mass, m_c=m_c,
+                **{"br_" + k: v for k, v in br.items()})
+    cols = {k: v.tolist() for k, v in cols.items()}  # Python floats, as one design's scalars always were
+    out = []
+    for k in range(n):
+        c = {key: v[k] for key, v in cols.items()}
+        out.append((ComponentProperties(
+            name=names[k], mass_frac=1.0, reversible_capacity_mAh_g=c["q_rev"],
+            first_lithiation_capacity_mAh_g=c["q_first"], ice=c["ice"],
+            irreversible_breakdown_mAh_g={b: c["br_" + b] for b in IRREVERSIBLE_PARTS},
+            particle_expansion=c["expansion"], specific_surface_area_m2_g=c["ssa"], density_g_cm3=c["rho"],
+            si_mass_frac=c["si_frac"], crystalline_fraction=c["cryst"], voltage_curve=None, dv_solid_cm3_g=c["dv_g"],
+            void_cm3_g=c["void_g"], envelope_cm3_g=c["env_g"], si_surface_area_m2_g=c["si_area"],
+            si_reversible_capacity_mAh_g=c["si_rev"]), c["dv"], c["mass"], c["m_c"]))
+    return out
 
 
 def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 15.0,
@@ -545,7 +598,8 @@ def x_end_for_cutoff(v_min_V: float | None) -> float:
 
 def composite_properties(active, electrode=None, v_min_V: float | None = None,
                          specific_surface_area_m2_g: float | None = None) -> CompositeProperties:
-    """Capacity, ICE breakdown, expansion and surface area of a schema active-material model.
+    """Capacity, ICE breakdown, expansion and surface area of a schema active-material model
+    (:func:`composite_properties_batch` with one material).
 
     Parameters
     ----------
@@ -556,56 +610,104 @@ def composite_properties(active, electrode=None, v_min_V: float | None = None,
         the geometric estimate in the SEI loss. BET includes micropores that may not all carry SEI, so
         the SEI loss is then an upper estimate.
     """
-    if specific_surface_area_m2_g is not None and (not np.isfinite(specific_surface_area_m2_g)
-                                                   or specific_surface_area_m2_g < 0):
-        raise InputError(f"must be >= 0 m2/g, got {specific_surface_area_m2_g!r}", field="specific_surface_area_m2_g")
-    if not hasattr(active, "family"):
-        raise InputError("active must be a schema active-material model with a 'family'", field="active")
-    x_end = x_end_for_cutoff(v_min_V)
-    comps: list[ComponentProperties] = []
-    if active.family == "si_graphite":
-        si_mat = active.silicon
-        p = _particle(si_mat)
-        c_si, dv_si, mass_si, m_c_si = _evaluate(p, x_end, si_mat.family, specific_surface_area_m2_g)
-        c_si.mass_frac = active.si_fraction
-        c_gr = _graphite_component(active)
-        comps = [c_si, c_gr]
-        # carbon fraction: carbon inside the Si material + graphite
-        carbon_frac = active.si_fraction * m_c_si / mass_si + (1 - active.si_fraction)
-        pore_fill, buffer = _pore_numbers(si_mat, p, dv_si)
-    else:
-        p = _particle(active)
-        c, dv, mass, m_c = _evaluate(p, x_end, active.family, specific_surface_area_m2_g)
-        comps = [c]
-        carbon_frac = m_c / mass
-        pore_fill, buffer = _pore_numbers(active, p, dv)
-    ws = np.array([c.mass_frac for c in comps])
-    rev = float(sum(w * c.reversible_capacity_mAh_g for w, c in zip(ws, comps)))
-    br = {k: float(sum(w * c.irreversible_breakdown_mAh_g[k] for w, c in zip(ws, comps)))
-          for k in IRREVERSIBLE_PARTS}
-    first = rev + sum(br.values())
-    # envelope volumes per g of blend; expansion volume-weighted
-    vols = np.array([w / c.density_g_cm3 for w, c in zip(ws, comps)])
-    rho = 1.0 / vols.sum()
-    exp_ = float(np.sum(vols * np.array([c.particle_expansion for c in comps])) / vols.sum())
-    ssa = float(sum(w * c.specific_surface_area_m2_g for w, c in zip(ws, comps)))
-    ssa_si = float(sum(w * c.si_surface_area_m2_g for w, c in zip(ws, comps)))
-    si_frac = float(sum(w * c.si_mass_frac for w, c in zip(ws, comps)))
-    cryst = comps[0].crystalline_fraction
-    for c in comps:
-        c.voltage_curve = component_voltage_curve(c, x_end)
-    props = CompositeProperties(
-        family=active.family, reversible_capacity_mAh_g=rev, first_lithiation_capacity_mAh_g=first,
-        ice=rev / first, irreversible_breakdown_mAh_g=br, capacity_mAh_cm3=rev * rho,
-        capacity_lithiated_mAh_cm3=rev * rho / (1 + exp_), si_mass_frac=si_frac, carbon_mass_frac=float(carbon_frac),
-        particle_expansion=exp_, pore_filling_fraction=pore_fill, buffer_volume_fraction=buffer,
-        specific_surface_area_m2_g=ssa, density_g_cm3=rho, x_end=x_end, crystalline_fraction=cryst,
-        components=comps, si_surface_area_m2_g=ssa_si,
-        si_reversible_capacity_mAh_g=float(sum(w * c.si_reversible_capacity_mAh_g for w, c in zip(ws, comps))))
+    return composite_properties_batch([active], [v_min_V], [specific_surface_area_m2_g])[0]
+
+
+def _check_ssa(ssa) -> None:
+    if ssa is not None and (not np.isfinite(ssa) or ssa < 0):
+        raise InputError(f"must be >= 0 m2/g, got {ssa!r}", field="specific_surface_area_m2_g")
+
+
+def _blend(comps: list[list[ComponentProperties]]) -> dict[str, np.ndarray]:
+    """Mixture rules over designs with the same number of components: mass-weighted capacities, losses, areas and
+    Si fractions; envelope-volume-weighted expansion; density from the summed envelope volumes. Arrays over the
+    designs (sums in component order, as ``sum`` over one design's components)."""
+    def col(attr):
+        return np.array([[getattr(c, attr) for c in cs] for cs in comps], dtype=float)
+
+    w = col("mass_frac")
+    k = w.shape[1]
+
+    def wsum(v):
+        acc = np.zeros(len(comps))
+        for j in range(k):
+            acc = acc + w[:, j] * v[:, j]
+        return acc
+
+    br = {b: wsum(np.array([[c.irreversible_breakdown_mAh_g[b] for c in cs] for cs in comps], dtype=float))
+          for b in IRREVERSIBLE_PARTS}
+    rev = wsum(col("reversible_capacity_mAh_g"))
+    vols = w / col("density_g_cm3")  # envelope volume per g of blend
+    exp_v = vols * col("particle_expansion")
+    vol = exp_sum = 0.0
+    for j in range(k):
+        vol = vol + vols[:, j] if j else vols[:, 0]
+        exp_sum = exp_sum + exp_v[:, j] if j else exp_v[:, 0]
+    first = rev + _loss_sum(br)
+    return dict(rev=rev, first=first, rho=1.0 / vol, exp=exp_sum / vol, ssa=wsum(col("specific_surface_area_m2_g")),
+                ssa_si=wsum(col("si_surface_area_m2_g")), si_frac=wsum(col("si_mass_frac")),
+                si_rev=wsum(col("si_reversible_capacity_mAh_g")), **{"br_" + b: v for b, v in br.items()})
+
+
+def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> list[CompositeProperties]:
+    """:func:`composite_properties` of many active materials (``v_min_V`` and ``specific_surface_area_m2_g`` one
+    per material, None allowed). Each material's particle is built from its family; the capacities, losses,
+    mixture rules and voltage curves are computed on arrays over the materials (the same numbers as one at a time).
+    Raises the error of the first invalid material."""
     from sianode.materials.diffusion_length import si_diffusion_radius
 
-    props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
-    return props
+    n = len(actives)
+    x_ends: dict = {}
+    si_mats, parts, xe, ssas = [], [], [], []
+    for active, v_min, ssa in zip(actives, v_min_V, specific_surface_area_m2_g):
+        _check_ssa(ssa)
+        if not hasattr(active, "family"):
+            raise InputError("active must be a schema active-material model with a 'family'", field="active")
+        key = v_min if v_min is None or type(v_min) is float else object()  # one x_end per cut-off of the batch
+        if key not in x_ends:
+            x_ends[key] = x_end_for_cutoff(v_min)
+        m = active.silicon if active.family == "si_graphite" else active
+        si_mats.append(m)
+        parts.append(_particle(m))
+        xe.append(x_ends[key])
+        ssas.append(ssa)
+    evaluated = _evaluate_batch(parts, xe, [m.family for m in si_mats], ssas)
+    comps: list[list[ComponentProperties]] = []
+    carbon = []
+    for active, (c, dv, mass, m_c) in zip(actives, evaluated):
+        if active.family == "si_graphite":
+            c.mass_frac = active.si_fraction
+            comps.append([c, _graphite_component(active)])
+            # carbon fraction: carbon inside the Si material + graphite
+            carbon.append(active.si_fraction * m_c / mass + (1 - active.si_fraction))
+        else:
+            comps.append([c])
+            carbon.append(m_c / mass)
+    mix: list = [None] * n
+    for k in sorted({len(cs) for cs in comps}):
+        idx = [i for i in range(n) if len(comps[i]) == k]
+        cols = {key: v.tolist() for key, v in _blend([comps[i] for i in idx]).items()}
+        for r, i in enumerate(idx):
+            mix[i] = {key: v[r] for key, v in cols.items()}
+    flat = [(c, x) for cs, x in zip(comps, xe) for c in cs]
+    for (c, _), curve in zip(flat, component_voltage_curves([c for c, _ in flat], [x for _, x in flat])):
+        c.voltage_curve = curve
+    out = []
+    for i, active in enumerate(actives):
+        b, cs, (_, dv, _, _) = mix[i], comps[i], evaluated[i]
+        pore_fill, buffer = _pore_numbers(si_mats[i], parts[i], dv)
+        rev, rho, exp_ = b["rev"], b["rho"], b["exp"]
+        props = CompositeProperties(
+            family=active.family, reversible_capacity_mAh_g=rev, first_lithiation_capacity_mAh_g=b["first"],
+            ice=rev / b["first"], irreversible_breakdown_mAh_g={k: b["br_" + k] for k in IRREVERSIBLE_PARTS},
+            capacity_mAh_cm3=rev * rho, capacity_lithiated_mAh_cm3=rev * rho / (1 + exp_), si_mass_frac=b["si_frac"],
+            carbon_mass_frac=float(carbon[i]), particle_expansion=exp_, pore_filling_fraction=pore_fill,
+            buffer_volume_fraction=buffer, specific_surface_area_m2_g=b["ssa"], density_g_cm3=rho, x_end=xe[i],
+            crystalline_fraction=cs[0].crystalline_fraction, components=cs, si_surface_area_m2_g=b["ssa_si"],
+            si_reversible_capacity_mAh_g=b["si_rev"])
+        props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
+        out.append(props)
+    return out
 
 
 def _pore_numbers(m, p: _Particle, dv_solid: float):
@@ -637,18 +739,37 @@ class VoltageCurve:
 
 
 def component_voltage_curve(c: ComponentProperties, x_end: float = lisi.X_MAX_PRACTICAL, n: int = 121) -> VoltageCurve:
-    """Voltage vs capacity of one component (per g of the component), lithiation and delithiation.
+    """Voltage vs capacity of one component (per g of the component), lithiation and delithiation
+    (:func:`component_voltage_curves` with one component).
 
     Si-containing components: the a-Si branches, the capacity axis scaled so that x_end maps to the
     component's reversible capacity (carbon's share is spread in proportion, a simplification).
     Graphite: the pure-graphite OCP of sianode.graphite (Verbrugge et al. 2017) on sto = capacity / 372
     (no hysteresis: both branches the same).
     """
-    if c.si_mass_frac > 0:
-        x = np.linspace(0, x_end, n)
-        q = x / x_end * c.reversible_capacity_mAh_g
-        return VoltageCurve(q, voltage.ocv_lithiation_V(x), voltage.ocv_delithiation_V(x))
-    return _graphite_voltage_curve(c.reversible_capacity_mAh_g, n)
+    return component_voltage_curves([c], [x_end], n)[0]
+
+
+def component_voltage_curves(comps, x_ends, n: int = 121) -> list[VoltageCurve]:
+    """:func:`component_voltage_curve` of many components (``x_ends`` one per component). The a-Si branches are
+    evaluated once per distinct ``x_end`` (one array call each); those voltage arrays are shared, read-only, by
+    the curves with that ``x_end``, as graphite's memoised curves are."""
+    out: list = [None] * len(comps)
+    si = [i for i, c in enumerate(comps) if c.si_mass_frac > 0]
+    if si:
+        xe = np.array([float(x_ends[i]) for i in si])
+        uniq, which = np.unique(xe, return_inverse=True)
+        x = np.linspace(np.zeros_like(uniq), uniq, n, axis=1)  # one row per distinct x_end
+        lith, delith = voltage.ocv_lithiation_V(x), voltage.ocv_delithiation_V(x)
+        q = x[which] / xe[:, None] * np.array([comps[i].reversible_capacity_mAh_g for i in si], dtype=float)[:, None]
+        for a in (lith, delith, q):
+            a.flags.writeable = False
+        for r, i in enumerate(si):
+            out[i] = VoltageCurve(q[r], lith[which[r]], delith[which[r]])
+    for i, c in enumerate(comps):
+        if out[i] is None:
+            out[i] = _graphite_voltage_curve(c.reversible_capacity_mAh_g, n)
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -677,6 +798,21 @@ def prime_si_utilisation(props_list, c_rates) -> None:
     u = np.atleast_1d(si_utilisation(c, r, d))
     for (p, c_i), u_i in zip(todo, u):
         p._utilisation[p._utilisation_key(c_i)] = float(u_i)
+
+
+def _delivered(reversible_mAh_g, si_reversible_mAh_g, utilisation):
+    """Delivered capacity: the Si part of the reversible capacity times its utilisation, the rest in full."""
+    return reversible_mAh_g - si_reversible_mAh_g * (1.0 - np.asarray(utilisation))
+
+
+def delivered_capacities_mAh_g(props_list, c_rates) -> np.ndarray:
+    """:meth:`CompositeProperties.delivered_capacity_mAh_g` of many designs (one C-rate each) as one array; the
+    utilisations come from :meth:`CompositeProperties.si_utilisation_at` (solved for a batch by
+    :func:`prime_si_utilisation`)."""
+    rev = np.array([p.reversible_capacity_mAh_g for p in props_list], dtype=float)
+    si_rev = np.array([p.si_reversible_capacity_mAh_g for p in props_list], dtype=float)
+    u = np.array([p.si_utilisation_at(float(c)) for p, c in zip(props_list, c_rates)], dtype=float)
+    return _delivered(rev, si_rev, u)
 
 
 def breakdown_table(props: CompositeProperties) -> pd.DataFrame:

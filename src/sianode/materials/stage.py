@@ -102,10 +102,10 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     """The materials stage for many designs; ``run`` is this with one design (one implementation).
     ``tables=False`` (what a sweep does) skips the tidy tables; the summary and ``data`` are the same."""
     check_batch(designs, upstreams)
-    props = [_properties(d) for d in designs]
+    props = _properties(designs)
     c_rates = [protocol_c_rate(d.protocol, p.reversible_capacity_mAh_g) for d, p in zip(designs, props)]
     composites.prime_si_utilisation(props, c_rates)  # one vectorised solve for the batch's delivered capacities
-    return [_result(d, p, c, tables) for d, p, c in zip(designs, props, c_rates)]
+    return _results(designs, props, c_rates, tables)
 
 
 def _v_min(design):
@@ -114,30 +114,65 @@ def _v_min(design):
     return design.protocol.v_min_V if design.cell.kind == "half" else None
 
 
-def _properties(design):
-    """The design's ``CompositeProperties``, with the calibrated values of its ``[calibration]`` if any."""
-    if not hasattr(design, "active") or not hasattr(design, "electrode"):
-        raise InputError("design must be a sianode.design.Design", field="design")
-    v_min = _v_min(design)
-    # optional measured area (schema field requested from the lead; used if present)
-    ssa = getattr(design.active, "specific_surface_area_m2_g", None)
-    if ssa is None and design.active.family == "si_graphite":
-        ssa = getattr(design.active.silicon, "specific_surface_area_m2_g", None)
-    props = composites.composite_properties(design.active, design.electrode, v_min_V=v_min,
-                                            specific_surface_area_m2_g=ssa)
-    measured = calibrated_values(design)
-    if measured:  # values calibrated on measured cells replace the estimates (sianode.materials.measured)
-        props = apply_measured(props, **measured, source="design [calibration] (sianode calibrate)")
+def _properties(designs) -> list:
+    """Each design's ``CompositeProperties`` (one :func:`composites.composite_properties_batch` call for the batch),
+    with the calibrated values of its ``[calibration]`` if any."""
+    for design in designs:
+        if not hasattr(design, "active") or not hasattr(design, "electrode"):
+            raise InputError("design must be a sianode.design.Design", field="design")
+    ssas = []
+    for design in designs:
+        # optional measured area (schema field requested from the lead; used if present)
+        ssa = getattr(design.active, "specific_surface_area_m2_g", None)
+        if ssa is None and design.active.family == "si_graphite":
+            ssa = getattr(design.active.silicon, "specific_surface_area_m2_g", None)
+        ssas.append(ssa)
+    props = composites.composite_properties_batch([d.active for d in designs], [_v_min(d) for d in designs], ssas)
+    for n, design in enumerate(designs):
+        measured = calibrated_values(design)
+        if measured:  # values calibrated on measured cells replace the estimates (sianode.materials.measured)
+            props[n] = apply_measured(props[n], **measured, source="design [calibration] (sianode calibrate)")
     return props
 
 
-def _result(design, props, c_rate: float, tables: bool) -> StageResult:
-    v_min = _v_min(design)
+def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
+    """The StageResult of each design: the per-design quantities of the summary computed on arrays over the batch
+    (Li15Si4 fraction, delivered capacity and Si utilisation, areal and electrode capacities), then one summary
+    per design."""
+    n = len(designs)
+    v_min = [_v_min(d) for d in designs]
+    half = [i for i in range(n) if v_min[i] is not None]
+    f_cryst = np.ones(n)
+    if half:
+        f_cryst[half] = voltage.li15si4_fraction(np.array([v_min[i] for i in half], dtype=float))
+
+    def col(attr):
+        return np.array([getattr(p, attr) for p in props], dtype=float)
+
+    rev, first, si_rev = col("reversible_capacity_mAh_g"), col("first_lithiation_capacity_mAh_g"), \
+        col("si_reversible_capacity_mAh_g")
+    si_frac = col("si_mass_frac")
+    delivered = composites.delivered_capacities_mAh_g(props, c_rates)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        util = np.where(si_rev > 0, (delivered - (rev - si_rev)) / si_rev, np.nan)
+        sei_over_si = np.where(si_frac > 0, col("si_surface_area_m2_g") / si_frac, np.nan)
+    loads = [full_cell_loadings(d, p) for d, p in zip(designs, props)]  # full cells: the shared N/P rule
+    anode = np.array([ld.anode_mg_cm2 for ld in loads], dtype=float)
+    loading_g_cm2 = anode * 1e-3
+    geos = [anode_geometry(d, p.density_g_cm3, ld.anode_mg_cm2) for d, p, ld in zip(designs, props, loads)]
+    thick = np.array([g.thickness_um for g in geos], dtype=float)
+    cols = dict(f_cryst=f_cryst, delivered=delivered, util=util, sei_over_si=sei_over_si,
+                areal=loading_g_cm2 * rev, areal_first=loading_g_cm2 * first,
+                el_cap=loading_g_cm2 * rev / (thick * 1e-4), radius_nm=col("si_diffusion_radius_m") * 1e9)
+    cols = {k: v.tolist() for k, v in cols.items()}
+    return [_result(designs[i], props[i], float(c_rates[i]), loads[i], geos[i], {k: v[i] for k, v in cols.items()},
+                    tables) for i in range(n)]
+
+
+def _result(design, props, c_rate: float, loads, geo, v: dict, tables: bool) -> StageResult:
+    """One design's StageResult from its row ``v`` of :func:`_results`."""
     measured = calibrated_values(design)
-    f_cryst = float(voltage.li15si4_fraction(v_min)) if v_min is not None else 1.0
-    delivered = float(props.delivered_capacity_mAh_g(c_rate))
-    loads = full_cell_loadings(design, props)  # full cells: the shared N/P rule (sianode.electrode.loading)
-    loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
+    f_cryst = v["f_cryst"]
     summary = {
         "family": props.family,
         "anode_loading_mg_cm2": loads.anode_mg_cm2,
@@ -146,25 +181,22 @@ def _result(design, props, c_rate: float, tables: bool) -> StageResult:
         "irreversible_capacity_mAh_g": props.first_lithiation_capacity_mAh_g - props.reversible_capacity_mAh_g,
         "ice_pct": 100 * props.ice,
         "c_rate": c_rate,
-        "delivered_capacity_mAh_g": delivered,
-        "si_utilisation_first_cycle": float(
-            (delivered - (props.reversible_capacity_mAh_g - props.si_reversible_capacity_mAh_g))
-            / props.si_reversible_capacity_mAh_g) if props.si_reversible_capacity_mAh_g > 0 else float("nan"),
+        "delivered_capacity_mAh_g": v["delivered"],
+        "si_utilisation_first_cycle": v["util"],
         "capacity_mAh_cm3": props.capacity_mAh_cm3,
         "capacity_lithiated_mAh_cm3": props.capacity_lithiated_mAh_cm3,
         "particle_expansion_pct": 100 * props.particle_expansion,
         "si_mass_frac": props.si_mass_frac,
         "carbon_mass_frac": props.carbon_mass_frac,
         "specific_surface_area_m2_g": props.specific_surface_area_m2_g,
-        "sei_surface_over_si_m2_per_g_si": (props.si_surface_area_m2_g / props.si_mass_frac
-                                            if props.si_mass_frac > 0 else float("nan")),
+        "sei_surface_over_si_m2_per_g_si": v["sei_over_si"],
         "particle_density_g_cm3": props.density_g_cm3,
         "pore_filling_fraction": props.pore_filling_fraction,
         "buffer_volume_fraction": props.buffer_volume_fraction,
         "x_end": props.x_end,
         "li15si4_fraction": f_cryst,
-        "areal_capacity_mAh_cm2": loading_g_cm2 * props.reversible_capacity_mAh_g,
-        "first_lithiation_areal_capacity_mAh_cm2": loading_g_cm2 * props.first_lithiation_capacity_mAh_g,
+        "areal_capacity_mAh_cm2": v["areal"],
+        "first_lithiation_areal_capacity_mAh_cm2": v["areal_first"],
         "average_delithiation_voltage_V": _average_voltage(props, "delithiation", f_cryst),
         "average_lithiation_voltage_V": _average_voltage(props, "lithiation", f_cryst),
     }
@@ -174,16 +206,14 @@ def _result(design, props, c_rate: float, tables: bool) -> StageResult:
         summary["calibrated_properties"] = ", ".join(measured)
         if "si_diffusivity_m2_s" in measured:
             summary["si_diffusivity_m2_s"] = measured["si_diffusivity_m2_s"]
-    for k, v in props.irreversible_breakdown_mAh_g.items():
-        summary[f"irreversible_{k}_mAh_g"] = v
-    summary = {k: (v if isinstance(v, str) else float(v)) for k, v in summary.items()}
-    geo = anode_geometry(design, props.density_g_cm3, loads.anode_mg_cm2)
+    for k, val in props.irreversible_breakdown_mAh_g.items():
+        summary[f"irreversible_{k}_mAh_g"] = val
+    summary = {k: (val if isinstance(val, str) else float(val)) for k, val in summary.items()}
     summary["electrode_density_g_cm3"] = geo.press_density_g_cm3
     summary["electrode_porosity"] = geo.porosity
-    summary["electrode_capacity_mAh_cm3"] = float(loading_g_cm2 * props.reversible_capacity_mAh_g
-                                                  / (geo.thickness_um * 1e-4))
+    summary["electrode_capacity_mAh_cm3"] = v["el_cap"]
     summary["electrode_thickness_um"] = geo.thickness_um
-    summary["si_diffusion_radius_nm"] = float(props.si_diffusion_radius_m * 1e9)
+    summary["si_diffusion_radius_nm"] = v["radius_nm"]
     tabs = {
         "voltage_curves": _voltage_table(props),
         "volume_vs_capacity": _volume_table(props),
