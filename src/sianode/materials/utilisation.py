@@ -49,13 +49,23 @@ def _sphere_roots(n: int = _N_ROOTS) -> np.ndarray:
 
 
 _ROOTS = _sphere_roots()
+_ROOTS2 = _ROOTS ** 2
+# exp(-x) is exactly 0.0 in double precision beyond x = 745.13 (below half the smallest subnormal)
+_EXP_ZERO_FROM = 750.0
 
 
 def surface_soc(tau, lam):
-    """Surface state of charge of a sphere under constant flux, eq. 1 (``tau``, ``lam`` broadcast)."""
+    """Surface state of charge of a sphere under constant flux, eq. 1 (``tau``, ``lam`` broadcast).
+
+    The series terms whose exponential underflows to exactly 0.0 are set to 0.0 without evaluating it (most
+    of them: a_n^2 grows as n^2); the sum runs over all terms, as written."""
     tau = np.asarray(tau, float)
     lam = np.asarray(lam, float)
-    series = np.sum(np.exp(-np.multiply.outer(tau, _ROOTS ** 2)) / _ROOTS ** 2, axis=-1)
+    x = np.multiply.outer(tau, _ROOTS2)
+    live = ~(x >= _EXP_ZERO_FROM)  # (NaN stays live: exp gives NaN)
+    terms = np.zeros_like(x)
+    terms[live] = np.exp(-x[live])
+    series = np.sum(terms / _ROOTS2, axis=-1)
     long = lam * (3.0 * tau + 0.2 - 2.0 * series)
     short = 2.0 * lam * np.sqrt(np.maximum(tau, 0.0) / np.pi)
     return np.where(tau < 1e-4, short, long)
