@@ -116,6 +116,13 @@ class Constituent:
     crystalline_fraction: float = 0.0
 
 
+def _envelope_expansion(frac, dv_solid_cm3_g, void_cm3_g, envelope_cm3_g):
+    """Outward envelope expansion at lithiation fraction ``frac``: the solid volume change the void cannot take,
+    per envelope volume (arrays broadcast; :meth:`ComponentProperties.expansion_at`)."""
+    frac = np.clip(np.asarray(frac, dtype=float), 0.0, 1.0)
+    return np.maximum(0.0, frac * dv_solid_cm3_g - void_cm3_g) / envelope_cm3_g
+
+
 @dataclass
 class ComponentProperties:
     """Capacities, ICE and expansion of one component of a composite (a blend has several)."""
@@ -144,8 +151,7 @@ class ComponentProperties:
         Solid volume change taken proportional to frac (exact for LixSi under the linear volume law;
         for SiOx the conversion products are spread over the lithiation, a simplification).
         """
-        frac = np.clip(np.asarray(frac, dtype=float), 0.0, 1.0)
-        return np.maximum(0.0, frac * self.dv_solid_cm3_g - self.void_cm3_g) / self.envelope_cm3_g
+        return _envelope_expansion(frac, self.dv_solid_cm3_g, self.void_cm3_g, self.envelope_cm3_g)
 
 
 @dataclass
@@ -211,12 +217,7 @@ class CompositeProperties:
         lithiated to the Si utilisation at that rate (:func:`sianode.materials.utilisation.si_utilisation`), the
         others (graphite) fully; envelope-volume weighted as ``particle_expansion``. ``c_rate -> 0`` gives
         ``particle_expansion`` when the components are fully lithiated."""
-        u = float(self.si_utilisation_at(c_rate))
-        if not self.components:
-            return self.particle_expansion * u
-        env = np.array([c.mass_frac * c.envelope_cm3_g for c in self.components])
-        exp_ = np.array([float(c.expansion_at(u if c.si_mass_frac > 0 else 1.0)) for c in self.components])
-        return float(np.sum(env * exp_) / env.sum())
+        return float(particle_expansions_at([self], [c_rate])[0])
 
 
 # --------------------------------------------------------------------------- constituents
@@ -813,6 +814,32 @@ def delivered_capacities_mAh_g(props_list, c_rates) -> np.ndarray:
     si_rev = np.array([p.si_reversible_capacity_mAh_g for p in props_list], dtype=float)
     u = np.array([p.si_utilisation_at(float(c)) for p, c in zip(props_list, c_rates)], dtype=float)
     return _delivered(rev, si_rev, u)
+
+
+def particle_expansions_at(props_list, c_rates) -> np.ndarray:
+    """:meth:`CompositeProperties.particle_expansion_at` of many designs (one C-rate each) as one array: the
+    components' :meth:`ComponentProperties.expansion_at` evaluated on arrays over the designs with the same
+    number of components."""
+    n = len(props_list)
+    u = np.array([float(p.si_utilisation_at(c)) for p, c in zip(props_list, c_rates)], dtype=float)
+    out = np.empty(n)
+    bare = [i for i, p in enumerate(props_list) if not p.components]
+    if bare:
+        out[bare] = np.array([props_list[i].particle_expansion for i in bare], dtype=float) * u[bare]
+    for k in sorted({len(p.components) for p in props_list} - {0}):
+        idx = [i for i, p in enumerate(props_list) if len(p.components) == k]
+
+        def col(attr):
+            return np.array([[getattr(c, attr) for c in props_list[i].components] for i in idx], dtype=float)
+
+        frac = np.where(col("si_mass_frac") > 0, u[idx][:, None], 1.0)  # Si-bearing: utilised; graphite: full
+        exp_ = _envelope_expansion(frac, col("dv_solid_cm3_g"), col("void_cm3_g"), col("envelope_cm3_g"))
+        env = col("mass_frac") * col("envelope_cm3_g")
+        num, den = env[:, 0] * exp_[:, 0], env[:, 0]
+        for j in range(1, k):  # in component order, as np.sum over one design's few components
+            num, den = num + env[:, j] * exp_[:, j], den + env[:, j]
+        out[idx] = num / den
+    return out
 
 
 def breakdown_table(props: CompositeProperties) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from sianode.electrode.coating import anode_geometry
 from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import lisi
+from sianode.materials.composites import particle_expansions_at
 from sianode.mechanics import binder_load, pores, swelling
 from sianode.mechanics.electrode_swelling import swelling_parts
 from sianode.mechanics.growth_surface import sei_growth_surface_m2_g
@@ -120,38 +121,47 @@ def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
     return pd.DataFrame(list(_front_table(phase, float(pressure))) + fr.rows(0))
 
 
-def _si_inputs(design, props, upstream) -> dict:
-    """Per-design scalars the mechanics physics needs (geometry rules and earlier stages' results)."""
-    if not hasattr(design, "active") or not hasattr(design, "electrode"):
-        raise InputError("design must be a sianode.design.Design", field="design")
-    m = _si_material(design.active)
-    size, feature, phase = si_feature(m)
-    el_ = design.electrolyte
-    sse, p_conf = None, 0.0
-    if getattr(el_, "kind", "liquid") == "solid":
-        from sianode.solidstate.electrolytes import sse_properties
-        from sianode.solidstate.pressure import mean_confining_stress
-
-        sse = sse_properties(el_)
-        p_conf = mean_confining_stress(el_.stack_pressure_MPa * 1e6, sse.poisson_ratio.value)
-    geo = anode_geometry(design, float(props.density_g_cm3), full_cell_loadings(design, props).anode_mg_cm2)
+def _si_inputs(designs, props, upstreams) -> list[dict]:
+    """Per-design inputs the mechanics physics needs (geometry rules and earlier stages' results), one dict per
+    design; the envelope expansion at the protocol rate for the whole batch in one array call."""
     from sianode.interphase import calendar, electrolytes
 
-    c_rate = protocol_c_rate(design.protocol, props.reversible_capacity_mAh_g)
+    si_factor = float(calendar.MATERIAL_SEI_FACTORS["silicon"])
+    factors: dict = {}  # electrolyte factors by electrolyte key (one look-up per kind in the batch)
+    out = []
+    for design, props_, upstream in zip(designs, props, upstreams):
+        if not hasattr(design, "active") or not hasattr(design, "electrode"):
+            raise InputError("design must be a sianode.design.Design", field="design")
+        m = _si_material(design.active)
+        size, feature, phase = si_feature(m)
+        el_ = design.electrolyte
+        sse, p_conf = None, 0.0
+        if getattr(el_, "kind", "liquid") == "solid":
+            from sianode.solidstate.electrolytes import sse_properties
+            from sianode.solidstate.pressure import mean_confining_stress
 
-    ef = electrolytes.get(electrolytes.electrolyte_key(design.electrolyte)).values()
-    ms = require(upstream, "materials", "mechanics").summary
-    return {"size": size, "feature": feature, "phase": phase, "sse": sse, "p_conf": float(p_conf),
-            "c_rate": c_rate,
-            # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
-            "e_p": float(props.particle_expansion_at(c_rate)), "density": float(props.density_g_cm3),
-            "si_mass_frac": float(props.si_mass_frac),
+            sse = sse_properties(el_)
+            p_conf = mean_confining_stress(el_.stack_pressure_MPa * 1e6, sse.poisson_ratio.value)
+        geo = anode_geometry(design, float(props_.density_g_cm3), full_cell_loadings(design, props_).anode_mg_cm2)
+        c_rate = protocol_c_rate(design.protocol, props_.reversible_capacity_mAh_g)
+        key = electrolytes.electrolyte_key(design.electrolyte)
+        if key not in factors:
+            factors[key] = electrolytes.get(key).values()
+        ms = require(upstream, "materials", "mechanics").summary
+        out.append({
+            "size": size, "feature": feature, "phase": phase, "sse": sse, "p_conf": float(p_conf), "c_rate": c_rate,
+            "density": float(props_.density_g_cm3), "si_mass_frac": float(props_.si_mass_frac),
             "fr": swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
                                               conductive=geo.conductive_volume_fraction, porosity=geo.porosity),
-            "growth_m2_g": sei_growth_surface_m2_g(design, props), "binder": design.electrode.binder,
+            "growth_m2_g": sei_growth_surface_m2_g(design, props_), "binder": design.electrode.binder,
             "cycles": design.protocol.cycles, "T_K": design.protocol.temperature_C + 273.15,
             "u_V": 0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"])),
-            "ef": ef, "si_factor": float(calendar.MATERIAL_SEI_FACTORS["silicon"])}
+            "ef": dict(factors[key]), "si_factor": si_factor})
+    # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
+    e_p = particle_expansions_at(props, [i["c_rate"] for i in out]).tolist()
+    for i, e in zip(out, e_p):
+        i["e_p"] = e
+    return out
 
 
 def run(design, upstream=None) -> StageResult:
@@ -175,7 +185,7 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     if not designs:
         return []
     props = [require(u, "materials", "mechanics").data for u in upstreams]
-    inp = [_si_inputs(d, p, u) for d, p, u in zip(designs, props, upstreams)]
+    inp = _si_inputs(designs, props, upstreams)
 
     def col(key, dtype=float):
         return np.array([i[key] for i in inp], dtype=dtype)
@@ -198,7 +208,8 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
         frames[n] = (cyc_free, next(k_free)) if free[n] else (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
     vm_cyc = np.array([f.plastic["max_von_mises_Pa"][k].max() for f, k in frames])
     vm_lin = np.array([f.linear["max_von_mises_Pa"][k].max() for f, k in frames])
-    vm_front = np.array([max(r["max_von_mises_Pa"] for r in _front_table(ph, float(p))) for ph, p in zip(phases, p_conf)])
+    front = {key: max(r["max_von_mises_Pa"] for r in _front_table(*key)) for key in set(zip(phases, p_conf.tolist()))}
+    vm_front = np.array([front[key] for key in zip(phases, p_conf.tolist())])
     vm_max = np.maximum(vm_front, vm_cyc)
     # binder verdict (Liu et al. 2025 criterion: particle stress vs binder modulus) with the stress of the
     # elasto-plastic particle model on an unconfined a-LixSi cycle (binder_load), never an elastic stress above yield
@@ -234,6 +245,8 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
                   strain_amp=strain_amp, dh=dh, vm_max=vm_max, vm_lin=vm_lin, parts=parts, intact=intact, bind=bind,
                   load=load, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, fresh=fresh, L=L, t_cycle=t_cycle,
                   phi_si=phi_si, c_rate=c_rate, crack_m2_g=crack_m2_g)
+    # the swelling parts of every design as lists (read per design by _result; one conversion per batch)
+    arrays["part_rows"] = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in vars(parts).items()}
     return [_result(design, i, n, arrays, tables) for n, (design, i) in enumerate(zip(designs, inp))]
 
 
@@ -245,7 +258,7 @@ def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
                                     bool(v["fractures"][n]))
     e_p, strain_amp, dh = float(v["e_p"][n]), float(v["strain_amp"][n]), float(v["dh"][n])
     vm_max, vm_lin = float(v["vm_max"][n]), float(v["vm_lin"][n])
-    part = {k: (val[n].item() if isinstance(val, np.ndarray) else val) for k, val in parts.as_dict().items()}
+    part = {k: (val[n] if isinstance(val, list) else val) for k, val in v["part_rows"].items()}
     irr_per_cycle = part["sei_per_cycle"]
     growth_m2_g, a_v, a_crack = float(v["growth_m2_g"][n]), float(v["a_v"][n]), float(v["a_crack"][n])
     sei_in = {"fresh_fraction": float(v["fresh"][n]), "sei_thickness_per_cycle_m": float(v["L"][n]),
