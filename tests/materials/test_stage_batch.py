@@ -1,0 +1,215 @@
+"""The materials stage over a batch (array path) gives each design what a batch of one gives, to rel 1e-12.
+
+Designs: the first designs of the sweep benchmark's SPEC (Si/graphite blends over size, phase, Si fraction,
+C-rate and press density), every bundled example, each family with and without coatings, half cells at other
+cut-offs, a measured surface area, a calibrated design and solid electrolytes. A design that fails in a batch
+raises its own error, the same as alone, and the sweep (BatchEvaluator) keeps the other designs.
+"""
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sianode.design import design_from_dict
+from sianode.design.loader import example_names, load_example
+from sianode.design import schema as S
+from sianode.errors import InputError
+from sianode.materials import composites as C
+from sianode.materials import stage, utilisation
+from sianode.sweep.evaluate import BatchEvaluator, same_rows
+from sianode.sweep.sampling import Samples, design_data
+from sianode.sweep.spec import parse_spec
+
+SPEC = """
+base = "nano_si_graphite"
+[sampling]
+method = "lhs"
+n = 40
+seed = 18
+[vary]
+"active.silicon.diameter_nm" = { distribution = "loguniform", low = 30, high = 3000 }
+"active.silicon.phase" = ["crystalline", "amorphous"]
+"active.si_fraction" = { range = [0.05, 0.4] }
+"protocol.c_rate" = { distribution = "loguniform", low = 0.1, high = 3 }
+"electrode.press_density_g_cm3" = { range = [1.3, 1.7] }
+"protocol.cycles" = [500]
+"""
+
+
+def _coat(material, t=10.0, x=1.0):
+    return S.Coatings(outer=S.Coating(material=material, thickness_nm=t, siox_x=x))
+
+
+def varied_designs() -> list:
+    """Designs that differ in everything non-numeric the materials and mechanics stages branch on."""
+    spec = parse_spec(SPEC)
+    ds = [design_from_dict(design_data(spec.base_data, r)) for r in Samples(spec).rows(0, 40)]
+    ds += [load_example(n) for n in example_names()]
+    acts = [S.SiParticles(phase="crystalline", diameter_nm=80.0), S.SiParticles(phase="amorphous", diameter_nm=2500.0),
+            S.SiParticles(diameter_nm=150.0, coatings=_coat("SiOx/C", 20.0, 1.2)),
+            S.SiParticles(diameter_nm=60.0, coatings=_coat("Al2O3", 2.0)),
+            S.HollowSi(), S.HollowSi(phase="crystalline", coatings=_coat("carbon", 15.0)),
+            S.CoreShell(), S.CoreShell(shell_material="SiOx", coatings=_coat("TiO2", 3.0)),
+            S.YolkShell(), S.YolkShell(void_thickness_nm=0.0, shell_material="SiC"),
+            S.SiOx(), S.SiOx(x=0.6, diameter_um=2.0, coatings=_coat("carbon", 20.0)),
+            S.CVDSiC(), S.CVDSiC(crystalline_fraction=0.7, si_wt_frac=0.3, coatings=_coat("carbon", 30.0)),
+            S.PorousMicroSi(),
+            S.PorousMicroSi(phase="amorphous", porosity=0.5, coatings=S.Coatings(
+                outer=S.Coating(material="SiOx/C", thickness_nm=20.0), pore=S.Coating(material="carbon", thickness_nm=5.0))),
+            S.PorousMicroSi(carbon_wt_frac=0.1, coatings=_coat("SiOx/C", 30.0)), S.PorousMicroSi(carbon_wt_frac=0.2),
+            S.SiGraphiteBlend(si_fraction=0.2), S.SiGraphiteBlend(si_fraction=0.0),
+            S.SiGraphiteBlend(si_fraction=0.15, silicon=S.SiOx(), graphite_type="natural"),
+            S.SiGraphiteBlend(si_fraction=0.3, silicon=S.CVDSiC(), graphite_diameter_um=8.0)]
+    ds += [S.Design(active=a, electrode=S.Electrode(porosity=0.35)) for a in acts]
+    ds += [S.Design(active=S.SiParticles(phase="crystalline", diameter_nm=400.0),
+                    electrolyte=S.SolidElectrolyte(stack_pressure_MPa=80.0), electrode=S.Electrode(porosity=0.3)),
+           S.Design(active=S.HollowSi(), electrode=S.Electrode(porosity=0.3),
+                    electrolyte=S.SolidElectrolyte(stack_pressure_MPa=30.0, sse_class="oxide", name="LLZO"))]
+    for v_min in (0.005, 0.06, 0.2):  # half cells at other cut-offs: other x_end and Li15Si4 fractions
+        ds.append(S.Design(active=S.SiParticles(), electrode=S.Electrode(porosity=0.35),
+                           protocol=S.Protocol(v_min_V=v_min, v_max_V=1.0)))
+    bet = load_example("porous_micro_si").model_dump()
+    bet["active"]["specific_surface_area_m2_g"] = 12.0
+    ds.append(S.Design.model_validate(bet))
+    ds.append(design_from_dict({"name": "calibrated", "active": {"family": "si_particles"},
+                                "calibration": {"method": "test", "parameters": {
+                                    "reversible_capacity_mAh_g": {"value": 2100.0, "ci_low": 2000.0, "ci_high": 2200.0,
+                                                                  "unit": "mAh/g"},
+                                    "ice": {"value": 0.85, "ci_low": 0.8, "ci_high": 0.9, "unit": "-"},
+                                    "si_diffusivity_m2_s": {"value": 3e-17, "ci_low": 1e-17, "ci_high": 9e-17,
+                                                            "unit": "m2/s"}}}}))
+    return ds
+
+
+def flat(x):
+    """Every number and string of a result, by path (dataclasses, dicts, lists, arrays and tables opened)."""
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return flat({f.name: getattr(x, f.name) for f in dataclasses.fields(x)})
+    if isinstance(x, dict):
+        return {f"{k}.{p}" if p else str(k): v for k, val in x.items() for p, v in flat(val).items()}
+    if isinstance(x, (list, tuple)):
+        return flat(dict(enumerate(x)))
+    if isinstance(x, pd.DataFrame):
+        return flat(x.to_dict(orient="list"))
+    if isinstance(x, np.ndarray):
+        return flat(x.tolist())
+    if isinstance(x, np.generic):
+        return {"": x.item()}
+    return {"": x}
+
+
+def assert_same(a, b, rel=1e-12):
+    fa, fb = flat(a), flat(b)
+    assert set(fa) == set(fb)
+    for k, u in fa.items():
+        v = fb[k]
+        if isinstance(u, float) and isinstance(v, float):
+            assert u == v or (math.isnan(u) and math.isnan(v)) or abs(u - v) <= rel * max(abs(u), abs(v)), (k, u, v)
+        else:
+            assert u == v, (k, u, v)
+
+
+def test_varied_designs_cover_what_the_stage_branches_on():
+    ds = varied_designs()
+    families = {d.active.family for d in ds} | {d.active.silicon.family for d in ds if d.active.family == "si_graphite"}
+    assert families >= {"si_particles", "porous_micro_si", "hollow", "core_shell", "yolk_shell", "siox", "cvd_si_c",
+                        "si_graphite"}
+    assert {d.cell.kind for d in ds} == {"half", "full"} and len({d.protocol.v_min_V for d in ds}) > 3
+
+
+def test_batch_equals_batches_of_one():
+    ds = varied_designs()
+    batch = stage.run_batch(ds, [{}] * len(ds), tables=False)
+    for d, b in zip(ds, batch):
+        one = stage.run_batch([d], [{}], tables=False)[0]
+        assert_same(one.summary, b.summary)
+        assert_same(one.data, b.data)  # components, voltage curves, extras
+    # a shuffled batch gives the same again (no state carried from one design to the next)
+    order = np.random.default_rng(3).permutation(len(ds))
+    again = stage.run_batch([ds[i] for i in order], [{}] * len(ds), tables=False)
+    for k, i in enumerate(order):
+        assert_same(again[k].summary, batch[i].summary)
+
+
+def test_run_is_a_batch_of_one_with_tables():
+    d = load_example("cvd_si_c")
+    r = stage.run(d)
+    b = stage.run_batch([d, load_example("siox")], [{}, {}])[0]
+    assert_same(r.summary, b.summary)
+    for k in r.tables:
+        pd.testing.assert_frame_equal(r.tables[k], b.tables[k], check_exact=True)
+
+
+def test_composite_properties_batch_equals_one_at_a_time():
+    ds = varied_designs()
+    acts = [d.active for d in ds]
+    v_mins = [stage._v_min(d) for d in ds]
+    ssas = [12.0 if i % 7 == 0 else None for i in range(len(ds))]
+    batch = C.composite_properties_batch(acts, v_mins, ssas)
+    for a, v, s, b in zip(acts, v_mins, ssas, batch):
+        assert_same(C.composite_properties(a, v_min_V=v, specific_surface_area_m2_g=s), b)
+    # voltage curves shared within a batch are read-only: one design cannot change another's
+    si_curve = batch[0].components[0].voltage_curve
+    assert not si_curve.lithiation_V.flags.writeable and not si_curve.capacity_mAh_g.flags.writeable
+
+
+def test_batch_arrays_equal_the_per_design_methods():
+    ds = varied_designs()
+    props = [stage.run(d).data for d in ds]
+    c = np.geomspace(0.05, 5.0, len(ds))
+    exp_ = C.particle_expansions_at(props, c)
+    deliv = C.delivered_capacities_mAh_g(props, c)
+    for p, ci, e, q in zip(props, c, exp_, deliv):
+        assert e == p.particle_expansion_at(float(ci))
+        assert q == p.delivered_capacity_mAh_g(float(ci))
+    curves = C.component_voltage_curves([p.components[0] for p in props], [p.x_end for p in props])
+    for p, cv in zip(props, curves):
+        one = C.component_voltage_curve(p.components[0], p.x_end)
+        assert all(np.array_equal(getattr(one, f), getattr(cv, f))
+                   for f in ("capacity_mAh_g", "lithiation_V", "delithiation_V"))
+
+
+def test_surface_soc_skips_only_exact_zeros():
+    # the full series, every exponential evaluated, against the one that skips the underflowing terms
+    rng = np.random.default_rng(1)
+    for scale in (1e-7, 1e-5, 1e-3, 0.1, 10.0, 1e4):
+        tau = rng.random(400) * scale
+        lam = rng.random(400) * 20
+        r2 = utilisation._ROOTS ** 2
+        series = np.sum(np.exp(-np.multiply.outer(tau, r2)) / r2, axis=-1)
+        full = np.where(tau < 1e-4, 2.0 * lam * np.sqrt(np.maximum(tau, 0.0) / np.pi),
+                        lam * (3.0 * tau + 0.2 - 2.0 * series))
+        assert np.array_equal(utilisation.surface_soc(tau, lam), full)
+    assert np.exp(-utilisation._EXP_ZERO_FROM) == 0.0
+    assert np.isnan(utilisation.surface_soc(np.nan, 1.0))
+
+
+def _bad():
+    """Passes the schema, fails the materials stage (the pore coating fills the solid)."""
+    return S.Design(active=S.PorousMicroSi(porosity=0.8, pore_diameter_nm=30.0, coatings=S.Coatings(
+        pore=S.Coating(material="carbon", thickness_nm=20.0))), electrode=S.Electrode(porosity=0.35))
+
+
+def test_a_bad_design_in_a_batch_gives_its_own_message():
+    good = varied_designs()[:6]
+    with pytest.raises(InputError) as alone:
+        stage.run(_bad())
+    with pytest.raises(InputError) as inside:
+        stage.run_batch(good[:3] + [_bad()] + good[3:], [{}] * 7, tables=False)
+    assert str(inside.value) == str(alone.value) and "pore wall" in str(alone.value)
+    # the sweep splits the batch: the bad design's row carries that message, the others are unchanged
+    rows = BatchEvaluator().evaluate(good[:3] + [_bad()] + good[3:], ["materials", "mechanics"])
+    ref = BatchEvaluator().evaluate(good, ["materials", "mechanics"])
+    assert rows[3]["status"] == "failed" and str(alone.value) in rows[3]["message"]
+    for r, s in zip(rows[:3] + rows[4:], ref):
+        assert not same_rows(r, s, rel=1e-12)
+    # a bad cut-off: the same message alone and in a batch
+    with pytest.raises(InputError) as one:
+        C.composite_properties(S.SiParticles(), v_min_V=2.0)
+    with pytest.raises(InputError) as many:
+        C.composite_properties_batch([S.SiParticles()] * 3, [None, 0.01, 2.0], [None] * 3)
+    assert str(one.value) == str(many.value)
+    with pytest.raises(InputError, match="m2/g"):
+        C.composite_properties_batch([S.SiParticles()] * 2, [None, None], [None, -1.0])
