@@ -43,3 +43,44 @@ def test_batch_raises_on_a_design_without_its_materials_result():
     with pytest.raises(InputError, match="materials"):
         stage.run_batch([d, d], [upstream_for(d, "mechanics"), {}])
     assert stage.run_batch([], []) == []
+
+
+def _materials_tests():
+    """tests/materials/test_stage_batch.py (its varied designs and exact comparison), loaded by path."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "materials" / "test_stage_batch.py"
+    spec = importlib.util.spec_from_file_location("_materials_stage_batch", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_batch_equals_batches_of_one_on_varied_designs():
+    # SPEC designs, every example, each family with coatings, half cells, solid electrolytes, calibration
+    m = _materials_tests()
+    from sianode.materials import stage as materials
+
+    ds = m.varied_designs()
+    ups = [{"materials": r} for r in materials.run_batch(ds, [{}] * len(ds), tables=False)]
+    batch = stage.run_batch(ds, ups, tables=False)
+    for d, u, b in zip(ds, ups, batch):
+        one = stage.run_batch([d], [u], tables=False)[0]
+        m.assert_same(one.summary, b.summary)
+        m.assert_same(one.data, b.data)  # extras too: critical size, binder, swelling parts, fractions
+    assert {r.summary["si_phase"] for r in batch} == {"crystalline", "amorphous"}
+    assert any(r.summary["fractures"] for r in batch) and not all(r.summary["fractures"] for r in batch)
+    assert len({r.summary["confining_pressure_MPa"] for r in batch}) >= 3
+    # each design's extras are its own (a consumer changing one cannot change another)
+    assert batch[0].data.extras["swelling_parts"] is not batch[1].data.extras["swelling_parts"]
+    assert batch[0].data.extras["critical_size"] is not batch[1].data.extras["critical_size"]
+
+
+def test_a_design_without_materials_in_a_batch_gives_its_own_message():
+    d = load_example()
+    with pytest.raises(InputError) as alone:
+        stage.run(d, {})
+    with pytest.raises(InputError) as inside:
+        stage.run_batch([d, d, d], [upstream_for(d, "mechanics"), {}, upstream_for(d, "mechanics")])
+    assert str(inside.value) == str(alone.value)
