@@ -566,26 +566,36 @@ def graphite_properties(graphite_type: str = "artificial", diameter_um: float = 
 
     Data from the foundation layer (:mod:`sianode.graphite`); the SEI loss is this module's surface
     model (:func:`sianode.materials.surface.sei_loss_mAh_g`). Used for the graphite of Si/graphite
-    blends and for the cell stage's graphite reference cell.
+    blends and for the cell stage's graphite reference cell. :func:`graphite_properties_batch` with one graphite.
     """
-    q_rev = _graphite.reversible_capacity_mAh_g(graphite_type) if reversible_capacity_mAh_g is None \
-        else float(reversible_capacity_mAh_g)  # a measured capacity given in the design
-    ssa = _graphite.specific_surface_area_m2_g(diameter_um)
-    sei = surface.sei_loss_mAh_g(ssa)
+    return graphite_properties_batch([graphite_type], [diameter_um], [mass_frac], [reversible_capacity_mAh_g])[0]
+
+
+def graphite_properties_batch(graphite_types, diameters_um, mass_fracs, capacities_mAh_g) -> list[ComponentProperties]:
+    """:func:`graphite_properties` of many graphites (one entry each; a capacity None: the type's own), the SEI
+    loss of all in one array call."""
+    q_rev = [_graphite.reversible_capacity_mAh_g(t) if q is None else float(q)  # a measured capacity in the design
+             for t, q in zip(graphite_types, capacities_mAh_g)]
+    ssa = [_graphite.specific_surface_area_m2_g(d) for d in diameters_um]
+    sei = np.asarray(surface.sei_loss_mAh_g(np.array(ssa, dtype=float)), dtype=float).reshape(len(ssa)).tolist()
     rho = float(_GRAPHITE["density_g_cm3"])
-    e = _graphite.expansion_at_capacity(q_rev)
-    return ComponentProperties(
-        name=f"{graphite_type} graphite", mass_frac=mass_frac, reversible_capacity_mAh_g=q_rev,
-        first_lithiation_capacity_mAh_g=q_rev + sei, ice=q_rev / (q_rev + sei),
-        irreversible_breakdown_mAh_g={"siox_conversion": 0.0, "sei": sei, "carbon": 0.0, "si_trapping": 0.0},
-        particle_expansion=e, dv_solid_cm3_g=e / rho, void_cm3_g=0.0, envelope_cm3_g=1 / rho,
-        specific_surface_area_m2_g=ssa, density_g_cm3=rho, si_mass_frac=0.0,
-        crystalline_fraction=0.0)
+    out = []
+    for t, w, q, a, l in zip(graphite_types, mass_fracs, q_rev, ssa, sei):
+        e = _graphite.expansion_at_capacity(q)
+        out.append(ComponentProperties(
+            name=f"{t} graphite", mass_frac=w, reversible_capacity_mAh_g=q,
+            first_lithiation_capacity_mAh_g=q + l, ice=q / (q + l),
+            irreversible_breakdown_mAh_g={"siox_conversion": 0.0, "sei": l, "carbon": 0.0, "si_trapping": 0.0},
+            particle_expansion=e, dv_solid_cm3_g=e / rho, void_cm3_g=0.0, envelope_cm3_g=1 / rho,
+            specific_surface_area_m2_g=a, density_g_cm3=rho, si_mass_frac=0.0, crystalline_fraction=0.0))
+    return out
 
 
-def _graphite_component(a, x_end_unused=None) -> ComponentProperties:
-    return graphite_properties(a.graphite_type, a.graphite_diameter_um, 1 - a.si_fraction,
-                               getattr(a, "graphite_capacity_mAh_g", None))
+def _graphite_components(blends) -> list[ComponentProperties]:
+    """The graphite component of each Si/graphite blend."""
+    return graphite_properties_batch([a.graphite_type for a in blends], [a.graphite_diameter_um for a in blends],
+                                     [1 - a.si_fraction for a in blends],
+                                     [getattr(a, "graphite_capacity_mAh_g", None) for a in blends])
 
 
 def x_end_for_cutoff(v_min_V: float | None) -> float:
@@ -675,10 +685,11 @@ def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> 
     evaluated = _evaluate_batch(parts, xe, [m.family for m in si_mats], ssas)
     comps: list[list[ComponentProperties]] = []
     carbon = []
+    graphite = iter(_graphite_components([a for a in actives if a.family == "si_graphite"]))
     for active, (c, dv, mass, m_c) in zip(actives, evaluated):
         if active.family == "si_graphite":
             c.mass_frac = active.si_fraction
-            comps.append([c, _graphite_component(active)])
+            comps.append([c, next(graphite)])
             # carbon fraction: carbon inside the Si material + graphite
             carbon.append(active.si_fraction * m_c / mass + (1 - active.si_fraction))
         else:
