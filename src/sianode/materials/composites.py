@@ -839,13 +839,12 @@ def particle_expansions_at(props_list, c_rates) -> np.ndarray:
         out[bare] = np.array([props_list[i].particle_expansion for i in bare], dtype=float) * u[bare]
     for k in sorted({len(p.components) for p in props_list} - {0}):
         idx = [i for i, p in enumerate(props_list) if len(p.components) == k]
-
-        def col(attr):
-            return np.array([[getattr(c, attr) for c in props_list[i].components] for i in idx], dtype=float)
-
-        frac = np.where(col("si_mass_frac") > 0, u[idx][:, None], 1.0)  # Si-bearing: utilised; graphite: full
-        exp_ = _envelope_expansion(frac, col("dv_solid_cm3_g"), col("void_cm3_g"), col("envelope_cm3_g"))
-        env = col("mass_frac") * col("envelope_cm3_g")
+        si, dv, void, env_g, w = np.array(
+            [[(c.si_mass_frac, c.dv_solid_cm3_g, c.void_cm3_g, c.envelope_cm3_g, c.mass_frac)
+              for c in props_list[i].components] for i in idx], dtype=float).reshape(len(idx), k, 5).transpose(2, 0, 1)
+        frac = np.where(si > 0, u[idx][:, None], 1.0)  # Si-bearing: utilised; graphite: full
+        exp_ = _envelope_expansion(frac, dv, void, env_g)
+        env = w * env_g
         num, den = env[:, 0] * exp_[:, 0], env[:, 0]
         for j in range(1, k):  # in component order, as np.sum over one design's few components
             num, den = num + env[:, j] * exp_[:, j], den + env[:, j]

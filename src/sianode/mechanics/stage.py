@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from sianode.electrode.coating import anode_geometry
-from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import lisi
 from sianode.materials.composites import particle_expansions_at
@@ -142,12 +141,13 @@ def _si_inputs(designs, props, upstreams) -> list[dict]:
 
             sse = sse_properties(el_)
             p_conf = mean_confining_stress(el_.stack_pressure_MPa * 1e6, sse.poisson_ratio.value)
-        geo = anode_geometry(design, float(props_.density_g_cm3), full_cell_loadings(design, props_).anode_mg_cm2)
+        ms = require(upstream, "materials", "mechanics").summary
+        # the anode loading the materials stage reported (full cells: the shared N/P rule, full_cell_loadings)
+        geo = anode_geometry(design, float(props_.density_g_cm3), ms["anode_loading_mg_cm2"])
         c_rate = protocol_c_rate(design.protocol, props_.reversible_capacity_mAh_g)
         key = electrolytes.electrolyte_key(design.electrolyte)
         if key not in factors:
             factors[key] = electrolytes.get(key).values()
-        ms = require(upstream, "materials", "mechanics").summary
         out.append({
             "size": size, "feature": feature, "phase": phase, "sse": sse, "p_conf": float(p_conf), "c_rate": c_rate,
             "density": float(props_.density_g_cm3), "si_mass_frac": float(props_.si_mass_frac),
