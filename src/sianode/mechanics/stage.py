@@ -206,8 +206,11 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     k_free = iter(range(int(free.sum())))
     for n in range(len(inp)):
         frames[n] = (cyc_free, next(k_free)) if free[n] else (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
-    vm_cyc = np.array([f.plastic["max_von_mises_Pa"][k].max() for f, k in frames])
-    vm_lin = np.array([f.linear["max_von_mises_Pa"][k].max() for f, k in frames])
+    vm_cyc, vm_lin = np.empty(len(inp)), np.empty(len(inp))  # largest von Mises over the cycle, plastic / elastic
+    if cyc_free is not None:
+        vm_cyc[free], vm_lin[free] = cyc_free.max_von_mises_Pa, cyc_free.max_von_mises_linear_Pa
+    for n in np.flatnonzero(~free):
+        vm_cyc[n], vm_lin[n] = frames[n][0].max_von_mises_Pa[0], frames[n][0].max_von_mises_linear_Pa[0]
     front = {key: max(r["max_von_mises_Pa"] for r in _front_table(*key)) for key in set(zip(phases, p_conf.tolist()))}
     vm_front = np.array([front[key] for key in zip(phases, p_conf.tolist())])
     vm_max = np.maximum(vm_front, vm_cyc)
