@@ -541,22 +541,18 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
         ice = np.where(q_first > 0, q_rev / q_first, np.nan)
         cryst = np.where(m_si_active != 0, cryst_m / m_si_active, 0.0)
     si_area = (outer + np.where(walls_si != 0, pore_area, 0.0)) * si_area_frac
-    cols = dict(q_rev=q_rev, q_first=q_first, ice=ice, expansion=expansion, ssa=ssa, rho=mass / env,
-                si_frac=m_si_active / mass, cryst=cryst, dv_g=dv / mass, void_g=void / mass, env_g=env / mass,
-                si_area=si_area, si_rev=(rev_si - irr_trap) / mass, dv=dv, mass=mass, m_c=m_c,
-                **{"br_" + k: v for k, v in br.items()})
-    cols = {k: v.tolist() for k, v in cols.items()}  # Python floats, as one design's scalars always were
+    cols = [q_rev, q_first, ice, expansion, ssa, mass / env, m_si_active / mass, cryst, dv / mass, void / mass,
+            env / mass, si_area, (rev_si - irr_trap) / mass, dv, mass, m_c] + [br[b] for b in IRREVERSIBLE_PARTS]
     out = []
-    for k in range(n):
-        c = {key: v[k] for key, v in cols.items()}
+    # one design's scalars as Python floats, as they always were
+    for name, (q_r, q_f, ice_, exp_, ssa_, rho, si_f, cr, dv_g, void_g, env_g, si_a, si_r, dv_, m_, mc, *b) in zip(
+            names, zip(*(c.tolist() for c in cols))):
         out.append((ComponentProperties(
-            name=names[k], mass_frac=1.0, reversible_capacity_mAh_g=c["q_rev"],
-            first_lithiation_capacity_mAh_g=c["q_first"], ice=c["ice"],
-            irreversible_breakdown_mAh_g={b: c["br_" + b] for b in IRREVERSIBLE_PARTS},
-            particle_expansion=c["expansion"], specific_surface_area_m2_g=c["ssa"], density_g_cm3=c["rho"],
-            si_mass_frac=c["si_frac"], crystalline_fraction=c["cryst"], voltage_curve=None, dv_solid_cm3_g=c["dv_g"],
-            void_cm3_g=c["void_g"], envelope_cm3_g=c["env_g"], si_surface_area_m2_g=c["si_area"],
-            si_reversible_capacity_mAh_g=c["si_rev"]), c["dv"], c["mass"], c["m_c"]))
+            name=name, mass_frac=1.0, reversible_capacity_mAh_g=q_r, first_lithiation_capacity_mAh_g=q_f, ice=ice_,
+            irreversible_breakdown_mAh_g=dict(zip(IRREVERSIBLE_PARTS, b)), particle_expansion=exp_,
+            specific_surface_area_m2_g=ssa_, density_g_cm3=rho, si_mass_frac=si_f, crystalline_fraction=cr,
+            voltage_curve=None, dv_solid_cm3_g=dv_g, void_cm3_g=void_g, envelope_cm3_g=env_g,
+            si_surface_area_m2_g=si_a, si_reversible_capacity_mAh_g=si_r), dv_, m_, mc))
     return out
 
 
@@ -629,35 +625,40 @@ def _check_ssa(ssa) -> None:
         raise InputError(f"must be >= 0 m2/g, got {ssa!r}", field="specific_surface_area_m2_g")
 
 
+#: Component fields the mixture rules read, in the order of :func:`_blend`'s columns.
+_BLEND_FIELDS = ("mass_frac", "reversible_capacity_mAh_g", "density_g_cm3", "particle_expansion",
+                 "specific_surface_area_m2_g", "si_surface_area_m2_g", "si_mass_frac", "si_reversible_capacity_mAh_g")
+
+
 def _blend(comps: list[list[ComponentProperties]]) -> dict[str, np.ndarray]:
     """Mixture rules over designs with the same number of components: mass-weighted capacities, losses, areas and
-    Si fractions; envelope-volume-weighted expansion; density from the summed envelope volumes. Arrays over the
-    designs (sums in component order, as ``sum`` over one design's components)."""
-    def col(attr):
-        return np.array([[getattr(c, attr) for c in cs] for cs in comps], dtype=float)
-
-    w = col("mass_frac")
-    k = w.shape[1]
+    Si fractions; envelope-volume-weighted expansion; density from the summed envelope volumes; the composite's
+    ICE and volumetric capacities. Arrays over the designs (sums in component order, as ``sum`` over one design's
+    components)."""
+    n, k = len(comps), len(comps[0])
+    a = np.array([[tuple(getattr(c, f) for f in _BLEND_FIELDS)
+                   + tuple(c.irreversible_breakdown_mAh_g[b] for b in IRREVERSIBLE_PARTS) for c in cs] for cs in comps],
+                 dtype=float).reshape(n, k, len(_BLEND_FIELDS) + len(IRREVERSIBLE_PARTS))
+    w, q, dens, expn, ssa, ssa_si, si_frac, si_rev = (a[:, :, m] for m in range(len(_BLEND_FIELDS)))
 
     def wsum(v):
-        acc = np.zeros(len(comps))
+        acc = np.zeros(n)
         for j in range(k):
             acc = acc + w[:, j] * v[:, j]
         return acc
 
-    br = {b: wsum(np.array([[c.irreversible_breakdown_mAh_g[b] for c in cs] for cs in comps], dtype=float))
-          for b in IRREVERSIBLE_PARTS}
-    rev = wsum(col("reversible_capacity_mAh_g"))
-    vols = w / col("density_g_cm3")  # envelope volume per g of blend
-    exp_v = vols * col("particle_expansion")
-    vol = exp_sum = 0.0
-    for j in range(k):
-        vol = vol + vols[:, j] if j else vols[:, 0]
-        exp_sum = exp_sum + exp_v[:, j] if j else exp_v[:, 0]
+    br = {b: wsum(a[:, :, len(_BLEND_FIELDS) + m]) for m, b in enumerate(IRREVERSIBLE_PARTS)}
+    rev = wsum(q)
+    vols = w / dens  # envelope volume per g of blend
+    exp_v = vols * expn
+    vol, exp_sum = vols[:, 0], exp_v[:, 0]
+    for j in range(1, k):
+        vol, exp_sum = vol + vols[:, j], exp_sum + exp_v[:, j]
     first = rev + _loss_sum(br)
-    return dict(rev=rev, first=first, rho=1.0 / vol, exp=exp_sum / vol, ssa=wsum(col("specific_surface_area_m2_g")),
-                ssa_si=wsum(col("si_surface_area_m2_g")), si_frac=wsum(col("si_mass_frac")),
-                si_rev=wsum(col("si_reversible_capacity_mAh_g")), **{"br_" + b: v for b, v in br.items()})
+    rho, exp_ = 1.0 / vol, exp_sum / vol
+    return dict(rev=rev, first=first, ice=rev / first, rho=rho, exp=exp_, cap=rev * rho,
+                cap_lith=rev * rho / (1 + exp_), ssa=wsum(ssa), ssa_si=wsum(ssa_si), si_frac=wsum(si_frac),
+                si_rev=wsum(si_rev), **{"br_" + b: v for b, v in br.items()})
 
 
 def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> list[CompositeProperties]:
@@ -708,13 +709,12 @@ def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> 
     for i, active in enumerate(actives):
         b, cs, (_, dv, _, _) = mix[i], comps[i], evaluated[i]
         pore_fill, buffer = _pore_numbers(si_mats[i], parts[i], dv)
-        rev, rho, exp_ = b["rev"], b["rho"], b["exp"]
         props = CompositeProperties(
-            family=active.family, reversible_capacity_mAh_g=rev, first_lithiation_capacity_mAh_g=b["first"],
-            ice=rev / b["first"], irreversible_breakdown_mAh_g={k: b["br_" + k] for k in IRREVERSIBLE_PARTS},
-            capacity_mAh_cm3=rev * rho, capacity_lithiated_mAh_cm3=rev * rho / (1 + exp_), si_mass_frac=b["si_frac"],
-            carbon_mass_frac=float(carbon[i]), particle_expansion=exp_, pore_filling_fraction=pore_fill,
-            buffer_volume_fraction=buffer, specific_surface_area_m2_g=b["ssa"], density_g_cm3=rho, x_end=xe[i],
+            family=active.family, reversible_capacity_mAh_g=b["rev"], first_lithiation_capacity_mAh_g=b["first"],
+            ice=b["ice"], irreversible_breakdown_mAh_g={k: b["br_" + k] for k in IRREVERSIBLE_PARTS},
+            capacity_mAh_cm3=b["cap"], capacity_lithiated_mAh_cm3=b["cap_lith"], si_mass_frac=b["si_frac"],
+            carbon_mass_frac=float(carbon[i]), particle_expansion=b["exp"], pore_filling_fraction=pore_fill,
+            buffer_volume_fraction=buffer, specific_surface_area_m2_g=b["ssa"], density_g_cm3=b["rho"], x_end=xe[i],
             crystalline_fraction=cs[0].crystalline_fraction, components=cs, si_surface_area_m2_g=b["ssa_si"],
             si_reversible_capacity_mAh_g=b["si_rev"])
         props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
