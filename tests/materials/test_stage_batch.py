@@ -213,3 +213,20 @@ def test_a_bad_design_in_a_batch_gives_its_own_message():
     assert str(one.value) == str(many.value)
     with pytest.raises(InputError, match="m2/g"):
         C.composite_properties_batch([S.SiParticles()] * 2, [None, None], [None, -1.0])
+
+
+def test_utilisation_bisection_stops_only_at_its_fixed_point():
+    # all 60 bisection steps, as written before the early stop, against the solve that stops when nothing changes
+    rng = np.random.default_rng(7)
+    c = 10 ** rng.uniform(-2, 1, 300)
+    r = 10 ** rng.uniform(-8.5, -5.5, 300)
+    d = 10 ** rng.uniform(-18, -15, 300)
+    lam = np.maximum(r ** 2 * c / (3.0 * 3600.0 * d), 1e-300)
+    lo, hi = np.zeros(300), 1.0 / (3.0 * lam)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        full = utilisation.surface_soc(mid, lam) >= 1.0
+        hi, lo = np.where(full, mid, hi), np.where(full, lo, mid)
+    ref = np.clip(3.0 * lam * 0.5 * (lo + hi), 0.0, 1.0)
+    assert np.array_equal(utilisation.diffusion_utilisation(c, r, d), ref)
+    assert utilisation.diffusion_utilisation(float(c[0]), float(r[0]), float(d[0])) == ref[0]

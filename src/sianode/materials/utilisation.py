@@ -87,8 +87,10 @@ def diffusion_utilisation(c_rate, radius_m, diffusivity_m2_s):
     for _ in range(60):  # bisection, vectorised
         mid = 0.5 * (lo + hi)
         full = surface_soc(mid, lam_safe) >= 1.0
-        hi = np.where(full, mid, hi)
-        lo = np.where(full, lo, mid)
+        hi_new, lo_new = np.where(full, mid, hi), np.where(full, lo, mid)
+        if np.array_equal(hi_new, hi) and np.array_equal(lo_new, lo):
+            break  # every bracket is down to adjacent floats: the remaining steps would change nothing
+        hi, lo = hi_new, lo_new
     u = np.clip(3.0 * lam_safe * 0.5 * (lo + hi), 0.0, 1.0)
     u = np.where(lam < 1e-9, 1.0, u)
     return float(u) if np.ndim(u) == 0 else u
