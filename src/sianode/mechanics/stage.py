@@ -248,26 +248,29 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
                   strain_amp=strain_amp, dh=dh, vm_max=vm_max, vm_lin=vm_lin, parts=parts, intact=intact, bind=bind,
                   load=load, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, fresh=fresh, L=L, t_cycle=t_cycle,
                   phi_si=phi_si, c_rate=c_rate, crack_m2_g=crack_m2_g)
-    # the swelling parts of every design as lists (read per design by _result; one conversion per batch)
+    # every per-design array as a list (read design by design in _result: one conversion per batch)
+    arrays["rows"] = {k: a.tolist() for k, a in arrays.items() if isinstance(a, np.ndarray)}
+    arrays["rows"].update(load={k: a.tolist() for k, a in load.items()},
+                          intact_sei_per_cycle=np.asarray(intact.sei_per_cycle).tolist())
     arrays["part_rows"] = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in vars(parts).items()}
     return [_result(design, i, n, arrays, tables) for n, (design, i) in enumerate(zip(designs, inp))]
 
 
 def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
     """StageResult of design ``n`` of a batch from the arrays of :func:`run_batch` (``v``)."""
-    parts, intact, bind, load, f = v["parts"], v["intact"], v["bind"][n], v["load"], v["frames"][n]
+    bind, f, r = v["bind"][n], v["frames"][n], v["rows"]
     fr, sse, p_conf = i["fr"], i["sse"], i["p_conf"]
-    size, d_c, margin, fractures = (float(v["size"][n]), float(v["d_c"][n]), float(v["margin"][n]),
-                                    bool(v["fractures"][n]))
-    e_p, strain_amp, dh = float(v["e_p"][n]), float(v["strain_amp"][n]), float(v["dh"][n])
-    vm_max, vm_lin = float(v["vm_max"][n]), float(v["vm_lin"][n])
+    size, d_c, margin, fractures = (float(r["size"][n]), float(r["d_c"][n]), float(r["margin"][n]),
+                                    bool(r["fractures"][n]))
+    e_p, strain_amp, dh = float(r["e_p"][n]), float(r["strain_amp"][n]), float(r["dh"][n])
+    vm_max, vm_lin = float(r["vm_max"][n]), float(r["vm_lin"][n])
     part = {k: (val[n] if isinstance(val, list) else val) for k, val in v["part_rows"].items()}
     irr_per_cycle = part["sei_per_cycle"]
-    growth_m2_g, a_v, a_crack = float(v["growth_m2_g"][n]), float(v["a_v"][n]), float(v["a_crack"][n])
-    sei_in = {"fresh_fraction": float(v["fresh"][n]), "sei_thickness_per_cycle_m": float(v["L"][n]),
-              "cycle_time_s": float(v["t_cycle"][n]), "anode_potential_V": i["u_V"],
+    growth_m2_g, a_v, a_crack = float(r["growth_m2_g"][n]), float(r["a_v"][n]), float(r["a_crack"][n])
+    sei_in = {"fresh_fraction": float(r["fresh"][n]), "sei_thickness_per_cycle_m": float(r["L"][n]),
+              "cycle_time_s": float(r["t_cycle"][n]), "anode_potential_V": i["u_V"],
               "wetting": float(i["ef"]["fresh_surface_wetting"])}
-    load_n = {k: float(a[n]) for k, a in load.items()}
+    load_n = {k: float(a[n]) for k, a in r["load"].items()}
     crit = v["crit"][n]
 
     solid_state = None
@@ -287,15 +290,15 @@ def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
         locked_swelling=part["pulverisation"] + part["binder_failure"], end_of_life_swelling=part["delithiated"],
         sei_growth_surface_m2_g=growth_m2_g,
         extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_swelling": {**sei_in, "si_volume_fraction": float(v["phi_si"][n]),
+                "irreversible_swelling": {**sei_in, "si_volume_fraction": float(r["phi_si"][n]),
                                           "sei_surface_per_si_volume_m": a_v + a_crack,
                                           "particle_surface_per_si_volume_m": a_v,
                                           "crack_surface_per_si_volume_m": a_crack,
                                           "surface": ("particle surface + crack faces of fragments of the critical size"
                                                       if fractures else "particle (BET) surface")},
-                "c_rate": float(v["c_rate"][n]), "binder_load": load_n, "swelling_parts": part},
-        crack_surface_area_m2_g=float(v["crack_m2_g"][n]),
-        irreversible_swelling_intact_per_cycle=float(np.asarray(intact.sei_per_cycle)[n]))
+                "c_rate": float(r["c_rate"][n]), "binder_load": load_n, "swelling_parts": part},
+        crack_surface_area_m2_g=float(r["crack_m2_g"][n]),
+        irreversible_swelling_intact_per_cycle=float(r["intact_sei_per_cycle"][n]))
     summary = {
         "si_feature": i["feature"], "si_phase": i["phase"], "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
