@@ -171,17 +171,25 @@ def test_batch_arrays_equal_the_per_design_methods():
                    for f in ("capacity_mAh_g", "lithiation_V", "delithiation_V"))
 
 
+def _full_surface_soc(tau, lam):
+    """eq. 1 with every exponential of the series evaluated (as written before the underflowing terms were skipped)."""
+    tau, lam = np.asarray(tau, float), np.asarray(lam, float)
+    r2 = utilisation._ROOTS ** 2
+    series = np.sum(np.exp(-np.multiply.outer(tau, r2)) / r2, axis=-1)
+    return np.where(tau < 1e-4, 2.0 * lam * np.sqrt(np.maximum(tau, 0.0) / np.pi), lam * (3.0 * tau + 0.2 - 2.0 * series))
+
+
 def test_surface_soc_skips_only_exact_zeros():
-    # the full series, every exponential evaluated, against the one that skips the underflowing terms
     rng = np.random.default_rng(1)
-    for scale in (1e-7, 1e-5, 1e-3, 0.1, 10.0, 1e4):
+    for scale in (1e-8, 1e-6, 1e-4, 1e-3, 0.01, 0.1, 1.0, 10.0, 1e4, 1e7):
         tau = rng.random(400) * scale
         lam = rng.random(400) * 20
-        r2 = utilisation._ROOTS ** 2
-        series = np.sum(np.exp(-np.multiply.outer(tau, r2)) / r2, axis=-1)
-        full = np.where(tau < 1e-4, 2.0 * lam * np.sqrt(np.maximum(tau, 0.0) / np.pi),
-                        lam * (3.0 * tau + 0.2 - 2.0 * series))
-        assert np.array_equal(utilisation.surface_soc(tau, lam), full)
+        assert np.array_equal(utilisation.surface_soc(tau, lam), _full_surface_soc(tau, lam))
+    tau2 = rng.random((7, 9)) * 0.01  # any shape of tau
+    assert np.array_equal(utilisation.surface_soc(tau2, 2.0), _full_surface_soc(tau2, 2.0))
+    with np.errstate(over="ignore"):
+        for t in (0.0, 1e-300, 5e-4, np.inf, -0.01):  # edges: every term, none, a negative time
+            assert np.array_equal(utilisation.surface_soc(t, 2.0), _full_surface_soc(t, 2.0))
     assert np.exp(-utilisation._EXP_ZERO_FROM) == 0.0
     assert np.isnan(utilisation.surface_soc(np.nan, 1.0))
 
