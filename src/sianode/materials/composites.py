@@ -515,9 +515,10 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
                 m_c += c.mass_g
         sums[k] = (mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m)
     mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m = sums.T
-    geo = np.array([(p.area_cm2, p.pore_area_cm2, p.sei_pore_volume_cm3, p.void_cm3, p.envelope_cm3,
-                     p.si_area_fraction, p.pore_walls_si) for p in parts], dtype=float).reshape(n, 7)
-    area, pore_area_cm2, sei_pore_cm3, void, env, si_area_frac, walls_si = geo.T
+    area, pore_area_cm2, sei_pore_cm3, void, env, si_area_frac, walls_si = np.array(
+        [[getattr(p, f) for p in parts] for f in ("area_cm2", "pore_area_cm2", "sei_pore_volume_cm3", "void_cm3",
+                                                  "envelope_cm3", "si_area_fraction", "pore_walls_si")],
+        dtype=float).reshape(7, n)
     given = np.array([s is not None for s in ssa_override])
     ssa = area * 1e-4 / mass
     # SEI: flat on the outer surface, volume-capped in the pores (sianode.materials.surface); a measured area
@@ -636,10 +637,11 @@ def _blend(comps: list[list[ComponentProperties]]) -> dict[str, np.ndarray]:
     ICE and volumetric capacities. Arrays over the designs (sums in component order, as ``sum`` over one design's
     components)."""
     n, k = len(comps), len(comps[0])
-    a = np.array([[tuple(getattr(c, f) for f in _BLEND_FIELDS)
-                   + tuple(c.irreversible_breakdown_mAh_g[b] for b in IRREVERSIBLE_PARTS) for c in cs] for cs in comps],
-                 dtype=float).reshape(n, k, len(_BLEND_FIELDS) + len(IRREVERSIBLE_PARTS))
-    w, q, dens, expn, ssa, ssa_si, si_frac, si_rev = (a[:, :, m] for m in range(len(_BLEND_FIELDS)))
+    flat = [c for cs in comps for c in cs]  # (one list a field: few objects for the GC)
+    a = np.array([[getattr(c, f) for c in flat] for f in _BLEND_FIELDS]
+                 + [[c.irreversible_breakdown_mAh_g[b] for c in flat] for b in IRREVERSIBLE_PARTS],
+                 dtype=float).reshape(len(_BLEND_FIELDS) + len(IRREVERSIBLE_PARTS), n, k)
+    w, q, dens, expn, ssa, ssa_si, si_frac, si_rev = a[:len(_BLEND_FIELDS)]
 
     def wsum(v):
         acc = np.zeros(n)
@@ -647,7 +649,7 @@ def _blend(comps: list[list[ComponentProperties]]) -> dict[str, np.ndarray]:
             acc = acc + w[:, j] * v[:, j]
         return acc
 
-    br = {b: wsum(a[:, :, len(_BLEND_FIELDS) + m]) for m, b in enumerate(IRREVERSIBLE_PARTS)}
+    br = {b: wsum(a[len(_BLEND_FIELDS) + m]) for m, b in enumerate(IRREVERSIBLE_PARTS)}
     rev = wsum(q)
     vols = w / dens  # envelope volume per g of blend
     exp_v = vols * expn
@@ -839,9 +841,10 @@ def particle_expansions_at(props_list, c_rates) -> np.ndarray:
         out[bare] = np.array([props_list[i].particle_expansion for i in bare], dtype=float) * u[bare]
     for k in sorted({len(p.components) for p in props_list} - {0}):
         idx = [i for i, p in enumerate(props_list) if len(p.components) == k]
+        comps = [c for i in idx for c in props_list[i].components]  # (one list a field: few objects for the GC)
         si, dv, void, env_g, w = np.array(
-            [[(c.si_mass_frac, c.dv_solid_cm3_g, c.void_cm3_g, c.envelope_cm3_g, c.mass_frac)
-              for c in props_list[i].components] for i in idx], dtype=float).reshape(len(idx), k, 5).transpose(2, 0, 1)
+            [[getattr(c, f) for c in comps] for f in ("si_mass_frac", "dv_solid_cm3_g", "void_cm3_g", "envelope_cm3_g",
+                                                      "mass_frac")], dtype=float).reshape(5, len(idx), k)
         frac = np.where(si > 0, u[idx][:, None], 1.0)  # Si-bearing: utilised; graphite: full
         exp_ = _envelope_expansion(frac, dv, void, env_g)
         env = w * env_g
