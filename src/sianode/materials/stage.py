@@ -138,7 +138,7 @@ def _properties(designs) -> list:
 def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     """The StageResult of each design: the per-design quantities of the summary computed on arrays over the batch
     (Li15Si4 fraction, delivered capacity and Si utilisation, areal and electrode capacities), then one summary
-    per design."""
+    per design. (The steps that can fail run in the order one design's result always ran them.)"""
     n = len(designs)
     v_min = [_v_min(d) for d in designs]
     half = [i for i in range(n) if v_min[i] is not None]
@@ -159,12 +159,15 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     loads = [full_cell_loadings(d, p) for d, p in zip(designs, props)]  # full cells: the shared N/P rule
     anode = np.array([ld.anode_mg_cm2 for ld in loads], dtype=float)
     loading_g_cm2 = anode * 1e-3
+    avg_v = [(_average_voltage(p, "delithiation", f), _average_voltage(p, "lithiation", f))
+             for p, f in zip(props, f_cryst.tolist())]
     geos = [anode_geometry(d, p.density_g_cm3, ld.anode_mg_cm2) for d, p, ld in zip(designs, props, loads)]
     thick = np.array([g.thickness_um for g in geos], dtype=float)
     cols = dict(f_cryst=f_cryst, delivered=delivered, util=util, sei_over_si=sei_over_si,
                 areal=loading_g_cm2 * rev, areal_first=loading_g_cm2 * first,
                 el_cap=loading_g_cm2 * rev / (thick * 1e-4), radius_nm=col("si_diffusion_radius_m") * 1e9)
     cols = {k: v.tolist() for k, v in cols.items()}
+    cols["avg_v"] = avg_v
     return [_result(designs[i], props[i], float(c_rates[i]), loads[i], geos[i], {k: v[i] for k, v in cols.items()},
                     tables) for i in range(n)]
 
@@ -197,8 +200,8 @@ def _result(design, props, c_rate: float, loads, geo, v: dict, tables: bool) -> 
         "li15si4_fraction": f_cryst,
         "areal_capacity_mAh_cm2": v["areal"],
         "first_lithiation_areal_capacity_mAh_cm2": v["areal_first"],
-        "average_delithiation_voltage_V": _average_voltage(props, "delithiation", f_cryst),
-        "average_lithiation_voltage_V": _average_voltage(props, "lithiation", f_cryst),
+        "average_delithiation_voltage_V": v["avg_v"][0],
+        "average_lithiation_voltage_V": v["avg_v"][1],
     }
     if loads.cathode_mg_cm2 is not None:
         summary["cathode_loading_mg_cm2"] = loads.cathode_mg_cm2
