@@ -126,8 +126,10 @@ def thickness_after(L0_m, dt_s, transport_K, reaction_flux_mol_m2_s, partial_mol
     with np.errstate(divide="ignore", invalid="ignore"):
         b = np.where(np.isfinite(nr), K / nr, 0.0)
     # L1 = -b + sqrt((b+L0)^2 + 2 K a); written as L0 + 2Ka/(...) to avoid cancellation.
-    root = np.sqrt((b + L0) ** 2 + 2.0 * K * a)
-    return L0 + 2.0 * K * a / (root + b + L0 + (root + b + L0 == 0))
+    two_ka = 2.0 * K * a
+    root = np.sqrt((b + L0) ** 2 + two_ka)
+    den = root + b + L0
+    return L0 + two_ka / (den + (den == 0))
 
 
 def lithium_consumed_mol_m2(delta_thickness_m, partial_molar_volume_m3_mol=9.585e-5, li_per_sei=2.0):
