@@ -200,8 +200,7 @@ _INFO = ("electrolyte", "materials", "loading_g_cm2", "anode_loading_mg_cm2", "c
 
 def _row(inp: fade.LifeInputs, i: int) -> fade.LifeInputs:
     """Design ``i`` of batch inputs as one design's inputs (float fields)."""
-    return dataclasses.replace(inp, **{f.name: float(v[i]) for f in fields(inp)
-                                       if isinstance(v := getattr(inp, f.name), np.ndarray)})
+    return _take(inp, [i]).rows()[0]
 
 
 def _take(inp: fade.LifeInputs, idx) -> fade.LifeInputs:
@@ -303,12 +302,12 @@ def _results(designs, upstreams, inp, info, n_cyc, traj, ref, pre, tables, sampl
         "el": 100 * traj["electrolyte_remaining"][-1], "energy": traj["energy_mWh_g"][-1],
         "plated": traj["_li_plated_mAh_g"], "crack": a["crack_surface_area_m2_g"], "fractures": a["fractures"] > 0.5,
         "regime": regime}.items()}
-    rows = {f.name: v.tolist() for f in fields(inp) if isinstance(v := getattr(inp, f.name), np.ndarray)}
+    rows = inp.rows()  # each design's inputs (floats)
     ref_of = {k: j for j, k in enumerate(pre)}
     out = []
     for k, design in enumerate(designs):
         kn, amount = knees[k], info["electrolyte_amount"][k]
-        one = dataclasses.replace(inp, **{name: v[k] for name, v in rows.items()})  # this design's inputs (floats)
+        one = rows[k]
         traj_k = _column(traj, k)
         post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
         bands, band_tab = _bands(design, upstreams[k], one, post, n_cyc, samples, seed, options) if samples else ({}, {})
