@@ -281,6 +281,7 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
     fracture_area = 1.0 + p["sei_fracture_area_strain"]
     rest_s = 3600.0 * p["rest_h"]
     inv_nr, debris_K = 1.0 / nr, p["debris_permeability"] * K
+    offset, two_K = sei.reaction_offset(K, nr), 2.0 * K  # eq. (2) of sei.thickness_after for the intact surface
     active0 = 1.0 - iso0
     a_half_per_act = p["soc_min"] * qa0
     dv = p["cathode_voltage_V"] - p["anode_delithiation_voltage_V"]
@@ -305,10 +306,12 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         f = p["fresh_surface_wetting"] * np.maximum(0.0, 1.0 - fracture_area / ((1.0 + eps) ** 2))
         dt = 2.0 * 3600.0 * (Q / q_nom_safe) / p["c_rate"] + rest_s
 
-        Lp1 = sei.thickness_after(Lp, dt, K, nr, p["partial_molar_volume"], p["li_per_sei"])
+        # SEI growth over the cycle, sei.thickness_after by its parts (K, N_r and dt shared by both surfaces)
+        two_ka = two_K * (vz * dt)
+        Lp1 = sei.grown_thickness(Lp, offset, two_ka)
         # fresh surface grows under the cracked debris layer (porous, permeability psi): series resistance
         nr_fresh = 1.0 / (inv_nr + (Lt - Lp) / debris_K)
-        Lf1 = sei.thickness_after(0.0, dt, K, nr_fresh, p["partial_molar_volume"], p["li_per_sei"])
+        Lf1 = sei.grown_thickness(0.0, sei.reaction_offset(K, nr_fresh), two_ka)
         intact, fresh = 1.0 - f, f * Lf1
         dL = intact * (Lp1 - Lp) + fresh  # new SEI volume per surface area
         # crack faces of pulverised particles are re-exposed every cycle (mechanics stage): fresh growth
