@@ -29,7 +29,7 @@ voltages (no impedance). See ``docs/life.md``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -139,22 +139,6 @@ class LifeInputs:
     @property
     def n_designs(self) -> int:
         return len(next(iter(self.arrays().values())))
-
-    def rows(self) -> list["LifeInputs"]:
-        """One LifeInputs per design (float fields) of inputs whose array fields are 1-D over the same designs
-        (scalar fields are shared); not validated (as built). A batch's per-design inputs, made without the
-        per-field work of ``dataclasses.replace`` (a plain dataclass: its fields are its instance dict)."""
-        shared = dict(self.__dict__)
-        names = [k for k, v in shared.items() if isinstance(v, np.ndarray) and v.ndim == 1]
-        if not names:
-            return [replace(self)]
-        out = []
-        for values in zip(*(shared[k].tolist() for k in names)):
-            one = object.__new__(LifeInputs)
-            one.__dict__.update(shared)
-            one.__dict__.update(zip(names, values))
-            out.append(one)
-        return out
 
 
 _POSITIVE = ("capacity_mAh_g", "np_ratio", "c_rate", "temperature_K", "surface_area_m2_g", "volumetric_expansion",

@@ -65,148 +65,81 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
     ``upstream`` must hold the materials and mechanics results (the chain provides them:
     ``sianode.chain.upstream_for(design, "life")``). A design with a ``[calibration]`` section gets its calibrated
     life-model parameters (posterior medians, as factors on the model's nominal values; ``calibrated=False``: the
-    model's own values, e.g. as the prior of a new calibration). One design of :func:`batch_inputs` (its fields
-    are floats).
+    model's own values, e.g. as the prior of a new calibration).
     """
-    inp, info = batch_inputs([design], [upstream], soc_max=soc_max, ec_ratio_g_Ah=ec_ratio_g_Ah,
-                             ec_min_g_Ah=ec_min_g_Ah, rest_h=rest_h, temperature_C=temperature_C, c_rate=c_rate,
-                             calibrated=calibrated)
-    return _row(inp, 0), {k: v[0] for k, v in info.items()}
+    if not hasattr(design, "active") or not hasattr(design, "cell"):
+        raise InputError("design must be a sianode.design.Design", field="design")
+    mres = require(upstream, "materials", "life")
+    kd = require(upstream, "mechanics", "life").data
+    mat, ms = mres.data, mres.summary
+    full = design.cell.kind == "full"
+    q = float(mat.reversible_capacity_mAh_g)
+    ice = float(mat.ice)
+    el_key = electrolytes.electrolyte_key(design.electrolyte)
+    ef = electrolytes.get(el_key).values()
+    pr = design.protocol
+    if c_rate is None:
+        c_rate = protocol_c_rate(pr, q)
+    if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
+        q = float(mat.delivered_capacity_mAh_g(c_rate))
+    loads = full_cell_loadings(design, mat)
+    loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
+    if full:
+        cathode = design_cathode(design)
+        np_rev = float(loads.np_ratio_reversible)
+        qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
+        dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)
+        from sianode.electrode.formation import formation
 
-
-#: LifeInputs fields :func:`batch_inputs` sets per design (the others keep the model's defaults).
-_DESIGN_FIELDS = ("full_cell", "capacity_mAh_g", "ice", "np_ratio", "prelithiation_mAh_g", "cathode_ice", "soc_max",
-                  "c_rate", "rest_h", "temperature_K", "surface_area_m2_g", "crack_surface_area_m2_g",
-                  "strain_amplitude", "volumetric_expansion", "particle_radius_m", "diffusivity_m2_s",
-                  "anode_potential_V", "electron_factor", "solvent_factor", "sei_fracture_area_strain",
-                  "fresh_surface_wetting", "fractures", "binder_strain", "ec_ratio_g_Ah", "ec_min_g_Ah",
-                  "cathode_voltage_V", "anode_delithiation_voltage_V")
-
-
-def batch_inputs(designs, upstreams, soc_max: float | None = None, ec_ratio_g_Ah: float | None = None,
-                 ec_min_g_Ah: float | None = None, rest_h: float | None = None, temperature_C: float | None = None,
-                 c_rate: float | None = None, calibrated: bool = True):
-    """:class:`~sianode.life.fade.LifeInputs` of many designs at once (every design field a 1-D array over the
-    designs, in order) and their info columns ``{name: list over designs}``; see :func:`inputs_from_design`.
-
-    What only a design object answers (its loadings, dose and electrolyte amount, owned by the foundation) is read
-    design by design; the first-cycle bookkeeping (:func:`sianode.electrode.formation.formation`) runs once for
-    all full cells. The inputs are validated where they are used (:func:`sianode.life.fade.simulate`).
-    """
-    from sianode.electrode.formation import formation
+        fm = formation(qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2)
+        capacity_cm2 = float(fm.q_cell)
+        cathode_ice, v_cathode = cathode.ice, cathode.average_voltage_V()
+    else:
+        np_rev, dose_cm2, cathode_ice = 1.0, 0.0, 1.0
+        capacity_cm2 = q * loading_g_cm2
+        v_cathode = float("nan")
+    amount = design_electrolyte(design, float(mat.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2,
+                                capacity_cm2)
+    ec = amount.ec_ratio_g_Ah if ec_ratio_g_Ah is None else float(ec_ratio_g_Ah)
+    ec_min = amount.pore_fill_g_Ah if ec_min_g_Ah is None else float(ec_min_g_Ah)
+    if soc_max is None:
+        soc_max = float(pr.anode_soc_max)
+    if rest_h is None:
+        rest_h = float(pr.rest_h)
+    u_lith = float(ms["average_lithiation_voltage_V"])
+    u_delith = float(ms["average_delithiation_voltage_V"])
     from sianode.materials.utilisation import si_diffusivity_m2_s
 
-    n = len(designs)
-    col = {k: [0.0] * n for k in _DESIGN_FIELDS}
-    info = {k: [None] * n for k in _INFO}
-    factors = {}  # electrolyte key -> its factors (a sweep has few)
-    si_factor = float(calendar.MATERIAL_SEI_FACTORS["silicon"])
-    full_idx, fm_args, loads_of, cathodes, cap_cm2 = [], [], [None] * n, [None] * n, [None] * n
-    for i, (design, upstream) in enumerate(zip(designs, upstreams)):
-        if not hasattr(design, "active") or not hasattr(design, "cell"):
-            raise InputError("design must be a sianode.design.Design", field="design")
-        mres = require(upstream, "materials", "life")
-        require(upstream, "mechanics", "life")
-        mat = mres.data
-        full = design.cell.kind == "full"
-        q = float(mat.reversible_capacity_mAh_g)
-        ice = float(mat.ice)
-        el_key = electrolytes.electrolyte_key(design.electrolyte)
-        if el_key not in factors:
-            factors[el_key] = electrolytes.get(el_key).values()
-        rate = protocol_c_rate(design.protocol, q) if c_rate is None else c_rate
-        if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
-            q = float(mat.delivered_capacity_mAh_g(rate))
-        loads = loads_of[i] = full_cell_loadings(design, mat)
-        loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
-        if full:
-            cathode = cathodes[i] = design_cathode(design)
-            qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
-            dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)
-            full_idx.append(i)
-            fm_args.append((qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2))
-            col["np_ratio"][i] = float(loads.np_ratio_reversible)
-            col["cathode_ice"][i] = cathode.ice
-        else:
-            dose_cm2 = 0.0
-            col["np_ratio"][i] = col["cathode_ice"][i] = 1.0
-            cap_cm2[i] = q * loading_g_cm2
-        col["full_cell"][i] = 1.0 if full else 0.0
-        col["capacity_mAh_g"][i], col["ice"][i], col["c_rate"][i] = q, ice, rate
-        col["prelithiation_mAh_g"][i] = dose_cm2 / loading_g_cm2
-        info["electrolyte"][i], info["materials"][i], info["loading_g_cm2"][i] = el_key, mres, loading_g_cm2
-        info["prelithiation_dose_mAh_cm2"][i] = dose_cm2
-    if full_idx:  # formation of all full cells in one call (a batch of one: the design's own floats)
-        args = fm_args[0] if n == 1 else [np.array(a, dtype=float) for a in zip(*fm_args)]
-        q_cell = np.atleast_1d(formation(*args).q_cell).tolist()
-        for i, qc in zip(full_idx, q_cell):
-            cap_cm2[i] = qc
-    for i, (design, upstream) in enumerate(zip(designs, upstreams)):
-        mres, loads, pr = info["materials"][i], loads_of[i], design.protocol
-        mat, ms, kd = mres.data, mres.summary, upstream["mechanics"].data
-        full = col["full_cell"][i] == 1.0
-        v_cathode = cathodes[i].average_voltage_V() if full else float("nan")
-        amount = design_electrolyte(design, float(mat.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2,
-                                    cap_cm2[i])
-        u_lith = float(ms["average_lithiation_voltage_V"])
-        u_delith = float(ms["average_delithiation_voltage_V"])
-        ef = factors[info["electrolyte"][i]]
-        col["ec_ratio_g_Ah"][i] = amount.ec_ratio_g_Ah if ec_ratio_g_Ah is None else float(ec_ratio_g_Ah)
-        col["ec_min_g_Ah"][i] = amount.pore_fill_g_Ah if ec_min_g_Ah is None else float(ec_min_g_Ah)
-        col["soc_max"][i] = float(pr.anode_soc_max) if soc_max is None else soc_max
-        col["rest_h"][i] = float(pr.rest_h) if rest_h is None else rest_h
-        col["temperature_K"][i] = (pr.temperature_C if temperature_C is None else temperature_C) + 273.15
+    inp = fade.LifeInputs(
+        full_cell=1.0 if full else 0.0, capacity_mAh_g=q, ice=ice, np_ratio=np_rev,
+        prelithiation_mAh_g=dose_cm2 / loading_g_cm2, cathode_ice=cathode_ice, soc_max=soc_max,
+        c_rate=c_rate, rest_h=rest_h,
+        temperature_K=(pr.temperature_C if temperature_C is None else temperature_C) + 273.15,
         # SEI keeps growing on the surface the electrolyte still reaches after formation (mechanics owns it;
         # the first-cycle SEI on the whole BET area is in the materials stage's ICE)
-        col["surface_area_m2_g"][i] = float(kd.sei_growth_surface_m2_g)
-        col["crack_surface_area_m2_g"][i] = float(kd.crack_surface_area_m2_g)
-        col["strain_amplitude"][i] = float(kd.surface_hoop_strain_amplitude)
-        col["volumetric_expansion"][i] = max(float(kd.particle_volume_expansion), 1e-9)
-        col["particle_radius_m"][i] = float(mat.si_diffusion_radius_m)
-        col["diffusivity_m2_s"][i] = float(si_diffusivity_m2_s(getattr(mat, "si_diffusivity_m2_s", None)))
-        col["anode_potential_V"][i] = 0.5 * (u_lith + u_delith)
-        col["electron_factor"][i] = ef["electron_factor"] * si_factor
-        for k in ("solvent_factor", "sei_fracture_area_strain", "fresh_surface_wetting"):
-            col[k][i] = ef[k]
-        col["fractures"][i] = 1.0 if bool(kd.fractures) else 0.0
-        col["binder_strain"][i] = lam.binder_strain(design.electrode.binder)
-        col["cathode_voltage_V"][i] = v_cathode if full else fade.LifeInputs.cathode_voltage_V
-        col["anode_delithiation_voltage_V"][i] = u_delith
-        info["anode_loading_mg_cm2"][i], info["cathode_loading_mg_cm2"][i] = loads.anode_mg_cm2, loads.cathode_mg_cm2
-        info["loading_note"][i], info["electrolyte_amount"][i] = loads.note, amount
-        info["cathode_mean_voltage_V"][i] = v_cathode
-        info["np_ratio_reversible"][i] = col["np_ratio"][i]
-        info["u_anode_V"][i] = col["anode_potential_V"][i]
-        info["u_full_V"][i] = _full_charge_potential(mat)
-    inp = fade.LifeInputs(**{k: np.array(v, dtype=float) for k, v in col.items()})
-    posts = [uncertainty.Posterior.from_calibration(getattr(d, "calibration", None)) if calibrated else None
-             for d in designs]
-    if any(p is not None for p in posts):  # each calibrated design's own inputs, as alone (the one owner)
-        inp = dataclasses.replace(inp, **{f.name: np.full(n, float(v)) for f in fields(inp)
-                                          if not isinstance(v := getattr(inp, f.name), np.ndarray)})
-        for i, post in enumerate(posts):
-            if post is not None:
-                one = uncertainty.apply_factors(_row(inp, i), post.median_factors())
-                for f in fields(one):
-                    getattr(inp, f.name)[i] = getattr(one, f.name)
+        surface_area_m2_g=float(kd.sei_growth_surface_m2_g),
+        crack_surface_area_m2_g=float(kd.crack_surface_area_m2_g),
+        strain_amplitude=float(kd.surface_hoop_strain_amplitude),
+        volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),
+        particle_radius_m=float(mat.si_diffusion_radius_m),
+        diffusivity_m2_s=float(si_diffusivity_m2_s(getattr(mat, "si_diffusivity_m2_s", None))),
+        anode_potential_V=0.5 * (u_lith + u_delith),
+        electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]),
+        solvent_factor=ef["solvent_factor"], sei_fracture_area_strain=ef["sei_fracture_area_strain"],
+        fresh_surface_wetting=ef["fresh_surface_wetting"], fractures=1.0 if bool(kd.fractures) else 0.0,
+        binder_strain=lam.binder_strain(design.electrode.binder), ec_ratio_g_Ah=ec, ec_min_g_Ah=ec_min,
+        cathode_voltage_V=v_cathode if full else fade.LifeInputs.cathode_voltage_V,
+        anode_delithiation_voltage_V=u_delith,
+    )
+    post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None)) if calibrated else None
+    if post is not None:
+        inp = uncertainty.apply_factors(inp, post.median_factors())
+    info = {"electrolyte": el_key, "materials": mres, "loading_g_cm2": loading_g_cm2,
+            "anode_loading_mg_cm2": loads.anode_mg_cm2, "cathode_loading_mg_cm2": loads.cathode_mg_cm2,
+            "loading_note": loads.note, "prelithiation_dose_mAh_cm2": dose_cm2, "electrolyte_amount": amount,
+            "cathode_mean_voltage_V": v_cathode, "np_ratio_reversible": np_rev,
+            "u_anode_V": 0.5 * (u_lith + u_delith), "u_full_V": _full_charge_potential(mat)}
     return inp, info
-
-
-#: Columns of :func:`batch_inputs`'s info (one value per design).
-_INFO = ("electrolyte", "materials", "loading_g_cm2", "anode_loading_mg_cm2", "cathode_loading_mg_cm2", "loading_note",
-         "prelithiation_dose_mAh_cm2", "electrolyte_amount", "cathode_mean_voltage_V", "np_ratio_reversible",
-         "u_anode_V", "u_full_V")
-
-
-def _row(inp: fade.LifeInputs, i: int) -> fade.LifeInputs:
-    """Design ``i`` of batch inputs as one design's inputs (float fields)."""
-    return _take(inp, [i]).rows()[0]
-
-
-def _take(inp: fade.LifeInputs, idx) -> fade.LifeInputs:
-    """Designs ``idx`` of batch inputs."""
-    return dataclasses.replace(inp, **{f.name: v[idx] for f in fields(inp)
-                                       if isinstance(v := getattr(inp, f.name), np.ndarray)})
 
 
 def run(design, upstream=None, cycles: int | None = None, progress=None,
@@ -232,35 +165,43 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
               **options) -> list[StageResult]:
     """The life stage for many designs at once; ``run`` is this with one design (one implementation).
 
-    Inputs are built for the whole batch (:func:`batch_inputs`); the fade model runs once for all designs with the
-    same number of cycles (designs x cycles in one array operation, :func:`sianode.life.fade.simulate`), in
-    groups of at most :data:`BATCH_DESIGNS`, and the summaries are read from the batch's trajectories
-    (:func:`_results`). ``tables=False`` records only the trajectories the summary reads and skips the tidy tables
-    (the summary is the same). Uncertainty bands (``samples`` > 0) are sampled per design.
+    Inputs are built per design (:func:`inputs_from_design`: what a design object answers) and stacked once; the
+    fade model runs once for all designs with the same number of cycles (designs x cycles in one array operation,
+    :func:`sianode.life.fade.simulate`), in groups of at most :data:`BATCH_DESIGNS`, and the summaries are read
+    from the group's trajectories as arrays (:func:`_results`). ``tables=False`` records only the trajectories the
+    summary reads and skips the tidy tables (the summary is the same). Uncertainty bands (``samples`` > 0) are
+    sampled per design.
     """
     check_batch(designs, upstreams)
-    inp, info = batch_inputs(designs, upstreams, **options)
+    built = [inputs_from_design(d, u, **options) for d, u in zip(designs, upstreams)]
     n_cycles = [int(d.protocol.cycles if cycles is None else cycles) for d in designs]
     record = fade.RECORDABLE if tables else SUMMARY_RECORD
     out: list = [None] * len(designs)
+    if not designs:
+        return out
+    stacked = uncertainty.stack_inputs([b[0] for b in built])
     for n_cyc in sorted(set(n_cycles)):
         same = [i for i, c in enumerate(n_cycles) if c == n_cyc]
         for g in range(0, len(same), BATCH_DESIGNS):
             idx = same[g:g + BATCH_DESIGNS]
-            group = inp if len(idx) == len(designs) else _take(inp, idx)
+            group = stacked if len(idx) == len(designs) else _take(stacked, idx)
             traj = fade.simulate(group, n_cyc, record=record, progress=progress)
-            dose = group.prelithiation_mAh_g
-            pre = [k for k, i in enumerate(idx) if designs[i].cell.kind == "full" and dose[k] > 0]
+            pre = [k for k, i in enumerate(idx) if designs[i].cell.kind == "full" and built[i][0].prelithiation_mAh_g > 0]
             ref = fade.simulate(dataclasses.replace(_take(group, pre), prelithiation_mAh_g=0.0), n_cyc,
                                 record=("capacity_mAh_g",)) if pre else None
             knees = _knees(traj["retention"], n_cyc)
             c80 = fade.cycles_to_retention(traj["retention"], 0.8)
-            res = _results([designs[i] for i in idx], [upstreams[i] for i in idx], group,
-                           {key: [v[i] for i in idx] for key, v in info.items()}, n_cyc, traj, ref, pre, tables,
-                           samples, seed, options, knees, c80)
+            res = _results([designs[i] for i in idx], [upstreams[i] for i in idx], group, [built[i] for i in idx],
+                           n_cyc, traj, ref, pre, tables, samples, seed, options, knees, c80)
             for i, r in zip(idx, res):
                 out[i] = r
     return out
+
+
+def _take(inp: fade.LifeInputs, idx) -> fade.LifeInputs:
+    """Designs ``idx`` of stacked inputs (fields that are arrays over the designs; scalars are shared)."""
+    return dataclasses.replace(inp, **{f.name: v[idx] for f in fields(inp)
+                                       if isinstance(v := getattr(inp, f.name), np.ndarray)})
 
 
 def _knees(retention, n_cyc: int) -> np.ndarray:
@@ -281,15 +222,23 @@ def _column(traj: dict, k: int) -> dict:
     return {key: v[:, k:k + 1] if v.ndim == 2 else v[k:k + 1] for key, v in traj.items()}
 
 
-def _results(designs, upstreams, inp, info, n_cyc, traj, ref, pre, tables, samples, seed, options, knees,
+#: Stacked LifeInputs fields the summaries read.
+_SUMMARY_INPUTS = ("solvent_diffusivity", "solvent_factor", "solvent_concentration", "electron_conductivity",
+                   "electron_factor", "anode_potential_V", "sei_ocp", "fractures", "crack_surface_area_m2_g",
+                   "surface_area_m2_g")
+
+
+def _results(designs, upstreams, inp, built, n_cyc, traj, ref, pre, tables, samples, seed, options, knees,
              c80) -> list[StageResult]:
-    """The StageResults of a batch from its trajectories (``traj``: shape ``(cycles, designs)``; ``ref``: the
-    designs ``pre`` again without prelithiation); ``knees``, ``c80``: knee and cycles to 80 % of every design,
-    computed for the whole batch (a knee None: a curve that is not finite, whose own knee fit then raises the
-    error naming it). Every summary number is one array operation over the batch, then one dict per design."""
-    a = inp.arrays()  # validated with the batch (fade.simulate)
+    """The StageResults of a batch from its trajectories (``traj``: shape ``(cycles, designs)``; ``inp``: the stacked
+    inputs, ``built``: each design's ``(inputs, info)``; ``ref``: the designs ``pre`` again without prelithiation);
+    ``knees``, ``c80``: knee and cycles to 80 % of every design, computed for the whole batch (a knee None: a curve
+    that is not finite, whose own knee fit then raises the error naming it). Every summary number is one array
+    operation over the batch, then one dict per design."""
+    a = {k: np.asarray(getattr(inp, k), float) for k in _SUMMARY_INPUTS}  # stacked, validated by fade.simulate
     cap, ret, ce = traj["capacity_mAh_g"], traj["retention"], traj["ce"]
-    area_per_m2 = a["surface_area_m2_g"] * np.array(info["loading_g_cm2"], float) * 1e4  # m2 surface per m2 electrode
+    loading_g_cm2 = np.array([b[1]["loading_g_cm2"] for b in built], float)
+    area_per_m2 = a["surface_area_m2_g"] * loading_g_cm2 * 1e4  # m2 particle surface per m2 electrode
     regime = sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
                         a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"])
     # per design along its own contiguous row: the same summation as a design alone
@@ -302,17 +251,16 @@ def _results(designs, upstreams, inp, info, n_cyc, traj, ref, pre, tables, sampl
         "el": 100 * traj["electrolyte_remaining"][-1], "energy": traj["energy_mWh_g"][-1],
         "plated": traj["_li_plated_mAh_g"], "crack": a["crack_surface_area_m2_g"], "fractures": a["fractures"] > 0.5,
         "regime": regime}.items()}
-    rows = inp.rows()  # each design's inputs (floats)
     ref_of = {k: j for j, k in enumerate(pre)}
     out = []
     for k, design in enumerate(designs):
-        kn, amount = knees[k], info["electrolyte_amount"][k]
-        one = rows[k]
+        kn, (one, info_k) = knees[k], built[k]
+        amount = info_k["electrolyte_amount"]
         traj_k = _column(traj, k)
         post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
         bands, band_tab = _bands(design, upstreams[k], one, post, n_cyc, samples, seed, options) if samples else ({}, {})
         summary = {
-            "cell_kind": design.cell.kind, "cycles": n_cyc, "electrolyte_model": info["electrolyte"][k],
+            "cell_kind": design.cell.kind, "cycles": n_cyc, "electrolyte_model": info_k["electrolyte"],
             "strain_source": "mechanics stage", "sei_regime": str(c["regime"][k]),
             "initial_capacity_mAh_g": c["init"][k], "final_capacity_mAh_g": c["final"][k],
             "final_retention_pct": c["ret"][k], "cycles_to_80pct": float(c["c80"][k]),
@@ -322,19 +270,19 @@ def _results(designs, upstreams, inp, info, n_cyc, traj, ref, pre, tables, sampl
             "sei_thickness_nm": c["sei"][k], "r_sei_ohm_cm2": c["r_sei"][k],
             "strain_amplitude_first_cycle": c["strain"][k], "fresh_surface_fraction_first_cycle": c["fresh"][k],
             "electrolyte_remaining_pct": c["el"][k], "fractures": c["fractures"][k],
-            "anode_loading_mg_cm2": float(info["anode_loading_mg_cm2"][k]),
-            "np_ratio_reversible": float(info["np_ratio_reversible"][k]),
+            "anode_loading_mg_cm2": float(info_k["anode_loading_mg_cm2"]),
+            "np_ratio_reversible": float(info_k["np_ratio_reversible"]),
             "ec_ratio_g_Ah": float(amount.ec_ratio_g_Ah),
             "electrolyte_wetting_threshold_g_Ah": float(amount.pore_fill_g_Ah),
             "crack_surface_area_m2_g": c["crack"][k],
         }
         summary.update(bands)
-        if info["cathode_loading_mg_cm2"][k] is not None:
-            summary["cathode_loading_mg_cm2"] = float(info["cathode_loading_mg_cm2"][k])
+        if info_k["cathode_loading_mg_cm2"] is not None:
+            summary["cathode_loading_mg_cm2"] = float(info_k["cathode_loading_mg_cm2"])
         if design.cell.kind == "full":
             summary["final_energy_mWh_g"] = c["energy"][k]
-            summary["cathode_mean_voltage_V"] = float(info["cathode_mean_voltage_V"][k])
-            summary["prelithiation_dose_mAh_cm2"] = float(info["prelithiation_dose_mAh_cm2"][k])
+            summary["cathode_mean_voltage_V"] = float(info_k["cathode_mean_voltage_V"])
+            summary["prelithiation_dose_mAh_cm2"] = float(info_k["prelithiation_dose_mAh_cm2"])
             summary["plated_li_mAh_g"] = c["plated"][k]
         if k in ref_of:
             # the same cell without prelithiation: prelithiation adds capacity and Si swing; it never shortens the
@@ -348,7 +296,6 @@ def _results(designs, upstreams, inp, info, n_cyc, traj, ref, pre, tables, sampl
             summary["cycles_above_80pct_without_prelithiation"] = float(below_ref[0] if below_ref.size else n_cyc)
         tabs = {}
         if tables:
-            info_k = {key: v[k] for key, v in info.items()}
             df = fade.to_frame(traj_k).drop(columns=["design"])
             for key, (lo, mid, hi) in band_tab.items():
                 df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
@@ -402,12 +349,13 @@ def posterior_inputs(design, upstream, post, **options) -> fade.LifeInputs:
     mat_names = [k for k in draws if k in uncertainty.MATERIALS_NAMES]
     if mat_names:
         mres = require(upstream, "materials", "life")
-        ups = []
+        rows = []
         for i in range(post.n_rows):
             props = apply_measured(mres.data, **{k: float(draws[k][i]) for k in mat_names}, source="posterior row",
                                    tables=False)
-            ups.append({**upstream, "materials": dataclasses.replace(mres, data=props)})
-        base = batch_inputs([design] * len(ups), ups, calibrated=False, **options)[0]
+            up = {**upstream, "materials": dataclasses.replace(mres, data=props)}
+            rows.append(inputs_from_design(design, up, calibrated=False, **options)[0])
+        base = uncertainty.stack_inputs(rows)
     else:
         base = uncertainty.stack_inputs([inputs_from_design(design, upstream, calibrated=False, **options)[0]]
                                         * post.n_rows)
