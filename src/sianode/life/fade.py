@@ -306,7 +306,7 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         Lt = Lt + dL + dL_crack  # SEI grown in the cracks isolates fragments (dead Si, seeds/000 §3)
 
         m_used = m_used + S * g_solvent_per_mAh
-        wet = np.clip((m_el0 - m_used) / m_req, 0.0, 1.0)
+        wet = ((m_el0 - m_used) / m_req).clip(0.0, 1.0)  # the method: np.clip's wrapper costs more than the clip
         mech = mech * (1.0 - lam.fracture_loss_per_cycle(eps, eps_full_ref, p["fractures"], p["fracture_beta"],
                                                          p["fracture_exponent"])) \
             * (1.0 - lam.binder_loss_per_cycle(eps, p["binder_strain"], p["binder_beta"], p["binder_exponent"]))

@@ -46,7 +46,7 @@ def window_strain_amplitude(full_amplitude, soc_lo, soc_hi, volumetric_expansion
     full_lin = linear_strain_between(0.0, 1.0, E) if full_linear_strain is None else full_linear_strain
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(full_lin > 0, linear_strain_between(soc_lo, soc_hi, E) / np.where(full_lin > 0, full_lin, 1.0), 0.0)
-    return np.asarray(full_amplitude, float) * np.clip(scale, 0.0, None)
+    return np.asarray(full_amplitude, float) * np.maximum(scale, 0.0)
 
 
 def surface_soc_overshoot(c_rate, radius_m, diffusivity_m2_s):
