@@ -128,8 +128,9 @@ def reaction_offset(transport_K, reaction_flux_mol_m2_s):
     """``b = K / N_r`` of eq. (2), m (0 in the pure transport limit, ``N_r`` infinite)."""
     K = np.asarray(transport_K, float)
     nr = np.asarray(reaction_flux_mol_m2_s, float)
+    finite = np.isfinite(nr)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.isfinite(nr), K / nr, 0.0)
+        return K / nr if finite.all() else np.where(finite, K / nr, 0.0)  # all finite: the same quotients
 
 
 def grown_thickness(L0_m, offset_m, two_k_a):

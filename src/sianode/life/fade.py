@@ -282,8 +282,11 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
             Q = np.where(full, inventory.full_cell_charge(C, A, qa, soc_max), win * qa)
         AQ = A + Q
         has_qa = qa > 0
-        s_lo = np.where(has_qa, A / qa_safe, 0.0)
-        s_hi = np.where(has_qa, AQ / qa_safe, 0.0)
+        if has_qa.all():  # the usual case: nothing to select (the same quotients)
+            s_lo, s_hi = A / qa_safe, AQ / qa_safe
+        else:
+            s_lo = np.where(has_qa, A / qa_safe, 0.0)
+            s_hi = np.where(has_qa, AQ / qa_safe, 0.0)
         s_hi_surf = np.minimum(1.0, s_hi + overshoot)
         eps = window.window_strain_amplitude(eps_full_ref, np.minimum(s_lo, 1.0), s_hi_surf, p["volumetric_expansion"],
                                              full_linear_strain=full_lin)
@@ -312,7 +315,10 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
             * (1.0 - lam.binder_loss_per_cycle(eps, p["binder_strain"], p["binder_beta"], p["binder_exponent"]))
         iso = lam.isolated_fraction(Lt, p["isolation_thickness"], p["isolation_shape"])
         act_new = np.minimum(act, mech * (1.0 - iso) / active0 * wet)
-        phi = np.where(act > 0, 1.0 - act_new / np.maximum(act, 1e-300), 0.0)
+        alive = act > 0
+        phi = 1.0 - act_new / np.maximum(act, 1e-300)
+        if not alive.all():
+            phi = np.where(alive, phi, 0.0)
         T = np.minimum(phi * (A + theta * Q), AQ - S)
 
         if all_full:
@@ -351,7 +357,8 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
             if r != "ce":
                 out[r][k] = state[r]
         if rec_ce:
-            out["ce"][k] = np.where(chg > 0, dis / np.maximum(chg, 1e-300), np.nan)
+            ce, charged = dis / np.maximum(chg, 1e-300), chg > 0
+            out["ce"][k] = ce if charged.all() else np.where(charged, ce, np.nan)
         if progress is not None and (k + 1) % 50 == 0:
             progress(k + 1)
     # the same expressions as per cycle, on the whole (cycles, designs) trajectory at once
