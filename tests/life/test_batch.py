@@ -219,3 +219,13 @@ def test_a_failing_design_in_a_batch_raises_its_own_error(designs):
     with pytest.raises(InputError) as batch:
         stage.run_batch(ds[:3] + [ds[3]] + ds[4:8], ups[:3] + [bad_up] + ups[4:8], tables=False, samples=0)
     assert str(batch.value) == str(alone.value)
+
+
+def test_the_groups_of_a_batch_do_not_change_its_numbers(designs, monkeypatch):
+    from sianode.life import fade
+
+    ds, ups = designs
+    whole = stage.run_batch(ds[:10], ups[:10], tables=False, samples=0)
+    monkeypatch.setattr(stage, "BATCH_BYTES", 3 * fade.memory_bytes(1, 500, stage.SUMMARY_RECORD))  # groups of 3
+    for g, w in zip(stage.run_batch(ds[:10], ups[:10], tables=False, samples=0), whole):
+        assert not _close(g.summary, w.summary)
