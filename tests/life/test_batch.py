@@ -115,6 +115,14 @@ def test_each_output_recorded_alone_equals_it_recorded_with_all(key):
     assert not _close(simulate(inp, 120, record=(key,))[key], simulate(inp, 120)[key], key)
 
 
+def test_an_output_named_twice_is_converted_once():
+    inp = _inputs(6, seed=9)
+    twice = simulate(inp, 40, record=("retention", "lam", "retention", "energy_mWh_g", "energy_mWh_g"))
+    once = simulate(inp, 40)
+    for key in ("retention", "lam", "energy_mWh_g"):
+        assert not _close(twice[key], once[key], key)
+
+
 def test_outputs_converted_after_the_loop_keep_their_definitions():
     inp = _inputs(12, seed=7)
     t = simulate(inp, 80)

@@ -368,9 +368,9 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         "electrolyte_remaining": lambda v: np.subtract(1.0, np.divide(v, m_el0, out=v), out=v),
         "energy_mWh_g": lambda v: np.copyto(v, np.where(full, v * dv, np.nan)),
     }
-    for r in record:
-        if r in after:
-            after[r](out[r])
+    for r, convert in after.items():
+        if r in out:  # once per output, even if ``record`` names it twice
+            convert(out[r])
     out["_li_formation_mAh_g"] = qirr
     out["_li_initial_mAh_g"] = np.where(full, form.li_in, np.nan)
     out["_li_plated_mAh_g"] = plated
