@@ -119,15 +119,30 @@ def thickness_after(L0_m, dt_s, transport_K, reaction_flux_mol_m2_s, partial_mol
     transport_K : ``K`` of eq. (1), mol m^-1 s^-1 (already Arrhenius-scaled).
     reaction_flux_mol_m2_s : ``N_r`` of eq. (1), mol m^-2 s^-1; ``np.inf`` for pure transport limit.
     """
-    L0 = np.asarray(L0_m, float)
     K = np.asarray(transport_K, float)
     a = np.asarray(partial_molar_volume_m3_mol, float) / np.asarray(li_per_sei, float) * np.asarray(dt_s, float)
+    return grown_thickness(L0_m, reaction_offset(K, reaction_flux_mol_m2_s), 2.0 * K * a)
+
+
+def reaction_offset(transport_K, reaction_flux_mol_m2_s):
+    """``b = K / N_r`` of eq. (2), m (0 in the pure transport limit, ``N_r`` infinite)."""
+    K = np.asarray(transport_K, float)
     nr = np.asarray(reaction_flux_mol_m2_s, float)
+    finite = np.isfinite(nr)
     with np.errstate(divide="ignore", invalid="ignore"):
-        b = np.where(np.isfinite(nr), K / nr, 0.0)
-    # L1 = -b + sqrt((b+L0)^2 + 2 K a); written as L0 + 2Ka/(...) to avoid cancellation.
-    root = np.sqrt((b + L0) ** 2 + 2.0 * K * a)
-    return L0 + 2.0 * K * a / (root + b + L0 + (root + b + L0 == 0))
+        return K / nr if finite.all() else np.where(finite, K / nr, 0.0)  # all finite: the same quotients
+
+
+def grown_thickness(L0_m, offset_m, two_k_a):
+    """Eq. (2) from ``b`` (:func:`reaction_offset`) and ``2 K (V_sei/z) dt`` (m^2): the one formula of
+    :func:`thickness_after`, for callers that keep ``b`` or ``K`` fixed over many steps (the fade model's cycles).
+
+    ``L1 = -b + sqrt((b + L0)^2 + 2 K a)``, written as ``L0 + 2Ka / (sqrt(...) + b + L0)`` to avoid cancellation.
+    """
+    L0 = np.asarray(L0_m, float)
+    root = np.sqrt((offset_m + L0) ** 2 + two_k_a)
+    den = root + offset_m + L0
+    return L0 + two_k_a / (den + (den == 0))
 
 
 def lithium_consumed_mol_m2(delta_thickness_m, partial_molar_volume_m3_mol=9.585e-5, li_per_sei=2.0):

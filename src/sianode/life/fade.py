@@ -258,77 +258,119 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
     cap1 = None
     eps_full_ref = p["strain_amplitude"]
 
+    # loop invariants, hoisted (each the same expression as inside the loop, so the same numbers)
+    all_full, any_full = bool(full.all()), bool(full.any())  # homogeneous batches skip the other cell kind
+    soc_max, win = p["soc_max"], np.maximum(p["soc_max"] - p["soc_min"], 0.0)
+    full_lin = window.linear_strain_between(0.0, 1.0, p["volumetric_expansion"])
+    fracture_area = 1.0 + p["sei_fracture_area_strain"]
+    rest_s = 3600.0 * p["rest_h"]
+    inv_nr, debris_K = 1.0 / nr, p["debris_permeability"] * K
+    offset, two_K = sei.reaction_offset(K, nr), 2.0 * K  # eq. (2) of sei.thickness_after for the intact surface
+    active0 = 1.0 - iso0
+    a_half_per_act = p["soc_min"] * qa0
+    dv = p["cathode_voltage_V"] - p["anode_delithiation_voltage_V"]
+    rec_ce, rec_lli = "ce" in out, "lli_mAh_g" in out
+
     for k in range(cycles):
         qa = qa0 * act
         qa_safe = np.maximum(qa, 1e-300)
-        Q = np.where(full, inventory.full_cell_charge(C, A, qa, p["soc_max"]),
-                     np.maximum(p["soc_max"] - p["soc_min"], 0.0) * qa)
-        s_lo = np.where(qa > 0, A / qa_safe, 0.0)
-        s_hi = np.where(qa > 0, (A + Q) / qa_safe, 0.0)
+        if all_full:
+            Q = inventory.full_cell_charge(C, A, qa, soc_max)
+        elif not any_full:
+            Q = win * qa
+        else:
+            Q = np.where(full, inventory.full_cell_charge(C, A, qa, soc_max), win * qa)
+        AQ = A + Q
+        has_qa = qa > 0
+        if has_qa.all():  # the usual case: nothing to select (the same quotients)
+            s_lo, s_hi = A / qa_safe, AQ / qa_safe
+        else:
+            s_lo = np.where(has_qa, A / qa_safe, 0.0)
+            s_hi = np.where(has_qa, AQ / qa_safe, 0.0)
         s_hi_surf = np.minimum(1.0, s_hi + overshoot)
-        eps = window.window_strain_amplitude(eps_full_ref, np.minimum(s_lo, 1.0), s_hi_surf, p["volumetric_expansion"])
-        f = p["fresh_surface_wetting"] * np.maximum(0.0, 1.0 - (1.0 + p["sei_fracture_area_strain"]) / ((1.0 + eps) ** 2))
-        dt = 2.0 * 3600.0 * (Q / q_nom_safe) / p["c_rate"] + 3600.0 * p["rest_h"]
+        eps = window.window_strain_amplitude(eps_full_ref, np.minimum(s_lo, 1.0), s_hi_surf, p["volumetric_expansion"],
+                                             full_linear_strain=full_lin)
+        f = p["fresh_surface_wetting"] * np.maximum(0.0, 1.0 - fracture_area / ((1.0 + eps) ** 2))
+        dt = 2.0 * 3600.0 * (Q / q_nom_safe) / p["c_rate"] + rest_s
 
-        Lp1 = sei.thickness_after(Lp, dt, K, nr, p["partial_molar_volume"], p["li_per_sei"])
+        # SEI growth over the cycle, sei.thickness_after by its parts (K, N_r and dt shared by both surfaces)
+        two_ka = two_K * (vz * dt)
+        Lp1 = sei.grown_thickness(Lp, offset, two_ka)
         # fresh surface grows under the cracked debris layer (porous, permeability psi): series resistance
-        nr_fresh = 1.0 / (1.0 / nr + (Lt - Lp) / (p["debris_permeability"] * K))
-        Lf1 = sei.thickness_after(0.0, dt, K, nr_fresh, p["partial_molar_volume"], p["li_per_sei"])
-        dL = (1.0 - f) * (Lp1 - Lp) + f * Lf1  # new SEI volume per surface area
+        nr_fresh = 1.0 / (inv_nr + (Lt - Lp) / debris_K)
+        Lf1 = sei.grown_thickness(0.0, sei.reaction_offset(K, nr_fresh), two_ka)
+        intact, fresh = 1.0 - f, f * Lf1
+        dL = intact * (Lp1 - Lp) + fresh  # new SEI volume per surface area
         # crack faces of pulverised particles are re-exposed every cycle (mechanics stage): fresh growth
         dL_crack = p["fresh_surface_wetting"] * Lf1 * crack_ratio
         S = (dL + dL_crack) / vz * mAh_per_mol_m2 * act  # only connected particles grow SEI
-        S = np.minimum(S, A + Q)
-        Lp = (1.0 - f) * Lp1 + f * Lf1
+        S = np.minimum(S, AQ)
+        Lp = intact * Lp1 + fresh
         Lt = Lt + dL + dL_crack  # SEI grown in the cracks isolates fragments (dead Si, seeds/000 §3)
 
         m_used = m_used + S * g_solvent_per_mAh
-        wet = np.clip((m_el0 - m_used) / m_req, 0.0, 1.0)
+        wet = ((m_el0 - m_used) / m_req).clip(0.0, 1.0)  # the method: np.clip's wrapper costs more than the clip
         mech = mech * (1.0 - lam.fracture_loss_per_cycle(eps, eps_full_ref, p["fractures"], p["fracture_beta"],
                                                          p["fracture_exponent"])) \
             * (1.0 - lam.binder_loss_per_cycle(eps, p["binder_strain"], p["binder_beta"], p["binder_exponent"]))
         iso = lam.isolated_fraction(Lt, p["isolation_thickness"], p["isolation_shape"])
-        act_new = np.minimum(act, mech * (1.0 - iso) / (1.0 - iso0) * wet)
-        phi = np.where(act > 0, 1.0 - act_new / np.maximum(act, 1e-300), 0.0)
-        T = np.minimum(phi * (A + theta * Q), A + Q - S)
+        act_new = np.minimum(act, mech * (1.0 - iso) / active0 * wet)
+        alive = act > 0
+        phi = 1.0 - act_new / np.maximum(act, 1e-300)
+        if not alive.all():
+            phi = np.where(alive, phi, 0.0)
+        T = np.minimum(phi * (A + theta * Q), AQ - S)
 
-        if np.any(full):
-            ret, C_new, A_new = inventory.full_cell_discharge(C, A, Q, S, T, qc)
+        if all_full:
+            dis, C, A = inventory.full_cell_discharge(C, A, Q, S, T, qc)
+            chg = Q
         else:
-            ret = C_new = A_new = None
-        # half cell: reserve stays at soc_min of the remaining active capacity
-        A_half = p["soc_min"] * qa0 * act_new
-        delith = A + Q - T - A_half
-        lith = Q + S
-        if ret is not None:
-            dis = np.where(full, ret, delith)
-            chg = np.where(full, Q, lith)
-            C = np.where(full, C_new, 0.0)
-            A = np.where(full, A_new, A_half)
-        else:
-            dis, chg, A = delith, lith, A_half
-        supplied = supplied + np.where(full, 0.0, lith - delith)
+            # half cell: reserve stays at soc_min of the remaining active capacity
+            A_half = a_half_per_act * act_new
+            delith = AQ - T - A_half
+            lith = Q + S
+            if any_full:
+                ret, C_new, A_new = inventory.full_cell_discharge(C, A, Q, S, T, qc)
+                dis = np.where(full, ret, delith)
+                chg = np.where(full, Q, lith)
+                C = np.where(full, C_new, 0.0)
+                A = np.where(full, A_new, A_half)
+                supplied = supplied + np.where(full, 0.0, lith - delith)
+            else:
+                dis, chg, A = delith, lith, A_half
+                supplied = supplied + (lith - delith)
         sum_S += S
         sum_T += T
         act = act_new
         if cap1 is None:
             cap1 = np.maximum(dis, 1e-300)
 
-        rec = {
-            "capacity_mAh_g": dis, "charge_capacity_mAh_g": chg,
-            "ce": np.where(chg > 0, dis / np.maximum(chg, 1e-300), np.nan),
-            "retention": dis / cap1, "lli_mAh_g": sum_S + sum_T, "lam": 1.0 - act,
-            "sei_thickness_m": Lt, "passivating_sei_m": Lp, "r_sei_ohm_m2": p["resistivity"] * Lt,
-            "soc_lo": s_lo, "soc_hi": s_hi, "strain_amplitude": eps, "fresh_fraction": f,
-            "electrolyte_remaining": 1.0 - m_used / m_el0,
-            "energy_mWh_g": np.where(full, dis * (p["cathode_voltage_V"] - p["anode_delithiation_voltage_V"]), np.nan),
-            "li_sei_mAh_g": sum_S, "li_trapped_mAh_g": sum_T, "li_cathode_mAh_g": C, "li_anode_mAh_g": A,
-            "li_supplied_mAh_g": supplied,
+        state = {
+            "capacity_mAh_g": dis, "charge_capacity_mAh_g": chg, "lli_mAh_g": sum_S + sum_T if rec_lli else None,
+            "sei_thickness_m": Lt, "passivating_sei_m": Lp, "soc_lo": s_lo, "soc_hi": s_hi,
+            "strain_amplitude": eps, "fresh_fraction": f, "li_sei_mAh_g": sum_S, "li_trapped_mAh_g": sum_T,
+            "li_cathode_mAh_g": C, "li_anode_mAh_g": A, "li_supplied_mAh_g": supplied,
+            # stored raw, converted after the loop (below)
+            "retention": dis, "lam": act, "r_sei_ohm_m2": Lt, "electrolyte_remaining": m_used, "energy_mWh_g": dis,
         }
         for r in record:
-            out[r][k] = rec[r]
+            if r != "ce":
+                out[r][k] = state[r]
+        if rec_ce:
+            ce, charged = dis / np.maximum(chg, 1e-300), chg > 0
+            out["ce"][k] = ce if charged.all() else np.where(charged, ce, np.nan)
         if progress is not None and (k + 1) % 50 == 0:
             progress(k + 1)
+    # the same expressions as per cycle, on the whole (cycles, designs) trajectory at once
+    after = {
+        "retention": lambda v: np.divide(v, cap1, out=v), "lam": lambda v: np.subtract(1.0, v, out=v),
+        "r_sei_ohm_m2": lambda v: np.multiply(p["resistivity"], v, out=v),
+        "electrolyte_remaining": lambda v: np.subtract(1.0, np.divide(v, m_el0, out=v), out=v),
+        "energy_mWh_g": lambda v: np.copyto(v, np.where(full, v * dv, np.nan)),
+    }
+    for r, convert in after.items():
+        if r in out:  # once per output, even if ``record`` names it twice
+            convert(out[r])
     out["_li_formation_mAh_g"] = qirr
     out["_li_initial_mAh_g"] = np.where(full, form.li_in, np.nan)
     out["_li_plated_mAh_g"] = plated

@@ -61,11 +61,11 @@ def initial_full_cell(reversible_mAh_g, ice, np_ratio, prelithiation_mAh_g, cath
 
 def full_cell_charge(C, A, Qa, soc_max):
     """Charge passed in a full cell: ``min(C, s_max Qa - A)`` (>= 0)."""
-    return np.clip(np.minimum(C, np.asarray(soc_max, float) * Qa - A), 0.0, None)
+    return np.maximum(np.minimum(C, np.asarray(soc_max, float) * Qa - A), 0.0)
 
 
 def full_cell_discharge(C, A, Q, S, T, Qc):
     """Lithium returned to the cathode and the new contents ``(returned, C_new, A_new)``."""
     anode_after = A + Q - S - T
-    returned = np.clip(np.minimum(anode_after, Qc - C + Q), 0.0, None)
+    returned = np.maximum(np.minimum(anode_after, Qc - C + Q), 0.0)
     return returned, C - Q + returned, anode_after - returned

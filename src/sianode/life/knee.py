@@ -111,14 +111,35 @@ def knee_point(capacity, cycles=None, min_points: int = 5, steepening: float = 1
     return float(res[0]) if one else res
 
 
+#: Designs from which the running sums go row by row (NumPy's accumulate along the first axis of a wide
+#: (cycles, designs) array is several times slower than adding one row at a time; the same sums in the same order).
+ROWWISE_FROM = 16
+
+
 def _prefix(a):
-    """``out[k] = sum(a[:k], axis=0)`` (length N + 1)."""
-    return np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
+    """``out[k] = sum(a[:k], axis=0)`` (length N + 1), summed in order (as ``numpy.cumsum``)."""
+    out = np.zeros((a.shape[0] + 1,) + a.shape[1:])
+    if a.ndim == 1 or a.shape[1] < ROWWISE_FROM or a.shape[0] == 0:
+        np.cumsum(a, axis=0, out=out[1:])
+        return out
+    out[1] = a[0]
+    for k in range(1, a.shape[0]):
+        np.add(out[k], a[k], out=out[k + 1])
+    return out
 
 
 def _suffix(a):
-    """``out[k] = sum(a[k:], axis=0)`` (length N + 1)."""
-    return np.concatenate([np.cumsum(a[::-1], axis=0)[::-1], np.zeros((1,) + a.shape[1:])])
+    """``out[k] = sum(a[k:], axis=0)`` (length N + 1), summed from the end (as ``numpy.cumsum`` of the reversed
+    rows)."""
+    n = a.shape[0]
+    out = np.zeros((n + 1,) + a.shape[1:])
+    if a.ndim == 1 or a.shape[1] < ROWWISE_FROM or n == 0:
+        out[:n] = np.cumsum(a[::-1], axis=0)[::-1]
+        return out
+    out[n - 1] = a[n - 1]
+    for k in range(n - 2, -1, -1):
+        np.add(out[k + 1], a[k], out=out[k])
+    return out
 
 
 def _fit(y, u, v, cand, A, x, steepening):

@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from sianode.errors import InputError
+from sianode.life.window import positive_ratio
 from sianode.provenance import Parameter
 
 _ASSUMED = "assumed magnitude (calibrate with sianode calibrate)"
@@ -77,11 +78,8 @@ def binder_strain(binder: str) -> float:
 
 def fracture_loss_per_cycle(strain_amplitude, reference_strain, fractures, beta=2e-3, exponent=2.0):
     """Fraction of remaining active material lost to fracture in one cycle (mechanism 1)."""
-    eps = np.asarray(strain_amplitude, float)
-    ref = np.asarray(reference_strain, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(ref > 0, eps / np.where(ref > 0, ref, 1.0), 0.0)
-    return np.clip(np.asarray(fractures, float) * np.asarray(beta, float) * ratio ** np.asarray(exponent, float), 0.0, 1.0)
+    ratio = positive_ratio(strain_amplitude, reference_strain)
+    return (np.asarray(fractures, float) * np.asarray(beta, float) * ratio ** np.asarray(exponent, float)).clip(0.0, 1.0)
 
 
 def isolated_fraction(total_sei_thickness_m, isolation_thickness_m=100e-9, shape=2.0):
@@ -93,4 +91,4 @@ def isolated_fraction(total_sei_thickness_m, isolation_thickness_m=100e-9, shape
 def binder_loss_per_cycle(strain_amplitude, tolerable_strain, beta=1e-5, exponent=3.0):
     """Fraction of remaining active material disconnected by binder fatigue per cycle (mechanism 3)."""
     eps = np.asarray(strain_amplitude, float)
-    return np.clip(np.asarray(beta, float) * (eps / np.asarray(tolerable_strain, float)) ** np.asarray(exponent, float), 0.0, 1.0)
+    return (np.asarray(beta, float) * (eps / np.asarray(tolerable_strain, float)) ** np.asarray(exponent, float)).clip(0.0, 1.0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from dataclasses import fields
 
 import numpy as np
 import pandas as pd
@@ -155,8 +156,10 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
 #: Trajectories the summary reads (what a batch without tables records).
 SUMMARY_RECORD = ("capacity_mAh_g", "retention", "ce", "lli_mAh_g", "lam", "sei_thickness_m", "r_sei_ohm_m2",
                   "strain_amplitude", "fresh_fraction", "electrolyte_remaining", "energy_mWh_g")
-#: Designs per vectorised fade call of a batch (bounds the trajectories' memory).
-BATCH_DESIGNS = 512
+#: Memory of the trajectories one vectorised fade call of a batch records (bytes); it sets the designs per call
+#: (500 cycles: 2272 designs without tables, 1250 with). Larger calls spread the per-cycle NumPy overhead over more
+#: designs; the numbers do not depend on the grouping.
+BATCH_BYTES = 100 * 1000**2
 
 
 def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = None, progress=None,
@@ -164,37 +167,44 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
               **options) -> list[StageResult]:
     """The life stage for many designs at once; ``run`` is this with one design (one implementation).
 
-    Inputs are built per design (:func:`inputs_from_design`); the fade model runs once for all designs with the
-    same number of cycles (designs x cycles in one array operation, :func:`sianode.life.fade.simulate`), in
-    groups of at most :data:`BATCH_DESIGNS`. ``tables=False`` records only the trajectories the summary reads and
-    skips the tidy tables (the summary is the same). Uncertainty bands (``samples`` > 0) are sampled per design.
+    Inputs are built per design (:func:`inputs_from_design`: what a design object answers) and stacked once; the
+    fade model runs once for all designs with the same number of cycles (designs x cycles in one array operation,
+    :func:`sianode.life.fade.simulate`), in groups bounded by :data:`BATCH_BYTES`, and the summaries are read
+    from the group's trajectories as arrays (:func:`_results`). ``tables=False`` records only the trajectories the
+    summary reads and skips the tidy tables (the summary is the same). Uncertainty bands (``samples`` > 0) are
+    sampled per design.
     """
     check_batch(designs, upstreams)
     built = [inputs_from_design(d, u, **options) for d, u in zip(designs, upstreams)]
     n_cycles = [int(d.protocol.cycles if cycles is None else cycles) for d in designs]
     record = fade.RECORDABLE if tables else SUMMARY_RECORD
     out: list = [None] * len(designs)
+    if not designs:
+        return out
+    stacked = uncertainty.stack_inputs([b[0] for b in built])
     for n_cyc in sorted(set(n_cycles)):
         same = [i for i, c in enumerate(n_cycles) if c == n_cyc]
-        for g in range(0, len(same), BATCH_DESIGNS):
-            idx = same[g:g + BATCH_DESIGNS]
-            traj = _simulate([built[i][0] for i in idx], n_cyc, record, progress)
+        size = max(1, BATCH_BYTES // fade.memory_bytes(1, n_cyc, record))
+        for g in range(0, len(same), size):
+            idx = same[g:g + size]
+            group = stacked if len(idx) == len(designs) else _take(stacked, idx)
+            traj = fade.simulate(group, n_cyc, record=record, progress=progress)
             pre = [k for k, i in enumerate(idx) if designs[i].cell.kind == "full" and built[i][0].prelithiation_mAh_g > 0]
-            ref = _simulate([dataclasses.replace(built[idx[k]][0], prelithiation_mAh_g=0.0) for k in pre], n_cyc,
-                            ("capacity_mAh_g",)) if pre else None
+            ref = fade.simulate(dataclasses.replace(_take(group, pre), prelithiation_mAh_g=0.0), n_cyc,
+                                record=("capacity_mAh_g",)) if pre else None
             knees = _knees(traj["retention"], n_cyc)
             c80 = fade.cycles_to_retention(traj["retention"], 0.8)
-            ref_column = {k: j for j, k in enumerate(pre)}
-            for k, i in enumerate(idx):
-                r = _column(ref, ref_column[k]) if k in ref_column else None
-                out[i] = _result(designs[i], upstreams[i], *built[i], n_cyc, _column(traj, k), r, tables,
-                                 samples, seed, options, knees[k], c80[k])
+            res = _results([designs[i] for i in idx], [upstreams[i] for i in idx], group, [built[i] for i in idx],
+                           n_cyc, traj, ref, pre, tables, samples, seed, options, knees, c80)
+            for i, r in zip(idx, res):
+                out[i] = r
     return out
 
 
-def _simulate(inputs: list, n_cyc: int, record, progress=None) -> dict:
-    one = inputs[0] if len(inputs) == 1 else uncertainty.stack_inputs(inputs)
-    return fade.simulate(one, n_cyc, record=record, progress=progress)
+def _take(inp: fade.LifeInputs, idx) -> fade.LifeInputs:
+    """Designs ``idx`` of stacked inputs (fields that are arrays over the designs; scalars are shared)."""
+    return dataclasses.replace(inp, **{f.name: v[idx] for f in fields(inp)
+                                       if isinstance(v := getattr(inp, f.name), np.ndarray)})
 
 
 def _knees(retention, n_cyc: int) -> np.ndarray:
@@ -215,102 +225,115 @@ def _column(traj: dict, k: int) -> dict:
     return {key: v[:, k:k + 1] if v.ndim == 2 else v[k:k + 1] for key, v in traj.items()}
 
 
-#: LifeInputs fields the summary reads.
+#: Stacked LifeInputs fields the summaries read.
 _SUMMARY_INPUTS = ("solvent_diffusivity", "solvent_factor", "solvent_concentration", "electron_conductivity",
-                   "electron_factor", "anode_potential_V", "sei_ocp", "fractures", "crack_surface_area_m2_g")
+                   "electron_factor", "anode_potential_V", "sei_ocp", "fractures", "crack_surface_area_m2_g",
+                   "surface_area_m2_g")
 
 
-def _first(v) -> float:
-    """The value of a one-design field (a float, or an array of one)."""
-    return v if type(v) is float else float(np.asarray(v, float).ravel()[0])
+def _results(designs, upstreams, inp, built, n_cyc, traj, ref, pre, tables, samples, seed, options, knees,
+             c80) -> list[StageResult]:
+    """The StageResults of a batch from its trajectories (``traj``: shape ``(cycles, designs)``; ``inp``: the stacked
+    inputs, ``built``: each design's ``(inputs, info)``; ``ref``: the designs ``pre`` again without prelithiation);
+    ``knees``, ``c80``: knee and cycles to 80 % of every design, computed for the whole batch (a knee None: a curve
+    that is not finite, whose own knee fit then raises the error naming it). Every summary number is one array
+    operation over the batch, then one dict per design."""
+    a = {k: np.asarray(getattr(inp, k), float) for k in _SUMMARY_INPUTS}  # stacked, validated by fade.simulate
+    cap, ret, ce = traj["capacity_mAh_g"], traj["retention"], traj["ce"]
+    loading_g_cm2 = np.array([b[1]["loading_g_cm2"] for b in built], float)
+    area_per_m2 = a["surface_area_m2_g"] * loading_g_cm2 * 1e4  # m2 particle surface per m2 electrode
+    regime = sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
+                        a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"])
+    # per design along its own contiguous row: the same summation as a design alone
+    mean_ce = np.nanmean(np.ascontiguousarray(ce.T), axis=1)
+    c = {key: np.asarray(v).tolist() for key, v in {
+        "init": cap[0], "final": cap[-1], "ret": 100 * ret[-1], "c80": c80, "ce0": 100 * ce[0], "ce1": 100 * ce[-1],
+        "mean_ce": 100 * mean_ce, "lli": traj["lli_mAh_g"][-1], "lam": 100 * traj["lam"][-1],
+        "sei": traj["sei_thickness_m"][-1] * 1e9, "r_sei": traj["r_sei_ohm_m2"][-1] / area_per_m2 * 1e4,
+        "strain": traj["strain_amplitude"][0], "fresh": traj["fresh_fraction"][0],
+        "el": 100 * traj["electrolyte_remaining"][-1], "energy": traj["energy_mWh_g"][-1],
+        "plated": traj["_li_plated_mAh_g"], "crack": a["crack_surface_area_m2_g"], "fractures": a["fractures"] > 0.5,
+        "regime": regime}.items()}
+    ref_of = {k: j for j, k in enumerate(pre)}
+    out = []
+    for k, design in enumerate(designs):
+        kn, (one, info_k) = knees[k], built[k]
+        amount = info_k["electrolyte_amount"]
+        traj_k = _column(traj, k)
+        post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
+        bands, band_tab = _bands(design, upstreams[k], one, post, n_cyc, samples, seed, options) if samples else ({}, {})
+        summary = {
+            "cell_kind": design.cell.kind, "cycles": n_cyc, "electrolyte_model": info_k["electrolyte"],
+            "strain_source": "mechanics stage", "sei_regime": str(c["regime"][k]),
+            "initial_capacity_mAh_g": c["init"][k], "final_capacity_mAh_g": c["final"][k],
+            "final_retention_pct": c["ret"][k], "cycles_to_80pct": float(c["c80"][k]),
+            "knee_cycle": float(knee.knee_point(ret[:, k]) if kn is None else kn),
+            "first_cycle_ce_pct_after_formation": c["ce0"][k], "final_ce_pct": c["ce1"][k],
+            "mean_ce_pct": c["mean_ce"][k], "lli_mAh_g": c["lli"][k], "lam_pct": c["lam"][k],
+            "sei_thickness_nm": c["sei"][k], "r_sei_ohm_cm2": c["r_sei"][k],
+            "strain_amplitude_first_cycle": c["strain"][k], "fresh_surface_fraction_first_cycle": c["fresh"][k],
+            "electrolyte_remaining_pct": c["el"][k], "fractures": c["fractures"][k],
+            "anode_loading_mg_cm2": float(info_k["anode_loading_mg_cm2"]),
+            "np_ratio_reversible": float(info_k["np_ratio_reversible"]),
+            "ec_ratio_g_Ah": float(amount.ec_ratio_g_Ah),
+            "electrolyte_wetting_threshold_g_Ah": float(amount.pore_fill_g_Ah),
+            "crack_surface_area_m2_g": c["crack"][k],
+        }
+        summary.update(bands)
+        if info_k["cathode_loading_mg_cm2"] is not None:
+            summary["cathode_loading_mg_cm2"] = float(info_k["cathode_loading_mg_cm2"])
+        if design.cell.kind == "full":
+            summary["final_energy_mWh_g"] = c["energy"][k]
+            summary["cathode_mean_voltage_V"] = float(info_k["cathode_mean_voltage_V"])
+            summary["prelithiation_dose_mAh_cm2"] = float(info_k["prelithiation_dose_mAh_cm2"])
+            summary["plated_li_mAh_g"] = c["plated"][k]
+        if k in ref_of:
+            # the same cell without prelithiation: prelithiation adds capacity and Si swing; it never shortens the
+            # time the cell stays above a given capacity (80 % of what the unprelithiated cell starts with)
+            q_ref = ref["capacity_mAh_g"][:, ref_of[k]]
+            q = cap[:, k]
+            below = np.nonzero(q < 0.8 * q_ref[0])[0]
+            summary["initial_capacity_without_prelithiation_mAh_g"] = float(q_ref[0])
+            summary["cycles_above_80pct_of_unprelithiated_capacity"] = float(below[0] if below.size else n_cyc)
+            below_ref = np.nonzero(q_ref < 0.8 * q_ref[0])[0]
+            summary["cycles_above_80pct_without_prelithiation"] = float(below_ref[0] if below_ref.size else n_cyc)
+        tabs = {}
+        if tables:
+            df = fade.to_frame(traj_k).drop(columns=["design"])
+            for key, (lo, mid, hi) in band_tab.items():
+                df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
+            df["sei_thickness_nm"] = df["sei_thickness_m"] * 1e9
+            df["r_sei_ohm_cm2"] = traj_k["r_sei_ohm_m2"][:, 0] / area_per_m2[k] * 1e4
+            params = pd.DataFrame([{"name": key, "value": float(v[0])} for key, v in one.arrays().items()])
+            tabs = {"cycles": df, "inputs": params, "calendar": calendar_table(one, info_k),
+                    "uncertainty": uncertainty.registry_table()}
+        out.append(StageResult(name="life", summary=summary, tables=tabs, data={"inputs": one, "trajectories": traj_k}))
+    return out
 
 
-def _result(design, upstream, inp, info, n_cyc, traj, ref, tables, samples, seed, options, kn,
-            c80) -> StageResult:
-    """One design's StageResult from its trajectories (``ref``: the same cell without prelithiation); ``kn``, ``c80``:
-    its knee and cycles to 80 %, computed for the whole batch (``kn`` None: a curve that is not finite, whose own
-    knee fit then raises the error naming it)."""
-    bands, band_tab = {}, {}
-    post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
-    if samples:
-        if post is None:
-            band_inputs, band_source = uncertainty.sample(inp, int(samples), seed), "registry priors"
-        else:  # the calibration's joint posterior replaces the priors (all its rows)
-            band_inputs = posterior_inputs(design, upstream, post, **options)
-            samples, band_source = band_inputs.n_designs, "calibration posterior"
-        st = fade.simulate(band_inputs, n_cyc, record=("capacity_mAh_g", "retention"))
-        for key in ("capacity_mAh_g", "retention"):
-            band_tab[key] = uncertainty.percentile_bands(st[key], axis=1)
-        c80_s = fade.cycles_to_retention(st["retention"], 0.8)
-        censored = ~np.isfinite(c80_s)
-        lo, mid, hi = uncertainty.percentile_bands(np.where(censored, np.inf, c80_s))
-        bands = {"uncertainty_source": band_source, "uncertainty_samples": int(samples), "uncertainty_seed": int(seed),
-                 "cycles_to_80pct_p05": float(lo), "cycles_to_80pct_p50": float(mid), "cycles_to_80pct_p95": float(hi),
-                 "cycles_to_80pct_censored_fraction": float(censored.mean()),
-                 "final_capacity_mAh_g_p05": float(band_tab["capacity_mAh_g"][0][-1]),
-                 "final_capacity_mAh_g_p95": float(band_tab["capacity_mAh_g"][2][-1]),
-                 "final_retention_pct_p05": float(100 * band_tab["retention"][0][-1]),
-                 "final_retention_pct_p95": float(100 * band_tab["retention"][2][-1])}
-    area_per_m2 = inp.surface_area_m2_g * info["loading_g_cm2"] * 1e4  # m2 particle surface per m2 electrode
-    r_sei_ohm_cm2 = traj["r_sei_ohm_m2"][:, 0] / area_per_m2 * 1e4
-    ret = traj["retention"]
-    c80 = float(c80)
-    kn = float(knee.knee_point(ret[:, 0]) if kn is None else kn)
-    a = {k: _first(getattr(inp, k)) for k in _SUMMARY_INPUTS}  # validated with the batch (fade.simulate)
-    regime = str(sei.regime(a["solvent_diffusivity"] * a["solvent_factor"], a["solvent_concentration"],
-                            a["electron_conductivity"] * a["electron_factor"], a["anode_potential_V"], a["sei_ocp"]))
-    ce = traj["ce"][:, 0]
-    summary = {
-        "cell_kind": design.cell.kind, "cycles": n_cyc, "electrolyte_model": info["electrolyte"],
-        "strain_source": "mechanics stage", "sei_regime": regime,
-        "initial_capacity_mAh_g": float(traj["capacity_mAh_g"][0, 0]),
-        "final_capacity_mAh_g": float(traj["capacity_mAh_g"][-1, 0]),
-        "final_retention_pct": float(100 * ret[-1, 0]),
-        "cycles_to_80pct": c80, "knee_cycle": kn,
-        "first_cycle_ce_pct_after_formation": float(100 * ce[0]), "final_ce_pct": float(100 * ce[-1]),
-        "mean_ce_pct": float(100 * np.nanmean(ce)),
-        "lli_mAh_g": float(traj["lli_mAh_g"][-1, 0]), "lam_pct": float(100 * traj["lam"][-1, 0]),
-        "sei_thickness_nm": float(traj["sei_thickness_m"][-1, 0] * 1e9),
-        "r_sei_ohm_cm2": float(r_sei_ohm_cm2[-1]),
-        "strain_amplitude_first_cycle": float(traj["strain_amplitude"][0, 0]),
-        "fresh_surface_fraction_first_cycle": float(traj["fresh_fraction"][0, 0]),
-        "electrolyte_remaining_pct": float(100 * traj["electrolyte_remaining"][-1, 0]),
-        "fractures": bool(a["fractures"] > 0.5),
-        "anode_loading_mg_cm2": float(info["anode_loading_mg_cm2"]),
-        "np_ratio_reversible": float(info["np_ratio_reversible"]),
-        "ec_ratio_g_Ah": float(info["electrolyte_amount"].ec_ratio_g_Ah),
-        "electrolyte_wetting_threshold_g_Ah": float(info["electrolyte_amount"].pore_fill_g_Ah),
-        "crack_surface_area_m2_g": a["crack_surface_area_m2_g"],
-    }
-    summary.update(bands)
-    if info["cathode_loading_mg_cm2"] is not None:
-        summary["cathode_loading_mg_cm2"] = float(info["cathode_loading_mg_cm2"])
-    if design.cell.kind == "full":
-        summary["final_energy_mWh_g"] = float(traj["energy_mWh_g"][-1, 0])
-        summary["cathode_mean_voltage_V"] = float(info["cathode_mean_voltage_V"])
-        summary["prelithiation_dose_mAh_cm2"] = float(info["prelithiation_dose_mAh_cm2"])
-        summary["plated_li_mAh_g"] = float(traj["_li_plated_mAh_g"][0])
-    if ref is not None:
-        # the same cell without prelithiation: prelithiation adds capacity and Si swing; it never shortens the
-        # time the cell stays above a given capacity (80 % of what the unprelithiated cell starts with)
-        q_ref = ref["capacity_mAh_g"][:, 0]
-        q = traj["capacity_mAh_g"][:, 0]
-        below = np.nonzero(q < 0.8 * q_ref[0])[0]
-        summary["initial_capacity_without_prelithiation_mAh_g"] = float(q_ref[0])
-        summary["cycles_above_80pct_of_unprelithiated_capacity"] = float(below[0] if below.size else n_cyc)
-        below_ref = np.nonzero(q_ref < 0.8 * q_ref[0])[0]
-        summary["cycles_above_80pct_without_prelithiation"] = float(below_ref[0] if below_ref.size else n_cyc)
-    tabs = {}
-    if tables:
-        df = fade.to_frame(traj).drop(columns=["design"])
-        for key, (lo, mid, hi) in band_tab.items():
-            df[f"{key}_p05"], df[f"{key}_p50"], df[f"{key}_p95"] = lo, mid, hi
-        df["sei_thickness_nm"] = df["sei_thickness_m"] * 1e9
-        df["r_sei_ohm_cm2"] = r_sei_ohm_cm2
-        params = pd.DataFrame([{"name": k, "value": float(v[0])} for k, v in inp.arrays().items()])
-        tabs = {"cycles": df, "inputs": params, "calendar": calendar_table(inp, info),
-                "uncertainty": uncertainty.registry_table()}
-    return StageResult(name="life", summary=summary, tables=tabs, data={"inputs": inp, "trajectories": traj})
+def _bands(design, upstream, inp, post, n_cyc, samples, seed, options):
+    """Uncertainty bands of one design (``inp``: its inputs, ``post``: its calibration posterior or None): summary
+    entries and the capacity / retention bands."""
+    band_tab = {}
+    if post is None:
+        band_inputs, band_source = uncertainty.sample(inp, int(samples), seed), "registry priors"
+    else:  # the calibration's joint posterior replaces the priors (all its rows)
+        band_inputs = posterior_inputs(design, upstream, post, **options)
+        samples, band_source = band_inputs.n_designs, "calibration posterior"
+    st = fade.simulate(band_inputs, n_cyc, record=("capacity_mAh_g", "retention"))
+    for key in ("capacity_mAh_g", "retention"):
+        band_tab[key] = uncertainty.percentile_bands(st[key], axis=1)
+    c80_s = fade.cycles_to_retention(st["retention"], 0.8)
+    censored = ~np.isfinite(c80_s)
+    lo, mid, hi = uncertainty.percentile_bands(np.where(censored, np.inf, c80_s))
+    bands = {"uncertainty_source": band_source, "uncertainty_samples": int(samples), "uncertainty_seed": int(seed),
+             "cycles_to_80pct_p05": float(lo), "cycles_to_80pct_p50": float(mid), "cycles_to_80pct_p95": float(hi),
+             "cycles_to_80pct_censored_fraction": float(censored.mean()),
+             "final_capacity_mAh_g_p05": float(band_tab["capacity_mAh_g"][0][-1]),
+             "final_capacity_mAh_g_p95": float(band_tab["capacity_mAh_g"][2][-1]),
+             "final_retention_pct_p05": float(100 * band_tab["retention"][0][-1]),
+             "final_retention_pct_p95": float(100 * band_tab["retention"][2][-1])}
+    return bands, band_tab
 
 
 def posterior_inputs(design, upstream, post, **options) -> fade.LifeInputs:

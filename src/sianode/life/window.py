@@ -37,13 +37,26 @@ def linear_strain_between(soc_lo, soc_hi, volumetric_expansion):
     return ((1.0 + E * hi) / (1.0 + E * lo)) ** (1.0 / 3.0) - 1.0
 
 
-def window_strain_amplitude(full_amplitude, soc_lo, soc_hi, volumetric_expansion):
-    """Surface hoop strain amplitude in the window [soc_lo, soc_hi] given the full-window amplitude."""
+def window_strain_amplitude(full_amplitude, soc_lo, soc_hi, volumetric_expansion, full_linear_strain=None):
+    """Surface hoop strain amplitude in the window [soc_lo, soc_hi] given the full-window amplitude.
+
+    ``full_linear_strain``: ``linear_strain_between(0, 1, volumetric_expansion)`` when the caller already has it
+    (a loop over cycles with a fixed expansion computes it once)."""
     E = np.asarray(volumetric_expansion, float)
-    full_lin = linear_strain_between(0.0, 1.0, E)
+    full_lin = linear_strain_between(0.0, 1.0, E) if full_linear_strain is None else full_linear_strain
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(full_lin > 0, linear_strain_between(soc_lo, soc_hi, E) / np.where(full_lin > 0, full_lin, 1.0), 0.0)
-    return np.asarray(full_amplitude, float) * np.clip(scale, 0.0, None)
+        scale = positive_ratio(linear_strain_between(soc_lo, soc_hi, E), full_lin)
+    return np.asarray(full_amplitude, float) * np.maximum(scale, 0.0)
+
+
+def positive_ratio(numerator, denominator):
+    """``numerator / denominator`` where the denominator is > 0, else 0 (a strain over a reference strain)."""
+    den = np.asarray(denominator, float)
+    pos = den > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if pos.all():  # the usual case: nothing to guard, the same quotients without two selections
+            return np.asarray(numerator, float) / den
+        return np.where(pos, np.asarray(numerator, float) / np.where(pos, den, 1.0), 0.0)
 
 
 def surface_soc_overshoot(c_rate, radius_m, diffusivity_m2_s):
