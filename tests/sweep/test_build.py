@@ -276,3 +276,47 @@ def test_a_part_written_from_a_table_equals_one_written_from_rows(tmp_path):
     a = store.write_part(tmp_path / "a", rows)
     b = store.write_part(tmp_path / "b", store.table(rows))
     assert a.name[:15] == b.name[:15] and pq.read_table(a).equals(pq.read_table(b))
+
+
+def test_no_assignment_where_a_model_validates_differently_by_assignment():
+    """A section with a field validator (it could read ``info.data``), a "before" model validator or a post-init
+    hook is never built by assignment; plain sections with "after" validators are."""
+    from pydantic import ConfigDict, field_validator, model_validator
+
+    class Plain(BaseModel):
+        model_config = ConfigDict(extra="forbid", validate_assignment=True)
+        x: float = 1.0
+
+        @model_validator(mode="after")
+        def _ok(self):
+            return self
+
+    class WithField(Plain):
+        @field_validator("x")
+        @classmethod
+        def _x(cls, v, info):
+            return v
+
+    class WithBefore(Plain):
+        @model_validator(mode="before")
+        @classmethod
+        def _b(cls, data):
+            return data
+
+    class WithPostInit(Plain):
+        def model_post_init(self, context):
+            pass
+
+    class Root(BaseModel):
+        model_config = ConfigDict(extra="forbid", validate_assignment=True)
+        a: Plain = Plain()
+        b: WithField = WithField()
+        c: WithBefore = WithBefore()
+        d: WithPostInit = WithPostInit()
+
+    data = {k: {"x": 2.0} for k in "abcd"}
+    root = Root.model_validate(data)
+    assert loader.assignment_plan(root, data, ["a.x"]) == {"a": {"x": None}}
+    for k in "bcd":
+        assert loader.assignment_plan(root, data, [f"{k}.x"]) is None
+        assert loader.assignment_plan(root, data, ["a.x", f"{k}.x"]) is None

@@ -111,8 +111,9 @@ def assignment_plan(design: Design, data: dict[str, Any], paths) -> dict | None:
     a tree ``{field: subtree}`` of the sections on the paths, ``None`` at the leaves; or None when assignment
     might not give what validating the changed mapping gives, i.e. unless every path runs through sections
     present in ``data`` as tables and held as one model (a plain, optional or discriminated-union model field,
-    never a list or mapping) to a scalar field of the last section that is not the section's union tag, and no
-    path is a prefix of another."""
+    never a list or mapping) to a scalar field of the last section that is not the section's union tag, every
+    model on the way validates the same way by assignment (:func:`_assignable`), and no path is a prefix of
+    another."""
     paths = list(paths)
     if len(set(paths)) != len(paths) or any(q.startswith(p + ".") for p in paths for q in paths):
         return None
@@ -120,12 +121,16 @@ def assignment_plan(design: Design, data: dict[str, Any], paths) -> dict | None:
     for path in paths:
         parts = path.split(".")
         model, node, sub, tag = design, data, tree, None
+        if not _assignable(type(model)):
+            return None
         for p in parts[:-1]:
             field = type(model).model_fields.get(p)
             child = getattr(model, p, None) if field is not None else None
             if (not isinstance(node, dict) or not isinstance(node.get(p), dict) or not isinstance(child, BaseModel)
                     or type(child) not in _models_in(field.annotation)
                     or (len(_models_in(field.annotation)) > 1 and field.discriminator is None)):
+                return None
+            if not _assignable(type(child)):
                 return None
             model, node, tag = child, node[p], field.discriminator
             sub = sub.setdefault(p, {})
@@ -137,6 +142,17 @@ def assignment_plan(design: Design, data: dict[str, Any], paths) -> dict | None:
             return None
         sub[leaf] = None
     return tree
+
+
+def _assignable(model: type[BaseModel]) -> bool:
+    """Whether assignment validation of ``model`` runs what validating it from a mapping runs: model validators
+    that take the model ("after") and nothing that sees the input or the other fields differently (field validators
+    with ``info.data``, "before"/"wrap" model validators, post-init hooks, revalidated instances)."""
+    dec = model.__pydantic_decorators__
+    return (all(v.info.mode == "after" for v in dec.model_validators.values())
+            and not (dec.field_validators or dec.validators or dec.root_validators)
+            and model.__pydantic_post_init__ is None
+            and model.model_config.get("revalidate_instances", "never") == "never")
 
 
 def with_values(design: Design, plan: dict, values: dict[str, Any]) -> Design:
