@@ -320,3 +320,18 @@ def test_no_assignment_where_a_model_validates_differently_by_assignment():
     for k in "bcd":
         assert loader.assignment_plan(root, data, [f"{k}.x"]) is None
         assert loader.assignment_plan(root, data, ["a.x", f"{k}.x"]) is None
+
+
+def test_evaluation_leaves_designs_that_share_sections_unchanged():
+    """Designs built by assignment share their unchanged sections with the base and with each other: evaluating
+    them through every batch stage must change none of them (no stage writes into a design)."""
+    from sianode.sweep.evaluate import BatchEvaluator
+
+    base = _bases()["nano_si_graphite"]
+    b = DesignBuilder(base)
+    designs = [b.build({"active.silicon.diameter_nm": d, "protocol.c_rate": c}) for d, c in
+               [(60.0, 0.2), (300.0, 1.0), (1500.0, 2.0)]]
+    assert designs[0].cell is designs[1].cell is b.base.cell  # shared, as intended
+    before = [json.dumps(d.model_dump(), default=repr) for d in [b.base, *designs]]
+    BatchEvaluator().evaluate(designs, ["materials", "mechanics", "life", "cell"], {"life": {"samples": 0}})
+    assert [json.dumps(d.model_dump(), default=repr) for d in [b.base, *designs]] == before

@@ -44,6 +44,8 @@ def evaluate_chunk(items: list[tuple], stages: list[str], evaluator: str = "batc
     from sianode.sweep.evaluate import EVALUATORS
     from sianode.sweep.sampling import DesignBuilder
 
+    if base is None and any(len(item) < 4 for item in items):
+        raise TypeError("evaluate_chunk: items of (index, hash, values) need base, the base design mapping")
     builder = DesignBuilder(base) if base is not None else None
     designs, rows, valid = [], [], []
     for k, item in enumerate(items):
