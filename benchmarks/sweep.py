@@ -36,7 +36,7 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 from sianode.chain import ModelChain  # noqa: E402
 from sianode.design.loader import design_from_dict  # noqa: E402
 from sianode.sweep.evaluate import BatchEvaluator, same_rows, scalar  # noqa: E402
-from sianode.sweep.sampling import Samples, design_data  # noqa: E402
+from sianode.sweep.sampling import DesignBuilder, Samples, design_data  # noqa: E402
 from sianode.sweep.runner import sweep_options  # noqa: E402
 from sianode.sweep.spec import parse_spec  # noqa: E402
 
@@ -63,8 +63,26 @@ seed = 18
 
 
 def designs(spec, start, stop):
-    s = Samples(spec)
-    return [design_from_dict(design_data(spec.base_data, r)) for r in s.rows(start, stop)]
+    """The designs as a sweep's tasks build them (the validated base with each row's values set,
+    :class:`~sianode.sweep.sampling.DesignBuilder`)."""
+    s, b = Samples(spec), DesignBuilder(spec.base_data)
+    return [b.build(r) for r in s.rows(start, stop)]
+
+
+def build_us(spec, n=512, repeats=5):
+    """Building n designs, us/design, best of ``repeats`` alternated: the sweep's DesignBuilder and a full
+    validation of each design's mapping (``design_from_dict(design_data(...))``); the designs are checked equal."""
+    rows, b = Samples(spec).rows(0, n), DesignBuilder(spec.base_data)
+    full = lambda: [design_from_dict(design_data(spec.base_data, r)) for r in rows]  # noqa: E731
+    fast = lambda: [b.build(r) for r in rows]  # noqa: E731
+    assert fast() == full(), "DesignBuilder and full validation give different designs"
+    t = {fast: [], full: []}
+    for _ in range(repeats):
+        for f in t:
+            s0 = time.perf_counter()
+            f()
+            t[f].append(1e6 * (time.perf_counter() - s0) / n)
+    return min(t[fast]), min(t[full])
 
 
 def loop_rows(ds, stages):
@@ -138,6 +156,8 @@ def main() -> None:
     few = designs(spec, 0, 200)
     print("per-design cost (us/design, warm, batch of 200, no tables):")
     print(f"  building + validating designs            {1e6 * t_build / N_ONE:8.0f}")
+    fast_us, full_us = build_us(spec)
+    print(f"  (512 designs, best of 5: DesignBuilder {fast_us:.0f}, full validation of each mapping {full_us:.0f})")
     res: dict = {}
     for name in STAGES:
         mod = stage_module(name)

@@ -102,6 +102,82 @@ def design_from_dict(data: dict[str, Any], source: str = "design") -> Design:
         raise InputError(format_validation_error(err, source)) from None
 
 
+# Leaf values the assignment fast path takes as they are (anything else goes through design_from_dict).
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def assignment_plan(design: Design, data: dict[str, Any], paths) -> dict | None:
+    """How to set values at dotted ``paths`` of ``design`` (validated from the mapping ``data``) by assignment:
+    a tree ``{field: subtree}`` of the sections on the paths, ``None`` at the leaves; or None when assignment
+    might not give what validating the changed mapping gives, i.e. unless every path runs through sections
+    present in ``data`` as tables and held as one model (a plain, optional or discriminated-union model field,
+    never a list or mapping) to a scalar field of the last section that is not the section's union tag, every
+    model on the way validates the same way by assignment (:func:`_assignable`), and no path is a prefix of
+    another."""
+    paths = list(paths)
+    if len(set(paths)) != len(paths) or any(q.startswith(p + ".") for p in paths for q in paths):
+        return None
+    tree: dict = {}
+    for path in paths:
+        parts = path.split(".")
+        model, node, sub, tag = design, data, tree, None
+        if not _assignable(type(model)):
+            return None
+        for p in parts[:-1]:
+            field = type(model).model_fields.get(p)
+            child = getattr(model, p, None) if field is not None else None
+            if (not isinstance(node, dict) or not isinstance(node.get(p), dict) or not isinstance(child, BaseModel)
+                    or type(child) not in _models_in(field.annotation)
+                    or (len(_models_in(field.annotation)) > 1 and field.discriminator is None)):
+                return None
+            if not _assignable(type(child)):
+                return None
+            model, node, tag = child, node[p], field.discriminator
+            sub = sub.setdefault(p, {})
+            if sub is None:
+                return None
+        leaf = parts[-1]
+        if (leaf not in type(model).model_fields or leaf == tag or not isinstance(node, dict)
+                or not isinstance(getattr(model, leaf), _PLAIN)):
+            return None
+        sub[leaf] = None
+    return tree
+
+
+def _assignable(model: type[BaseModel]) -> bool:
+    """Whether assignment validation of ``model`` runs what validating it from a mapping runs: model validators
+    that take the model ("after") and nothing that sees the input or the other fields differently (field validators
+    with ``info.data``, "before"/"wrap" model validators, post-init hooks, revalidated instances)."""
+    dec = model.__pydantic_decorators__
+    return (all(v.info.mode == "after" for v in dec.model_validators.values())
+            and not (dec.field_validators or dec.validators or dec.root_validators)
+            and model.__pydantic_post_init__ is None
+            and model.model_config.get("revalidate_instances", "never") == "never")
+
+
+def with_values(design: Design, plan: dict, values: dict[str, Any]) -> Design:
+    """``design`` with ``values`` (dotted path -> plain scalar) set along ``plan`` (:func:`assignment_plan`) by
+    pydantic's assignment validation: each section on a path is copied (the rest is shared with ``design``),
+    each changed field validated and every changed section's model validators run, up to the Design's own.
+    Raises (pydantic's ValidationError, TypeError for a value that is not a plain scalar) where
+    :func:`design_from_dict` is the owner of the message."""
+
+    def assign(model: BaseModel, tree: dict, prefix: str) -> BaseModel:
+        new = model.model_copy()
+        validate = type(new).__pydantic_validator__.validate_assignment
+        for name, sub in tree.items():
+            if sub is None:
+                v = values[prefix + name]
+                if type(v) not in _PLAIN:  # exact types only; anything else takes design_from_dict
+                    raise TypeError(f"{prefix + name}: not a plain scalar")
+                validate(new, name, v)
+            else:
+                validate(new, name, assign(getattr(model, name), sub, prefix + name + "."))
+        return new
+
+    return assign(design, plan, "")
+
+
 def load_design(path: str | Path) -> Design:
     """Read a design TOML file (never modified) and validate it."""
     path = Path(path)

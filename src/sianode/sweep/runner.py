@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from sianode.errors import InputError
 from sianode.sweep import store
-from sianode.sweep.sampling import Samples, design_data, design_hash
+from sianode.sweep.sampling import DesignHasher, Samples
 from sianode.sweep.spec import SweepSpec, check_keys
 
 META = "sweep.json"
@@ -33,19 +33,27 @@ def sweep_options(bands: bool = False) -> dict[str, dict]:
     return {} if bands else {"life": {"samples": 0}}
 
 
-def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], evaluator: str = "batch",
-                   options: dict[str, dict] | None = None) -> list[dict]:
-    """One task: ``items`` = (index, hash, input values, design mapping); returns one row per design.
+def evaluate_chunk(items: list[tuple], stages: list[str], evaluator: str = "batch",
+                   options: dict[str, dict] | None = None, base: dict | None = None) -> list[dict]:
+    """One task: ``items`` = (index, hash, input values, design mapping), or (index, hash, input values) with the
+    design built here from ``base``, the base design mapping (:class:`~sianode.sweep.sampling.DesignBuilder`, the
+    same designs and messages; a sweep sends only the values); returns one row per design.
     ``options``: stage options as for :class:`~sianode.chain.ModelChain` (:func:`sweep_options`)."""
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     from sianode.design.loader import design_from_dict
     from sianode.sweep.evaluate import EVALUATORS
+    from sianode.sweep.sampling import DesignBuilder
 
+    if base is None and any(len(item) < 4 for item in items):
+        raise TypeError("evaluate_chunk: items of (index, hash, values) need base, the base design mapping")
+    builder = DesignBuilder(base) if base is not None else None
     designs, rows, valid = [], [], []
-    for k, (i, h, values, data) in enumerate(items):
+    for k, item in enumerate(items):
+        i, h, values = item[:3]
         rows.append({"design_index": i, "design_hash": h, **{f"input.{p}": v for p, v in values.items()}})
         try:
-            designs.append(design_from_dict(data, source=f"design {i}"))
+            designs.append(design_from_dict(item[3], source=f"design {i}") if len(item) > 3
+                           else builder.build(values, source=f"design {i}"))
             valid.append(k)
         except InputError as e:  # rejected like a design file: recorded, the sweep goes on
             rows[k].update(status="invalid", message=str(e))
@@ -53,6 +61,24 @@ def evaluate_chunk(items: list[tuple[int, str, dict, dict]], stages: list[str], 
         for k, r in zip(valid, EVALUATORS[evaluator]().evaluate(designs, stages, options)):
             rows[k] = {**rows[k], **r}
     return rows
+
+
+@dataclass(frozen=True)
+class Task:
+    """The arguments of one cluster task, in one object: Dask walks lists, tuples and mappings given to
+    ``submit`` looking for futures (~0.2 ms per design for a chunk of design mappings), not other objects."""
+
+    items: list
+    stages: list
+    evaluator: str
+    options: dict | None
+    base: dict | None
+
+
+def evaluate_part(task: Task):
+    """:func:`evaluate_chunk` as a Parquet-ready Arrow table (:func:`sianode.sweep.store.table`): a cluster's task,
+    so that the workers, not the process that writes the results, turn rows into columns."""
+    return store.table(evaluate_chunk(task.items, task.stages, task.evaluator, task.options, task.base))
 
 
 @dataclass
@@ -116,15 +142,16 @@ def check_folder(out_dir: Path, spec: SweepSpec, stages: list[str], bands: bool 
 
 
 def _chunks(spec: SweepSpec, samples: Samples, stages: list[str], size: int, done: set[str]) -> Iterator[list]:
-    """Chunks of (index, hash, values, design mapping) for the designs not yet stored (built lazily)."""
+    """Chunks of (index, hash, values) for the designs not yet stored (built lazily; the task builds each design
+    from the SPEC's base and its values, :func:`evaluate_chunk`)."""
     chunk: list = []
+    hasher = DesignHasher(spec.base_data, [f.path for f in spec.fields], stages)
     for start in range(0, len(samples), size):
         for j, values in enumerate(samples.rows(start, start + size)):
-            data = design_data(spec.base_data, values)
-            h = design_hash(data, stages)
+            h = hasher.hash(values)
             if h in done:
                 continue
-            chunk.append((start + j, h, values, data))
+            chunk.append((start + j, h, values))
             if len(chunk) >= size:
                 yield chunk
                 chunk = []
@@ -167,7 +194,7 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
     if progress:
         progress(already, n)
 
-    def finish(rows: list[dict]) -> None:
+    def finish(rows) -> None:  # a chunk's rows, or their Arrow table (cluster tasks)
         store.write_part(out_dir, rows)
         written[0] += len(rows)
         if progress:
@@ -179,9 +206,9 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
     try:
         if scheduler is None and workers == 1:
             for c in chunks:
-                finish(evaluate_chunk(c, stages, evaluator, options))
+                finish(evaluate_chunk(c, stages, evaluator, options, spec.base_data))
         else:
-            _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, options)
+            _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, options, spec.base_data)
     except KeyboardInterrupt:
         interrupted = True
         raise
@@ -191,7 +218,7 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, stages: list[str] | None = N
     return SweepOutcome(out_dir, n, already, written[0], time.perf_counter() - t0, stages, interrupted)
 
 
-def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, options=None) -> None:
+def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, options=None, base=None) -> None:
     import logging
 
     from distributed import Client, LocalCluster, as_completed
@@ -220,13 +247,13 @@ def _run_dask(chunks, stages, evaluator, finish, workers, scheduler, threads, op
                 c = next(it, None)
                 if c is None:
                     break
-                pending.add(client.submit(evaluate_chunk, c, stages, evaluator, options, pure=False))
+                pending.add(client.submit(evaluate_part, Task(c, stages, evaluator, options, base), pure=False))
             for fut in pending:
                 finish(fut.result())
                 fut.release()
                 c = next(it, None)
                 if c is not None:
-                    pending.add(client.submit(evaluate_chunk, c, stages, evaluator, options, pure=False))
+                    pending.add(client.submit(evaluate_part, Task(c, stages, evaluator, options, base), pure=False))
     finally:
         if cluster is not None:
             cluster.close()

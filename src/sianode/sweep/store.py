@@ -29,7 +29,9 @@ def parts(out_dir: Path) -> list[Path]:
     return sorted(d.glob("part-*.parquet")) if d.is_dir() else []
 
 
-def _table(rows: list[dict]) -> pa.Table:
+def table(rows: list[dict]) -> pa.Table:
+    """A chunk's result rows as an Arrow table: the leading columns first, then the inputs (sorted), then the
+    rest; a column of mixed types is kept as text."""
     df = pd.DataFrame(rows)
     cols = [c for c in FIRST_COLUMNS if c in df] + sorted(c for c in df if c.startswith("input."))
     df = df[cols + [c for c in df if c not in cols]]
@@ -43,14 +45,16 @@ def _table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def write_part(out_dir: Path, rows: list[dict]) -> Path:
-    """Write one chunk of result rows as a new part (atomic: temporary file, then rename)."""
+def write_part(out_dir: Path, rows: list[dict] | pa.Table) -> Path:
+    """Write one chunk of result rows (or their :func:`table`) as a new part (atomic: temporary file, then
+    rename)."""
     d = results_dir(out_dir)
     d.mkdir(parents=True, exist_ok=True)
-    first = min(r["design_index"] for r in rows)
+    t = rows if isinstance(rows, pa.Table) else table(rows)
+    first = min(t.column("design_index").to_pylist())
     path = d / f"part-{first:09d}-{uuid.uuid4().hex[:8]}.parquet"
     tmp = d / f".tmp-{path.name}"
-    pq.write_table(_table(rows), tmp)
+    pq.write_table(t, tmp)
     os.replace(tmp, path)
     return path
 
