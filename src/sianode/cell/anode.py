@@ -131,8 +131,119 @@ def si_composite_component(name: str, reversible_capacity_mAh_g: float, ice: flo
 
 
 # ----------------------------------------------------------------------------- blend
+class _Mixing:
+    """Mixture rules and the voltage inversion of a blend (module docstring), shared by :class:`AnodeBlend` and
+    :class:`StackedBlend`: they differ only in where the components' attributes (:meth:`_arr`), the inverse
+    tables (:meth:`_inverse_tables`) and a lone component's curve (:meth:`_single_voltage`) come from."""
+
+    weights: np.ndarray
+
+    @property
+    def reversible_capacity_mAh_g(self):
+        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g"), axis=0)
+
+    @property
+    def first_lithiation_capacity_mAh_g(self):
+        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g") / self._arr("ice"), axis=0)
+
+    @property
+    def ice(self):
+        return self.reversible_capacity_mAh_g / self.first_lithiation_capacity_mAh_g
+
+    @property
+    def density_g_cm3(self):
+        return 1.0 / np.sum(self.weights / self._arr("density_g_cm3"), axis=0)
+
+    @property
+    def volumetric_expansion(self):
+        """Volume-weighted particle expansion of the blend at full reversible lithiation."""
+        vol = self.weights / self._arr("density_g_cm3")
+        return np.sum(vol * self._arr("volumetric_expansion"), axis=0) / np.sum(vol, axis=0)
+
+    @property
+    def capacity_shares(self):
+        return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
+
+    def delithiation_voltage_V(self, theta, n_grid: int = 241, branch: str = "delithiation", chunk: int = 4096):
+        """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
+
+        Components in parallel at one potential: each component's curve is tabulated on ``n_grid`` points of
+        its own theta (made strictly decreasing), ``theta_i(U)`` is piecewise linear in U between the union of
+        all tables' potentials (clipped to [-0.05, 2.0] V), so ``Theta(U) = sum c_i theta_i(U)`` is piecewise
+        linear on that union grid and is inverted exactly there, row by row (one row per design; every row on
+        its own, so a design's numbers do not depend on the batch it is in). ``branch="lithiation"`` uses the
+        components' charge branches.
+        """
+        theta = np.asarray(theta, dtype=float)
+        if self._n_components == 1:
+            return self._single_voltage(theta, branch)
+        u_all, th_tab = self._inverse_tables(branch, n_grid)  # (T, K), (T, n, K): T = 1 or one table per design
+        shares = self.capacity_shares  # (n, *batch)
+        extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
+        sh = shares[..., None] if extra else shares
+        target = np.broadcast(theta, sh[0]).shape
+        rows_shape = target[:-1] if extra else target
+        n = shares.shape[0]
+        batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
+        sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
+        c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
+        th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
+        if u_all.shape[0] != 1 and u_all.shape[0] != th_rows.shape[0]:
+            raise InputError(f"theta of shape {theta.shape} does not give one row per design of the "
+                             f"{u_all.shape[0]} stacked blends", field="anode.theta")
+        out = np.empty_like(th_rows)
+        for a in range(0, th_rows.shape[0], chunk):
+            b = min(a + chunk, th_rows.shape[0])
+            tabs = (u_all, th_tab) if u_all.shape[0] == 1 else (u_all[a:b], th_tab[a:b])
+            out[a:b] = _invert_rows(c_rows[:, a:b], *tabs, th_rows[a:b])
+        return out.reshape(target)
+
+
+def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """U at ``theta`` (R, Q) of R blends with capacity shares ``c`` (n, R) and tables ``u_all`` (T, K) ascending,
+    ``th_tab`` (T, n, K) (T = 1: one table for every row; T = R: a table per row).
+
+    ``Theta(U) = sum_i c_i theta_i(U)`` is summed component by component (elementwise, so each row's numbers are
+    those of the row alone) and inverted by linear interpolation between the knots; the knot is found by a
+    bisection run on every (row, point) at once, exactly ``np.searchsorted(Theta_row, q, side="left")``.
+    A row's table may be padded at its top potential with copies of its last column (:class:`StackedBlend`):
+    those knots repeat the first knot of the ascending Theta and change no number.
+    """
+    r, q_n = theta.shape
+    k = u_all.shape[1]
+    big = c[0][:, None] * th_tab[:, 0]
+    for i in range(1, c.shape[0]):
+        big = big + c[i][:, None] * th_tab[:, i]
+    big = np.ascontiguousarray(big[:, ::-1])  # (R, K) ascending Theta <-> U descending
+    ua = u_all[:, ::-1]
+    q = np.clip(theta, big[:, :1], big[:, -1:])
+    base = (np.arange(r) * k)[:, None]
+    flat = big.ravel()
+    lo = np.zeros(q.shape, dtype=np.intp)
+    hi = np.full(q.shape, k, dtype=np.intp)
+    while True:  # first index with Theta >= q (lo == hi when done)
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = (lo + hi) >> 1
+        below = flat[base + np.minimum(mid, k - 1)] < q
+        lo = np.where(open_ & below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
+    i1 = np.minimum(np.maximum(lo, 1), k - 1)  # integers: np.clip without its overhead
+    i0 = i1 - 1
+    x0, x1 = flat[base + i0], flat[base + i1]
+    rising = x1 > x0
+    w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
+    if ua.shape[0] == 1:
+        u0, u1 = ua[0][i0], ua[0][i1]
+    else:
+        uf = np.ascontiguousarray(ua).ravel()
+        u0, u1 = uf[base + i0], uf[base + i1]
+    return u0 + w * (u1 - u0)
+
+
 @dataclass
-class AnodeBlend:
+class AnodeBlend(_Mixing):
     """Blend of components with mass fractions ``weights`` (shape (n_comp, *batch), summing to 1).
 
     Batched weights allow one model call over many designs (e.g. a sweep of Si fraction).
@@ -160,6 +271,10 @@ class AnodeBlend:
             _check_component(c, f"anode.components[{i}]")
         self.weights = w
 
+    @property
+    def _n_components(self) -> int:
+        return len(self.components)
+
     def _arr(self, attr):
         """The components' ``attr`` as an array of shape (n, 1, ...) against the weights (memoised; read-only)."""
         key = (attr, self.weights.ndim)
@@ -170,28 +285,6 @@ class AnodeBlend:
             v.flags.writeable = False
         return v
 
-    @property
-    def reversible_capacity_mAh_g(self):
-        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g"), axis=0)
-
-    @property
-    def first_lithiation_capacity_mAh_g(self):
-        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g") / self._arr("ice"), axis=0)
-
-    @property
-    def ice(self):
-        return self.reversible_capacity_mAh_g / self.first_lithiation_capacity_mAh_g
-
-    @property
-    def density_g_cm3(self):
-        return 1.0 / np.sum(self.weights / self._arr("density_g_cm3"), axis=0)
-
-    @property
-    def volumetric_expansion(self):
-        """Volume-weighted particle expansion of the blend at full reversible lithiation."""
-        vol = self.weights / self._arr("density_g_cm3")
-        return np.sum(vol * self._arr("volumetric_expansion"), axis=0) / np.sum(vol, axis=0)
-
     def expansion_at(self, frac):
         """Volume-weighted outward expansion of the blend when every component is at lithiated fraction ``frac``.
 
@@ -201,12 +294,12 @@ class AnodeBlend:
         e = sum(vol[i] * self.components[i].expansion_at(frac) for i in range(len(self.components)))
         return e / np.sum(vol, axis=0)
 
-    @property
-    def capacity_shares(self):
-        return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
+    def _single_voltage(self, theta, branch):
+        return self.components[0].voltage(theta, branch) + 0.0 * theta
 
     def _inverse_tables(self, branch: str, n_grid: int):
-        """(U grid, theta_i(U) of every component) for :meth:`delithiation_voltage_V` (memoised per branch)."""
+        """(U grid (1, K), theta_i(U) of every component (1, n, K)) for :meth:`delithiation_voltage_V`
+        (memoised per branch)."""
         key = (branch, n_grid)
         if key not in self._tables:
             u_lo, u_hi = -0.05, 2.0
@@ -219,52 +312,67 @@ class AnodeBlend:
                 tables.append((u[::-1], grid[::-1]))
             u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
             th_tab = np.array([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
-            self._tables[key] = (u_all, th_tab)
+            self._tables[key] = (u_all[None], th_tab[None])
         return self._tables[key]
 
-    def delithiation_voltage_V(self, theta, n_grid: int = 241, branch: str = "delithiation", chunk: int = 4096):
-        """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
 
-        Components in parallel at one potential: each component's curve is tabulated on ``n_grid`` points of
-        its own theta (made strictly decreasing), ``theta_i(U)`` is piecewise linear in U between the union of
-        all tables' potentials (clipped to [-0.05, 2.0] V), so ``Theta(U) = sum c_i theta_i(U)`` is piecewise
-        linear on that union grid and is inverted exactly there, row by row (one row per design; vectorised
-        with one sorted search over all rows). ``branch="lithiation"`` uses the components' charge branches.
-        """
-        theta = np.asarray(theta, dtype=float)
-        comps = self.components
-        if len(comps) == 1:
-            return comps[0].voltage(theta, branch) + 0.0 * theta
-        u_all, th_tab = self._inverse_tables(branch, n_grid)
-        shares = self.capacity_shares  # (n, *batch)
-        extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
-        sh = shares[..., None] if extra else shares
-        target = np.broadcast(theta, sh[0]).shape
-        rows_shape = target[:-1] if extra else target
-        n = len(comps)
-        batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
-        sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
-        c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
-        th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
-        out = np.empty_like(th_rows)
-        ua = u_all[::-1]  # Theta ascending <-> U descending
-        k = ua.size
-        for a in range(0, th_rows.shape[0], chunk):
-            b = min(a + chunk, th_rows.shape[0])
-            big = (c_rows[:, a:b].T @ th_tab)[:, ::-1]  # (rows, K) ascending Theta
-            off = 2.0 * np.arange(b - a)[:, None]  # rows apart: Theta in [0, 1]
-            flat = (big + off).ravel()
-            q = np.clip(th_rows[a:b], big[:, :1], big[:, -1:]) + off
-            i1 = np.searchsorted(flat, q.ravel(), side="left").reshape(q.shape)
-            base = (np.arange(b - a) * k)[:, None]
-            i1 = np.minimum(np.maximum(i1, base + 1), base + k - 1)  # integers: np.clip without its overhead
-            i0 = i1 - 1
-            x0, x1 = flat[i0], flat[i1]
-            rising = x1 > x0
-            w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
-            u0 = ua[i0 - base]
-            out[a:b] = u0 + w * (ua[i1 - base] - u0)
-        return out.reshape(target)
+@dataclass
+class StackedBlend(_Mixing):
+    """Many designs' blends as one batch (shape (B,)): row ``b`` is ``rows[b]``, with its own components.
+
+    Every row has the same number of components (component ``i`` of each row in column ``i``); the mixture
+    rules and the voltage inversion are :class:`AnodeBlend`'s (the same code, :class:`_Mixing`), run with
+    the rows' attributes as arrays (n, B) and the rows' inverse tables stacked (B, n, K), padded to the
+    longest row's K (:func:`_invert_rows`). A blend alone is the batch of one of this.
+    """
+
+    rows: Sequence[AnodeBlend]
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if len(self.rows) == 0:
+            raise InputError("a stacked blend needs at least one design", field="anode.rows")
+        ns = {len(b.components) for b in self.rows}
+        if len(ns) != 1 or any(b.weights.ndim != 1 for b in self.rows):
+            raise InputError("stacked blends need one design per row with the same number of components",
+                             field="anode.rows")
+        self.weights = np.stack([b.weights for b in self.rows], axis=1)  # (n, B)
+
+    @property
+    def _n_components(self) -> int:
+        return self.weights.shape[0]
+
+    def _arr(self, attr):
+        """The rows' components' ``attr`` as an array (n, B) (memoised; read-only)."""
+        v = self._columns.get(attr)
+        if v is None:
+            v = self._columns[attr] = np.array([[getattr(c, attr) for c in b.components] for b in self.rows],
+                                               dtype=float).T
+            v.flags.writeable = False
+        return v
+
+    def expansion_at(self, frac):
+        """:meth:`AnodeBlend.expansion_at` of each row at its own ``frac`` (shape (B,) or broadcast to it)."""
+        f = np.broadcast_to(np.asarray(frac, dtype=float), (len(self.rows),))
+        return np.array([b.expansion_at(f[i]) for i, b in enumerate(self.rows)], dtype=float)
+
+    def _single_voltage(self, theta, branch):
+        th = np.asarray(theta, dtype=float)
+        th = th if th.ndim else np.broadcast_to(th, (len(self.rows),))
+        return np.array([b._single_voltage(th[i], branch) for i, b in enumerate(self.rows)], dtype=float)
+
+    def _inverse_tables(self, branch: str, n_grid: int):
+        """The rows' tables (:meth:`AnodeBlend._inverse_tables`) stacked: (B, K), (B, n, K), each row padded at
+        its top potential with copies of its last column up to the longest row's K (memoised per branch)."""
+        key = (branch, n_grid)
+        if key not in self._tables:
+            tabs = [b._inverse_tables(branch, n_grid) for b in self.rows]
+            k = max(u.shape[1] for u, _ in tabs)
+            u_all = np.stack([np.pad(u[0], (0, k - u.shape[1]), mode="edge") for u, _ in tabs])
+            th_tab = np.stack([np.pad(t[0], ((0, 0), (0, k - t.shape[2])), mode="edge") for _, t in tabs])
+            self._tables[key] = (u_all, th_tab)
+        return self._tables[key]
 
 
 def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:
