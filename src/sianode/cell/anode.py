@@ -177,7 +177,7 @@ class _Mixing:
         theta = np.asarray(theta, dtype=float)
         if self._n_components == 1:
             return self._single_voltage(theta, branch)
-        u_all, th_tab = self._inverse_tables(branch, n_grid)  # (T, K), (T, n, K): T = 1 or one table per design
+        u_all, th_tab, lengths = self._inverse_tables(branch, n_grid)  # (T, K), (T, n, K), (T,): T = 1 or B
         shares = self.capacity_shares  # (n, *batch)
         extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
         sh = shares[..., None] if extra else shares
@@ -194,26 +194,30 @@ class _Mixing:
         out = np.empty_like(th_rows)
         for a in range(0, th_rows.shape[0], chunk):
             b = min(a + chunk, th_rows.shape[0])
-            tabs = (u_all, th_tab) if u_all.shape[0] == 1 else (u_all[a:b], th_tab[a:b])
+            tabs = (u_all, th_tab, lengths) if u_all.shape[0] == 1 else (u_all[a:b], th_tab[a:b], lengths[a:b])
             out[a:b] = _invert_rows(c_rows[:, a:b], *tabs, th_rows[a:b])
         return out.reshape(target)
 
 
-def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, theta: np.ndarray) -> np.ndarray:
+def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, theta: np.ndarray) -> np.ndarray:
     """U at ``theta`` (R, Q) of R blends with capacity shares ``c`` (n, R) and tables ``u_all`` (T, K) ascending,
-    ``th_tab`` (T, n, K) (T = 1: one table for every row; T = R: a table per row).
+    ``th_tab`` (T, n, K) (T = 1: one table for every row; T = R: a table per row) of ``lengths`` (T,) knots.
 
-    ``Theta(U) = sum_i c_i theta_i(U)`` is summed component by component (elementwise, so each row's numbers are
-    those of the row alone) and inverted by linear interpolation between the knots; the knot is found by a
-    bisection run on every (row, point) at once, exactly ``np.searchsorted(Theta_row, q, side="left")``.
-    A row's table may be padded at its top potential with copies of its last column (:class:`StackedBlend`):
-    those knots repeat the first knot of the ascending Theta and change no number.
+    ``Theta(U) = sum_i c_i theta_i(U)`` is one matrix product per row (the same call for a row alone or in a
+    batch, so each row's numbers are those of the row alone) and is inverted by linear interpolation between
+    the knots; the knot is found by a bisection run on every (row, point) at once, exactly
+    ``np.searchsorted(Theta_row, q, side="left")``.
+    A row's table may be padded beyond its length at its top potential (:class:`StackedBlend`): those knots
+    repeat its last one (the first knot of the ascending Theta) and change no number.
     """
-    r, q_n = theta.shape
+    r = theta.shape[0]
     k = u_all.shape[1]
-    big = c[0][:, None] * th_tab[:, 0]
-    for i in range(1, c.shape[0]):
-        big = big + c[i][:, None] * th_tab[:, i]
+    big = np.empty((r, k))
+    for j in range(r):  # row by row: a row's matrix product is the same call whatever the batch
+        t = 0 if th_tab.shape[0] == 1 else j
+        n_j = lengths[t]
+        big[j, :n_j] = np.ascontiguousarray(c[:, j:j + 1]).T @ th_tab[t, :, :n_j]  # contiguous: the same BLAS path
+        big[j, n_j:] = big[j, n_j - 1]
     big = np.ascontiguousarray(big[:, ::-1])  # (R, K) ascending Theta <-> U descending
     ua = u_all[:, ::-1]
     q = np.clip(theta, big[:, :1], big[:, -1:])
@@ -298,7 +302,7 @@ class AnodeBlend(_Mixing):
         return self.components[0].voltage(theta, branch) + 0.0 * theta
 
     def _inverse_tables(self, branch: str, n_grid: int):
-        """(U grid (1, K), theta_i(U) of every component (1, n, K)) for :meth:`delithiation_voltage_V`
+        """(U grid (1, K), theta_i(U) of every component (1, n, K), (K,)) for :meth:`delithiation_voltage_V`
         (memoised per branch)."""
         key = (branch, n_grid)
         if key not in self._tables:
@@ -312,7 +316,7 @@ class AnodeBlend(_Mixing):
                 tables.append((u[::-1], grid[::-1]))
             u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
             th_tab = np.array([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
-            self._tables[key] = (u_all[None], th_tab[None])
+            self._tables[key] = (u_all[None], th_tab[None], (u_all.size,))
         return self._tables[key]
 
 
@@ -363,15 +367,17 @@ class StackedBlend(_Mixing):
         return np.array([b._single_voltage(th[i], branch) for i, b in enumerate(self.rows)], dtype=float)
 
     def _inverse_tables(self, branch: str, n_grid: int):
-        """The rows' tables (:meth:`AnodeBlend._inverse_tables`) stacked: (B, K), (B, n, K), each row padded at
-        its top potential with copies of its last column up to the longest row's K (memoised per branch)."""
+        """The rows' tables (:meth:`AnodeBlend._inverse_tables`) stacked: (B, K), (B, n, K) and each row's
+        length (B,), padded at the top potential with copies of the last column up to the longest row's K
+        (memoised per branch)."""
         key = (branch, n_grid)
         if key not in self._tables:
             tabs = [b._inverse_tables(branch, n_grid) for b in self.rows]
-            k = max(u.shape[1] for u, _ in tabs)
-            u_all = np.stack([np.pad(u[0], (0, k - u.shape[1]), mode="edge") for u, _ in tabs])
-            th_tab = np.stack([np.pad(t[0], ((0, 0), (0, k - t.shape[2])), mode="edge") for _, t in tabs])
-            self._tables[key] = (u_all, th_tab)
+            lengths = [u.shape[1] for u, _, _ in tabs]
+            k = max(lengths)
+            u_all = np.stack([np.pad(u[0], (0, k - u.shape[1]), mode="edge") for u, _, _ in tabs])
+            th_tab = np.stack([np.pad(t[0], ((0, 0), (0, k - t.shape[2])), mode="edge") for _, t, _ in tabs])
+            self._tables[key] = (u_all, th_tab, lengths)
         return self._tables[key]
 
 
