@@ -375,8 +375,12 @@ class StackedBlend(_Mixing):
             tabs = [b._inverse_tables(branch, n_grid) for b in self.rows]
             lengths = [u.shape[1] for u, _, _ in tabs]
             k = max(lengths)
-            u_all = np.stack([np.pad(u[0], (0, k - u.shape[1]), mode="edge") for u, _, _ in tabs])
-            th_tab = np.stack([np.pad(t[0], ((0, 0), (0, k - t.shape[2])), mode="edge") for _, t, _ in tabs])
+            u_all = np.empty((len(tabs), k))
+            th_tab = np.empty((len(tabs), self._n_components, k))
+            for j, (u, t, _) in enumerate(tabs):
+                n_j = lengths[j]
+                u_all[j, :n_j], u_all[j, n_j:] = u[0], u[0, -1]
+                th_tab[j, :, :n_j], th_tab[j, :, n_j:] = t[0], t[0, :, -1:]
             self._tables[key] = (u_all, th_tab, lengths)
         return self._tables[key]
 

@@ -23,6 +23,7 @@ fade (the life stage simulated the half cell, not this pouch).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,12 +33,12 @@ from sianode.cathodes import design_cathode, get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell import practical as _practical
-from sianode.cell.anode import AnodeBlend, anode_from_composite, two_component
+from sianode.cell.anode import AnodeBlend, StackedBlend, anode_from_composite, two_component
 from sianode.cell.formats import format_from_design
 from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
                                     graphite_reference, separator_kwargs)
-from sianode.cell.stack import cell_model
-from sianode.electrode.coating import anode_coating, cathode_coating
+from sianode.cell.stack import CellResult, cell_model
+from sianode.electrode.coating import Coating, anode_coating, cathode_coating
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolyte
@@ -161,33 +162,113 @@ def run(design, upstream=None) -> StageResult:
 def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     """The cell stage for many designs; ``run`` is this with one design (one implementation).
 
+    The designs that share the model's non-numeric inputs (cathode, format, N/P basis, prelithiation method,
+    electrolyte mode, coatings' formulation, number of anode components, ...: :func:`_group_key`) go through
+    :func:`sianode.cell.stack.cell_model` in one call with arrays (their anode blends stacked,
+    :class:`sianode.cell.anode.StackedBlend`); each design's numbers are those of the design alone.
     ``tables=False`` (what a sweep does) skips the tidy tables, among them the energy-vs-Si-content sweep and the
-    bills of materials; the summary and ``data`` are the same. Raises on the first invalid design (a sweep then
-    splits the batch).
+    bills of materials; the summary and ``data`` are the same. Raises if any design is invalid (a sweep then
+    splits the batch; a design alone raises its own message).
     """
     check_batch(designs, upstreams)
-    return [_run_one(d, u, tables) for d, u in zip(designs, upstreams)]
+    preps = [_prepare(d, u) for d, u in zip(designs, upstreams)]
+    groups: dict = {}
+    for i, p in enumerate(preps):
+        # with tables, a design's notes are its own (a format's sizing notes quote the batch's extreme)
+        groups.setdefault(_group_key(p) if not tables else i, []).append(i)
+    out: list = [None] * len(preps)
+    for idx in groups.values():
+        for i, r in zip(idx, _run_group([preps[i] for i in idx], tables)):
+            out[i] = r
+    return out
 
 
-def _run_one(design, upstream, tables: bool) -> StageResult:
+def _prepare(design, upstream) -> dict:
+    """A design's own inputs of the cell model: blend, cathode, :func:`model_kwargs`, loadings, electrolyte."""
     props = require(upstream, "materials", "cell").data
-    blend = _blend(props)
-    c = design.cell
     kw, loads, amount = _model_inputs(design, upstream)
+    half = design.cell.kind == "half"
+    return dict(design=design, upstream=upstream, blend=_blend(props), kw=kw, loads=loads, amount=amount, half=half,
+                cathode=get_cathode(MATCHED_CATHODE) if half else design_cathode(design))
+
+
+#: Fields of a :class:`~sianode.electrode.coating.Coating` that the cell model takes as arrays.
+_COATING_NUMBERS = ("porosity", "press_density_g_cm3", "thickness_um")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _arg_key(v):
+    """The part of one model argument a batch must share: numbers batch, the rest must be equal."""
+    if _is_number(v):
+        return "number"
+    if isinstance(v, Coating):
+        return tuple((f, "number" if f in _COATING_NUMBERS and _is_number(getattr(v, f)) else getattr(v, f))
+                     for f in Coating.__dataclass_fields__)
+    return v
+
+
+def _group_key(p: dict):
+    """Designs with equal keys share one :func:`sianode.cell.stack.cell_model` call."""
+    return (p["cathode"], len(p["blend"].components), tuple((k, _arg_key(v)) for k, v in p["kw"].items()))
+
+
+def _stack_arg(vals: list):
+    """One model argument of a group: numbers as an array (shape (B,)), coatings with array packing, else the one
+    value the group shares (:func:`_group_key`)."""
+    v0 = vals[0]
+    if _is_number(v0):
+        return np.array(vals, dtype=float)
+    if isinstance(v0, Coating):
+        return replace(v0, **{f: np.array([getattr(v, f) for v in vals], dtype=float)
+                              for f in _COATING_NUMBERS if _is_number(getattr(v0, f))})
+    return v0
+
+
+def _split(res: CellResult, n: int) -> list[CellResult]:
+    """The designs of a batched :class:`~sianode.cell.stack.CellResult` (arrays of shape (n,) or shared scalars):
+    one result each, its numbers as floats."""
+    def cols(d):
+        return {k: (np.broadcast_to(v, (n,)).tolist() if isinstance(v, np.ndarray) and v.ndim else [v] * n)
+                for k, v in d.items()}
+
+    parts = [cols(d) for d in (res.values, res.mass_g, res.volume_cm3, res.inputs, res.geometry)]
+    return [CellResult(*({k: c[i] for k, c in part.items()} for part in parts[:3]), list(res.notes),
+                       *({k: c[i] for k, c in part.items()} for part in parts[3:])) for i in range(n)]
+
+
+def _run_group(preps: list[dict], tables: bool) -> list[StageResult]:
+    """:func:`sianode.cell.stack.cell_model` once for designs of one :func:`_group_key` (twice when prelithiated:
+    the no-prelithiation twin), then each design's summary."""
+    n = len(preps)
+    p0 = preps[0]
+    kw = {k: _stack_arg([p["kw"][k] for p in preps]) for k in p0["kw"]}
+    blend = StackedBlend([p["blend"] for p in preps])
+    cathode = p0["cathode"]
+    res = cell_model(cathode, blend, **kw)
+    pre = kw.get("prelithiation", "none") != "none"
+    res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if pre else res
+    one = _split(res, n)
+    nopre = _split(res_nopre, n) if pre else one
+    return [_result(p, r, r0, tables) for p, r, r0 in zip(preps, one, nopre)]
+
+
+def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool) -> StageResult:
+    """One design's stage result from its cell-model result (and its no-prelithiation twin)."""
+    design, upstream, blend, kw, loads, amount, half, cathode = (
+        p[k] for k in ("design", "upstream", "blend", "kw", "loads", "amount", "half", "cathode"))
+    c = design.cell
     notes = []
-    half = c.kind == "half"
     anode_areal = loads.anode_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
     if half:
-        cathode = get_cathode(MATCHED_CATHODE)
         notes.append(f"half-cell design: 'matched pouch' = this anode ({design.electrode.loading_mg_cm2:g} mg/cm2, "
                      f"{anode_areal:.3g} mAh/cm2 reversible) against NCM811 sized for N/P = {MATCHED_NP} "
                      "(reversible basis), default pouch, no prelithiation; no fade at end of life (the life stage "
                      "simulated the half cell)")
     else:
-        cathode = design_cathode(design)
         notes.append(loads.note + " (one rule for every stage: sianode.electrode.loading)")
-    res = cell_model(cathode, blend, **kw)
-    res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
     res_gr = graphite_reference(design)
     notes += res.notes
     v = {k: float(x) for k, x in res.values.items()}  # one design: floats, NumPy scalars or 0-d arrays
