@@ -302,21 +302,10 @@ class AnodeBlend(_Mixing):
         return self.components[0].voltage(theta, branch) + 0.0 * theta
 
     def _inverse_tables(self, branch: str, n_grid: int):
-        """(U grid (1, K), theta_i(U) of every component (1, n, K), (K,)) for :meth:`delithiation_voltage_V`
-        (memoised per branch)."""
+        """:func:`_inverse_tables` of this blend, a batch of one (memoised per branch)."""
         key = (branch, n_grid)
         if key not in self._tables:
-            u_lo, u_hi = -0.05, 2.0
-            grid = _grid(n_grid)
-            tables = []
-            for c in self.components:
-                u = c.voltage(grid, branch)
-                # force strictly decreasing U(theta) so the inverse is single-valued
-                u = np.minimum.accumulate(u) - 1e-9 * grid
-                tables.append((u[::-1], grid[::-1]))
-            u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
-            th_tab = np.array([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
-            self._tables[key] = (u_all[None], th_tab[None], (u_all.size,))
+            self._tables[key] = _inverse_tables([self.components], branch, n_grid)
         return self._tables[key]
 
 
@@ -367,22 +356,53 @@ class StackedBlend(_Mixing):
         return np.array([b._single_voltage(th[i], branch) for i, b in enumerate(self.rows)], dtype=float)
 
     def _inverse_tables(self, branch: str, n_grid: int):
-        """The rows' tables (:meth:`AnodeBlend._inverse_tables`) stacked: (B, K), (B, n, K) and each row's
-        length (B,), padded at the top potential with copies of the last column up to the longest row's K
-        (memoised per branch)."""
+        """:func:`_inverse_tables` of the rows' components (memoised per branch)."""
         key = (branch, n_grid)
         if key not in self._tables:
-            tabs = [b._inverse_tables(branch, n_grid) for b in self.rows]
-            lengths = [u.shape[1] for u, _, _ in tabs]
-            k = max(lengths)
-            u_all = np.empty((len(tabs), k))
-            th_tab = np.empty((len(tabs), self._n_components, k))
-            for j, (u, t, _) in enumerate(tabs):
-                n_j = lengths[j]
-                u_all[j, :n_j], u_all[j, n_j:] = u[0], u[0, -1]
-                th_tab[j, :, :n_j], th_tab[j, :, n_j:] = t[0], t[0, :, -1:]
-            self._tables[key] = (u_all, th_tab, lengths)
+            self._tables[key] = _inverse_tables([b.components for b in self.rows], branch, n_grid)
         return self._tables[key]
+
+
+def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_grid: int):
+    """Inverse-curve tables of B blends' components (each row's components, n per row) for
+    :meth:`_Mixing.delithiation_voltage_V`: (U grid (B, K) ascending, theta_i(U) (B, n, K), each row's length (B,)).
+
+    Each component's curve is tabulated on ``n_grid`` points of its theta and made strictly decreasing; a row's
+    U grid is the sorted union of its components' table potentials and the bounds, clipped to [-0.05, 2.0] V
+    (``np.unique`` row by row), and ``theta_i`` is each table interpolated there. Rows shorter than the longest
+    are padded at the top potential with copies of their last column (:func:`_invert_rows` reads them as
+    nothing).
+    """
+    u_lo, u_hi = -0.05, 2.0
+    grid = _grid(n_grid)
+    b, n = len(rows), len(rows[0])
+    u = np.empty((b, n, n_grid))
+    for j, comps in enumerate(rows):
+        for i, c in enumerate(comps):
+            u[j, i] = c.voltage(grid, branch)
+    # force strictly decreasing U(theta) so the inverse is single-valued
+    u = np.minimum.accumulate(u, axis=2) - 1e-9 * grid
+    tu = u[:, :, ::-1]  # ascending U, with theta grid[::-1]
+    both = np.concatenate([tu.reshape(b, -1), np.broadcast_to(np.array([u_lo, u_hi]), (b, 2))], axis=1)
+    srt = np.sort(np.clip(both, u_lo, u_hi), axis=1)
+    keep = np.empty(srt.shape, dtype=bool)
+    keep[:, 0] = True
+    np.not_equal(srt[:, 1:], srt[:, :-1], out=keep[:, 1:])  # np.unique, row by row
+    lengths = keep.sum(axis=1)
+    k = int(lengths.max())
+    pos = np.cumsum(keep, axis=1) - 1
+    u_all = np.empty((b, k))
+    u_all[np.nonzero(keep)[0], pos[keep]] = srt[keep]
+    pad = np.arange(k) >= lengths[:, None]
+    u_all[pad] = np.broadcast_to(srt[:, -1:], (b, k))[pad]
+    tg = grid[::-1]
+    th_tab = np.empty((b, n, k))
+    for j in range(b):
+        n_j = lengths[j]
+        for i in range(n):
+            th_tab[j, i, :n_j] = np.interp(u_all[j, :n_j], tu[j, i], tg)
+        th_tab[j, :, n_j:] = th_tab[j, :, n_j - 1:n_j]
+    return u_all, th_tab, lengths.tolist()
 
 
 def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:
