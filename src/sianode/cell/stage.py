@@ -167,8 +167,8 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     :func:`sianode.cell.stack.cell_model` in one call with arrays (their anode blends stacked,
     :class:`sianode.cell.anode.StackedBlend`); each design's numbers are those of the design alone.
     ``tables=False`` (what a sweep does) skips the tidy tables, among them the energy-vs-Si-content sweep and the
-    bills of materials; the summary and ``data`` are the same. Raises if any design is invalid (a sweep then
-    splits the batch; a design alone raises its own message).
+    bills of materials; the summary and ``data`` are the same. Raises the error of the first invalid design of
+    a failing group, the one that design raises alone (a sweep then splits the batch).
     """
     check_batch(designs, upstreams)
     preps = [_prepare(d, u) for d, u in zip(designs, upstreams)]
@@ -178,7 +178,15 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
         groups.setdefault(_group_key(p) if not tables else i, []).append(i)
     out: list = [None] * len(preps)
     for idx in groups.values():
-        for i, r in zip(idx, _run_group([preps[i] for i in idx], tables)):
+        try:
+            done = _run_group([preps[i] for i in idx], tables)
+        except Exception:
+            if len(idx) == 1:
+                raise
+            for i in idx:  # raise the first failing design's own error (its message names its numbers)
+                _run_group([preps[i]], tables)
+            raise
+        for i, r in zip(idx, done):
             out[i] = r
     return out
 
