@@ -177,9 +177,10 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
         # with tables, a design's notes are its own (a format's sizing notes quote the batch's extreme)
         groups.setdefault(_group_key(p) if not tables else i, []).append(i)
     out: list = [None] * len(preps)
+    memo: dict = {}  # the graphite references' costs (designs of a sweep share their reference)
     for idx in groups.values():
         try:
-            done = _run_group([preps[i] for i in idx], tables)
+            done = _run_group([preps[i] for i in idx], tables, memo)
         except Exception:
             if len(idx) == 1:
                 raise
@@ -247,7 +248,7 @@ def _split(res: CellResult, n: int) -> list[CellResult]:
                        *({k: c[i] for k, c in part.items()} for part in parts[3:])) for i in range(n)]
 
 
-def _run_group(preps: list[dict], tables: bool) -> list[StageResult]:
+def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> list[StageResult]:
     """:func:`sianode.cell.stack.cell_model` once for designs of one :func:`_group_key` (twice when prelithiated:
     the no-prelithiation twin), then each design's summary."""
     n = len(preps)
@@ -260,11 +261,13 @@ def _run_group(preps: list[dict], tables: bool) -> list[StageResult]:
     res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if pre else res
     one = _split(res, n)
     nopre = _split(res_nopre, n) if pre else one
-    return [_result(p, r, r0, tables) for p, r, r0 in zip(preps, one, nopre)]
+    memo = {} if memo is None else memo
+    return [_result(p, r, r0, tables, memo) for p, r, r0 in zip(preps, one, nopre)]
 
 
-def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool) -> StageResult:
-    """One design's stage result from its cell-model result (and its no-prelithiation twin)."""
+def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo: dict) -> StageResult:
+    """One design's stage result from its cell-model result (and its no-prelithiation twin); ``memo`` keeps the
+    cost of each graphite reference cell (a read-only, memoised result) for the batch."""
     design, upstream, blend, kw, loads, amount, half, cathode = (
         p[k] for k in ("design", "upstream", "blend", "kw", "loads", "amount", "half", "cathode"))
     c = design.cell
@@ -343,7 +346,7 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool) -> St
         "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
         "graphite_reference_capacity_Ah": float(res_gr.values["capacity_Ah"]),
         "materials_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(*cost_args),
-        "graphite_reference_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(res_gr, cathode.name, 0.0),
+        "graphite_reference_cost_usd_per_kWh": _reference_cost(res_gr, cathode.name, memo),
         "criteria_passed": int(n_passed),
         "criteria_total": int(n_criteria),
         "practical_range_warnings": int(len(warnings)),
@@ -370,6 +373,14 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool) -> St
 
         add_cell_bands(design, {**upstream, "cell": out})
     return out
+
+
+def _reference_cost(res_gr: CellResult, cathode_name: str, memo: dict) -> float:
+    """Materials cost (USD/kWh) of a graphite reference cell, once per reference and cathode in a batch."""
+    key = (id(res_gr), cathode_name)
+    if key not in memo:
+        memo[key] = (res_gr, _cost.materials_cost_usd_per_kWh(res_gr, cathode_name, 0.0))  # holds res_gr: id stays
+    return memo[key][1]
 
 
 # --------------------------------------------------------------------------- report
