@@ -213,10 +213,11 @@ def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, 
     r = theta.shape[0]
     k = u_all.shape[1]
     big = np.empty((r, k))
+    ct = np.ascontiguousarray(c.T)  # (R, n): each row's shares contiguous, so every row takes the same BLAS path
     for j in range(r):  # row by row: a row's matrix product is the same call whatever the batch
         t = 0 if th_tab.shape[0] == 1 else j
         n_j = lengths[t]
-        big[j, :n_j] = np.ascontiguousarray(c[:, j:j + 1]).T @ th_tab[t, :, :n_j]  # contiguous: the same BLAS path
+        big[j, :n_j] = ct[j:j + 1] @ th_tab[t, :, :n_j]
         big[j, n_j:] = big[j, n_j - 1]
     big = np.ascontiguousarray(big[:, ::-1])  # (R, K) ascending Theta <-> U descending
     ua = u_all[:, ::-1]
