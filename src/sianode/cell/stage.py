@@ -216,6 +216,10 @@ def _arg_key(v):
     if isinstance(v, Coating):
         return tuple((f, "number" if f in _COATING_NUMBERS and _is_number(getattr(v, f)) else getattr(v, f))
                      for f in Coating.__dataclass_fields__)
+    try:
+        hash(v)
+    except TypeError:  # an unhashable argument: only designs that share the object itself share a call
+        return ("object", id(v))
     return v
 
 
