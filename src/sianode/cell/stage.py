@@ -206,6 +206,8 @@ _COATING_NUMBERS = ("porosity", "press_density_g_cm3", "thickness_um")
 
 
 def _is_number(v) -> bool:
+    if type(v) is float:  # the common case, first
+        return True
     return isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
@@ -214,8 +216,7 @@ def _arg_key(v):
     if _is_number(v):
         return "number"
     if isinstance(v, Coating):
-        return tuple((f, "number" if f in _COATING_NUMBERS and _is_number(getattr(v, f)) else getattr(v, f))
-                     for f in Coating.__dataclass_fields__)
+        return tuple("number" if f in _COATING_NUMBERS and _is_number(x) else x for f, x in vars(v).items())
     try:
         hash(v)
     except TypeError:  # an unhashable argument: only designs that share the object itself share a call
