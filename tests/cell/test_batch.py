@@ -145,7 +145,7 @@ def test_mixed_batch_equals_designs_alone(mixed_batch):
         except InputError:
             pass
     got = stage.run_batch([d for d, _, _ in ok], [u for _, u, _ in ok], tables=False)
-    assert len({stage._group_key(stage._prepare(d, u)) for d, u, _ in ok}) > 10  # many groups, some of several
+    assert len({stage._group_key(stage._prepare([d], [u])[0]) for d, u, _ in ok}) > 10  # many groups, some of several
     for (d, _, alone), g in zip(ok, got):
         assert not _diff(g.summary, alone.summary), (d.name, _diff(g.summary, alone.summary))
     # tables: each design alone (its notes are its own), the same tables as run
@@ -192,7 +192,7 @@ def test_bad_design_in_one_group_raises_its_own_error(spec_batch):
         except InputError as e:
             outcome.append(str(e))
     assert outcome[0] == outcome[2] == outcome[3] == "ok" and "does not fit" in outcome[1]
-    assert len({stage._group_key(stage._prepare(d, u)) for d, u in zip(dd, uu)}) == 1
+    assert len({stage._group_key(stage._prepare([d], [u])[0]) for d, u in zip(dd, uu)}) == 1
     order = [0, 2, 1, 3]
     with pytest.raises(InputError) as ei:
         stage.run_batch([dd[i] for i in order], [uu[i] for i in order], tables=False)

@@ -41,7 +41,8 @@ from sianode.cell.stack import CellResult, cell_model
 from sianode.electrode.coating import Coating, anode_coating, cathode_coating
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
-from sianode.electrolyte_amount import design_electrolyte
+from sianode.electrolyte_amount import design_electrolytes
+from sianode.errors import InputError
 from sianode.results import StageResult, check_batch, require
 
 #: Earlier stages this stage reads.
@@ -66,43 +67,69 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
 
 
 def _model_inputs(design, upstream):
-    """(:func:`model_kwargs`, the design's loadings, its electrolyte amount or None): each computed once."""
-    props = require(upstream, "materials", "cell").data
-    mech = require(upstream, "mechanics", "cell")
-    life = require(upstream, "life", "cell")
-    c = design.cell
-    kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
-    kw.update(_mechanics(mech, design.protocol.cycles))
-    kw.update(separator_kwargs(design))
-    loads = full_cell_loadings(design, props)
-    amount = None
-    if c.kind == "full":
-        kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
-                  allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
-                  cathode_coating=cathode_coating(design),
-                  prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
-                  eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
-        if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
-            amount = _electrolyte(design, props, loads)
+    """(:func:`model_kwargs`, the design's loadings, its electrolyte amount or None): :func:`_inputs` of one."""
+    return _inputs([design], [upstream])[0]
+
+
+def _inputs(designs, upstreams) -> list[tuple]:
+    """(:func:`model_kwargs`, loadings, electrolyte amount or None) of each design, each computed once; the
+    electrolyte amounts of the full liquid cells together (:func:`_electrolytes`)."""
+    out, need = [], []
+    for design, upstream in zip(designs, upstreams):
+        props = require(upstream, "materials", "cell").data
+        mech = require(upstream, "mechanics", "cell")
+        life = require(upstream, "life", "cell")
+        c = design.cell
+        kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
+        kw.update(_mechanics(mech, design.protocol.cycles))
+        kw.update(separator_kwargs(design))
+        loads = full_cell_loadings(design, props)
+        if c.kind == "full":
+            kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
+                      allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
+                      cathode_coating=cathode_coating(design),
+                      prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
+                      eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
+            if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
+                need.append((len(out), design, props, loads))
+        else:
+            cathode = get_cathode(MATCHED_CATHODE)
+            anode_areal = loads.anode_mg_cm2 * 1e-3 * float(props.reversible_capacity_mAh_g)
+            kw.update(cathode_loading_mg_cm2=anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3),
+                      np_ratio=MATCHED_NP, np_basis="reversible", cell_format=MATCHED_FORMAT, prelithiation="none")
+            if c.ec_ratio_g_Ah is not None:
+                kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
+        out.append((kw, loads, None))
+    if need:
+        for (i, _, _, _), amount in zip(need, _electrolytes(*zip(*((d, p, ld) for _, d, p, ld in need)))):
+            kw, loads, _ = out[i]
             kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=amount.ec_ratio_g_Ah)
+            out[i] = (kw, loads, amount)
+    return out
+
+
+def _electrolytes(designs, props, loads) -> list:
+    """The designs' electrolyte amounts (full cells) at their first-cycle capacities
+    (:func:`sianode.electrode.formation.formation` over the designs at once, then
+    :func:`sianode.electrolyte_amount.design_electrolytes`)."""
+    args = []
+    for design, pr, ld in zip(designs, props, loads):
+        cathode = design_cathode(design)
+        m_a = ld.anode_mg_cm2 * 1e-3
+        qc_rev = ld.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
+        dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, pr.ice)
+        args.append((qc_rev, cathode.ice, m_a * pr.reversible_capacity_mAh_g, pr.ice, dose))
+    if len(args) == 1:
+        q_cell = [float(formation(*args[0]).q_cell)]
     else:
-        cathode = get_cathode(MATCHED_CATHODE)
-        anode_areal = loads.anode_mg_cm2 * 1e-3 * float(props.reversible_capacity_mAh_g)
-        kw.update(cathode_loading_mg_cm2=anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3),
-                  np_ratio=MATCHED_NP, np_basis="reversible", cell_format=MATCHED_FORMAT, prelithiation="none")
-        if c.ec_ratio_g_Ah is not None:
-            kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
-    return kw, loads, amount
-
-
-def _electrolyte(design, props, loads):
-    """The design's electrolyte amount (full cell) at its first-cycle capacity (sianode.electrolyte_amount)."""
-    cathode = design_cathode(design)
-    m_a = loads.anode_mg_cm2 * 1e-3
-    qc_rev = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
-    dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, props.ice)
-    q_cell = float(formation(qc_rev, cathode.ice, m_a * props.reversible_capacity_mAh_g, props.ice, dose).q_cell)
-    return design_electrolyte(design, float(props.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2, q_cell)
+        try:
+            q_cell = formation(*(np.array([float(a) for a in col]) for col in zip(*args))).q_cell.tolist()
+        except InputError:
+            for a in args:  # the first invalid design's own error
+                formation(*a)
+            raise
+    return design_electrolytes(designs, [float(pr.density_g_cm3) for pr in props], [ld.anode_mg_cm2 for ld in loads],
+                               [ld.cathode_mg_cm2 for ld in loads], q_cell)
 
 
 def _blend(props) -> AnodeBlend:
@@ -171,7 +198,7 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     a failing group, the one that design raises alone (a sweep then splits the batch).
     """
     check_batch(designs, upstreams)
-    preps = [_prepare(d, u) for d, u in zip(designs, upstreams)]
+    preps = _prepare(designs, upstreams)
     groups: dict = {}
     for i, p in enumerate(preps):
         # with tables, a design's notes are its own (a format's sizing notes quote the batch's extreme)
@@ -192,13 +219,15 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     return out
 
 
-def _prepare(design, upstream) -> dict:
-    """A design's own inputs of the cell model: blend, cathode, :func:`model_kwargs`, loadings, electrolyte."""
-    props = require(upstream, "materials", "cell").data
-    kw, loads, amount = _model_inputs(design, upstream)
-    half = design.cell.kind == "half"
-    return dict(design=design, upstream=upstream, blend=_blend(props), kw=kw, loads=loads, amount=amount, half=half,
-                cathode=get_cathode(MATCHED_CATHODE) if half else design_cathode(design))
+def _prepare(designs, upstreams) -> list[dict]:
+    """Each design's own inputs of the cell model: blend, cathode, :func:`model_kwargs`, loadings, electrolyte."""
+    out = []
+    for design, upstream, (kw, loads, amount) in zip(designs, upstreams, _inputs(designs, upstreams)):
+        half = design.cell.kind == "half"
+        out.append(dict(design=design, upstream=upstream, blend=_blend(upstream["materials"].data), kw=kw,
+                        loads=loads, amount=amount, half=half,
+                        cathode=get_cathode(MATCHED_CATHODE) if half else design_cathode(design)))
+    return out
 
 
 #: Fields of a :class:`~sianode.electrode.coating.Coating` that the cell model takes as arrays.
