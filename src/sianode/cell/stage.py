@@ -23,7 +23,6 @@ fade (the life stage simulated the half cell, not this pouch).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,7 @@ from sianode.cell.formats import format_from_design
 from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
                                     graphite_reference, separator_kwargs)
 from sianode.cell.stack import CellResult, cell_model
-from sianode.electrode.coating import Coating, anode_coating, cathode_coating
+from sianode.electrode.coating import Coating, anode_coating, cathode_coating, formulation_key, stack_coatings
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolytes
@@ -230,10 +229,6 @@ def _prepare(designs, upstreams) -> list[dict]:
     return out
 
 
-#: Fields of a :class:`~sianode.electrode.coating.Coating` that the cell model takes as arrays.
-_COATING_NUMBERS = ("porosity", "press_density_g_cm3", "thickness_um")
-
-
 def _is_number(v) -> bool:
     if type(v) is float:  # the common case, first
         return True
@@ -245,7 +240,7 @@ def _arg_key(v):
     if _is_number(v):
         return "number"
     if isinstance(v, Coating):
-        return tuple("number" if f in _COATING_NUMBERS and _is_number(x) else x for f, x in vars(v).items())
+        return formulation_key(v)
     try:
         hash(v)
     except TypeError:  # an unhashable argument: only designs that share the object itself share a call
@@ -265,8 +260,7 @@ def _stack_arg(vals: list):
     if _is_number(v0):
         return np.array(vals, dtype=float)
     if isinstance(v0, Coating):
-        return replace(v0, **{f: np.array([getattr(v, f) for v in vals], dtype=float)
-                              for f in _COATING_NUMBERS if _is_number(getattr(v0, f))})
+        return stack_coatings(vals)
     return v0
 
 
