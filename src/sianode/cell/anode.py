@@ -393,19 +393,19 @@ def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_gri
     np.not_equal(srt[:, 1:], srt[:, :-1], out=keep[:, 1:])  # np.unique, row by row
     lengths = keep.sum(axis=1)
     k = int(lengths.max())
-    pos = np.cumsum(keep, axis=1) - 1
-    u_all = np.empty((b, k))
-    u_all[np.nonzero(keep)[0], pos[keep]] = srt[keep]
-    pad = np.arange(k) >= lengths[:, None]
-    u_all[pad] = np.broadcast_to(srt[:, -1:], (b, k))[pad]
+    dest = np.cumsum(keep, axis=1)
+    dest += (np.arange(b) * k - 1)[:, None]  # flat position of each kept value in its row of u_all
+    u_all = np.full((b, k), u_hi)  # a row's last value is u_hi: its padding
+    u_all.ravel()[dest[keep]] = srt[keep]
     tg = grid[::-1]
     th_tab = np.empty((b, n, k))
-    for j in range(b):
-        n_j = lengths[j]
+    n_rows = lengths.tolist()
+    for j, n_j in enumerate(n_rows):
         for i in range(n):
             th_tab[j, i, :n_j] = np.interp(u_all[j, :n_j], tu[j, i], tg)
-        th_tab[j, :, n_j:] = th_tab[j, :, n_j - 1:n_j]
-    return u_all, th_tab, lengths.tolist()
+    last = th_tab[np.arange(b), :, lengths - 1]  # (B, n)
+    th_tab = np.where((np.arange(k) >= lengths[:, None])[:, None, :], last[:, :, None], th_tab)
+    return u_all, th_tab, n_rows
 
 
 def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:
