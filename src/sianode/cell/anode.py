@@ -207,36 +207,28 @@ def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, 
 
     ``Theta(U) = sum_i c_i theta_i(U)`` is one matrix product per row (the same call for a row alone or in a
     batch, so each row's numbers are those of the row alone) and is inverted by linear interpolation between
-    the knots; the knot is found by a bisection run on every (row, point) at once, exactly
-    ``np.searchsorted(Theta_row, q, side="left")``.
+    the knots, found in each row by ``np.searchsorted(Theta_row, q, side="left")``.
     A row's table may be padded beyond its length at its top potential (:class:`StackedBlend`): those knots
     repeat its last one (the first knot of the ascending Theta) and change no number.
     """
     r = theta.shape[0]
     k = u_all.shape[1]
     big = np.empty((r, k))
+    i1 = np.empty(theta.shape, dtype=np.intp)
+    q = np.empty(theta.shape)
     ct = np.ascontiguousarray(c.T)  # (R, n): each row's shares contiguous, so every row takes the same BLAS path
-    for j in range(r):  # row by row: a row's matrix product is the same call whatever the batch
+    for j in range(r):  # row by row: a row's matrix product and search are the same calls whatever the batch
         t = 0 if th_tab.shape[0] == 1 else j
         n_j = lengths[t]
-        big[j, :n_j] = ct[j:j + 1] @ th_tab[t, :, :n_j]
-        big[j, n_j:] = big[j, n_j - 1]
-    big = np.ascontiguousarray(big[:, ::-1])  # (R, K) ascending Theta <-> U descending
+        row = big[j]
+        row[k - n_j:] = (ct[j:j + 1] @ th_tab[t, :, :n_j])[0, ::-1]  # ascending Theta <-> U descending
+        row[:k - n_j] = row[k - n_j]  # the padding (at the top potential: first here) repeats the first knot
+        q[j] = np.clip(theta[j], row[0], row[-1])
+        i1[j] = np.searchsorted(row, q[j], side="left")
     ua = u_all[:, ::-1]
-    q = np.clip(theta, big[:, :1], big[:, -1:])
     base = (np.arange(r) * k)[:, None]
     flat = big.ravel()
-    lo = np.zeros(q.shape, dtype=np.intp)
-    hi = np.full(q.shape, k, dtype=np.intp)
-    while True:  # first index with Theta >= q (lo == hi when done)
-        open_ = lo < hi
-        if not open_.any():
-            break
-        mid = (lo + hi) >> 1
-        below = flat[base + np.minimum(mid, k - 1)] < q
-        lo = np.where(open_ & below, mid + 1, lo)
-        hi = np.where(open_ & ~below, mid, hi)
-    i1 = np.minimum(np.maximum(lo, 1), k - 1)  # integers: np.clip without its overhead
+    i1 = np.minimum(np.maximum(i1, 1), k - 1)  # integers: np.clip without its overhead
     i0 = i1 - 1
     x0, x1 = flat[base + i0], flat[base + i1]
     rising = x1 > x0
@@ -386,8 +378,9 @@ def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_gri
     # force strictly decreasing U(theta) so the inverse is single-valued
     u = np.minimum.accumulate(u, axis=2) - 1e-9 * grid
     tu = u[:, :, ::-1]  # ascending U, with theta grid[::-1]
-    both = np.concatenate([tu.reshape(b, -1), np.broadcast_to(np.array([u_lo, u_hi]), (b, 2))], axis=1)
-    srt = np.sort(np.clip(both, u_lo, u_hi), axis=1)
+    both = np.empty((b, n * n_grid + 2))
+    both[:, :-2], both[:, -2], both[:, -1] = tu.reshape(b, -1), u_lo, u_hi
+    srt = np.sort(np.clip(both, u_lo, u_hi, out=both), axis=1)
     keep = np.empty(srt.shape, dtype=bool)
     keep[:, 0] = True
     np.not_equal(srt[:, 1:], srt[:, :-1], out=keep[:, 1:])  # np.unique, row by row
@@ -403,8 +396,9 @@ def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_gri
     for j, n_j in enumerate(n_rows):
         for i in range(n):
             th_tab[j, i, :n_j] = np.interp(u_all[j, :n_j], tu[j, i], tg)
-    last = th_tab[np.arange(b), :, lengths - 1]  # (B, n)
-    th_tab = np.where((np.arange(k) >= lengths[:, None])[:, None, :], last[:, :, None], th_tab)
+    if b > 1:  # rows shorter than the longest: their padding repeats their last column
+        last = th_tab[np.arange(b), :, lengths - 1]  # (B, n)
+        th_tab = np.where((np.arange(k) >= lengths[:, None])[:, None, :], last[:, :, None], th_tab)
     return u_all, th_tab, n_rows
 
 

@@ -267,9 +267,13 @@ def _stack_arg(vals: list):
 def _split(res: CellResult, n: int) -> list[CellResult]:
     """The designs of a batched :class:`~sianode.cell.stack.CellResult` (arrays of shape (n,) or shared scalars):
     one result each, its numbers as floats."""
+    def col(v):
+        if not (isinstance(v, np.ndarray) and v.ndim):
+            return [v] * n
+        return (v if v.shape == (n,) else np.broadcast_to(v, (n,))).tolist()
+
     def cols(d):
-        return {k: (np.broadcast_to(v, (n,)).tolist() if isinstance(v, np.ndarray) and v.ndim else [v] * n)
-                for k, v in d.items()}
+        return {k: col(v) for k, v in d.items()}
 
     parts = [cols(d) for d in (res.values, res.mass_g, res.volume_cm3, res.inputs, res.geometry)]
     return [CellResult(*({k: c[i] for k, c in part.items()} for part in parts[:3]), list(res.notes),
@@ -281,14 +285,17 @@ def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> lis
     the no-prelithiation twin), then each design's summary."""
     n = len(preps)
     p0 = preps[0]
-    kw = {k: _stack_arg([p["kw"][k] for p in preps]) for k in p0["kw"]}
-    blend = StackedBlend([p["blend"] for p in preps])
+    if n == 1:  # a design alone: its own numbers and blend (the model's one-design fast paths)
+        kw, blend = dict(p0["kw"]), p0["blend"]
+    else:
+        kw = {k: _stack_arg([p["kw"][k] for p in preps]) for k in p0["kw"]}
+        blend = StackedBlend([p["blend"] for p in preps])
     cathode = p0["cathode"]
     res = cell_model(cathode, blend, **kw)
     pre = kw.get("prelithiation", "none") != "none"
     res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if pre else res
-    one = _split(res, n)
-    nopre = _split(res_nopre, n) if pre else one
+    one = _split(res, n) if n > 1 else [res]
+    nopre = (_split(res_nopre, n) if n > 1 else [res_nopre]) if pre else one
     memo = {} if memo is None else memo
     return [_result(p, r, r0, tables, memo) for p, r, r0 in zip(preps, one, nopre)]
 
