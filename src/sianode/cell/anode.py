@@ -15,7 +15,7 @@ Mixture rules with mass fractions ``w_i`` (sum 1)::
 The blend's delithiation voltage is computed with the components *in parallel at one potential*:
 at potential U component i holds ``theta_i(U)`` (inverse of its curve), so the blend's lithiated
 fraction is ``Theta(U) = sum c_i theta_i(U)`` with capacity shares ``c_i = w_i q_i / q``; Theta(U) is
-monotonic and is inverted by vectorised bisection. This is why adding Si to graphite raises the
+monotonic and is inverted exactly between its knots, design by design. This is why adding Si to graphite raises the
 average anode voltage: Si delithiates at 0.3–0.5 V, graphite at ~0.1–0.2 V. Many designs' blends, each with
 its own components, go through the cell model together as a :class:`StackedBlend` (one row per design; a blend
 alone is the batch of one of the same code, and a row's numbers do not depend on its batch).
