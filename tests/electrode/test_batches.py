@@ -1,50 +1,33 @@
 """Many designs' electrolyte amounts and coating pores at once (issue #18): each design's numbers are those it had
 alone (the formulas as written before the batching, here as the reference), and a bad design raises its own
 error."""
-import copy
-import tomllib
-
 import numpy as np
 import pytest
 
 from sianode.cathodes import design_cathode
 from sianode.chain import run_stage
-from sianode.design.loader import design_from_dict, example_names, example_text
+from sianode.design.loader import example_names, load_example
+from sianode.design.schema import SolidElectrolyte
 from sianode.electrode.coating import (STACK_DEFAULTS, anode_coating, anode_coating_default, anode_geometry,
                                        cathode_coating, coating_geometry, coating_pores)
 from sianode.electrolyte_amount import HALF_CELL_EC_G_AH, design_electrolyte, design_electrolytes
 from sianode.errors import InputError
 
-MODS = [{}, {"cell.kind": "full"}, {"cell.kind": "half"}, {"cell.ec_ratio_g_Ah": 3.0},
-        {"cell.electrolyte_excess": 0.3, "cell.electrolyte_density_g_cm3": 1.2},
-        {"cell.separator_um": 20.0, "cell.separator_porosity": 0.45}, {"cell.cathode": "LFP"},
-        {"cell.cathode_electrode.press_density_g_cm3": 3.4}, {"cell.cathode_electrode.porosity": 0.3},
-        {"electrode.porosity": 0.35, "electrode.press_density_g_cm3": None},
-        {"electrolyte": {"kind": "solid", "sse_class": "sulfide", "anode_sse_wt_frac": 0.2}}]
-
-
-def _set(d, path, v):
-    ks = path.split(".")
-    for k in ks[:-1]:
-        d = d.setdefault(k, {})
-    if v is None:
-        d.pop(ks[-1], None)
-    else:
-        d[ks[-1]] = v
-
-
 def _designs():
+    """The examples and copies with other cell, electrode and electrolyte sections (model_copy: no schema)."""
     out = []
     for ex in example_names():
-        base = tomllib.loads(example_text(ex))
-        for mod in MODS:
-            d = copy.deepcopy(base)
-            for p, v in mod.items():
-                _set(d, p, v)
-            try:
-                out.append(design_from_dict(d))
-            except Exception:  # noqa: BLE001 - a change the schema rejects for this example
-                pass
+        d = load_example(ex)
+        c, ce = d.cell, d.cell.cathode_electrode
+        cells = [{}, {"kind": "full"}, {"kind": "half"}, {"ec_ratio_g_Ah": 3.0},
+                 {"electrolyte_excess": 0.3, "electrolyte_density_g_cm3": 1.2},
+                 {"separator_um": 20.0, "separator_porosity": 0.45}, {"cathode": "LFP"},
+                 {"cathode_electrode": ce.model_copy(update={"press_density_g_cm3": 3.4})},
+                 {"cathode_electrode": ce.model_copy(update={"porosity": 0.3, "press_density_g_cm3": None})}]
+        out += [d.model_copy(update={"cell": c.model_copy(update=u)}) for u in cells]
+        out.append(d.model_copy(update={"electrode": d.electrode.model_copy(update={"porosity": 0.35,
+                                                                                     "press_density_g_cm3": None})}))
+        out.append(d.model_copy(update={"electrolyte": SolidElectrolyte(sse_class="sulfide", anode_sse_wt_frac=0.2)}))
     return out
 
 
@@ -113,8 +96,6 @@ def test_coating_pores_batch_and_errors():
 
 def test_the_life_stage_reads_the_same_electrolyte():
     """The life stage's E/C (design_electrolyte, a batch of one) is the cell stage's (design_electrolytes)."""
-    from sianode.design.loader import load_example
-
     d = load_example("nano_si_graphite")
     life = run_stage(d, "life")
     cell = run_stage(d, "cell")
