@@ -28,8 +28,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sianode.cathodes import design_cathode
-from sianode.electrode.coating import STACK_DEFAULTS, anode_geometry, cathode_coating, coating_geometry
+from sianode.electrode.coating import STACK_DEFAULTS, anode_coating, cathode_coating, coating_pores
 from sianode.provenance import Parameter
 
 HALF_CELL_EC_G_AH = Parameter(40.0, "g/Ah", "flooded coin half cell (~70 uL electrolyte on ~2 mAh)",
@@ -49,38 +51,63 @@ class ElectrolyteAmount:
 
 def design_electrolyte(design, envelope_density_g_cm3: float, anode_mg_cm2: float, cathode_mg_cm2: float | None,
                        capacity_mAh_cm2: float) -> ElectrolyteAmount:
-    """E/C of ``design`` (module docstring).
+    """E/C of ``design`` (module docstring): :func:`design_electrolytes` of one design.
 
     ``envelope_density_g_cm3``: the anode active material's envelope density (materials stage);
     loadings from :func:`sianode.electrode.loading.full_cell_loadings`; ``capacity_mAh_cm2``: the
     delivered first-cycle capacity (full cell, :func:`sianode.electrode.formation.formation`) or the
     anode's reversible areal capacity (half cell).
     """
+    return design_electrolytes([design], [envelope_density_g_cm3], [anode_mg_cm2], [cathode_mg_cm2],
+                               [capacity_mAh_cm2])[0]
+
+
+def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_mg_cm2,
+                        capacity_mAh_cm2) -> list[ElectrolyteAmount]:
+    """:func:`design_electrolyte` of many designs (one value per design in each sequence; the cathode loading
+    None for half cells): the coatings' geometry in one array call per coating formulation
+    (:func:`sianode.electrode.coating.coating_pores`), the rest elementwise. A design's numbers are those it has
+    alone; an invalid design raises its own error."""
     d = {k: v.value for k, v in STACK_DEFAULTS.items()}
-    c = design.cell
-    rho_el = d["electrolyte_density_g_cm3"] if c.electrolyte_density_g_cm3 is None else c.electrolyte_density_g_cm3
-    excess = d["electrolyte_margin"] if c.electrolyte_excess is None else c.electrolyte_excess
-    ano = anode_geometry(design, envelope_density_g_cm3, anode_mg_cm2)
-    v_pore = ano.porosity * ano.thickness_um * 1e-4  # cm3 per cm2
-    if c.kind == "full":
-        cath = design_cathode(design)
-        cg = coating_geometry(cathode_coating(design), cathode_mg_cm2, cath.density_g_cm3, where="cathode")
-        v_pore += float(cg["porosity"] * cg["thickness"])
-        t_s = (d["separator_um"] if c.separator_um is None else c.separator_um) * 1e-4
-        eps_s = d["separator_porosity"] if c.separator_porosity is None else c.separator_porosity
-    else:
-        t_s, eps_s = d["coin_separator_um"] * 1e-4, d["coin_separator_porosity"]
-    v_pore += eps_s * t_s
-    q = float(capacity_mAh_cm2)
-    fill = v_pore * rho_el / (q * 1e-3)  # g/Ah
-    if design.electrolyte.kind == "solid":
-        return ElectrolyteAmount(float("inf"), fill, 0.0, q, "solid electrolyte: no liquid (dry-out does not apply)")
-    if c.ec_ratio_g_Ah is not None:
-        ec, src = float(c.ec_ratio_g_Ah), "cell.ec_ratio_g_Ah"
-    elif c.kind == "full":
-        ec = fill * (1 + excess)
-        src = (f"pores of anode, cathode and separator + {100 * excess:g} % excess "
-               "(sianode.electrolyte_amount)")
-    else:
-        ec, src = float(HALF_CELL_EC_G_AH), HALF_CELL_EC_G_AH.source
-    return ElectrolyteAmount(float(ec), float(fill), float(ec * q), q, src)
+    n = len(designs)
+    rho_a = np.array(envelope_density_g_cm3, dtype=float)
+    m_a = np.array(anode_mg_cm2, dtype=float)
+    full = np.array([x.cell.kind == "full" for x in designs])
+    # anode pores (cm3/cm2): porosity x thickness in um x 1e-4, as the anode's geometry reports them
+    por, thick = coating_pores([anode_coating(x) for x in designs], m_a, rho_a, "electrode")
+    v_pore = por * (thick * 1e4) * 1e-4
+    if full.any():
+        fi = np.flatnonzero(full)
+        fd = [designs[i] for i in fi]
+        c_por, c_thick = coating_pores([cathode_coating(x) for x in fd], np.array([cathode_mg_cm2[i] for i in fi],
+                                                                                   dtype=float),
+                                       np.array([design_cathode(x).density_g_cm3 for x in fd], dtype=float),
+                                       "cathode")
+        v_pore[fi] = v_pore[fi] + c_por * c_thick
+    t_s = np.array([(d["separator_um"] if x.cell.separator_um is None else x.cell.separator_um) if f
+                    else d["coin_separator_um"] for x, f in zip(designs, full)], dtype=float) * 1e-4
+    eps_s = np.array([(d["separator_porosity"] if x.cell.separator_porosity is None else x.cell.separator_porosity)
+                      if f else d["coin_separator_porosity"] for x, f in zip(designs, full)], dtype=float)
+    v_pore = v_pore + eps_s * t_s
+    rho_el = np.array([d["electrolyte_density_g_cm3"] if x.cell.electrolyte_density_g_cm3 is None
+                       else x.cell.electrolyte_density_g_cm3 for x in designs], dtype=float)
+    q = np.array([float(c) for c in capacity_mAh_cm2], dtype=float)
+    fill = (v_pore * rho_el / (q * 1e-3)).tolist()  # g/Ah
+    out = []
+    for i, x in enumerate(designs):
+        c, qi = x.cell, float(q[i])
+        if x.electrolyte.kind == "solid":
+            out.append(ElectrolyteAmount(float("inf"), fill[i], 0.0, qi,
+                                         "solid electrolyte: no liquid (dry-out does not apply)"))
+            continue
+        excess = d["electrolyte_margin"] if c.electrolyte_excess is None else c.electrolyte_excess
+        if c.ec_ratio_g_Ah is not None:
+            ec, src = float(c.ec_ratio_g_Ah), "cell.ec_ratio_g_Ah"
+        elif full[i]:
+            ec = fill[i] * (1 + excess)
+            src = (f"pores of anode, cathode and separator + {100 * excess:g} % excess "
+                   "(sianode.electrolyte_amount)")
+        else:
+            ec, src = float(HALF_CELL_EC_G_AH), HALF_CELL_EC_G_AH.source
+        out.append(ElectrolyteAmount(float(ec), fill[i], float(ec * qi), qi, src))
+    return out

@@ -15,8 +15,10 @@ Mixture rules with mass fractions ``w_i`` (sum 1)::
 The blend's delithiation voltage is computed with the components *in parallel at one potential*:
 at potential U component i holds ``theta_i(U)`` (inverse of its curve), so the blend's lithiated
 fraction is ``Theta(U) = sum c_i theta_i(U)`` with capacity shares ``c_i = w_i q_i / q``; Theta(U) is
-monotonic and is inverted by vectorised bisection. This is why adding Si to graphite raises the
-average anode voltage: Si delithiates at 0.3–0.5 V, graphite at ~0.1–0.2 V.
+monotonic and is inverted exactly between its knots, design by design. This is why adding Si to graphite raises the
+average anode voltage: Si delithiates at 0.3–0.5 V, graphite at ~0.1–0.2 V. Many designs' blends, each with
+its own components, go through the cell model together as a :class:`StackedBlend` (one row per design; a blend
+alone is the batch of one of the same code, and a row's numbers do not depend on its batch).
 
 The physics of each component (Li–Si capacity, ICE, expansion, a-Si and graphite voltage branches)
 comes from :mod:`sianode.materials`; this module only mixes. The cell model never recomputes Li–Si
@@ -131,8 +133,116 @@ def si_composite_component(name: str, reversible_capacity_mAh_g: float, ice: flo
 
 
 # ----------------------------------------------------------------------------- blend
+class _Mixing:
+    """Mixture rules and the voltage inversion of a blend (module docstring), shared by :class:`AnodeBlend` and
+    :class:`StackedBlend`: they differ only in where the components' attributes (:meth:`_arr`), the inverse
+    tables (:meth:`_inverse_tables`) and a lone component's curve (:meth:`_single_voltage`) come from."""
+
+    weights: np.ndarray
+
+    @property
+    def reversible_capacity_mAh_g(self):
+        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g"), axis=0)
+
+    @property
+    def first_lithiation_capacity_mAh_g(self):
+        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g") / self._arr("ice"), axis=0)
+
+    @property
+    def ice(self):
+        return self.reversible_capacity_mAh_g / self.first_lithiation_capacity_mAh_g
+
+    @property
+    def density_g_cm3(self):
+        return 1.0 / np.sum(self.weights / self._arr("density_g_cm3"), axis=0)
+
+    @property
+    def volumetric_expansion(self):
+        """Volume-weighted particle expansion of the blend at full reversible lithiation."""
+        vol = self.weights / self._arr("density_g_cm3")
+        return np.sum(vol * self._arr("volumetric_expansion"), axis=0) / np.sum(vol, axis=0)
+
+    @property
+    def capacity_shares(self):
+        return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
+
+    def delithiation_voltage_V(self, theta, n_grid: int = 241, branch: str = "delithiation", chunk: int = 4096):
+        """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
+
+        Components in parallel at one potential: each component's curve is tabulated on ``n_grid`` points of
+        its own theta (made strictly decreasing), ``theta_i(U)`` is piecewise linear in U between the union of
+        all tables' potentials (clipped to [-0.05, 2.0] V), so ``Theta(U) = sum c_i theta_i(U)`` is piecewise
+        linear on that union grid and is inverted exactly there, row by row (one row per design; every row on
+        its own, so a design's numbers do not depend on the batch it is in). ``branch="lithiation"`` uses the
+        components' charge branches.
+        """
+        theta = np.asarray(theta, dtype=float)
+        if self._n_components == 1:
+            return self._single_voltage(theta, branch)
+        u_all, th_tab, lengths = self._inverse_tables(branch, n_grid)  # (T, K), (T, n, K), (T,): T = 1 or B
+        shares = self.capacity_shares  # (n, *batch)
+        extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
+        sh = shares[..., None] if extra else shares
+        target = np.broadcast(theta, sh[0]).shape
+        rows_shape = target[:-1] if extra else target
+        n = shares.shape[0]
+        batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
+        sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
+        c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
+        th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
+        if u_all.shape[0] != 1 and u_all.shape[0] != th_rows.shape[0]:
+            raise InputError(f"theta of shape {theta.shape} does not give one row per design of the "
+                             f"{u_all.shape[0]} stacked blends", field="anode.theta")
+        out = np.empty_like(th_rows)
+        for a in range(0, th_rows.shape[0], chunk):
+            b = min(a + chunk, th_rows.shape[0])
+            tabs = (u_all, th_tab, lengths) if u_all.shape[0] == 1 else (u_all[a:b], th_tab[a:b], lengths[a:b])
+            out[a:b] = _invert_rows(c_rows[:, a:b], *tabs, th_rows[a:b])
+        return out.reshape(target)
+
+
+def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, theta: np.ndarray) -> np.ndarray:
+    """U at ``theta`` (R, Q) of R blends with capacity shares ``c`` (n, R) and tables ``u_all`` (T, K) ascending,
+    ``th_tab`` (T, n, K) (T = 1: one table for every row; T = R: a table per row) of ``lengths`` (T,) knots.
+
+    ``Theta(U) = sum_i c_i theta_i(U)`` is one matrix product per row (the same call for a row alone or in a
+    batch, so each row's numbers are those of the row alone) and is inverted by linear interpolation between
+    the knots, found in each row by ``np.searchsorted(Theta_row, q, side="left")``.
+    A row's table may be padded beyond its length at its top potential (:class:`StackedBlend`): those knots
+    repeat its last one (the first knot of the ascending Theta) and change no number.
+    """
+    r = theta.shape[0]
+    k = u_all.shape[1]
+    big = np.empty((r, k))
+    i1 = np.empty(theta.shape, dtype=np.intp)
+    q = np.empty(theta.shape)
+    ct = np.ascontiguousarray(c.T)  # (R, n): each row's shares contiguous, so every row takes the same BLAS path
+    for j in range(r):  # row by row: a row's matrix product and search are the same calls whatever the batch
+        t = 0 if th_tab.shape[0] == 1 else j
+        n_j = lengths[t]
+        row = big[j]
+        row[k - n_j:] = (ct[j:j + 1] @ th_tab[t, :, :n_j])[0, ::-1]  # ascending Theta <-> U descending
+        row[:k - n_j] = row[k - n_j]  # the padding (at the top potential: first here) repeats the first knot
+        q[j] = np.clip(theta[j], row[0], row[-1])
+        i1[j] = np.searchsorted(row, q[j], side="left")
+    ua = u_all[:, ::-1]
+    base = (np.arange(r) * k)[:, None]
+    flat = big.ravel()
+    i1 = np.minimum(np.maximum(i1, 1), k - 1)  # integers: np.clip without its overhead
+    i0 = i1 - 1
+    x0, x1 = flat[base + i0], flat[base + i1]
+    rising = x1 > x0
+    w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
+    if ua.shape[0] == 1:
+        u0, u1 = ua[0][i0], ua[0][i1]
+    else:
+        uf = np.ascontiguousarray(ua).ravel()
+        u0, u1 = uf[base + i0], uf[base + i1]
+    return u0 + w * (u1 - u0)
+
+
 @dataclass
-class AnodeBlend:
+class AnodeBlend(_Mixing):
     """Blend of components with mass fractions ``weights`` (shape (n_comp, *batch), summing to 1).
 
     Batched weights allow one model call over many designs (e.g. a sweep of Si fraction).
@@ -160,6 +270,10 @@ class AnodeBlend:
             _check_component(c, f"anode.components[{i}]")
         self.weights = w
 
+    @property
+    def _n_components(self) -> int:
+        return len(self.components)
+
     def _arr(self, attr):
         """The components' ``attr`` as an array of shape (n, 1, ...) against the weights (memoised; read-only)."""
         key = (attr, self.weights.ndim)
@@ -170,28 +284,6 @@ class AnodeBlend:
             v.flags.writeable = False
         return v
 
-    @property
-    def reversible_capacity_mAh_g(self):
-        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g"), axis=0)
-
-    @property
-    def first_lithiation_capacity_mAh_g(self):
-        return np.sum(self.weights * self._arr("reversible_capacity_mAh_g") / self._arr("ice"), axis=0)
-
-    @property
-    def ice(self):
-        return self.reversible_capacity_mAh_g / self.first_lithiation_capacity_mAh_g
-
-    @property
-    def density_g_cm3(self):
-        return 1.0 / np.sum(self.weights / self._arr("density_g_cm3"), axis=0)
-
-    @property
-    def volumetric_expansion(self):
-        """Volume-weighted particle expansion of the blend at full reversible lithiation."""
-        vol = self.weights / self._arr("density_g_cm3")
-        return np.sum(vol * self._arr("volumetric_expansion"), axis=0) / np.sum(vol, axis=0)
-
     def expansion_at(self, frac):
         """Volume-weighted outward expansion of the blend when every component is at lithiated fraction ``frac``.
 
@@ -201,70 +293,113 @@ class AnodeBlend:
         e = sum(vol[i] * self.components[i].expansion_at(frac) for i in range(len(self.components)))
         return e / np.sum(vol, axis=0)
 
-    @property
-    def capacity_shares(self):
-        return self.weights * self._arr("reversible_capacity_mAh_g") / self.reversible_capacity_mAh_g
+    def _single_voltage(self, theta, branch):
+        return self.components[0].voltage(theta, branch) + 0.0 * theta
 
     def _inverse_tables(self, branch: str, n_grid: int):
-        """(U grid, theta_i(U) of every component) for :meth:`delithiation_voltage_V` (memoised per branch)."""
+        """:func:`_inverse_tables` of this blend, a batch of one (memoised per branch)."""
         key = (branch, n_grid)
         if key not in self._tables:
-            u_lo, u_hi = -0.05, 2.0
-            grid = _grid(n_grid)
-            tables = []
-            for c in self.components:
-                u = c.voltage(grid, branch)
-                # force strictly decreasing U(theta) so the inverse is single-valued
-                u = np.minimum.accumulate(u) - 1e-9 * grid
-                tables.append((u[::-1], grid[::-1]))
-            u_all = np.unique(np.clip(np.concatenate([t[0] for t in tables] + [np.array([u_lo, u_hi])]), u_lo, u_hi))
-            th_tab = np.array([np.interp(u_all, tu, tg) for tu, tg in tables])  # (n, K), decreasing in U
-            self._tables[key] = (u_all, th_tab)
+            self._tables[key] = _inverse_tables([self.components], branch, n_grid)
         return self._tables[key]
 
-    def delithiation_voltage_V(self, theta, n_grid: int = 241, branch: str = "delithiation", chunk: int = 4096):
-        """Blend potential at lithiated fraction ``theta`` (broadcast against the batch shape).
 
-        Components in parallel at one potential: each component's curve is tabulated on ``n_grid`` points of
-        its own theta (made strictly decreasing), ``theta_i(U)`` is piecewise linear in U between the union of
-        all tables' potentials (clipped to [-0.05, 2.0] V), so ``Theta(U) = sum c_i theta_i(U)`` is piecewise
-        linear on that union grid and is inverted exactly there, row by row (one row per design; vectorised
-        with one sorted search over all rows). ``branch="lithiation"`` uses the components' charge branches.
-        """
-        theta = np.asarray(theta, dtype=float)
-        comps = self.components
-        if len(comps) == 1:
-            return comps[0].voltage(theta, branch) + 0.0 * theta
-        u_all, th_tab = self._inverse_tables(branch, n_grid)
-        shares = self.capacity_shares  # (n, *batch)
-        extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
-        sh = shares[..., None] if extra else shares
-        target = np.broadcast(theta, sh[0]).shape
-        rows_shape = target[:-1] if extra else target
-        n = len(comps)
-        batch = shares.shape[1:]  # aligned to the right of the rows' shape, as numpy broadcasting does
-        sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
-        c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
-        th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
-        out = np.empty_like(th_rows)
-        ua = u_all[::-1]  # Theta ascending <-> U descending
-        k = ua.size
-        for a in range(0, th_rows.shape[0], chunk):
-            b = min(a + chunk, th_rows.shape[0])
-            big = (c_rows[:, a:b].T @ th_tab)[:, ::-1]  # (rows, K) ascending Theta
-            off = 2.0 * np.arange(b - a)[:, None]  # rows apart: Theta in [0, 1]
-            flat = (big + off).ravel()
-            q = np.clip(th_rows[a:b], big[:, :1], big[:, -1:]) + off
-            i1 = np.searchsorted(flat, q.ravel(), side="left").reshape(q.shape)
-            base = (np.arange(b - a) * k)[:, None]
-            i1 = np.minimum(np.maximum(i1, base + 1), base + k - 1)  # integers: np.clip without its overhead
-            i0 = i1 - 1
-            x0, x1 = flat[i0], flat[i1]
-            rising = x1 > x0
-            w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
-            u0 = ua[i0 - base]
-            out[a:b] = u0 + w * (ua[i1 - base] - u0)
-        return out.reshape(target)
+@dataclass
+class StackedBlend(_Mixing):
+    """Many designs' blends as one batch (shape (B,)): row ``b`` is ``rows[b]``, with its own components.
+
+    Every row has the same number of components (component ``i`` of each row in column ``i``); the mixture
+    rules and the voltage inversion are :class:`AnodeBlend`'s (the same code, :class:`_Mixing`), run with
+    the rows' attributes as arrays (n, B) and the rows' inverse tables stacked (B, n, K), padded to the
+    longest row's K (:func:`_invert_rows`). A blend alone is the batch of one of this.
+    """
+
+    rows: Sequence[AnodeBlend]
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if len(self.rows) == 0:
+            raise InputError("a stacked blend needs at least one design", field="anode.rows")
+        ns = {len(b.components) for b in self.rows}
+        if len(ns) != 1 or any(b.weights.ndim != 1 for b in self.rows):
+            raise InputError("stacked blends need one design per row with the same number of components",
+                             field="anode.rows")
+        self.weights = np.stack([b.weights for b in self.rows], axis=1)  # (n, B)
+
+    @property
+    def _n_components(self) -> int:
+        return self.weights.shape[0]
+
+    def _arr(self, attr):
+        """The rows' components' ``attr`` as an array (n, B) (memoised; read-only)."""
+        v = self._columns.get(attr)
+        if v is None:
+            v = self._columns[attr] = np.array([[getattr(c, attr) for c in b.components] for b in self.rows],
+                                               dtype=float).T
+            v.flags.writeable = False
+        return v
+
+    def expansion_at(self, frac):
+        """:meth:`AnodeBlend.expansion_at` of each row at its own ``frac`` (shape (B,) or broadcast to it)."""
+        f = np.broadcast_to(np.asarray(frac, dtype=float), (len(self.rows),))
+        return np.array([b.expansion_at(f[i]) for i, b in enumerate(self.rows)], dtype=float)
+
+    def _single_voltage(self, theta, branch):
+        th = np.asarray(theta, dtype=float)
+        th = th if th.ndim else np.broadcast_to(th, (len(self.rows),))
+        return np.array([b._single_voltage(th[i], branch) for i, b in enumerate(self.rows)], dtype=float)
+
+    def _inverse_tables(self, branch: str, n_grid: int):
+        """:func:`_inverse_tables` of the rows' components (memoised per branch)."""
+        key = (branch, n_grid)
+        if key not in self._tables:
+            self._tables[key] = _inverse_tables([b.components for b in self.rows], branch, n_grid)
+        return self._tables[key]
+
+
+def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_grid: int):
+    """Inverse-curve tables of B blends' components (each row's components, n per row) for
+    :meth:`_Mixing.delithiation_voltage_V`: (U grid (B, K) ascending, theta_i(U) (B, n, K), each row's length (B,)).
+
+    Each component's curve is tabulated on ``n_grid`` points of its theta and made strictly decreasing; a row's
+    U grid is the sorted union of its components' table potentials and the bounds, clipped to [-0.05, 2.0] V
+    (``np.unique`` row by row), and ``theta_i`` is each table interpolated there. Rows shorter than the longest
+    are padded at the top potential with copies of their last column (:func:`_invert_rows` reads them as
+    nothing).
+    """
+    u_lo, u_hi = -0.05, 2.0
+    grid = _grid(n_grid)
+    b, n = len(rows), len(rows[0])
+    u = np.empty((b, n, n_grid))
+    for j, comps in enumerate(rows):
+        for i, c in enumerate(comps):
+            u[j, i] = c.voltage(grid, branch)
+    # force strictly decreasing U(theta) so the inverse is single-valued
+    u = np.minimum.accumulate(u, axis=2) - 1e-9 * grid
+    tu = u[:, :, ::-1]  # ascending U, with theta grid[::-1]
+    both = np.empty((b, n * n_grid + 2))
+    both[:, :-2], both[:, -2], both[:, -1] = tu.reshape(b, -1), u_lo, u_hi
+    srt = np.sort(np.clip(both, u_lo, u_hi, out=both), axis=1)
+    keep = np.empty(srt.shape, dtype=bool)
+    keep[:, 0] = True
+    np.not_equal(srt[:, 1:], srt[:, :-1], out=keep[:, 1:])  # np.unique, row by row
+    lengths = keep.sum(axis=1)
+    k = int(lengths.max())
+    dest = np.cumsum(keep, axis=1)
+    dest += (np.arange(b) * k - 1)[:, None]  # flat position of each kept value in its row of u_all
+    u_all = np.full((b, k), u_hi)  # a row's last value is u_hi: its padding
+    u_all.ravel()[dest[keep]] = srt[keep]
+    tg = grid[::-1]
+    th_tab = np.empty((b, n, k))
+    n_rows = lengths.tolist()
+    for j, n_j in enumerate(n_rows):
+        for i in range(n):
+            th_tab[j, i, :n_j] = np.interp(u_all[j, :n_j], tu[j, i], tg)
+    if b > 1:  # rows shorter than the longest: their padding repeats their last column
+        last = th_tab[np.arange(b), :, lengths - 1]  # (B, n)
+        th_tab = np.where((np.arange(k) >= lengths[:, None])[:, None, :], last[:, :, None], th_tab)
+    return u_all, th_tab, n_rows
 
 
 def _broadcast(a: np.ndarray, shape: tuple) -> np.ndarray:

@@ -327,7 +327,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
         t_s = (d["separator_um"] if separator_um is None else separator_um) * 1e-4
         eps_s = d["separator_porosity"] if separator_porosity is None else separator_porosity
         rho_s = d["separator_density_g_cm3"] if separator_density_g_cm3 is None else separator_density_g_cm3
-        if not (0 <= eps_s < 1):
+        if anytrue(~((farray(eps_s) >= 0) & (farray(eps_s) < 1))):  # arrays too (a batch of designs)
             raise InputError(f"separator porosity must be in [0, 1), got {eps_s!r}", field="separator.porosity")
         rho_el = d["electrolyte_density_g_cm3"] if electrolyte_density_g_cm3 is None else electrolyte_density_g_cm3
         if electrolyte == "pores":

@@ -32,15 +32,16 @@ from sianode.cathodes import design_cathode, get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell import practical as _practical
-from sianode.cell.anode import AnodeBlend, anode_from_composite, two_component
+from sianode.cell.anode import AnodeBlend, StackedBlend, anode_from_composite, two_component
 from sianode.cell.formats import format_from_design
 from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
                                     graphite_reference, separator_kwargs)
-from sianode.cell.stack import cell_model
-from sianode.electrode.coating import anode_coating, cathode_coating
+from sianode.cell.stack import CellResult, cell_model
+from sianode.electrode.coating import Coating, anode_coating, cathode_coating, formulation_key, stack_coatings
 from sianode.electrode.formation import design_dose_mAh_cm2, formation
 from sianode.electrode.loading import full_cell_loadings
-from sianode.electrolyte_amount import design_electrolyte
+from sianode.electrolyte_amount import design_electrolytes
+from sianode.errors import InputError
 from sianode.results import StageResult, check_batch, require
 
 #: Earlier stages this stage reads.
@@ -65,43 +66,69 @@ def model_kwargs(design, upstream) -> dict[str, Any]:
 
 
 def _model_inputs(design, upstream):
-    """(:func:`model_kwargs`, the design's loadings, its electrolyte amount or None): each computed once."""
-    props = require(upstream, "materials", "cell").data
-    mech = require(upstream, "mechanics", "cell")
-    life = require(upstream, "life", "cell")
-    c = design.cell
-    kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
-    kw.update(_mechanics(mech, design.protocol.cycles))
-    kw.update(separator_kwargs(design))
-    loads = full_cell_loadings(design, props)
-    amount = None
-    if c.kind == "full":
-        kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
-                  allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
-                  cathode_coating=cathode_coating(design),
-                  prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
-                  eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
-        if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
-            amount = _electrolyte(design, props, loads)
+    """(:func:`model_kwargs`, the design's loadings, its electrolyte amount or None): :func:`_inputs` of one."""
+    return _inputs([design], [upstream])[0]
+
+
+def _inputs(designs, upstreams) -> list[tuple]:
+    """(:func:`model_kwargs`, loadings, electrolyte amount or None) of each design, each computed once; the
+    electrolyte amounts of the full liquid cells together (:func:`_electrolytes`)."""
+    out, need = [], []
+    for design, upstream in zip(designs, upstreams):
+        props = require(upstream, "materials", "cell").data
+        mech = require(upstream, "mechanics", "cell")
+        life = require(upstream, "life", "cell")
+        c = design.cell
+        kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
+        kw.update(_mechanics(mech, design.protocol.cycles))
+        kw.update(separator_kwargs(design))
+        loads = full_cell_loadings(design, props)
+        if c.kind == "full":
+            kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
+                      allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
+                      cathode_coating=cathode_coating(design),
+                      prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
+                      eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
+            if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
+                need.append((len(out), design, props, loads))
+        else:
+            cathode = get_cathode(MATCHED_CATHODE)
+            anode_areal = loads.anode_mg_cm2 * 1e-3 * float(props.reversible_capacity_mAh_g)
+            kw.update(cathode_loading_mg_cm2=anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3),
+                      np_ratio=MATCHED_NP, np_basis="reversible", cell_format=MATCHED_FORMAT, prelithiation="none")
+            if c.ec_ratio_g_Ah is not None:
+                kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
+        out.append((kw, loads, None))
+    if need:
+        for (i, _, _, _), amount in zip(need, _electrolytes(*zip(*((d, p, ld) for _, d, p, ld in need)))):
+            kw, loads, _ = out[i]
             kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=amount.ec_ratio_g_Ah)
+            out[i] = (kw, loads, amount)
+    return out
+
+
+def _electrolytes(designs, props, loads) -> list:
+    """The designs' electrolyte amounts (full cells) at their first-cycle capacities
+    (:func:`sianode.electrode.formation.formation` over the designs at once, then
+    :func:`sianode.electrolyte_amount.design_electrolytes`)."""
+    args = []
+    for design, pr, ld in zip(designs, props, loads):
+        cathode = design_cathode(design)
+        m_a = ld.anode_mg_cm2 * 1e-3
+        qc_rev = ld.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
+        dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, pr.ice)
+        args.append((qc_rev, cathode.ice, m_a * pr.reversible_capacity_mAh_g, pr.ice, dose))
+    if len(args) == 1:
+        q_cell = [float(formation(*args[0]).q_cell)]
     else:
-        cathode = get_cathode(MATCHED_CATHODE)
-        anode_areal = loads.anode_mg_cm2 * 1e-3 * float(props.reversible_capacity_mAh_g)
-        kw.update(cathode_loading_mg_cm2=anode_areal / MATCHED_NP / (cathode.reversible_capacity_mAh_g * 1e-3),
-                  np_ratio=MATCHED_NP, np_basis="reversible", cell_format=MATCHED_FORMAT, prelithiation="none")
-        if c.ec_ratio_g_Ah is not None:
-            kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
-    return kw, loads, amount
-
-
-def _electrolyte(design, props, loads):
-    """The design's electrolyte amount (full cell) at its first-cycle capacity (sianode.electrolyte_amount)."""
-    cathode = design_cathode(design)
-    m_a = loads.anode_mg_cm2 * 1e-3
-    qc_rev = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
-    dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, props.ice)
-    q_cell = float(formation(qc_rev, cathode.ice, m_a * props.reversible_capacity_mAh_g, props.ice, dose).q_cell)
-    return design_electrolyte(design, float(props.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2, q_cell)
+        try:
+            q_cell = formation(*(np.array([float(a) for a in col]) for col in zip(*args))).q_cell.tolist()
+        except InputError:
+            for a in args:  # the first invalid design's own error
+                formation(*a)
+            raise
+    return design_electrolytes(designs, [float(pr.density_g_cm3) for pr in props], [ld.anode_mg_cm2 for ld in loads],
+                               [ld.cathode_mg_cm2 for ld in loads], q_cell)
 
 
 def _blend(props) -> AnodeBlend:
@@ -161,33 +188,133 @@ def run(design, upstream=None) -> StageResult:
 def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     """The cell stage for many designs; ``run`` is this with one design (one implementation).
 
+    The designs that share the model's non-numeric inputs (cathode, format, N/P basis, prelithiation method,
+    electrolyte mode, coatings' formulation, number of anode components, ...: :func:`_group_key`) go through
+    :func:`sianode.cell.stack.cell_model` in one call with arrays (their anode blends stacked,
+    :class:`sianode.cell.anode.StackedBlend`); each design's numbers are those of the design alone.
     ``tables=False`` (what a sweep does) skips the tidy tables, among them the energy-vs-Si-content sweep and the
-    bills of materials; the summary and ``data`` are the same. Raises on the first invalid design (a sweep then
-    splits the batch).
+    bills of materials; the summary and ``data`` are the same. Raises the error of the first invalid design of
+    a failing group, the one that design raises alone (a sweep then splits the batch).
     """
     check_batch(designs, upstreams)
-    return [_run_one(d, u, tables) for d, u in zip(designs, upstreams)]
+    preps = _prepare(designs, upstreams)
+    groups: dict = {}
+    for i, p in enumerate(preps):
+        # with tables, a design's notes are its own (a format's sizing notes quote the batch's extreme)
+        groups.setdefault(_group_key(p) if not tables else i, []).append(i)
+    out: list = [None] * len(preps)
+    memo: dict = {}  # the graphite references' costs (designs of a sweep share their reference)
+    for idx in groups.values():
+        try:
+            done = _run_group([preps[i] for i in idx], tables, memo)
+        except Exception:
+            if len(idx) == 1:
+                raise
+            for i in idx:  # raise the first failing design's own error (its message names its numbers)
+                _run_group([preps[i]], tables)
+            raise
+        for i, r in zip(idx, done):
+            out[i] = r
+    return out
 
 
-def _run_one(design, upstream, tables: bool) -> StageResult:
-    props = require(upstream, "materials", "cell").data
-    blend = _blend(props)
+def _prepare(designs, upstreams) -> list[dict]:
+    """Each design's own inputs of the cell model: blend, cathode, :func:`model_kwargs`, loadings, electrolyte."""
+    out = []
+    for design, upstream, (kw, loads, amount) in zip(designs, upstreams, _inputs(designs, upstreams)):
+        half = design.cell.kind == "half"
+        out.append(dict(design=design, upstream=upstream, blend=_blend(upstream["materials"].data), kw=kw,
+                        loads=loads, amount=amount, half=half,
+                        cathode=get_cathode(MATCHED_CATHODE) if half else design_cathode(design)))
+    return out
+
+
+def _is_number(v) -> bool:
+    if type(v) is float:  # the common case, first
+        return True
+    return isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _arg_key(v):
+    """The part of one model argument a batch must share: numbers batch, the rest must be equal."""
+    if _is_number(v):
+        return "number"
+    if isinstance(v, Coating):
+        return formulation_key(v)
+    try:
+        hash(v)
+    except TypeError:  # an unhashable argument: only designs that share the object itself share a call
+        return ("object", id(v))
+    return v
+
+
+def _group_key(p: dict):
+    """Designs with equal keys share one :func:`sianode.cell.stack.cell_model` call."""
+    return (p["cathode"], len(p["blend"].components), tuple((k, _arg_key(v)) for k, v in p["kw"].items()))
+
+
+def _stack_arg(vals: list):
+    """One model argument of a group: numbers as an array (shape (B,)), coatings with array packing, else the one
+    value the group shares (:func:`_group_key`)."""
+    v0 = vals[0]
+    if _is_number(v0):
+        return np.array(vals, dtype=float)
+    if isinstance(v0, Coating):
+        return stack_coatings(vals)
+    return v0
+
+
+def _split(res: CellResult, n: int) -> list[CellResult]:
+    """The designs of a batched :class:`~sianode.cell.stack.CellResult` (arrays of shape (n,) or shared scalars):
+    one result each, its numbers as floats."""
+    def col(v):
+        if not (isinstance(v, np.ndarray) and v.ndim):
+            return [v] * n
+        return (v if v.shape == (n,) else np.broadcast_to(v, (n,))).tolist()
+
+    def cols(d):
+        return {k: col(v) for k, v in d.items()}
+
+    parts = [cols(d) for d in (res.values, res.mass_g, res.volume_cm3, res.inputs, res.geometry)]
+    return [CellResult(*({k: c[i] for k, c in part.items()} for part in parts[:3]), list(res.notes),
+                       *({k: c[i] for k, c in part.items()} for part in parts[3:])) for i in range(n)]
+
+
+def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> list[StageResult]:
+    """:func:`sianode.cell.stack.cell_model` once for designs of one :func:`_group_key` (twice when prelithiated:
+    the no-prelithiation twin), then each design's summary."""
+    n = len(preps)
+    p0 = preps[0]
+    if n == 1:  # a design alone: its own numbers and blend (the model's one-design fast paths)
+        kw, blend = dict(p0["kw"]), p0["blend"]
+    else:
+        kw = {k: _stack_arg([p["kw"][k] for p in preps]) for k in p0["kw"]}
+        blend = StackedBlend([p["blend"] for p in preps])
+    cathode = p0["cathode"]
+    res = cell_model(cathode, blend, **kw)
+    pre = kw.get("prelithiation", "none") != "none"
+    res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if pre else res
+    one = _split(res, n) if n > 1 else [res]
+    nopre = (_split(res_nopre, n) if n > 1 else [res_nopre]) if pre else one
+    memo = {} if memo is None else memo
+    return [_result(p, r, r0, tables, memo) for p, r, r0 in zip(preps, one, nopre)]
+
+
+def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo: dict) -> StageResult:
+    """One design's stage result from its cell-model result (and its no-prelithiation twin); ``memo`` keeps the
+    cost of each graphite reference cell (a read-only, memoised result) for the batch."""
+    design, upstream, blend, kw, loads, amount, half, cathode = (
+        p[k] for k in ("design", "upstream", "blend", "kw", "loads", "amount", "half", "cathode"))
     c = design.cell
-    kw, loads, amount = _model_inputs(design, upstream)
     notes = []
-    half = c.kind == "half"
     anode_areal = loads.anode_mg_cm2 * 1e-3 * float(blend.reversible_capacity_mAh_g)
     if half:
-        cathode = get_cathode(MATCHED_CATHODE)
         notes.append(f"half-cell design: 'matched pouch' = this anode ({design.electrode.loading_mg_cm2:g} mg/cm2, "
                      f"{anode_areal:.3g} mAh/cm2 reversible) against NCM811 sized for N/P = {MATCHED_NP} "
                      "(reversible basis), default pouch, no prelithiation; no fade at end of life (the life stage "
                      "simulated the half cell)")
     else:
-        cathode = design_cathode(design)
         notes.append(loads.note + " (one rule for every stage: sianode.electrode.loading)")
-    res = cell_model(cathode, blend, **kw)
-    res_nopre = cell_model(cathode, blend, **{**kw, "prelithiation": "none"}) if kw.get("prelithiation", "none") != "none" else res
     res_gr = graphite_reference(design)
     notes += res.notes
     v = {k: float(x) for k, x in res.values.items()}  # one design: floats, NumPy scalars or 0-d arrays
@@ -254,7 +381,7 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
         "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
         "graphite_reference_capacity_Ah": float(res_gr.values["capacity_Ah"]),
         "materials_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(*cost_args),
-        "graphite_reference_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(res_gr, cathode.name, 0.0),
+        "graphite_reference_cost_usd_per_kWh": _reference_cost(res_gr, cathode.name, memo),
         "criteria_passed": int(n_passed),
         "criteria_total": int(n_criteria),
         "practical_range_warnings": int(len(warnings)),
@@ -281,6 +408,14 @@ def _run_one(design, upstream, tables: bool) -> StageResult:
 
         add_cell_bands(design, {**upstream, "cell": out})
     return out
+
+
+def _reference_cost(res_gr: CellResult, cathode_name: str, memo: dict) -> float:
+    """Materials cost (USD/kWh) of a graphite reference cell, once per reference and cathode in a batch."""
+    key = (id(res_gr), cathode_name)
+    if key not in memo:
+        memo[key] = (res_gr, _cost.materials_cost_usd_per_kWh(res_gr, cathode_name, 0.0))  # holds res_gr: id stays
+    return memo[key][1]
 
 
 # --------------------------------------------------------------------------- report

@@ -32,7 +32,7 @@ design defaults (:data:`STACK_DEFAULTS`) are the one table of these numbers, eac
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -269,6 +269,49 @@ def coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, ex
     return dict(mass=m_all, mass_active=m_act, mass_inactive=m_tot - m_act, v_solid=v_solid, thickness=t,
                 porosity=eps, rho_solid=rho_solid, phi_active=v_act / t, phi_binder=v_bin / t,
                 phi_conductive=v_con / t, phi_sse=v_sse / t, phi_extra=v_ext / t)
+
+
+#: Fields of a :class:`Coating` that may be arrays (one value per design of a batch): its packing.
+PACKING_FIELDS = ("porosity", "press_density_g_cm3", "thickness_um")
+
+
+def formulation_key(c: Coating) -> tuple:
+    """What designs must share for their coatings to be one :func:`stack_coatings` (all but the packing
+    numbers; which packing is given is shared)."""
+    return tuple("number" if f in PACKING_FIELDS and x is not None and not isinstance(x, str) else x
+                 for f, x in vars(c).items())
+
+
+def stack_coatings(coatings) -> Coating:
+    """Coatings of one :func:`formulation_key` as one coating whose given packing is an array (one per design)."""
+    c0 = coatings[0]
+    return replace(c0, **{f: np.array([getattr(c, f) for c in coatings], dtype=float)
+                          for f in PACKING_FIELDS if getattr(c0, f) is not None})
+
+
+def coating_pores(coatings, active_mg_cm2, rho_active, where: str = "coating"):
+    """(porosity, thickness in cm) of many designs' coatings (arrays (n,)), :func:`coating_geometry` called once per
+    group of one :func:`formulation_key` with arrays (a design alone: with its floats). A group that fails is
+    re-run design by design, so an invalid design raises its own error."""
+    m = np.asarray(active_mg_cm2, dtype=float)
+    rho = np.asarray(rho_active, dtype=float)
+    por, thick = np.empty(len(coatings)), np.empty(len(coatings))
+    groups: dict = {}
+    for i, c in enumerate(coatings):
+        groups.setdefault(formulation_key(c), []).append(i)
+    for idx in groups.values():
+        if len(idx) == 1:
+            i = idx[0]
+            g = coating_geometry(coatings[i], float(m[i]), float(rho[i]), where=where)
+        else:
+            try:
+                g = coating_geometry(stack_coatings([coatings[i] for i in idx]), m[idx], rho[idx], where=where)
+            except InputError:
+                for i in idx:  # the first invalid design's own error
+                    coating_geometry(coatings[i], float(m[i]), float(rho[i]), where=where)
+                raise
+        por[idx], thick[idx] = g["porosity"], g["thickness"]
+    return por, thick
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,103 @@
+"""Many designs' electrolyte amounts and coating pores at once (issue #18): each design's numbers are those it had
+alone (the formulas as written before the batching, here as the reference), and a bad design raises its own
+error."""
+import numpy as np
+import pytest
+
+from sianode.cathodes import design_cathode
+from sianode.chain import run_stage
+from sianode.design.loader import example_names, load_example
+from sianode.design.schema import SolidElectrolyte
+from sianode.electrode.coating import (STACK_DEFAULTS, anode_coating, anode_coating_default, anode_geometry,
+                                       cathode_coating, coating_geometry, coating_pores)
+from sianode.electrolyte_amount import HALF_CELL_EC_G_AH, design_electrolyte, design_electrolytes
+from sianode.errors import InputError
+
+def _designs():
+    """The examples and copies with other cell, electrode and electrolyte sections (model_copy: no schema)."""
+    out = []
+    for ex in example_names():
+        d = load_example(ex)
+        c, ce = d.cell, d.cell.cathode_electrode
+        cells = [{}, {"kind": "full"}, {"kind": "half"}, {"ec_ratio_g_Ah": 3.0},
+                 {"electrolyte_excess": 0.3, "electrolyte_density_g_cm3": 1.2},
+                 {"separator_um": 20.0, "separator_porosity": 0.45}, {"cathode": "LFP"},
+                 {"cathode_electrode": ce.model_copy(update={"press_density_g_cm3": 3.4})},
+                 {"cathode_electrode": ce.model_copy(update={"porosity": 0.3, "press_density_g_cm3": None})}]
+        out += [d.model_copy(update={"cell": c.model_copy(update=u)}) for u in cells]
+        out.append(d.model_copy(update={"electrode": d.electrode.model_copy(update={"porosity": 0.35,
+                                                                                     "press_density_g_cm3": None})}))
+        out.append(d.model_copy(update={"electrolyte": SolidElectrolyte(sse_class="sulfide", anode_sse_wt_frac=0.2)}))
+    return out
+
+
+def _reference(design, rho, m_a, m_c, q):
+    """design_electrolyte as written before issue 18 (one design; module docstring of sianode.electrolyte_amount)."""
+    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    c = design.cell
+    rho_el = d["electrolyte_density_g_cm3"] if c.electrolyte_density_g_cm3 is None else c.electrolyte_density_g_cm3
+    excess = d["electrolyte_margin"] if c.electrolyte_excess is None else c.electrolyte_excess
+    ano = anode_geometry(design, rho, m_a)
+    v_pore = ano.porosity * ano.thickness_um * 1e-4
+    if c.kind == "full":
+        cg = coating_geometry(cathode_coating(design), m_c, design_cathode(design).density_g_cm3, where="cathode")
+        v_pore += float(cg["porosity"] * cg["thickness"])
+        t_s = (d["separator_um"] if c.separator_um is None else c.separator_um) * 1e-4
+        eps_s = d["separator_porosity"] if c.separator_porosity is None else c.separator_porosity
+    else:
+        t_s, eps_s = d["coin_separator_um"] * 1e-4, d["coin_separator_porosity"]
+    v_pore += eps_s * t_s
+    fill = v_pore * rho_el / (q * 1e-3)
+    if design.electrolyte.kind == "solid":
+        return float("inf"), fill, 0.0, q
+    if c.ec_ratio_g_Ah is not None:
+        ec = float(c.ec_ratio_g_Ah)
+    elif c.kind == "full":
+        ec = fill * (1 + excess)
+    else:
+        ec = float(HALF_CELL_EC_G_AH)
+    return float(ec), float(fill), float(ec * q), q
+
+
+def test_electrolytes_of_many_designs_equal_each_alone_and_the_reference():
+    rng = np.random.default_rng(18)
+    ds = _designs()
+    assert len(ds) > 40
+    rho = rng.uniform(2.1, 2.6, len(ds)).tolist()
+    m_a = rng.uniform(2.0, 12.0, len(ds)).tolist()
+    m_c = [float(x) if d.cell.kind == "full" else None for x, d in zip(rng.uniform(10, 25, len(ds)), ds)]
+    q = rng.uniform(1.0, 5.0, len(ds)).tolist()
+    many = design_electrolytes(ds, rho, m_a, m_c, q)
+    for i, d in enumerate(ds):
+        ref = _reference(d, rho[i], m_a[i], m_c[i], q[i])
+        one = design_electrolyte(d, rho[i], m_a[i], m_c[i], q[i])
+        assert many[i] == one
+        assert (one.ec_ratio_g_Ah, one.pore_fill_g_Ah, one.mass_mg_cm2, one.capacity_mAh_cm2) == ref, d.name
+
+
+def test_coating_pores_batch_and_errors():
+    rng = np.random.default_rng(3)
+    coats = [anode_coating_default(porosity=float(p)) for p in rng.uniform(0.2, 0.5, 5)]
+    coats += [anode_coating_default(porosity=None, press_density_g_cm3=float(p)) for p in rng.uniform(1.2, 1.7, 5)]
+    coats += [anode_coating_default(porosity=None, thickness_um=float(t)) for t in rng.uniform(60, 90, 3)]
+    m, rho = rng.uniform(3, 8, len(coats)), rng.uniform(1.8, 2.3, len(coats))
+    por, thick = coating_pores(coats, m, rho, "electrode")
+    for i, c in enumerate(coats):
+        g = coating_geometry(c, float(m[i]), float(rho[i]), where="electrode")
+        assert por[i] == g["porosity"] and thick[i] == g["thickness"]
+    bad = anode_coating_default(porosity=None, press_density_g_cm3=3.5)  # above the solids' density
+    with pytest.raises(InputError) as alone:
+        coating_geometry(bad, 5.0, 2.0, where="electrode")
+    batch = coats[5:7] + [bad] + coats[7:10]
+    with pytest.raises(InputError) as ei:
+        coating_pores(batch, np.r_[m[5:7], 5.0, m[7:10]], np.r_[rho[5:7], 2.0, rho[7:10]], "electrode")
+    assert str(ei.value) == str(alone.value) and ei.value.field == alone.value.field
+
+
+def test_the_life_stage_reads_the_same_electrolyte():
+    """The life stage's E/C (design_electrolyte, a batch of one) is the cell stage's (design_electrolytes)."""
+    d = load_example("nano_si_graphite")
+    life = run_stage(d, "life")
+    cell = run_stage(d, "cell")
+    assert life.summary["ec_ratio_g_Ah"] == cell.data["model_kwargs"]["ec_ratio_g_Ah"]
+    assert anode_coating(d) == cell.data["model_kwargs"]["anode_coating"]
