@@ -136,7 +136,11 @@ def _blend(props) -> AnodeBlend:
 
 
 def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
-    """Energy vs Si-material content: the design's Si component blended with graphite, 0..100 %."""
+    """Energy vs Si-material content: the design's Si component blended with graphite, 0..100 %.
+
+    A point the cell model refuses (e.g. a roll of fixed ``cathode_length_mm`` that does not fit the can with the
+    thicker, graphite-rich anodes of low Si contents) is left empty with the reason in ``note``: the design itself
+    was checked by its own model call, so the table never fails the design's run."""
     comps = blend.components
     si = [c for c in comps if "graphite" not in c.name]
     if not si:
@@ -144,13 +148,34 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
     g = [c for c in comps if "graphite" in c.name]
     g = g[0] if g else graphite_component()
     f = np.linspace(0.0, 1.0, 41)
+    try:
+        return _si_sweep_at(cathode, g, si[0], f, kw)
+    except InputError:  # some contents are infeasible: each point alone, the infeasible ones empty
+        pass
+    rows = []
+    for fi in f:
+        try:
+            rows.append(_si_sweep_at(cathode, g, si[0], np.array([fi]), kw))
+        except InputError as e:
+            rows.append(pd.DataFrame({"si_material_fraction": [fi], "note": [f"not feasible: {e}"]}))
+    return pd.concat(rows, ignore_index=True)[SI_SWEEP_COLUMNS]
+
+
+#: Columns of the energy-vs-Si table (``note``: empty, or why that Si content is not feasible).
+SI_SWEEP_COLUMNS = ["si_material_fraction", "specific_energy_Wh_kg", "energy_density_made_Wh_L", "energy_density_Wh_L",
+                    "energy_density_swollen_Wh_L", "average_voltage_V", "anode_thickness_change_charged",
+                    "prelithiation_dose_mAh_cm2", "note"]
+
+
+def _si_sweep_at(cathode, graphite, si, f, kw) -> pd.DataFrame:
+    """The energy-vs-Si table at Si-material fractions ``f`` (one cell-model call; raises if any is infeasible)."""
     # the mechanics stage's numbers belong to the design's own composition: the sweep uses the
     # particle-expansion swelling and scales the irreversible growth with the reversible swelling
     # (irreversible / reversible ratio of the design held constant -- an assumption); the life stage's
     # fade belongs to the design too, so the sweep has no end-of-life energy
     kws = {k: v for k, v in kw.items() if k not in ("anode_thickness_change", "irreversible_swelling_per_cycle",
                                                     "eol_energy_retention")}
-    blend_f = two_component(g, si[0], f)
+    blend_f = two_component(graphite, si, f)
     res = cell_model(cathode, blend_f, **kws)
     irr = kw.get("irreversible_swelling_per_cycle")
     dh = kw.get("anode_thickness_change")
@@ -160,9 +185,8 @@ def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
         res = cell_model(cathode, blend_f, **kws, irreversible_swelling_per_cycle=irr / dh * eps_full)
     df = res.to_frame()
     df.insert(0, "si_material_fraction", f)
-    return df[["si_material_fraction", "specific_energy_Wh_kg", "energy_density_made_Wh_L", "energy_density_Wh_L",
-               "energy_density_swollen_Wh_L", "average_voltage_V", "anode_thickness_change_charged",
-               "prelithiation_dose_mAh_cm2"]]
+    df["note"] = ""
+    return df[SI_SWEEP_COLUMNS]
 
 
 #: The four states of the cell (key suffix, label): Wh/L of each, and Wh/kg at BOL and EOL.
@@ -193,7 +217,8 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     :func:`sianode.cell.stack.cell_model` in one call with arrays (their anode blends stacked,
     :class:`sianode.cell.anode.StackedBlend`); each design's numbers are those of the design alone.
     ``tables=False`` (what a sweep does) skips the tidy tables, among them the energy-vs-Si-content sweep and the
-    bills of materials; the summary and ``data`` are the same. Raises the error of the first invalid design of
+    bills of materials; the summary and ``data`` are the same, except ``data["notes"]``: without tables, the notes of
+    a group of several designs are the group call's (a format's sizing note quotes the group's extreme). Raises the error of the first invalid design of
     a failing group, the one that design raises alone (a sweep then splits the batch).
     """
     check_batch(designs, upstreams)
