@@ -84,3 +84,36 @@ def test_a_design_without_materials_in_a_batch_gives_its_own_message():
     with pytest.raises(InputError) as inside:
         stage.run_batch([d, d, d], [upstream_for(d, "mechanics"), {}, upstream_for(d, "mechanics")])
     assert str(inside.value) == str(alone.value)
+
+
+def test_the_coating_geometry_is_read_from_the_materials_result(monkeypatch):
+    # the materials stage owns the anode geometry; mechanics reads it (no second solve) and gets the same numbers
+    # as when it computes the geometry itself from a CompositeProperties that carries none
+    import copy
+
+    from sianode.electrode.coating import anode_geometry
+
+    m = _materials_tests()
+    from sianode.materials import stage as materials
+
+    ds = m.varied_designs()
+    mats = materials.run_batch(ds, [{}] * len(ds), tables=False)
+    for d, r in zip(ds, mats):
+        geo = r.data.extras["anode_geometry"]
+        assert geo == anode_geometry(d, float(r.data.density_g_cm3), r.summary["anode_loading_mg_cm2"])
+        assert geo.thickness_um == r.summary["electrode_thickness_um"] and geo.porosity == r.summary["electrode_porosity"]
+    bare = []
+    for r in mats:
+        b = copy.deepcopy(r)
+        del b.data.extras["anode_geometry"]
+        bare.append({"materials": b})
+    computed = stage.run_batch(ds, bare, tables=False)
+
+    def no_solve(*a, **k):
+        raise AssertionError("mechanics recomputed the anode geometry")
+
+    monkeypatch.setattr(stage, "anode_geometry", no_solve)
+    read = stage.run_batch(ds, [{"materials": r} for r in mats], tables=False)
+    for a, b in zip(computed, read):
+        m.assert_same(a.summary, b.summary)
+        m.assert_same(a.data, b.data)

@@ -93,7 +93,9 @@ def run(design, upstream=None) -> StageResult:
     """Run the materials stage for a validated ``sianode.design.Design``: a batch of one (:func:`run_batch`).
 
     Summary keys carry their units. Tables: ``voltage_curves``, ``volume_vs_capacity``,
-    ``capacity_breakdown``, ``phases``. ``data`` is the :class:`CompositeProperties`.
+    ``capacity_breakdown``, ``phases``. ``data`` is the :class:`CompositeProperties`; its
+    ``extras["anode_geometry"]`` is the design's anode coating geometry (``AnodeGeometry`` of
+    :func:`sianode.electrode.coating.anode_geometry` at the reported loading and the particle envelope density).
     """
     return run_batch([design], [upstream])[0]
 
@@ -162,6 +164,8 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     avg_v = [(_average_voltage(p, "delithiation", f), _average_voltage(p, "lithiation", f))
              for p, f in zip(props, f_cryst.tolist())]
     geos = [anode_geometry(d, p.density_g_cm3, ld.anode_mg_cm2) for d, p, ld in zip(designs, props, loads)]
+    for p, g in zip(props, geos):  # the coating geometry, owned here: the mechanics stage reads it (one solve)
+        p.extras["anode_geometry"] = g
     thick = np.array([g.thickness_um for g in geos], dtype=float)
     cols = dict(f_cryst=f_cryst, delivered=delivered, util=util, sei_over_si=sei_over_si,
                 areal=loading_g_cm2 * rev, areal_first=loading_g_cm2 * first,

@@ -14,7 +14,8 @@ For the design's Si (the Si-bearing component of a blend) it computes
 
 Requires the materials stage: ``upstream["materials"].data`` (a ``CompositeProperties``) supplies the
 outward particle expansion, the envelope density, the surface area and the average voltages (SEI
-potential); the coating's volume fractions come from :func:`sianode.electrode.coating.anode_geometry`.
+potential); the coating's volume fractions from the anode geometry the materials stage stored in the data's
+``extras["anode_geometry"]`` (:func:`sianode.electrode.coating.anode_geometry`).
 The stage owns the critical size, the fracture verdict, the surface strain amplitude, the crack surface
 and the swelling; later stages read them from ``upstream["mechanics"].data`` (:class:`MechanicsResult`).
 """
@@ -142,8 +143,11 @@ def _si_inputs(designs, props, upstreams) -> list[dict]:
             sse = sse_properties(el_)
             p_conf = mean_confining_stress(el_.stack_pressure_MPa * 1e6, sse.poisson_ratio.value)
         ms = require(upstream, "materials", "mechanics").summary
-        # the anode loading the materials stage reported (full cells: the shared N/P rule, full_cell_loadings)
-        geo = anode_geometry(design, float(props_.density_g_cm3), ms["anode_loading_mg_cm2"])
+        # the coating geometry the materials stage computed (at its reported loading and envelope density);
+        # a CompositeProperties made outside that stage has none: the same owner computes it here
+        geo = props_.extras.get("anode_geometry")
+        if geo is None:
+            geo = anode_geometry(design, float(props_.density_g_cm3), ms["anode_loading_mg_cm2"])
         c_rate = protocol_c_rate(design.protocol, props_.reversible_capacity_mAh_g)
         key = electrolytes.electrolyte_key(design.electrolyte)
         if key not in factors:
