@@ -194,6 +194,46 @@ def test_surface_soc_skips_only_exact_zeros():
     assert np.isnan(utilisation.surface_soc(np.nan, 1.0))
 
 
+def test_surface_soc_sums_cut_rows_as_full_rows():
+    # the series' rows are cut to the columns that hold nonzero terms (a multiple of 8, at most 96): every length of
+    # nonzero run 1..110 alone, in small mixed groups and beside a row that needs all 200 columns, bit for bit
+    r2 = utilisation._ROOTS ** 2
+    rng = np.random.default_rng(11)
+    taus = []
+    for k in range(1, 111):  # tau with exactly k terms above the underflow (and a few more in between)
+        hi_t = utilisation._EXP_ZERO_FROM / r2[k - 1]
+        lo_t = utilisation._EXP_ZERO_FROM / r2[k] if k < r2.size else hi_t / 2
+        taus += [hi_t, lo_t * (1 + 1e-12)] + list(lo_t + (hi_t - lo_t) * rng.random(3))
+    taus = np.array(taus)
+
+    def full_series(t):  # all 200 terms, one dense row each
+        return np.sum(np.exp(-np.multiply.outer(t, r2)) / r2, axis=-1)
+
+    assert np.array_equal(utilisation._series(taus), full_series(taus))
+    for t in taus:
+        assert np.array_equal(utilisation._series(np.array([t])), full_series(np.array([t])))
+    for _ in range(300):
+        idx = rng.choice(taus.size, rng.integers(1, 9))
+        assert np.array_equal(utilisation._series(taus[idx]), full_series(taus[idx]))
+    lam = rng.random(taus.size) * 5
+    assert np.array_equal(utilisation.surface_soc(taus, lam), _full_surface_soc(taus, lam))
+    for t, l in zip(taus, lam):
+        assert np.array_equal(utilisation.surface_soc(np.array([t]), l), _full_surface_soc(np.array([t]), l))
+    for _ in range(200):
+        idx = rng.choice(taus.size, rng.integers(1, 9))
+        assert np.array_equal(utilisation.surface_soc(taus[idx], lam[idx]), _full_surface_soc(taus[idx], lam[idx]))
+    both = np.append(taus[:40], 1e-7)
+    assert np.array_equal(utilisation.surface_soc(both, 1.5), _full_surface_soc(both, 1.5))
+    # what the cut relies on: NumPy sums a row of 200 whose terms past column w are 0.0 (w a multiple of 8, <= 96)
+    # bit for bit as the row cut to w columns (not so for other widths)
+    a = rng.random((2000, 200))
+    for w in range(8, 97, 8):
+        a_w = np.where(np.arange(200) < w, a, 0.0)
+        assert np.array_equal(np.sum(a_w, axis=-1), np.sum(a_w[:, :w], axis=-1))
+    a_w = np.where(np.arange(200) < 20, a, 0.0)
+    assert not np.array_equal(np.sum(a_w, axis=-1), np.sum(a_w[:, :20], axis=-1))
+
+
 def _bad():
     """Passes the schema, fails the materials stage (the pore coating fills the solid)."""
     return S.Design(active=S.PorousMicroSi(porosity=0.8, pore_diameter_nm=30.0, coatings=S.Coatings(
@@ -238,3 +278,8 @@ def test_utilisation_bisection_stops_only_at_its_fixed_point():
     ref = np.clip(3.0 * lam * 0.5 * (lo + hi), 0.0, 1.0)
     assert np.array_equal(utilisation.diffusion_utilisation(c, r, d), ref)
     assert utilisation.diffusion_utilisation(float(c[0]), float(r[0]), float(d[0])) == ref[0]
+    # brackets leave the solve one by one: any shape, each element as solved alone
+    grid = utilisation.diffusion_utilisation(c[:12, None], r[None, :9], d[0])
+    assert grid.shape == (12, 9)
+    assert all(grid[i, j] == utilisation.diffusion_utilisation(float(c[i]), float(r[j]), float(d[0]))
+               for i in range(12) for j in range(9))
