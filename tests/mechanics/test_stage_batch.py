@@ -117,3 +117,23 @@ def test_the_coating_geometry_is_read_from_the_materials_result(monkeypatch):
     for a, b in zip(computed, read):
         m.assert_same(a.summary, b.summary)
         m.assert_same(a.data, b.data)
+
+
+def test_each_design_gets_its_own_critical_size():
+    # one solve per phase and confining pressure in a batch; each design's extras hold its own copy of it
+    from sianode.mechanics.fracture import critical_diameter
+
+    m = _materials_tests()
+    from sianode.materials import stage as materials
+
+    ds = m.varied_designs()
+    ups = [{"materials": r} for r in materials.run_batch(ds, [{}] * len(ds), tables=False)]
+    batch = stage.run_batch(ds, ups, tables=False)
+    for r in batch:
+        ref = critical_diameter(r.data.phase, pressure=r.data.confining_pressure_Pa)
+        assert r.data.extras["critical_size"] == vars(ref) and r.data.critical_diameter_m == ref.critical_diameter_m
+    same = [r for r in batch if (r.data.phase, r.data.confining_pressure_Pa) == (batch[0].data.phase,
+                                                                               batch[0].data.confining_pressure_Pa)]
+    assert len(same) > 1
+    same[0].data.extras["critical_size"]["critical_diameter_m"] = -1.0
+    assert same[1].data.extras["critical_size"]["critical_diameter_m"] > 0

@@ -196,7 +196,11 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
 
     size, c_rate, p_conf, e_p = col("size"), col("c_rate"), col("p_conf"), col("e_p")
     phases = [i["phase"] for i in inp]
-    crit = [critical_diameter(ph, pressure=p) for ph, p in zip(phases, p_conf)]
+    crit_of: dict = {}  # one critical size per phase and confining pressure (each design gets its own dict of it)
+    for key in zip(phases, p_conf.tolist()):
+        if key not in crit_of:
+            crit_of[key] = critical_diameter(key[0], pressure=key[1])
+    crit = [crit_of[key] for key in zip(phases, p_conf.tolist())]
     d_c = np.array([c.critical_diameter_m for c in crit])
     margin = d_c / size
     fractures = size > d_c
@@ -293,7 +297,7 @@ def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
         swelling_limit_check=check, solid_state=solid_state,
         locked_swelling=part["pulverisation"] + part["binder_failure"], end_of_life_swelling=part["delithiated"],
         sei_growth_surface_m2_g=growth_m2_g,
-        extras={"critical_size": crit.__dict__, "binder": bind, "electrode_fractions": fr.__dict__,
+        extras={"critical_size": dict(vars(crit)), "binder": bind, "electrode_fractions": fr.__dict__,
                 "irreversible_swelling": {**sei_in, "si_volume_fraction": float(r["phi_si"][n]),
                                           "sei_surface_per_si_volume_m": a_v + a_crack,
                                           "particle_surface_per_si_volume_m": a_v,
