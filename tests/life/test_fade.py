@@ -181,6 +181,11 @@ def test_stacked_inputs_equal_concatenated_arrays_and_validate_once_naming_the_f
     for k, v in stacked.arrays().items():
         np.testing.assert_array_equal(v, a[k])
     assert set(vars(stacked)) == set(a)
+    assert all(isinstance(v, np.ndarray) and v.ndim == 1 for v in vars(stacked).values())
+    # every item holding a one-element array in a field: the same designs
+    ones = stack_inputs([dataclasses.replace(x, ice=np.array([x.ice])) for x in items])
+    for k, v in ones.arrays().items():
+        np.testing.assert_array_equal(v, a[k])
     # items holding arrays: broadcast item by item, then concatenated
     mixed = stack_inputs([_mixed(), items[0], LifeInputs(ice=np.array([0.7, 0.8]))])
     assert mixed.n_designs == 8
