@@ -243,6 +243,21 @@ def test_a_failing_design_in_the_batch_builder_raises_its_own_error(designs):
     assert str(batch.value) == str(alone.value)
 
 
+def test_a_design_the_formation_rejects_raises_its_own_error_in_the_batch_builder(designs):
+    ds, ups = designs
+    full = [i for i, d in enumerate(ds) if d.cell.kind == "full"]
+    assert len(full) >= 3 and any(d.cell.kind != "full" for d in ds)
+    k = full[1]
+    mres = ups[k]["materials"]
+    bad_up = {**ups[k], "materials": dataclasses.replace(mres, data=dataclasses.replace(mres.data, ice=1.5))}
+    with pytest.raises(InputError) as alone:
+        stage.inputs_from_design(ds[k], bad_up)
+    assert "ICE" in str(alone.value)
+    with pytest.raises(InputError) as batch:
+        stage.inputs_from_designs(ds[:k] + [ds[k]] + ds[k + 1:], ups[:k] + [bad_up] + ups[k + 1:])
+    assert str(batch.value) == str(alone.value)
+
+
 def test_a_failing_design_in_a_batch_raises_its_own_error(designs):
     ds, ups = designs
     bad_mech = dataclasses.replace(ups[3]["mechanics"],

@@ -86,6 +86,8 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
     from sianode.materials.utilisation import si_diffusivity_m2_s
 
     first = []  # per design: what the electrolyte amount needs, and what the inputs read after it
+    factors = {}  # electrolyte factors by key (a batch has few electrolytes)
+    forming = []  # full cells: (design index, formation arguments)
     for design, upstream in zip(designs, upstreams):
         if not hasattr(design, "active") or not hasattr(design, "cell"):
             raise InputError("design must be a sianode.design.Design", field="design")
@@ -96,7 +98,9 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
         q = float(mat.reversible_capacity_mAh_g)
         ice = float(mat.ice)
         el_key = electrolytes.electrolyte_key(design.electrolyte)
-        ef = electrolytes.get(el_key).values()
+        ef = factors.get(el_key)
+        if ef is None:
+            ef = factors[el_key] = electrolytes.get(el_key).values()
         pr = design.protocol
         c = protocol_c_rate(pr, q) if c_rate is None else c_rate
         if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
@@ -108,8 +112,8 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
             np_rev = float(loads.np_ratio_reversible)
             qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
             dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)
-            fm = formation(qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2)
-            capacity_cm2 = float(fm.q_cell)
+            forming.append((len(first), (qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2)))
+            capacity_cm2 = None  # formation's Q_cell, below
             cathode_ice, v_cathode = cathode.ice, cathode.average_voltage_V()
         else:
             np_rev, dose_cm2, cathode_ice = 1.0, 0.0, 1.0
@@ -117,6 +121,16 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
             v_cathode = float("nan")
         first.append((mres, kd, full, q, ice, el_key, ef, c, loads, loading_g_cm2, np_rev, dose_cm2, cathode_ice,
                       v_cathode, capacity_cm2))
+    if forming:  # the formation of all full cells at once (elementwise: each design's own floats)
+        cols = [np.array(c, dtype=float) for c in zip(*(a for _, a in forming))]
+        try:
+            q_cell = formation(*cols).q_cell.tolist()
+        except InputError:  # a design the formation rejects: its own error, as alone
+            for _, args in forming:
+                formation(*args)
+            raise
+        for (i, _), qc in zip(forming, q_cell):
+            first[i] = first[i][:-1] + (qc,)
     amounts = design_electrolytes(designs, [float(f[0].data.density_g_cm3) for f in first],
                                   [f[8].anode_mg_cm2 for f in first], [f[8].cathode_mg_cm2 for f in first],
                                   [f[14] for f in first]) if designs else []
