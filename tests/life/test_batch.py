@@ -216,6 +216,48 @@ def test_inputs_of_a_design_are_its_inputs_in_the_batch(designs):
         assert g.summary["anode_loading_mg_cm2"] == info["anode_loading_mg_cm2"]
 
 
+@pytest.mark.parametrize("options", [{}, {"soc_max": 0.8, "ec_ratio_g_Ah": 3.0, "rest_h": 0.5, "c_rate": 1.5}])
+def test_the_batch_builder_gives_each_design_its_inputs_alone(designs, options):
+    """inputs_from_designs (electrolyte amounts of all designs in one call) == inputs_from_design per design."""
+    ds, ups = designs
+    order = list(range(len(ds)))[::-1]  # full and half cells, examples and sweep designs interleaved differently
+    got = stage.inputs_from_designs([ds[i] for i in order], [ups[i] for i in order], **options)
+    assert len(got) == len(ds)
+    for i, (inp, info) in zip(order, got):
+        one, one_info = stage.inputs_from_design(ds[i], ups[i], **options)
+        assert not _close(dataclasses.asdict(inp), dataclasses.asdict(one)), ds[i].name
+        assert info.keys() == one_info.keys()
+        assert info["electrolyte_amount"] == one_info["electrolyte_amount"], ds[i].name
+        for k in info.keys() - {"electrolyte_amount", "materials"}:
+            assert not _close(info[k], one_info[k]), (ds[i].name, k)
+    assert stage.inputs_from_designs([], []) == []
+
+
+def test_a_failing_design_in_the_batch_builder_raises_its_own_error(designs):
+    ds, ups = designs
+    bad_up = {"materials": ups[2]["materials"]}  # no mechanics result
+    with pytest.raises(InputError) as alone:
+        stage.inputs_from_design(ds[2], bad_up)
+    with pytest.raises(InputError) as batch:
+        stage.inputs_from_designs(ds[:2] + [ds[2]] + ds[24:], ups[:2] + [bad_up] + ups[24:])
+    assert str(batch.value) == str(alone.value)
+
+
+def test_a_design_the_formation_rejects_raises_its_own_error_in_the_batch_builder(designs):
+    ds, ups = designs
+    full = [i for i, d in enumerate(ds) if d.cell.kind == "full"]
+    assert len(full) >= 3 and any(d.cell.kind != "full" for d in ds)
+    k = full[1]
+    mres = ups[k]["materials"]
+    bad_up = {**ups[k], "materials": dataclasses.replace(mres, data=dataclasses.replace(mres.data, ice=1.5))}
+    with pytest.raises(InputError) as alone:
+        stage.inputs_from_design(ds[k], bad_up)
+    assert "ICE" in str(alone.value)
+    with pytest.raises(InputError) as batch:
+        stage.inputs_from_designs(ds[:k] + [ds[k]] + ds[k + 1:], ups[:k] + [bad_up] + ups[k + 1:])
+    assert str(batch.value) == str(alone.value)
+
+
 def test_a_failing_design_in_a_batch_raises_its_own_error(designs):
     ds, ups = designs
     bad_mech = dataclasses.replace(ups[3]["mechanics"],

@@ -181,6 +181,11 @@ def test_stacked_inputs_equal_concatenated_arrays_and_validate_once_naming_the_f
     for k, v in stacked.arrays().items():
         np.testing.assert_array_equal(v, a[k])
     assert set(vars(stacked)) == set(a)
+    assert all(isinstance(v, np.ndarray) and v.ndim == 1 for v in vars(stacked).values())
+    # every item holding a one-element array in a field: the same designs
+    ones = stack_inputs([dataclasses.replace(x, ice=np.array([x.ice])) for x in items])
+    for k, v in ones.arrays().items():
+        np.testing.assert_array_equal(v, a[k])
     # items holding arrays: broadcast item by item, then concatenated
     mixed = stack_inputs([_mixed(), items[0], LifeInputs(ice=np.array([0.7, 0.8]))])
     assert mixed.n_designs == 8
@@ -193,3 +198,23 @@ def test_stacked_inputs_equal_concatenated_arrays_and_validate_once_naming_the_f
     with pytest.raises(InputError) as e:
         simulate(stack_inputs(items[:1] + [dataclasses.replace(items[1], capacity_mAh_g=float("nan"))]), 5)
     assert e.value.field == "capacity_mAh_g" and "NaN" in str(e.value)
+
+
+def test_a_reference_known_positive_gives_the_same_ratios_and_losses():
+    """positive_ratio(..., positive=True) (the fade loop tests its fixed references once) == the tested path."""
+    from sianode.life import lam
+    from sianode.life.window import positive_ratio, window_strain_amplitude
+
+    rng = np.random.default_rng(11)
+    num, den = rng.uniform(0, 2, 300), rng.uniform(1e-6, 1.0, 300)
+    np.testing.assert_array_equal(positive_ratio(num, den, positive=True), positive_ratio(num, den))
+    np.testing.assert_array_equal(lam.fracture_loss_per_cycle(num, den, 1.0, 0.3, 2.5, reference_positive=True),
+                                  lam.fracture_loss_per_cycle(num, den, 1.0, 0.3, 2.5))
+    E, lo = rng.uniform(0.5, 3, 300), rng.uniform(0, 0.5, 300)
+    hi = lo + rng.uniform(0, 0.5, 300)
+    np.testing.assert_array_equal(window_strain_amplitude(den, lo, hi, E, full_positive=True),
+                                  window_strain_amplitude(den, lo, hi, E))
+    # a zero reference: tested per call, as before
+    den[::7] = 0.0
+    r = positive_ratio(num, den, positive=None)
+    assert (r[::7] == 0).all() and np.array_equal(r[1::7], num[1::7] / den[1::7])

@@ -93,14 +93,14 @@ def test_batch_evaluator_status_and_message_equal_chain(monkeypatch):
     """A mixed batch with a design that fails the life stage: same rows (status, message, values) as the chain."""
     from sianode.life import stage as life_stage
 
-    real = life_stage.inputs_from_design
+    real = life_stage.inputs_from_designs
 
-    def flaky(design, upstream, **kw):
-        if design.active.family == "porous_micro_si":
+    def flaky(designs, upstreams, **kw):  # the batch builder fails for a batch holding the bad design
+        if any(design.active.family == "porous_micro_si" for design in designs):
             raise RuntimeError("boom")
-        return real(design, upstream, **kw)
+        return real(designs, upstreams, **kw)
 
-    monkeypatch.setattr(life_stage, "inputs_from_design", flaky)
+    monkeypatch.setattr(life_stage, "inputs_from_designs", flaky)
     ds = _designs()
     opts = {"life": {"samples": 0}}
     a = BatchEvaluator().evaluate(ds, BATCH_STAGES, opts)

@@ -262,6 +262,9 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
     all_full, any_full = bool(full.all()), bool(full.any())  # homogeneous batches skip the other cell kind
     soc_max, win = p["soc_max"], np.maximum(p["soc_max"] - p["soc_min"], 0.0)
     full_lin = window.linear_strain_between(0.0, 1.0, p["volumetric_expansion"])
+    # the strain references are fixed: whether they are finite and > 0 is tested once (window.positive_ratio)
+    full_pos = bool(np.all(np.isfinite(full_lin) & (full_lin > 0)))
+    ref_pos = bool(np.all(np.isfinite(eps_full_ref) & (eps_full_ref > 0)))
     fracture_area = 1.0 + p["sei_fracture_area_strain"]
     rest_s = 3600.0 * p["rest_h"]
     inv_nr, debris_K = 1.0 / nr, p["debris_permeability"] * K
@@ -289,7 +292,7 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
             s_hi = np.where(has_qa, AQ / qa_safe, 0.0)
         s_hi_surf = np.minimum(1.0, s_hi + overshoot)
         eps = window.window_strain_amplitude(eps_full_ref, np.minimum(s_lo, 1.0), s_hi_surf, p["volumetric_expansion"],
-                                             full_linear_strain=full_lin)
+                                             full_linear_strain=full_lin, full_positive=full_pos)
         f = p["fresh_surface_wetting"] * np.maximum(0.0, 1.0 - fracture_area / ((1.0 + eps) ** 2))
         dt = 2.0 * 3600.0 * (Q / q_nom_safe) / p["c_rate"] + rest_s
 
@@ -311,7 +314,7 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         m_used = m_used + S * g_solvent_per_mAh
         wet = ((m_el0 - m_used) / m_req).clip(0.0, 1.0)  # the method: np.clip's wrapper costs more than the clip
         mech = mech * (1.0 - lam.fracture_loss_per_cycle(eps, eps_full_ref, p["fractures"], p["fracture_beta"],
-                                                         p["fracture_exponent"])) \
+                                                         p["fracture_exponent"], reference_positive=ref_pos)) \
             * (1.0 - lam.binder_loss_per_cycle(eps, p["binder_strain"], p["binder_beta"], p["binder_exponent"]))
         iso = lam.isolated_fraction(Lt, p["isolation_thickness"], p["isolation_shape"])
         act_new = np.minimum(act, mech * (1.0 - iso) / active0 * wet)

@@ -76,9 +76,13 @@ def binder_strain(binder: str) -> float:
     return float(BINDER_STRAIN[binder])
 
 
-def fracture_loss_per_cycle(strain_amplitude, reference_strain, fractures, beta=2e-3, exponent=2.0):
-    """Fraction of remaining active material lost to fracture in one cycle (mechanism 1)."""
-    ratio = positive_ratio(strain_amplitude, reference_strain)
+def fracture_loss_per_cycle(strain_amplitude, reference_strain, fractures, beta=2e-3, exponent=2.0,
+                            reference_positive=None):
+    """Fraction of remaining active material lost to fracture in one cycle (mechanism 1).
+
+    ``reference_positive``: True when every reference strain is known to be finite and > 0
+    (:func:`sianode.life.window.positive_ratio`)."""
+    ratio = positive_ratio(strain_amplitude, reference_strain, positive=reference_positive)
     return (np.asarray(fractures, float) * np.asarray(beta, float) * ratio ** np.asarray(exponent, float)).clip(0.0, 1.0)
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 from sianode.cathodes import design_cathode
 from sianode.electrode.formation import design_dose_mAh_cm2
 from sianode.electrode.loading import full_cell_loadings
-from sianode.electrolyte_amount import design_electrolyte
+from sianode.electrolyte_amount import design_electrolytes
 from sianode.errors import InputError
 from sianode.interphase import calendar, electrolytes, sei
 from sianode.life import fade, knee, lam, uncertainty
@@ -65,81 +65,116 @@ def inputs_from_design(design, upstream, soc_max: float | None = None, ec_ratio_
     ``upstream`` must hold the materials and mechanics results (the chain provides them:
     ``sianode.chain.upstream_for(design, "life")``). A design with a ``[calibration]`` section gets its calibrated
     life-model parameters (posterior medians, as factors on the model's nominal values; ``calibrated=False``: the
-    model's own values, e.g. as the prior of a new calibration).
+    model's own values, e.g. as the prior of a new calibration). :func:`inputs_from_designs` of one design.
     """
-    if not hasattr(design, "active") or not hasattr(design, "cell"):
-        raise InputError("design must be a sianode.design.Design", field="design")
-    mres = require(upstream, "materials", "life")
-    kd = require(upstream, "mechanics", "life").data
-    mat, ms = mres.data, mres.summary
-    full = design.cell.kind == "full"
-    q = float(mat.reversible_capacity_mAh_g)
-    ice = float(mat.ice)
-    el_key = electrolytes.electrolyte_key(design.electrolyte)
-    ef = electrolytes.get(el_key).values()
-    pr = design.protocol
-    if c_rate is None:
-        c_rate = protocol_c_rate(pr, q)
-    if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
-        q = float(mat.delivered_capacity_mAh_g(c_rate))
-    loads = full_cell_loadings(design, mat)
-    loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
-    if full:
-        cathode = design_cathode(design)
-        np_rev = float(loads.np_ratio_reversible)
-        qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
-        dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)
-        from sianode.electrode.formation import formation
+    return inputs_from_designs([design], [upstream], soc_max=soc_max, ec_ratio_g_Ah=ec_ratio_g_Ah,
+                               ec_min_g_Ah=ec_min_g_Ah, rest_h=rest_h, temperature_C=temperature_C, c_rate=c_rate,
+                               calibrated=calibrated)[0]
 
-        fm = formation(qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2)
-        capacity_cm2 = float(fm.q_cell)
-        cathode_ice, v_cathode = cathode.ice, cathode.average_voltage_V()
-    else:
-        np_rev, dose_cm2, cathode_ice = 1.0, 0.0, 1.0
-        capacity_cm2 = q * loading_g_cm2
-        v_cathode = float("nan")
-    amount = design_electrolyte(design, float(mat.density_g_cm3), loads.anode_mg_cm2, loads.cathode_mg_cm2,
-                                capacity_cm2)
-    ec = amount.ec_ratio_g_Ah if ec_ratio_g_Ah is None else float(ec_ratio_g_Ah)
-    ec_min = amount.pore_fill_g_Ah if ec_min_g_Ah is None else float(ec_min_g_Ah)
-    if soc_max is None:
-        soc_max = float(pr.anode_soc_max)
-    if rest_h is None:
-        rest_h = float(pr.rest_h)
-    u_lith = float(ms["average_lithiation_voltage_V"])
-    u_delith = float(ms["average_delithiation_voltage_V"])
+
+def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_ratio_g_Ah: float | None = None,
+                        ec_min_g_Ah: float | None = None, rest_h: float | None = None,
+                        temperature_C: float | None = None, c_rate: float | None = None,
+                        calibrated: bool = True) -> list[tuple]:
+    """:func:`inputs_from_design` of many designs: ``[(inputs, info), ...]``, one per design.
+
+    What a design object answers is read per design; the electrolyte amounts of all designs come from one call
+    (:func:`sianode.electrolyte_amount.design_electrolytes`). A design's inputs are those it has alone; an
+    invalid design raises its own error.
+    """
+    from sianode.electrode.formation import formation
     from sianode.materials.utilisation import si_diffusivity_m2_s
 
-    inp = fade.LifeInputs(
-        full_cell=1.0 if full else 0.0, capacity_mAh_g=q, ice=ice, np_ratio=np_rev,
-        prelithiation_mAh_g=dose_cm2 / loading_g_cm2, cathode_ice=cathode_ice, soc_max=soc_max,
-        c_rate=c_rate, rest_h=rest_h,
-        temperature_K=(pr.temperature_C if temperature_C is None else temperature_C) + 273.15,
-        # SEI keeps growing on the surface the electrolyte still reaches after formation (mechanics owns it;
-        # the first-cycle SEI on the whole BET area is in the materials stage's ICE)
-        surface_area_m2_g=float(kd.sei_growth_surface_m2_g),
-        crack_surface_area_m2_g=float(kd.crack_surface_area_m2_g),
-        strain_amplitude=float(kd.surface_hoop_strain_amplitude),
-        volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),
-        particle_radius_m=float(mat.si_diffusion_radius_m),
-        diffusivity_m2_s=float(si_diffusivity_m2_s(getattr(mat, "si_diffusivity_m2_s", None))),
-        anode_potential_V=0.5 * (u_lith + u_delith),
-        electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]),
-        solvent_factor=ef["solvent_factor"], sei_fracture_area_strain=ef["sei_fracture_area_strain"],
-        fresh_surface_wetting=ef["fresh_surface_wetting"], fractures=1.0 if bool(kd.fractures) else 0.0,
-        binder_strain=lam.binder_strain(design.electrode.binder), ec_ratio_g_Ah=ec, ec_min_g_Ah=ec_min,
-        cathode_voltage_V=v_cathode if full else fade.LifeInputs.cathode_voltage_V,
-        anode_delithiation_voltage_V=u_delith,
-    )
-    post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None)) if calibrated else None
-    if post is not None:
-        inp = uncertainty.apply_factors(inp, post.median_factors())
-    info = {"electrolyte": el_key, "materials": mres, "loading_g_cm2": loading_g_cm2,
-            "anode_loading_mg_cm2": loads.anode_mg_cm2, "cathode_loading_mg_cm2": loads.cathode_mg_cm2,
-            "loading_note": loads.note, "prelithiation_dose_mAh_cm2": dose_cm2, "electrolyte_amount": amount,
-            "cathode_mean_voltage_V": v_cathode, "np_ratio_reversible": np_rev,
-            "u_anode_V": 0.5 * (u_lith + u_delith), "u_full_V": _full_charge_potential(mat)}
-    return inp, info
+    first = []  # per design: what the electrolyte amount needs, and what the inputs read after it
+    factors = {}  # electrolyte factors by key (a batch has few electrolytes)
+    forming = []  # full cells: (design index, formation arguments)
+    for design, upstream in zip(designs, upstreams):
+        if not hasattr(design, "active") or not hasattr(design, "cell"):
+            raise InputError("design must be a sianode.design.Design", field="design")
+        mres = require(upstream, "materials", "life")
+        kd = require(upstream, "mechanics", "life").data
+        mat = mres.data
+        full = design.cell.kind == "full"
+        q = float(mat.reversible_capacity_mAh_g)
+        ice = float(mat.ice)
+        el_key = electrolytes.electrolyte_key(design.electrolyte)
+        ef = factors.get(el_key)
+        if ef is None:
+            ef = factors[el_key] = electrolytes.get(el_key).values()
+        pr = design.protocol
+        c = protocol_c_rate(pr, q) if c_rate is None else c_rate
+        if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
+            q = float(mat.delivered_capacity_mAh_g(c))
+        loads = full_cell_loadings(design, mat)
+        loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
+        if full:
+            cathode = design_cathode(design)
+            np_rev = float(loads.np_ratio_reversible)
+            qc_rev_cm2 = loads.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
+            dose_cm2 = design_dose_mAh_cm2(design, qc_rev_cm2, cathode.ice, ice)
+            forming.append((len(first), (qc_rev_cm2, cathode.ice, q * loading_g_cm2, ice, dose_cm2)))
+            capacity_cm2 = None  # formation's Q_cell, below
+            cathode_ice, v_cathode = cathode.ice, cathode.average_voltage_V()
+        else:
+            np_rev, dose_cm2, cathode_ice = 1.0, 0.0, 1.0
+            capacity_cm2 = q * loading_g_cm2
+            v_cathode = float("nan")
+        first.append((mres, kd, full, q, ice, el_key, ef, c, loads, loading_g_cm2, np_rev, dose_cm2, cathode_ice,
+                      v_cathode, capacity_cm2))
+    if forming:  # the formation of all full cells at once (elementwise: each design's own floats)
+        cols = [np.array(c, dtype=float) for c in zip(*(a for _, a in forming))]
+        try:
+            q_cell = formation(*cols).q_cell.tolist()
+        except InputError:  # a design the formation rejects: its own error, as alone
+            for _, args in forming:
+                formation(*args)
+            raise
+        for (i, _), qc in zip(forming, q_cell):
+            first[i] = first[i][:-1] + (qc,)
+    amounts = design_electrolytes(designs, [float(f[0].data.density_g_cm3) for f in first],
+                                  [f[8].anode_mg_cm2 for f in first], [f[8].cathode_mg_cm2 for f in first],
+                                  [f[14] for f in first]) if designs else []
+    out = []
+    for design, f, amount in zip(designs, first, amounts):
+        mres, kd, full, q, ice, el_key, ef, c, loads, loading_g_cm2, np_rev, dose_cm2, cathode_ice, v_cathode, _ = f
+        mat, ms = mres.data, mres.summary
+        pr = design.protocol
+        ec = amount.ec_ratio_g_Ah if ec_ratio_g_Ah is None else float(ec_ratio_g_Ah)
+        ec_min = amount.pore_fill_g_Ah if ec_min_g_Ah is None else float(ec_min_g_Ah)
+        u_lith = float(ms["average_lithiation_voltage_V"])
+        u_delith = float(ms["average_delithiation_voltage_V"])
+        inp = fade.LifeInputs(
+            full_cell=1.0 if full else 0.0, capacity_mAh_g=q, ice=ice, np_ratio=np_rev,
+            prelithiation_mAh_g=dose_cm2 / loading_g_cm2, cathode_ice=cathode_ice,
+            soc_max=float(pr.anode_soc_max) if soc_max is None else soc_max,
+            c_rate=c, rest_h=float(pr.rest_h) if rest_h is None else rest_h,
+            temperature_K=(pr.temperature_C if temperature_C is None else temperature_C) + 273.15,
+            # SEI keeps growing on the surface the electrolyte still reaches after formation (mechanics owns it;
+            # the first-cycle SEI on the whole BET area is in the materials stage's ICE)
+            surface_area_m2_g=float(kd.sei_growth_surface_m2_g),
+            crack_surface_area_m2_g=float(kd.crack_surface_area_m2_g),
+            strain_amplitude=float(kd.surface_hoop_strain_amplitude),
+            volumetric_expansion=max(float(kd.particle_volume_expansion), 1e-9),
+            particle_radius_m=float(mat.si_diffusion_radius_m),
+            diffusivity_m2_s=float(si_diffusivity_m2_s(getattr(mat, "si_diffusivity_m2_s", None))),
+            anode_potential_V=0.5 * (u_lith + u_delith),
+            electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]),
+            solvent_factor=ef["solvent_factor"], sei_fracture_area_strain=ef["sei_fracture_area_strain"],
+            fresh_surface_wetting=ef["fresh_surface_wetting"], fractures=1.0 if bool(kd.fractures) else 0.0,
+            binder_strain=lam.binder_strain(design.electrode.binder), ec_ratio_g_Ah=ec, ec_min_g_Ah=ec_min,
+            cathode_voltage_V=v_cathode if full else fade.LifeInputs.cathode_voltage_V,
+            anode_delithiation_voltage_V=u_delith,
+        )
+        post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None)) if calibrated else None
+        if post is not None:
+            inp = uncertainty.apply_factors(inp, post.median_factors())
+        info = {"electrolyte": el_key, "materials": mres, "loading_g_cm2": loading_g_cm2,
+                "anode_loading_mg_cm2": loads.anode_mg_cm2, "cathode_loading_mg_cm2": loads.cathode_mg_cm2,
+                "loading_note": loads.note, "prelithiation_dose_mAh_cm2": dose_cm2, "electrolyte_amount": amount,
+                "cathode_mean_voltage_V": v_cathode, "np_ratio_reversible": np_rev,
+                "u_anode_V": 0.5 * (u_lith + u_delith), "u_full_V": _full_charge_potential(mat)}
+        out.append((inp, info))
+    return out
 
 
 def run(design, upstream=None, cycles: int | None = None, progress=None,
@@ -175,7 +210,7 @@ def run_batch(designs, upstreams, *, tables: bool = True, cycles: int | None = N
     sampled per design.
     """
     check_batch(designs, upstreams)
-    built = [inputs_from_design(d, u, **options) for d, u in zip(designs, upstreams)]
+    built = inputs_from_designs(designs, upstreams, **options)
     n_cycles = [int(d.protocol.cycles if cycles is None else cycles) for d in designs]
     record = fade.RECORDABLE if tables else SUMMARY_RECORD
     out: list = [None] * len(designs)

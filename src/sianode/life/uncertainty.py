@@ -28,6 +28,7 @@ half-cell calibration applies to the same anode in a full cell.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -232,6 +233,14 @@ def stack_inputs(items: list):
     messages naming the field. Items holding arrays are broadcast (and validated) item by item and concatenated.
     """
     names = [f.name for f in fields(items[0])]
+    # all scalar (the usual case): one (items, fields) array; each field's column is the np.array of that field
+    get = operator.attrgetter(*names)
+    try:
+        rows = np.array([get(x) for x in items], dtype=float)
+    except (TypeError, ValueError):  # ragged: some items hold arrays
+        rows = None
+    if rows is not None and rows.shape == (len(items), len(names)):
+        return replace(items[0], **{k: rows[:, j].copy() for j, k in enumerate(names)})
     stacked = {}
     for k in names:
         col = [getattr(x, k) for x in items]

@@ -37,21 +37,28 @@ def linear_strain_between(soc_lo, soc_hi, volumetric_expansion):
     return ((1.0 + E * hi) / (1.0 + E * lo)) ** (1.0 / 3.0) - 1.0
 
 
-def window_strain_amplitude(full_amplitude, soc_lo, soc_hi, volumetric_expansion, full_linear_strain=None):
+def window_strain_amplitude(full_amplitude, soc_lo, soc_hi, volumetric_expansion, full_linear_strain=None,
+                            full_positive=None):
     """Surface hoop strain amplitude in the window [soc_lo, soc_hi] given the full-window amplitude.
 
     ``full_linear_strain``: ``linear_strain_between(0, 1, volumetric_expansion)`` when the caller already has it
-    (a loop over cycles with a fixed expansion computes it once)."""
+    (a loop over cycles with a fixed expansion computes it once); ``full_positive``: whether all of it is finite
+    and > 0 (:func:`positive_ratio`'s ``positive``, likewise known once)."""
     E = np.asarray(volumetric_expansion, float)
     full_lin = linear_strain_between(0.0, 1.0, E) if full_linear_strain is None else full_linear_strain
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = positive_ratio(linear_strain_between(soc_lo, soc_hi, E), full_lin)
+        scale = positive_ratio(linear_strain_between(soc_lo, soc_hi, E), full_lin, positive=full_positive)
     return np.asarray(full_amplitude, float) * np.maximum(scale, 0.0)
 
 
-def positive_ratio(numerator, denominator):
-    """``numerator / denominator`` where the denominator is > 0, else 0 (a strain over a reference strain)."""
+def positive_ratio(numerator, denominator, positive=None):
+    """``numerator / denominator`` where the denominator is > 0, else 0 (a strain over a reference strain).
+
+    ``positive``: True when the caller knows every denominator is finite and > 0 (a reference fixed over many
+    calls, tested once): the same quotients without testing them again."""
     den = np.asarray(denominator, float)
+    if positive:  # finite and > 0: no selection, and no division that could warn
+        return np.asarray(numerator, float) / den
     pos = den > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         if pos.all():  # the usual case: nothing to guard, the same quotients without two selections
