@@ -300,3 +300,52 @@ def test_curve_key_tells_functions_apart():
     g, g2 = graphite_component(), graphite_component()
     assert anode._curve_key(g, "delithiation") == anode._curve_key(g, "lithiation")  # no charge branch: the same
     assert anode._curve_key(g, "delithiation") != anode._curve_key(g2, "delithiation")  # other function objects
+
+
+# ----------------------------------------------------------------------------- cost and criteria over a group
+def _stacked_results(mixed_batch):
+    """The mixed designs' own cell-model results stacked as arrays, per (cathode, prelithiation, mass items)."""
+    from types import SimpleNamespace
+
+    ds, ups = mixed_batch
+    alone = []
+    for d, u in zip(ds, ups):
+        try:
+            alone.append(stage.run(d, u))
+        except InputError:  # a design the cell model refuses has no cost
+            pass
+    groups: dict = {}
+    for a in alone:
+        res = a.data["result"]
+        key = (a.data["cathode"].name, a.data["model_kwargs"].get("prelithiation", "none"), tuple(res.mass_g),
+               tuple(res.values))
+        groups.setdefault(key, []).append(a)
+    out = []
+    for (cat, pre, _, _), rs in groups.items():
+        stacked = SimpleNamespace(**{part: {k: np.array([float(getattr(a.data["result"], part)[k]) for a in rs])
+                                            for k in getattr(rs[0].data["result"], part)}
+                                     for part in ("values", "mass_g")})
+        out.append((cat, pre, rs, stacked))
+    return out
+
+
+def test_cost_and_criteria_of_stacked_designs_equal_designs_alone(mixed_batch):
+    from sianode.cell import cost as _cost, criteria as _criteria
+
+    groups = _stacked_results(mixed_batch)
+    assert len(groups) > 3 and sum(len(g[2]) for g in groups) > len(groups)  # several groups, some of many designs
+    for cat, pre, rs, stacked in groups:
+        shares = np.array([stage._si_share(a.data["anode"]) for a in rs])
+        costs = _cost.materials_costs_usd_per_kWh(stacked, cat, shares, pre)
+        passed, total = _criteria.passed_counts({**stacked.values, "np_ratio": np.array(
+            [float(a.data["model_kwargs"]["np_ratio"]) for a in rs])})
+        for j, a in enumerate(rs):
+            args = (a.data["result"], cat, float(shares[j]), pre)
+            assert costs[j] == _cost.materials_cost_usd_per_kWh(*args) == a.summary["materials_cost_usd_per_kWh"]
+            assert costs[j] == pytest.approx(float(_cost.materials_cost(*args)["usd_per_kWh"].iloc[-1]), rel=1e-12)
+            assert _cost.cost_items(stacked, cat, shares[j], pre, index=j) == _cost.cost_items(*args)
+            v = {**a.data["result"].values, "np_ratio": float(a.data["model_kwargs"]["np_ratio"])}
+            assert (passed[j], total) == _criteria.passed_count(v) == (a.summary["criteria_passed"],
+                                                                       a.summary["criteria_total"])
+            assert passed[j] == int(_criteria.evaluate(v)["passed"].sum())
+    assert len({a.summary["criteria_passed"] for _, _, rs, _ in groups for a in rs}) > 1  # the counts vary
