@@ -457,10 +457,11 @@ def two_component(a: AnodeComponent, b: AnodeComponent, frac_b) -> AnodeBlend:
 
 
 # ----------------------------------------------------------------------------- materials-stage adapter
-def _branch_curve(curve, q_rev: float, branch: str = "delithiation") -> Callable[[np.ndarray], np.ndarray]:
+def _branch_curve(curve, q_rev: float, branch: str = "delithiation", th=None) -> Callable[[np.ndarray], np.ndarray]:
     """U(theta) of one branch of a materials-stage :class:`~sianode.materials.composites.VoltageCurve`
-    (capacity axis increasing; theta = capacity / q_rev, linear interpolation, clipped to [0, 1])."""
-    th, u = curve.capacity_mAh_g / q_rev, curve.branch(branch)
+    (capacity axis increasing; theta = capacity / q_rev, or ``th`` if given (that), linear interpolation,
+    clipped to [0, 1])."""
+    th, u = curve.capacity_mAh_g / q_rev if th is None else th, curve.branch(branch)
 
     def f(theta):
         return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), th, u)
@@ -477,7 +478,7 @@ def component_from_properties(c, fallback_density_g_cm3: float | None = None) ->
     lith = None
     if vc is not None:
         curve = _branch_curve(vc, q)
-        lith = _branch_curve(vc, q, "lithiation")
+        lith = _branch_curve(vc, q, "lithiation", curve.curve_arrays[0])  # the same theta axis, computed once
     elif getattr(c, "si_mass_frac", 0.0) > 0:
         curve = si_delithiation_curve()
     else:
