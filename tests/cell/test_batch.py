@@ -250,3 +250,102 @@ def test_stacked_single_component_rows():
             assert np.array_equal(got[j], b.delithiation_voltage_V(th[j], branch=branch))
     with pytest.raises(InputError):
         StackedBlend([blends[0], AnodeBlend([g, si], np.array([0.5, 0.5]))])  # rows of different sizes
+
+
+@pytest.mark.parametrize("branch", ["delithiation", "lithiation"])
+def test_stacked_rows_of_shared_curves_equal_blends_alone(spec_batch, branch, monkeypatch):
+    """Rows with equal curves (the same blend, a blend rebuilt from the same materials result) share one table;
+    a curve 1 uV away at one point does not, and every row's numbers are its blend's alone."""
+    from dataclasses import replace
+
+    from sianode.cell import anode
+
+    ds, ups = spec_batch
+    blends = _blends(spec_batch)[:6]
+    props = ups[0]["materials"].data
+    b0 = blends[0]
+    si0 = b0.components[1]
+    th, u = si0.delithiation_voltage.curve_arrays
+    u_near = u.copy()
+    u_near[60] += 1e-6  # another curve, close to the design's
+
+    def f(theta):
+        return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), th, u_near)
+
+    f.curve_arrays = (th, u_near)
+    nudged = AnodeBlend([b0.components[0], replace(si0, delithiation_voltage=f, lithiation_voltage=f)], b0.weights)
+    assert anode._curve_key(nudged.components[1], branch) != anode._curve_key(si0, branch)
+    rows = blends + [b0, anode_from_composite(props), nudged, blends[3], b0]
+    sizes = []
+    real = anode._tables_of
+    monkeypatch.setattr(anode, "_tables_of", lambda r, *a: sizes.append(len(r)) or real(r, *a))
+    sb = StackedBlend(rows)
+    th_q = np.random.default_rng(5).uniform(-0.05, 1.05, (len(rows), 33))
+    got = sb.delithiation_voltage_V(th_q, branch=branch)
+    assert sizes == [7]  # the 6 distinct blends and the nudged one
+    assert not np.array_equal(nudged._inverse_tables(branch, 241)[1], b0._inverse_tables(branch, 241)[1])
+    for j, b in enumerate(rows):
+        assert np.array_equal(got[j], b.delithiation_voltage_V(th_q[j], branch=branch)), j
+    tabs = sb._inverse_tables(branch, 241)
+    for j, b in enumerate(rows):
+        one = b._inverse_tables(branch, 241)
+        n_j = one[2][0]
+        assert tabs[2][j] == n_j
+        assert np.array_equal(tabs[0][j, :n_j], one[0][0]) and np.array_equal(tabs[1][j, :, :n_j], one[1][0])
+
+
+def test_curve_key_tells_functions_apart():
+    from sianode.cell import anode
+
+    g, g2 = graphite_component(), graphite_component()
+    assert anode._curve_key(g, "delithiation") == anode._curve_key(g, "lithiation")  # no charge branch: the same
+    assert anode._curve_key(g, "delithiation") != anode._curve_key(g2, "delithiation")  # other function objects
+
+
+# ----------------------------------------------------------------------------- cost and criteria over a group
+def _stacked_results(mixed_batch):
+    """The mixed designs' own cell-model results stacked as arrays, per (cathode, prelithiation, mass items)."""
+    from types import SimpleNamespace
+
+    ds, ups = mixed_batch
+    alone = []
+    for d, u in zip(ds, ups):
+        try:
+            alone.append(stage.run(d, u))
+        except InputError:  # a design the cell model refuses has no cost
+            pass
+    groups: dict = {}
+    for a in alone:
+        res = a.data["result"]
+        key = (a.data["cathode"].name, a.data["model_kwargs"].get("prelithiation", "none"), tuple(res.mass_g),
+               tuple(res.values))
+        groups.setdefault(key, []).append(a)
+    out = []
+    for (cat, pre, _, _), rs in groups.items():
+        stacked = SimpleNamespace(**{part: {k: np.array([float(getattr(a.data["result"], part)[k]) for a in rs])
+                                            for k in getattr(rs[0].data["result"], part)}
+                                     for part in ("values", "mass_g")})
+        out.append((cat, pre, rs, stacked))
+    return out
+
+
+def test_cost_and_criteria_of_stacked_designs_equal_designs_alone(mixed_batch):
+    from sianode.cell import cost as _cost, criteria as _criteria
+
+    groups = _stacked_results(mixed_batch)
+    assert len(groups) > 3 and sum(len(g[2]) for g in groups) > len(groups)  # several groups, some of many designs
+    for cat, pre, rs, stacked in groups:
+        shares = np.array([stage._si_share(a.data["anode"]) for a in rs])
+        costs = _cost.materials_costs_usd_per_kWh(stacked, cat, shares, pre)
+        passed, total = _criteria.passed_counts({**stacked.values, "np_ratio": np.array(
+            [float(a.data["model_kwargs"]["np_ratio"]) for a in rs])})
+        for j, a in enumerate(rs):
+            args = (a.data["result"], cat, float(shares[j]), pre)
+            assert costs[j] == _cost.materials_cost_usd_per_kWh(*args) == a.summary["materials_cost_usd_per_kWh"]
+            assert costs[j] == pytest.approx(float(_cost.materials_cost(*args)["usd_per_kWh"].iloc[-1]), rel=1e-12)
+            assert _cost.cost_items(stacked, cat, shares[j], pre, index=j) == _cost.cost_items(*args)
+            v = {**a.data["result"].values, "np_ratio": float(a.data["model_kwargs"]["np_ratio"])}
+            assert (passed[j], total) == _criteria.passed_count(v) == (a.summary["criteria_passed"],
+                                                                       a.summary["criteria_total"])
+            assert passed[j] == int(_criteria.evaluate(v)["passed"].sum())
+    assert len({a.summary["criteria_passed"] for _, _, rs, _ in groups for a in rs}) > 1  # the counts vary

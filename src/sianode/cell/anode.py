@@ -368,13 +368,42 @@ def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_gri
     are padded at the top potential with copies of their last column (:func:`_invert_rows` reads them as
     nothing).
     """
+    keys = [tuple(_curve_key(c, branch) for c in comps) for comps in rows]
+    first: dict = {}
+    which = [first.setdefault(k, j) for j, k in enumerate(keys)]
+    if len(first) == len(rows):
+        return _tables_of(rows, keys, branch, n_grid)
+    # rows of equal curves (a sweep's designs share few): each distinct row's tables once, gathered per row
+    # (a row's tables depend on its own curves only, and the padding length is the same longest row's)
+    pos = {j: r for r, j in enumerate(first.values())}
+    u_all, th_tab, lengths = _tables_of([rows[j] for j in first.values()], list(first), branch, n_grid)
+    idx = np.array([pos[j] for j in which])
+    return u_all[idx], th_tab[idx], [lengths[r] for r in idx.tolist()]
+
+
+def _curve_key(c: AnodeComponent, branch: str):
+    """A key of the voltage curve ``c.voltage(., branch)`` evaluates: equal keys, equal curves. A curve of
+    :func:`_branch_curve` is keyed on its arrays' content (dtype, shape and bytes, so different curves cannot
+    share a key); any other curve on the function object itself (alive while the key is used)."""
+    f = c.lithiation_voltage if (branch == "lithiation" and c.lithiation_voltage is not None) \
+        else c.delithiation_voltage
+    arrays = getattr(f, "curve_arrays", None)
+    if arrays is None:
+        return ("function", id(f))
+    return ("branch_curve",) + tuple((a.dtype.str, a.shape, a.tobytes()) for a in arrays)
+
+
+def _tables_of(rows, keys, branch: str, n_grid: int):
+    """:func:`_inverse_tables` of rows, each component's curve tabulated once per distinct ``keys`` entry."""
     u_lo, u_hi = -0.05, 2.0
     grid = _grid(n_grid)
     b, n = len(rows), len(rows[0])
     u = np.empty((b, n, n_grid))
+    done: dict = {}  # curve key -> (row, component) where it was tabulated
     for j, comps in enumerate(rows):
         for i, c in enumerate(comps):
-            u[j, i] = c.voltage(grid, branch)
+            at = done.setdefault(keys[j][i], (j, i))
+            u[j, i] = c.voltage(grid, branch) if at == (j, i) else u[at]
     # force strictly decreasing U(theta) so the inverse is single-valued
     u = np.minimum.accumulate(u, axis=2) - 1e-9 * grid
     tu = u[:, :, ::-1]  # ascending U, with theta grid[::-1]
@@ -428,14 +457,16 @@ def two_component(a: AnodeComponent, b: AnodeComponent, frac_b) -> AnodeBlend:
 
 
 # ----------------------------------------------------------------------------- materials-stage adapter
-def _branch_curve(curve, q_rev: float, branch: str = "delithiation") -> Callable[[np.ndarray], np.ndarray]:
+def _branch_curve(curve, q_rev: float, branch: str = "delithiation", th=None) -> Callable[[np.ndarray], np.ndarray]:
     """U(theta) of one branch of a materials-stage :class:`~sianode.materials.composites.VoltageCurve`
-    (capacity axis increasing; theta = capacity / q_rev, linear interpolation, clipped to [0, 1])."""
-    th, u = curve.capacity_mAh_g / q_rev, curve.branch(branch)
+    (capacity axis increasing; theta = capacity / q_rev, or ``th`` if given (that), linear interpolation,
+    clipped to [0, 1])."""
+    th, u = curve.capacity_mAh_g / q_rev if th is None else th, curve.branch(branch)
 
     def f(theta):
         return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), th, u)
 
+    f.curve_arrays = (th, u)  # what f computes from: its content keys the shared inverse tables (_curve_key)
     return f
 
 
@@ -447,7 +478,7 @@ def component_from_properties(c, fallback_density_g_cm3: float | None = None) ->
     lith = None
     if vc is not None:
         curve = _branch_curve(vc, q)
-        lith = _branch_curve(vc, q, "lithiation")
+        lith = _branch_curve(vc, q, "lithiation", curve.curve_arrays[0])  # the same theta axis, computed once
     elif getattr(c, "si_mass_frac", 0.0) > 0:
         curve = si_delithiation_curve()
     else:

@@ -51,34 +51,33 @@ SEED_CELL_COST_CNY_WH = {"si_c": Parameter(1.3, "CNY/Wh", "seeds/001 §4"),
                          "graphite": Parameter(0.65, "CNY/Wh", "seeds/001 §4")}
 
 
-def cost_items(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation: str = "none",
-               prices: dict | None = None, yields: dict | None = None, index=()) -> tuple[list[tuple[str, float]], float]:
-    """The model of the module docstring for one design of a :class:`~sianode.cell.stack.CellResult`:
-    ``([(item, USD per cell), ...], cell energy in kWh)``. The one place the cost is computed
-    (:func:`materials_cost` tabulates it, :func:`materials_cost_usd_per_kWh` totals it).
+def cost_columns(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation: str = "none",
+                 prices: dict | None = None, yields: dict | None = None) -> tuple[list[tuple[str, np.ndarray]], np.ndarray]:
+    """The model of the module docstring for every design of a :class:`~sianode.cell.stack.CellResult` at once:
+    ``([(item, USD per cell), ...], cell energy in kWh)``, arrays of the result's shape (``()`` for one design).
+    The one place the cost is computed (:func:`cost_items` picks one design, :func:`materials_cost` tabulates it,
+    :func:`materials_costs_usd_per_kWh` totals it).
 
-    ``anode_si_cost_share`` is the mass fraction of the anode active blend priced as a Si material
-    (priced ``si_material_vs_graphite`` x graphite).
+    ``anode_si_cost_share`` (one, or one per design) is the mass fraction of the anode active blend priced as a
+    Si material (priced ``si_material_vs_graphite`` x graphite).
     """
     p = {k: v.value for k, v in PRICES_USD_KG.items()}
     p.update(prices or {})
     y = {k: v.value for k, v in YIELDS.items()}
     y.update(yields or {})
-    shape = np.shape(result.values["energy_Wh"])
+    si = np.asarray(anode_si_cost_share, dtype=float)
+    shape = np.broadcast_shapes(np.shape(result.values["energy_Wh"]), si.shape)
 
-    def pick(v) -> float:  # one design's value of a (batched) quantity
-        if shape == () and index == () and type(v) in FLOATS:  # one design and a float: no broadcasting needed
-            return float(v)
-        return float(np.asarray(np.broadcast_to(v, shape))[index])
+    def col(v) -> np.ndarray:  # a (batched) quantity over every design
+        return np.broadcast_to(np.asarray(v, dtype=float), shape)
 
-    m = {k: pick(v) / 1000.0 for k, v in result.mass_g.items()}  # kg
+    m = {k: col(v) / 1000.0 for k, v in result.mass_g.items()}  # kg
 
     def g(*keys):
         return sum(m.get(k, 0.0) for k in keys)
 
-    e_kwh = float(np.asarray(result.values["energy_Wh"])[index]) / 1000.0
-    area_m2 = pick(result.values["electrode_pair_area_cm2"]) / 1e4
-    si = float(np.asarray(anode_si_cost_share))
+    e_kwh = col(result.values["energy_Wh"]) / 1000.0
+    area_m2 = col(result.values["electrode_pair_area_cm2"]) / 1e4
     p_anode = p["graphite"] * ((1 - si) + si * p["si_material_vs_graphite"])
     pre = p["li5feo4"] if prelithiation in ("li5feo4", "li2nio2") else p["li_metal"]
     rows = [
@@ -95,17 +94,36 @@ def cost_items(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation
         ("packaging", (g("pouch_film_nylon", "pouch_film_al", "pouch_film_pp", "can") * p["packaging"]
                        + g("header", "lid_terminals", "tab_positive", "tab_negative") * p["tabs_cap"]) / y["cell"]),
     ]
-    return rows, e_kwh
+    return [(k, np.broadcast_to(v, shape)) for k, v in rows], e_kwh
+
+
+def cost_items(result, cathode_name: str, anode_si_cost_share=0.0, prelithiation: str = "none",
+               prices: dict | None = None, yields: dict | None = None, index=()) -> tuple[list[tuple[str, float]], float]:
+    """:func:`cost_columns` of one design (``index`` selects it in a batched result; its Si share is one number):
+    ``([(item, USD per cell), ...], cell energy in kWh)``."""
+    rows, e_kwh = cost_columns(result, cathode_name, float(np.asarray(anode_si_cost_share)), prelithiation,
+                               prices, yields)
+    return [(k, float(v[index])) for k, v in rows], float(e_kwh[index])
+
+
+def materials_costs_usd_per_kWh(*args, **kwargs) -> np.ndarray:
+    """Total materials cost per kWh of every design of a result (:func:`cost_columns`, same arguments): the last
+    row of each design's :func:`materials_cost`, an array of the result's shape."""
+    rows, e_kwh = cost_columns(*args, **kwargs)
+    usd = np.stack([v for _, v in rows], axis=-1)  # (..., items): each design's items contiguous, summed as a row
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where((e_kwh > 0)[..., None], usd / e_kwh[..., None], np.nan)
+    return per.sum(axis=-1)
 
 
 def _per_kWh(usd_per_cell: np.ndarray, e_kwh: float) -> np.ndarray:
     return usd_per_cell / e_kwh if e_kwh > 0 else np.full(usd_per_cell.shape, np.nan)
 
 
-def materials_cost_usd_per_kWh(*args, **kwargs) -> float:
-    """Total materials cost per kWh (the last row of :func:`materials_cost`; same arguments), without the table."""
-    rows, e_kwh = cost_items(*args, **kwargs)
-    return float(_per_kWh(np.array([v for _, v in rows]), e_kwh).sum())
+def materials_cost_usd_per_kWh(*args, index=(), **kwargs) -> float:
+    """Total materials cost per kWh of one design (the last row of :func:`materials_cost`; same arguments),
+    without the table: :func:`materials_costs_usd_per_kWh` at ``index``."""
+    return float(materials_costs_usd_per_kWh(*args, **kwargs)[index])
 
 
 def materials_cost(*args, **kwargs) -> pd.DataFrame:

@@ -52,15 +52,21 @@ CRITERIA = [
 
 
 def _check(c: Criterion, values: dict, index=()) -> tuple[float, float, bool]:
-    """(value in the criterion's unit, margin, passed) of one criterion for one design."""
-    v = float(np.asarray(values[c.key], dtype=float)[index]) * c.scale
+    """(value in the criterion's unit, margin, passed) of one criterion for one design: :func:`_checks` of it."""
+    v, margin, ok = _checks(c, float(np.asarray(values[c.key], dtype=float)[index]))
+    return v, margin, bool(ok)
+
+
+def _checks(c: Criterion, value):
+    """(value in the criterion's unit, margin, passed) of one criterion, for a number or an array of designs."""
+    v = value * c.scale
     if c.direction in (">", ">="):
         margin = v - c.threshold
         ok = margin > 0 if c.direction == ">" else margin >= -1e-9 * max(1.0, abs(c.threshold))
     else:
         margin = c.threshold - v
         ok = margin > 0 if c.direction == "<" else margin >= -1e-9 * max(1.0, abs(c.threshold))
-    return v, margin, bool(ok)
+    return v, margin, ok
 
 
 def _applicable(values: dict, criteria, skip) -> list[Criterion]:
@@ -81,6 +87,18 @@ def evaluate(values: dict, index=(), criteria=CRITERIA, skip: tuple[str, ...] = 
 
 
 def passed_count(values: dict, index=(), criteria=CRITERIA, skip: tuple[str, ...] = ()) -> tuple[int, int]:
-    """(criteria passed, criteria evaluated) of :func:`evaluate`, without the table."""
+    """(criteria passed, criteria evaluated) of :func:`evaluate`, without the table: :func:`passed_counts` at
+    ``index``."""
+    n, total = passed_counts(values, criteria, skip)
+    return int(n[index]), total
+
+
+def passed_counts(values: dict, criteria=CRITERIA, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, int]:
+    """:func:`passed_count` of every design of batched ``values`` (arrays or numbers, broadcast together):
+    (criteria passed per design, criteria evaluated)."""
     cs = _applicable(values, criteria, skip)
-    return sum(_check(c, values, index)[2] for c in cs), len(cs)
+    shape = np.broadcast_shapes(*(np.shape(values[c.key]) for c in cs)) if cs else ()
+    n = np.zeros(shape, dtype=int)
+    for c in cs:
+        n += _checks(c, np.asarray(values[c.key], dtype=float))[2]
+    return n, len(cs)

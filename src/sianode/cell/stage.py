@@ -322,12 +322,32 @@ def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> lis
     one = _split(res, n) if n > 1 else [res]
     nopre = (_split(res_nopre, n) if n > 1 else [res_nopre]) if pre else one
     memo = {} if memo is None else memo
-    return [_result(p, r, r0, tables, memo) for p, r, r0 in zip(preps, one, nopre)]
+    shares = [_si_share(p["blend"]) for p in preps]
+    costs, passed, total = _group_numbers(res, kw, cathode.name, shares, n)
+    return [_result(p, r, r0, tables, memo, sh, c, (k, total))
+            for p, r, r0, sh, c, k in zip(preps, one, nopre, shares, costs, passed)]
 
 
-def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo: dict) -> StageResult:
-    """One design's stage result from its cell-model result (and its no-prelithiation twin); ``memo`` keeps the
-    cost of each graphite reference cell (a read-only, memoised result) for the batch."""
+def _si_share(blend: AnodeBlend) -> float:
+    """Mass fraction of a design's anode blend priced as a Si material (its components other than graphite)."""
+    return float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
+
+
+def _group_numbers(res: CellResult, kw: dict, cathode_name: str, shares: list, n: int):
+    """Each design's materials cost (USD/kWh) and criteria passed, and the criteria evaluated, from the group's
+    model result (arrays of its ``n`` designs, or one design's numbers): :func:`sianode.cell.cost.cost_columns`
+    and :func:`sianode.cell.criteria.passed_counts` over the group at once."""
+    passed, total = _criteria.passed_counts({**res.values, "np_ratio": kw["np_ratio"]})
+    cost = _cost.materials_costs_usd_per_kWh(res, cathode_name, np.array(shares) if n > 1 else shares[0],
+                                             kw.get("prelithiation", "none"))
+    return np.broadcast_to(cost, (n,)).tolist(), np.broadcast_to(passed, (n,)).tolist(), total
+
+
+def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo: dict, si_share: float,
+            cost: float, criteria: tuple[int, int]) -> StageResult:
+    """One design's stage result from its cell-model result (and its no-prelithiation twin), its Si cost share,
+    materials cost and (criteria passed, evaluated) (:func:`_group_numbers`); ``memo`` keeps the cost of each
+    graphite reference cell (a read-only, memoised result) for the batch."""
     design, upstream, blend, kw, loads, amount, half, cathode = (
         p[k] for k in ("design", "upstream", "blend", "kw", "loads", "amount", "half", "cathode"))
     c = design.cell
@@ -344,8 +364,7 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
     notes += res.notes
     v = {k: float(x) for k, x in res.values.items()}  # one design: floats, NumPy scalars or 0-d arrays
     v["np_ratio"] = float(kw["np_ratio"])
-    n_passed, n_criteria = _criteria.passed_count(v)
-    si_share = float(sum(w for w, comp in zip(blend.weights.ravel(), blend.components) if "graphite" not in comp.name))
+    n_passed, n_criteria = criteria
     cost_args = (res, cathode.name, si_share, kw.get("prelithiation", "none"))
     np_rev = loads.np_ratio_reversible if loads.np_ratio_reversible is not None else MATCHED_NP
     pore_fill = amount.pore_fill_g_Ah if amount is not None else None
@@ -405,7 +424,7 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
         "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),
         "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
         "graphite_reference_capacity_Ah": float(res_gr.values["capacity_Ah"]),
-        "materials_cost_usd_per_kWh": _cost.materials_cost_usd_per_kWh(*cost_args),
+        "materials_cost_usd_per_kWh": cost,
         "graphite_reference_cost_usd_per_kWh": _reference_cost(res_gr, cathode.name, memo),
         "criteria_passed": int(n_passed),
         "criteria_total": int(n_criteria),
