@@ -3,7 +3,7 @@ and Dask 2 vs 1 worker with the echem stage.
 
 Runs, in the same process:
 1. Designs from a Latin hypercube over Si size, phase, Si fraction, C-rate and press density of the bundled
-   Si/graphite blend (full NCM811 pouch, 500 cycles), through materials, mechanics, life (500 cycles) and cell
+   Si/graphite blend (full NCM811 pouch, 500 cycles; the bundled SPEC examples/si_graphite_hypercube.toml with N designs), through materials, mechanics, life (500 cycles) and cell
    (as ``sianode sweep``: no sampled life bands, :func:`sianode.sweep.runner.sweep_options`).
    Baseline: a plain Python loop ``ModelChain(design, stages, options).run()`` over the first ``N_LOOP`` designs
    against :class:`sianode.sweep.evaluate.BatchEvaluator` on the same designs, measured alternately, best of
@@ -29,6 +29,7 @@ import os
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 
@@ -38,7 +39,7 @@ from sianode.design.loader import design_from_dict  # noqa: E402
 from sianode.sweep.evaluate import BatchEvaluator, same_rows, scalar  # noqa: E402
 from sianode.sweep.sampling import DesignBuilder, Samples, design_data  # noqa: E402
 from sianode.sweep.runner import sweep_options  # noqa: E402
-from sianode.sweep.spec import parse_spec  # noqa: E402
+from sianode.sweep.spec import load_spec  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
 N_LOOP = 100
@@ -46,20 +47,15 @@ N_ONE = min(N, 20000)
 REPEATS = 3
 STAGES = ["materials", "mechanics", "life", "cell"]
 OPTIONS = sweep_options(bands=False)  # as `sianode sweep`: no sampled life bands (both loop and batch)
-SPEC = f"""
-base = "nano_si_graphite"
-[sampling]
-method = "lhs"
-n = {N}
-seed = 18
-[vary]
-"active.silicon.diameter_nm" = {{ distribution = "loguniform", low = 30, high = 3000 }}
-"active.silicon.phase" = ["crystalline", "amorphous"]
-"active.si_fraction" = {{ range = [0.05, 0.4] }}
-"protocol.c_rate" = {{ distribution = "loguniform", low = 0.1, high = 3 }}
-"electrode.press_density_g_cm3" = {{ range = [1.3, 1.7] }}
-"protocol.cycles" = [500]
-"""
+#: The design space (a bundled example SPEC; its n replaced by N).
+SPEC_FILE = Path(__file__).resolve().parents[1] / "examples" / "si_graphite_hypercube.toml"
+
+
+def hypercube(n: int = N):
+    """The example SPEC with ``n`` designs (the same Latin hypercube, seed and fields)."""
+    spec = load_spec(SPEC_FILE)
+    spec.n = n
+    return spec
 
 
 def designs(spec, start, stop):
@@ -102,7 +98,7 @@ def per_design_ms(fn, ds):
 
 
 def main() -> None:
-    spec = parse_spec(SPEC)
+    spec = hypercube()
     ev = BatchEvaluator()
     t = time.perf_counter()
     ev.evaluate(designs(spec, 0, 8), STAGES, OPTIONS)

@@ -4,6 +4,7 @@ error."""
 import copy
 import math
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,23 +18,14 @@ from sianode.errors import InputError
 from sianode.sweep.evaluate import BatchEvaluator
 from sianode.sweep.runner import sweep_options
 from sianode.sweep.sampling import Samples, design_data
-from sianode.sweep.spec import parse_spec
+from sianode.sweep.spec import load_spec
 
 # the benchmark's design space (benchmarks/sweep.py SPEC)
-SPEC = """
-base = "nano_si_graphite"
-[sampling]
-method = "lhs"
-n = 64
-seed = 18
-[vary]
-"active.silicon.diameter_nm" = { distribution = "loguniform", low = 30, high = 3000 }
-"active.silicon.phase" = ["crystalline", "amorphous"]
-"active.si_fraction" = { range = [0.05, 0.4] }
-"protocol.c_rate" = { distribution = "loguniform", low = 0.1, high = 3 }
-"electrode.press_density_g_cm3" = { range = [1.3, 1.7] }
-"protocol.cycles" = [500]
-"""
+def hypercube_spec():
+    """The benchmark's design space (examples/si_graphite_hypercube.toml, as benchmarks/sweep.py), 64 designs."""
+    spec = load_spec(Path(__file__).resolve().parents[2] / "examples" / "si_graphite_hypercube.toml")
+    spec.n = 64
+    return spec
 OPTIONS = sweep_options(bands=False)
 UP = ("materials", "mechanics", "life")
 
@@ -103,7 +95,7 @@ def _diff(a: dict, b: dict) -> list:
 
 @pytest.fixture(scope="module")
 def spec_batch():
-    spec = parse_spec(SPEC)
+    spec = hypercube_spec()
     ds = [design_from_dict(design_data(spec.base_data, r)) for r in Samples(spec).rows(0, 64)]
     return ds, _upstreams(ds)
 

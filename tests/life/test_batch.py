@@ -10,6 +10,7 @@
 """
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,25 +24,16 @@ from sianode.interphase import sei
 from sianode.life import knee, stage
 from sianode.life.fade import RECORDABLE, LifeInputs, simulate
 from sianode.sweep.sampling import Samples, design_data
-from sianode.sweep.spec import parse_spec
+from sianode.sweep.spec import load_spec
 
 REL = 1e-12
 
 # the design space of benchmarks/sweep.py (its SPEC), fewer designs
-SPEC = """
-base = "nano_si_graphite"
-[sampling]
-method = "lhs"
-n = 24
-seed = 18
-[vary]
-"active.silicon.diameter_nm" = { distribution = "loguniform", low = 30, high = 3000 }
-"active.silicon.phase" = ["crystalline", "amorphous"]
-"active.si_fraction" = { range = [0.05, 0.4] }
-"protocol.c_rate" = { distribution = "loguniform", low = 0.1, high = 3 }
-"electrode.press_density_g_cm3" = { range = [1.3, 1.7] }
-"protocol.cycles" = [500]
-"""
+def hypercube_spec():
+    """The benchmark's design space (examples/si_graphite_hypercube.toml, as benchmarks/sweep.py), 24 designs."""
+    spec = load_spec(Path(__file__).resolve().parents[2] / "examples" / "si_graphite_hypercube.toml")
+    spec.n = 24
+    return spec
 
 
 def _close(a, b, path=""):
@@ -176,7 +168,7 @@ def _calibrated():
 
 @pytest.fixture(scope="module")
 def designs():
-    spec = parse_spec(SPEC)
+    spec = hypercube_spec()
     ds = [design_from_dict(design_data(spec.base_data, r)) for r in Samples(spec).rows(0, 24)]
     ds += [load_example(n) for n in example_names()] + [_calibrated()]
     return ds, [upstream_for(d, "life") for d in ds]

@@ -7,6 +7,7 @@ raises its own error, the same as alone, and the sweep (BatchEvaluator) keeps th
 """
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,22 +21,13 @@ from sianode.materials import composites as C
 from sianode.materials import stage, utilisation
 from sianode.sweep.evaluate import BatchEvaluator, same_rows
 from sianode.sweep.sampling import Samples, design_data
-from sianode.sweep.spec import parse_spec
+from sianode.sweep.spec import load_spec
 
-SPEC = """
-base = "nano_si_graphite"
-[sampling]
-method = "lhs"
-n = 40
-seed = 18
-[vary]
-"active.silicon.diameter_nm" = { distribution = "loguniform", low = 30, high = 3000 }
-"active.silicon.phase" = ["crystalline", "amorphous"]
-"active.si_fraction" = { range = [0.05, 0.4] }
-"protocol.c_rate" = { distribution = "loguniform", low = 0.1, high = 3 }
-"electrode.press_density_g_cm3" = { range = [1.3, 1.7] }
-"protocol.cycles" = [500]
-"""
+def hypercube_spec():
+    """The benchmark's design space (examples/si_graphite_hypercube.toml, as benchmarks/sweep.py), 40 designs."""
+    spec = load_spec(Path(__file__).resolve().parents[2] / "examples" / "si_graphite_hypercube.toml")
+    spec.n = 40
+    return spec
 
 
 def _coat(material, t=10.0, x=1.0):
@@ -44,7 +36,7 @@ def _coat(material, t=10.0, x=1.0):
 
 def varied_designs() -> list:
     """Designs that differ in everything non-numeric the materials and mechanics stages branch on."""
-    spec = parse_spec(SPEC)
+    spec = hypercube_spec()
     ds = [design_from_dict(design_data(spec.base_data, r)) for r in Samples(spec).rows(0, 40)]
     ds += [load_example(n) for n in example_names()]
     acts = [S.SiParticles(phase="crystalline", diameter_nm=80.0), S.SiParticles(phase="amorphous", diameter_nm=2500.0),

@@ -11,6 +11,7 @@ import json
 import math
 import random
 import tomllib
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -22,7 +23,7 @@ from sianode.errors import InputError
 from sianode.sweep import store
 from sianode.sweep.runner import evaluate_chunk, evaluate_part, Task
 from sianode.sweep.sampling import DesignBuilder, DesignHasher, Samples, design_data, design_hash
-from sianode.sweep.spec import parse_spec
+from sianode.sweep.spec import load_spec
 
 BAD = [-1.0, 0.0, 0, float("nan"), float("inf"), -float("inf"), 1e9, "abc", None, True, "", 2**40]
 
@@ -141,20 +142,8 @@ def test_fast_build_equals_full_validation(name, fast_calls):
 def test_fast_build_on_the_benchmark_spec(fast_calls):
     """The rows of the benchmark SPEC (benchmarks/sweep.py), every one built by assignment, and several SPEC rows
     with the same values in another order or more fields."""
-    spec = parse_spec("""
-base = "nano_si_graphite"
-[sampling]
-method = "lhs"
-n = 300
-seed = 18
-[vary]
-"active.silicon.diameter_nm" = { distribution = "loguniform", low = 30, high = 3000 }
-"active.silicon.phase" = ["crystalline", "amorphous"]
-"active.si_fraction" = { range = [0.05, 0.4] }
-"protocol.c_rate" = { distribution = "loguniform", low = 0.1, high = 3 }
-"electrode.press_density_g_cm3" = { range = [1.3, 1.7] }
-"protocol.cycles" = [500]
-""")
+    spec = load_spec(Path(__file__).resolve().parents[2] / "examples" / "si_graphite_hypercube.toml")
+    spec.n = 300
     builder = DesignBuilder(spec.base_data)
     rows = Samples(spec).rows()
     for row in rows + [dict(reversed(list(r.items()))) for r in rows[:20]]:

@@ -188,6 +188,9 @@ def run(design, upstream=None, cycles: int | None = None, progress=None,
                      **options)[0]
 
 
+#: Summary values that are NaN when their event did not happen within the simulated cycles (right-censored: a cell
+#: still above 80 % after ``cycles`` has ``cycles_to_80pct`` NaN) -> the summary key of their lower bound.
+CENSORED_AT: dict[str, str] = {"cycles_to_80pct": "cycles"}
 #: Trajectories the summary reads (what a batch without tables records).
 SUMMARY_RECORD = ("capacity_mAh_g", "retention", "ce", "lli_mAh_g", "lam", "sei_thickness_m", "r_sei_ohm_m2",
                   "strain_amplitude", "fresh_fraction", "electrolyte_remaining", "energy_mWh_g")

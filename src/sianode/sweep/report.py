@@ -23,12 +23,42 @@ MAX_RESPONSES = 4
 N_BEST = 10
 
 
+def censored_bounds(df: pd.DataFrame, key: str) -> pd.Series | None:
+    """Where result ``key`` is right-censored -- NaN because its event did not happen within the simulated cycles,
+    e.g. ``life.cycles_to_80pct`` of a cell still above 80 % at the end -- its lower bound (the cycles simulated);
+    NaN elsewhere. None for a key that is never censored (which keys: :data:`sianode.life.stage.CENSORED_AT`)."""
+    from sianode.life.stage import CENSORED_AT
+
+    stage, _, name = key.partition(".")
+    if stage != "life" or name not in CENSORED_AT or key not in df or f"life.{CENSORED_AT[name]}" not in df:
+        return None
+    missing = pd.to_numeric(df[key], errors="coerce").isna()
+    if "status" in df:
+        missing &= df["status"] == "ok"
+    return pd.to_numeric(df[f"life.{CENSORED_AT[name]}"], errors="coerce").where(missing)
+
+
 def feasible_mask(df: pd.DataFrame, spec: SweepSpec) -> pd.Series:
+    """Rows that ran and meet every constraint; a censored result meets it if every value above its bound does."""
     ok = df["status"] == "ok" if "status" in df else pd.Series(False, index=df.index)
     for c in spec.constraints:
         col = df[c.key] if c.key in df else pd.Series([None] * len(df), index=df.index)
-        ok &= col.map(c.holds).astype(bool)
+        holds = col.map(c.holds).astype(bool)
+        bound = censored_bounds(df, c.key)
+        if bound is not None:
+            holds |= bound.map(c.holds_above).astype(bool)
+        ok &= holds
     return ok
+
+
+def objective_values(df: pd.DataFrame, o) -> pd.Series:
+    """The values an objective ranks (NaN never on a front): a censored result at its lower bound when maximised
+    (it is at least that), +inf when minimised (it is worse than every uncensored value)."""
+    v = pd.to_numeric(df[o.key], errors="coerce") if o.key in df else pd.Series(np.nan, index=df.index)
+    bound = censored_bounds(df, o.key)
+    if bound is not None:
+        v = v.where(bound.isna(), bound if o.sense > 0 else np.inf)
+    return v
 
 
 def pareto_mask(values: np.ndarray) -> np.ndarray:
@@ -55,8 +85,7 @@ def best_designs(df: pd.DataFrame, spec: SweepSpec, feasible: pd.Series) -> pd.D
     if not spec.objectives:
         return df[feasible].head(0)
     cand = df[feasible]
-    vals = np.column_stack([pd.to_numeric(cand[o.key], errors="coerce").to_numpy() * o.sense
-                            if o.key in cand else np.full(len(cand), np.nan) for o in spec.objectives])
+    vals = np.column_stack([objective_values(cand, o).to_numpy() * o.sense for o in spec.objectives])
     if len(spec.objectives) == 1:
         order = np.argsort(-np.nan_to_num(vals[:, 0], nan=-np.inf), kind="stable")
         return cand.iloc[order[:N_BEST]]
@@ -141,8 +170,15 @@ def _label(path: str) -> str:
     return path[len("input."):] if path.startswith("input.") else path
 
 
-def _colour_field(spec: SweepSpec, exclude) -> str | None:
-    cats = [f for f in spec.fields if f is not exclude and f.values is not None and len(f.values) <= 8]
+def _varied(spec: SweepSpec, df: pd.DataFrame) -> list:
+    """The SPEC's fields that take more than one value in the results (a one-value list only fixes a field: no
+    response plot, colour or map axis of its own)."""
+    out = [f for f in spec.fields if f"input.{f.path}" not in df or df[f"input.{f.path}"].nunique(dropna=False) > 1]
+    return out or list(spec.fields[:1])
+
+
+def _colour_field(fields: list, exclude) -> str | None:
+    cats = [f for f in fields if f is not exclude and f.values is not None and len(f.values) <= 8]
     return f"input.{cats[0].path}" if cats else None
 
 
@@ -182,11 +218,12 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
     # responses per varied field
     resp = _responses(df, spec)
     ok = df[df.status == "ok"]
-    for f in spec.fields:
+    varied = _varied(spec, df)
+    for f in varied:
         if not resp or not len(ok):
             break
         x = f"input.{f.path}"
-        colour = _colour_field(spec, f)
+        colour = _colour_field(varied, f)
         n = len(resp)
         fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
         for ax, key in zip(axes[0], resp):
@@ -201,7 +238,7 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
                     xs = xs + np.random.default_rng(0).uniform(-0.05, 0.05, len(xs))
                 order = np.argsort(xs)
                 lbl = f"{_label(colour)} = {gname}" if colour else None
-                joined = f.numeric and spec.method == "grid" and len(spec.fields) <= 2
+                joined = f.numeric and spec.method == "grid" and len(varied) <= 2
                 line = ax.plot(xs[order], np.asarray(y)[order], ls="-" if joined else "none", marker="o", ms=3,
                                alpha=0.8, label=lbl)[0]
                 bad = ~feas.loc[g.index].to_numpy()
@@ -218,7 +255,7 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
         secs.append(Section(f"Response to {f.path}", paragraph(
             "Each point is a design that ran without failure; x marks designs that violate a constraint. "
             + ("Colour: " + _label(colour) + ". " if colour else "")
-            + ("Other varied fields are spread over each curve." if len(spec.fields) > 2 else "")) + figure(fig)))
+            + ("Other varied fields are spread over each curve." if len(varied) > 2 else "")) + figure(fig)))
 
     tr = transitions(df, spec)
     if len(tr):
@@ -228,15 +265,15 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
             "starts along the Si size).") + table(tr)))
 
     # feasibility map
-    num = [f for f in spec.fields if f.numeric]
+    num = [f for f in varied if f.numeric]
     status = np.where(df.status != "ok", df.status, np.where(feas, "feasible", "violates a constraint"))
     colours = {"feasible": "#1a7f37", "violates a constraint": "#d97706", "failed": "#b42318", "invalid": "#888888"}
     fig, ax = plt.subplots(figsize=(6.2, 4.4))
     if len(num) >= 2:
         xf, yf = num[0], num[1]
     else:
-        xf = num[0] if num else spec.fields[0]
-        others = [f for f in spec.fields if f is not xf]
+        xf = num[0] if num else varied[0]
+        others = [f for f in varied if f is not xf]
         yf = others[0] if others else None
     xa = f"input.{xf.path}"
     ya = f"input.{yf.path}" if yf is not None else None
@@ -278,18 +315,24 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
         o1, o2 = spec.objectives[:2]
         fig, ax = plt.subplots(figsize=(6.2, 4.4))
         cand = df[feas]
-        ax.scatter(pd.to_numeric(cand[o1.key], errors="coerce"), pd.to_numeric(cand[o2.key], errors="coerce"),
-                   s=10, color="#9ab", label="feasible designs")
-        bs = best.sort_values(o1.key)
-        ax.plot(bs[o1.key].astype(float), bs[o2.key].astype(float), "o-", color="#b42318", ms=5, label="Pareto front")
+        ax.scatter(objective_values(cand, o1), objective_values(cand, o2), s=10, color="#9ab", label="feasible designs")
+        front = pd.DataFrame({"x": objective_values(best, o1), "y": objective_values(best, o2)}).sort_values("x")
+        ax.plot(front["x"], front["y"], "o-", color="#b42318", ms=5, label="Pareto front")
         ax.set_xlabel(o1.text); ax.set_ylabel(o2.text); ax.legend(fontsize=8)
+        censored_note = "".join(
+            f" Designs whose {o.key} was not reached within the simulated cycles are placed at that number of cycles"
+            " (a lower bound)." for o in (o1, o2) if (b := censored_bounds(cand, o.key)) is not None and b.notna().any())
         secs.append(Section("Pareto front", paragraph(
             "Feasible designs that no other feasible design beats in every objective "
-            f"({', '.join(o.text for o in spec.objectives)}).") + figure(fig)))
+            f"({', '.join(o.text for o in spec.objectives)})." + censored_note) + figure(fig)))
     if spec.objectives:
         cols = ["design_index"] + [f"input.{f.path}" for f in spec.fields] + [o.key for o in spec.objectives]
         cols += [c.key for c in spec.constraints if c.key not in cols]
         shown = best[[c for c in cols if c in best]].copy()
+        for c in shown.columns:  # a censored result is shown as what is known: more than its bound
+            bound = censored_bounds(best, c)
+            if bound is not None and bound.notna().any():
+                shown[c] = [f"> {b:g}" if pd.notna(b) else v for v, b in zip(shown[c], bound)]
         shown.columns = [_label(c) for c in shown.columns]
         shown.insert(1, "design file", [p.name for p in best_files])
         body = (paragraph(f"{len(best)} best design(s); their design files are in {out_dir / 'best'} "

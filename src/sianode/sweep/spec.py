@@ -126,6 +126,16 @@ class Constraint:
         except TypeError:
             return False
 
+    def holds_above(self, bound) -> bool:
+        """Whether the constraint holds for every value greater than ``bound``: a right-censored result, known only
+        to exceed its bound (``life.cycles_to_80pct`` of a cell still above 80 % after the simulated cycles)."""
+        if bound is None or (isinstance(bound, float) and math.isnan(bound)) or self.op not in (">=", ">", "!="):
+            return False
+        try:
+            return bool(bound >= self.value)
+        except TypeError:
+            return False
+
 
 @dataclass
 class Objective:
