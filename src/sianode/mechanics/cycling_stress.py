@@ -65,6 +65,7 @@ import numpy as np
 
 from sianode.errors import InputError
 from sianode.materials import lisi
+from sianode.materials.utilisation import si_diffusivity_m2_s
 from sianode.mechanics import lisi_law
 from sianode.mechanics.diffusion import galvanostatic_sphere
 from sianode.mechanics.plasticity import plastic_sphere
@@ -86,10 +87,11 @@ SOLVER_VERSION = 1
 
 
 def dimensionless_rate(radius_m, c_rate, diffusivity_m2_s=None):
-    """``beta = C R^2 / (3600 D)`` (module docstring); vectorised. D defaults to a-Si (``lisi.D_ASI_M2_S``)."""
+    """``beta = C R^2 / (3600 D)`` (module docstring); vectorised. D: the given (calibrated) value, else the a-Si
+    default (:func:`sianode.materials.utilisation.si_diffusivity_m2_s`, the one owner of that default)."""
     R = np.asarray(radius_m, dtype=float)
     C = np.asarray(c_rate, dtype=float)
-    D = lisi.D_ASI_M2_S.value if diffusivity_m2_s is None else np.asarray(diffusivity_m2_s, dtype=float)
+    D = np.asarray(si_diffusivity_m2_s(diffusivity_m2_s), dtype=float)
     if np.any(~np.isfinite(R)) or np.any(R <= 0):
         raise InputError(f"particle radius must be > 0, got {radius_m}", field="radius_m")
     if np.any(~np.isfinite(C)) or np.any(C <= 0):
