@@ -69,7 +69,6 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
     (:func:`sianode.electrode.coating.coating_pores`), the rest elementwise. A design's numbers are those it has
     alone; an invalid design raises its own error."""
     d = {k: v.value for k, v in STACK_DEFAULTS.items()}
-    n = len(designs)
     rho_a = np.array(envelope_density_g_cm3, dtype=float)
     m_a = np.array(anode_mg_cm2, dtype=float)
     full = np.array([x.cell.kind == "full" for x in designs])

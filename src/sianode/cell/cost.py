@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sianode.electrode.scalars import FLOATS
 from sianode.provenance import Parameter
 
 _EST = "engineering estimate, 2023-24 market level (user-overridable)"
@@ -111,13 +110,15 @@ def materials_costs_usd_per_kWh(*args, **kwargs) -> np.ndarray:
     row of each design's :func:`materials_cost`, an array of the result's shape."""
     rows, e_kwh = cost_columns(*args, **kwargs)
     usd = np.stack([v for _, v in rows], axis=-1)  # (..., items): each design's items contiguous, summed as a row
+    return _per_kWh(usd, e_kwh).sum(axis=-1)
+
+
+def _per_kWh(usd_per_cell: np.ndarray, e_kwh) -> np.ndarray:
+    """USD per kWh of each item (``usd_per_cell`` shaped (..., items)) over the designs' energies (shape ...);
+    NaN where the energy is not > 0."""
+    e = np.asarray(e_kwh, dtype=float)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        per = np.where((e_kwh > 0)[..., None], usd / e_kwh[..., None], np.nan)
-    return per.sum(axis=-1)
-
-
-def _per_kWh(usd_per_cell: np.ndarray, e_kwh: float) -> np.ndarray:
-    return usd_per_cell / e_kwh if e_kwh > 0 else np.full(usd_per_cell.shape, np.nan)
+        return np.where(e > 0, usd_per_cell / e, np.nan)
 
 
 def materials_cost_usd_per_kWh(*args, index=(), **kwargs) -> float:

@@ -38,7 +38,7 @@ from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP,
                                     graphite_reference, separator_kwargs)
 from sianode.cell.stack import CellResult, cell_model
 from sianode.electrode.coating import Coating, anode_coating, cathode_coating, formulation_key, stack_coatings
-from sianode.electrode.formation import design_dose_mAh_cm2, formation
+from sianode.electrode.formation import design_dose_mAh_cm2, formation_q_cells
 from sianode.electrode.loading import full_cell_loadings
 from sianode.electrolyte_amount import design_electrolytes
 from sianode.errors import InputError
@@ -109,7 +109,7 @@ def _inputs(designs, upstreams) -> list[tuple]:
 
 def _electrolytes(designs, props, loads) -> list:
     """The designs' electrolyte amounts (full cells) at their first-cycle capacities
-    (:func:`sianode.electrode.formation.formation` over the designs at once, then
+    (:func:`sianode.electrode.formation.formation_q_cells` over the designs at once, then
     :func:`sianode.electrolyte_amount.design_electrolytes`)."""
     args = []
     for design, pr, ld in zip(designs, props, loads):
@@ -118,17 +118,8 @@ def _electrolytes(designs, props, loads) -> list:
         qc_rev = ld.cathode_mg_cm2 * 1e-3 * cathode.reversible_capacity_mAh_g
         dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, pr.ice)
         args.append((qc_rev, cathode.ice, m_a * pr.reversible_capacity_mAh_g, pr.ice, dose))
-    if len(args) == 1:
-        q_cell = [float(formation(*args[0]).q_cell)]
-    else:
-        try:
-            q_cell = formation(*(np.array([float(a) for a in col]) for col in zip(*args))).q_cell.tolist()
-        except InputError:
-            for a in args:  # the first invalid design's own error
-                formation(*a)
-            raise
     return design_electrolytes(designs, [float(pr.density_g_cm3) for pr in props], [ld.anode_mg_cm2 for ld in loads],
-                               [ld.cathode_mg_cm2 for ld in loads], q_cell)
+                               [ld.cathode_mg_cm2 for ld in loads], formation_q_cells(args))
 
 
 def _blend(props) -> AnodeBlend:

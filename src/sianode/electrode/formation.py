@@ -104,6 +104,20 @@ def formation(cathode_reversible, cathode_ice, anode_reversible, anode_ice, dose
     return Formation(li_in, taken - stored, li_in - taken, stored, q_cell, stored - q_cell, qrev + 0.0 * li_in)
 
 
+def formation_q_cells(rows) -> list[float]:
+    """``formation(*row).q_cell`` of each row (one design's :func:`formation` arguments), all rows in one elementwise
+    call (each design's own floats); a row the formation rejects raises its own error, as alone. Used by the life
+    and cell stages for the first-cycle capacity that sizes a batch's electrolyte."""
+    if len(rows) == 1:
+        return [float(formation(*rows[0]).q_cell)]
+    try:
+        return formation(*(np.array([float(a) for a in col]) for col in zip(*rows))).q_cell.tolist()
+    except InputError:
+        for row in rows:
+            formation(*row)
+        raise
+
+
 def _check_ice(ice, what: str, field: str):
     a = farray(ice)
     if anytrue(~np.isfinite(a)) or anytrue((a <= 0) | (a > 1)):

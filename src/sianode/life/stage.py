@@ -82,7 +82,7 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
     (:func:`sianode.electrolyte_amount.design_electrolytes`). A design's inputs are those it has alone; an
     invalid design raises its own error.
     """
-    from sianode.electrode.formation import formation
+    from sianode.electrode.formation import formation_q_cells
     from sianode.materials.utilisation import si_diffusivity_m2_s
 
     first = []  # per design: what the electrolyte amount needs, and what the inputs read after it
@@ -121,15 +121,8 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
             v_cathode = float("nan")
         first.append((mres, kd, full, q, ice, el_key, ef, c, loads, loading_g_cm2, np_rev, dose_cm2, cathode_ice,
                       v_cathode, capacity_cm2))
-    if forming:  # the formation of all full cells at once (elementwise: each design's own floats)
-        cols = [np.array(c, dtype=float) for c in zip(*(a for _, a in forming))]
-        try:
-            q_cell = formation(*cols).q_cell.tolist()
-        except InputError:  # a design the formation rejects: its own error, as alone
-            for _, args in forming:
-                formation(*args)
-            raise
-        for (i, _), qc in zip(forming, q_cell):
+    if forming:  # the formation of all full cells at once (a design it rejects raises its own error)
+        for (i, _), qc in zip(forming, formation_q_cells([a for _, a in forming])):
             first[i] = first[i][:-1] + (qc,)
     amounts = design_electrolytes(designs, [float(f[0].data.density_g_cm3) for f in first],
                                   [f[8].anode_mg_cm2 for f in first], [f[8].cathode_mg_cm2 for f in first],
