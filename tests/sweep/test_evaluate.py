@@ -61,3 +61,39 @@ def test_a_failing_stage_fails_that_design_only(monkeypatch):
     for ev in (BatchEvaluator(), ChainEvaluator()):
         r = ev.evaluate(ds, ["mechanics"])[1]
         assert r["status"] == "failed" and "mechanics: needs the materials stage, which failed" in r["message"]
+
+
+def test_the_columns_a_sweep_writes_are_the_rows(monkeypatch):
+    """BatchEvaluator.columns (what a sweep's task writes) gives the table of its rows, column order included:
+    designs whose summaries have different keys (solid state), a stage failure on the first design (its row
+    has no life keys: they first appear in a later row) and an InputError from a stage (no values at all)."""
+    from sianode.cell import stage as cell_stage
+    from sianode.errors import InputError
+    from sianode.life import stage as life_stage
+    from sianode.sweep import store
+
+    ds = [load_example("porous_micro_si")] + _designs()
+    life_batch, cell_batch = life_stage.run_batch, cell_stage.run_batch
+
+    def life(designs, upstreams, **kw):
+        if any(d.active.family == "porous_micro_si" for d in designs):
+            raise RuntimeError("boom")
+        return life_batch(designs, upstreams, **kw)
+
+    def cell(designs, upstreams, **kw):
+        if any(d.active.family == "siox" for d in designs):
+            raise InputError("not for this cell", field="cell")
+        return cell_batch(designs, upstreams, **kw)
+
+    monkeypatch.setattr(life_stage, "run_batch", life)
+    monkeypatch.setattr(cell_stage, "run_batch", cell)
+    stages = ["mechanics", "life", "cell"]
+    rows = BatchEvaluator().evaluate(ds, stages)
+    cols = BatchEvaluator().columns(ds, stages)
+    statuses = [r["status"] for r in rows]
+    assert statuses[0] == "failed" and "ok" in statuses
+    assert any(r["message"].startswith("input: ") for r in rows)
+    values = [k for k in dict.fromkeys(k for r in rows for k in r) if k not in ("status", "message")]
+    assert list(cols) == values + ["status", "message"]
+    assert all(len(c) == len(ds) for c in cols.values())
+    assert store.table_of_columns(cols).equals(store.table(rows))

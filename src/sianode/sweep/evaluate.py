@@ -21,6 +21,7 @@ stage whose requirement failed fails with a message naming it, as in ``sianode r
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import Iterable, Protocol
 
 from sianode.chain import STAGES, ModelChain, stage_module
@@ -47,10 +48,14 @@ def scalar(v):
     return str(v)
 
 
+def _outcome(failures: dict[str, str]) -> tuple[str, str]:
+    """A design's status ("ok" or "failed") and message (each failed stage with its message)."""
+    return ("failed" if failures else "ok"), "; ".join(f"{s}: {m}" for s, m in failures.items())
+
+
 def _row(summaries: dict[str, dict], failures: dict[str, str]) -> dict:
     row = {f"{s}.{k}": scalar(v) for s, summ in summaries.items() for k, v in summ.items()}
-    row["status"] = "failed" if failures else "ok"
-    row["message"] = "; ".join(f"{s}: {m}" for s, m in failures.items())
+    row["status"], row["message"] = _outcome(failures)
     return row
 
 
@@ -88,6 +93,60 @@ class BatchEvaluator:
 
     def evaluate(self, designs: list[Design], stages: Iterable[str],
                  options: dict[str, dict] | None = None) -> list[dict]:
+        wanted, done, failed = self._run(designs, stages, options)
+        rows = []
+        for i in range(len(designs)):
+            if "input" in failed[i]:  # as ModelChain: an InputError stops the design's run
+                rows.append(_row({}, {"input": failed[i]["input"]}))
+            else:
+                rows.append(_row({s: done[i][s].summary for s in wanted if s in done[i]}, failed[i]))
+        return rows
+
+    def columns(self, designs: list[Design], stages: Iterable[str],
+                options: dict[str, dict] | None = None) -> dict[str, list]:
+        """The rows of :meth:`evaluate` as columns (name -> one value per design; None where a row has no such
+        key), in the order the names first appear in the rows; what a sweep's task writes (no dict per design:
+        each stage's summaries are read with one ``itemgetter`` per distinct set of keys)."""
+        wanted, done, failed = self._run(designs, stages, options)
+        n = len(designs)
+        cols: dict[str, list] = {}
+        shapes: list[tuple] = [() for _ in range(n)]  # per design: (stage, summary keys) in row order
+        for s in wanted:
+            groups: dict[tuple, list[int]] = {}
+            for i in range(n):
+                if s in done[i] and "input" not in failed[i]:
+                    keys = tuple(done[i][s].summary)
+                    groups.setdefault(keys, []).append(i)
+                    shapes[i] += ((s, keys),)
+            for keys, members in groups.items():
+                if not keys:
+                    continue
+                get = itemgetter(*keys)
+                got = [get(done[i][s].summary) for i in members]
+                for k, col in zip(keys, zip(*got) if len(keys) > 1 else (got,)):
+                    name = f"{s}.{k}"
+                    if len(members) == n:
+                        cols[name] = list(col)
+                    else:
+                        c = cols.setdefault(name, [None] * n)
+                        for i, v in zip(members, col):
+                            c[i] = v
+        for name, col in cols.items():
+            if set(map(type, col)) != {float}:
+                cols[name] = [scalar(v) for v in col]
+        order: dict[str, None] = {}  # the rows' first-appearance order of the names: each distinct shape, in row order
+        for shape in dict.fromkeys(shapes):
+            order.update((f"{s}.{k}", None) for s, keys in shape for k in keys)
+        out = {name: cols[name] for name in order}
+        outcomes = [_outcome({"input": f["input"]} if "input" in f else f) for f in failed]
+        out["status"] = [o[0] for o in outcomes]
+        out["message"] = [o[1] for o in outcomes]
+        return out
+
+    def _run(self, designs: list[Design], stages: Iterable[str],
+             options: dict[str, dict] | None = None) -> tuple[list[str], list[dict], list[dict]]:
+        """The stages' results: (the stages asked for, in the chain's order; per design {stage: StageResult};
+        per design {stage, or "input" for an InputError: failure message})."""
         options = options or {}
         wanted = [s for s in STAGES if s in set(stages)]
         for s in stages:
@@ -129,13 +188,7 @@ class BatchEvaluator:
             for i, res in zip(todo, results):
                 if res is not None:
                     done[i][name] = res
-        rows = []
-        for i in range(n):
-            if "input" in failed[i]:  # as ModelChain: an InputError stops the design's run
-                rows.append(_row({}, {"input": failed[i]["input"]}))
-            else:
-                rows.append(_row({s: done[i][s].summary for s in wanted if s in done[i]}, failed[i]))
-        return rows
+        return wanted, done, failed
 
     @classmethod
     def _split(cls, mod, name, designs, todo, ups, failed, opts) -> list:

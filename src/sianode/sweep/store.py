@@ -30,19 +30,28 @@ def parts(out_dir: Path) -> list[Path]:
 
 
 def table(rows: list[dict]) -> pa.Table:
-    """A chunk's result rows as an Arrow table: the leading columns first, then the inputs (sorted), then the
-    rest; a column of mixed types is kept as text."""
-    df = pd.DataFrame(rows)
-    cols = [c for c in FIRST_COLUMNS if c in df] + sorted(c for c in df if c.startswith("input."))
-    df = df[cols + [c for c in df if c not in cols]]
-    arrays, names = [], []
-    for c in df.columns:
-        try:
-            arrays.append(pa.array(df[c].tolist(), from_pandas=True))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: keep them as text
-            arrays.append(pa.array([None if v is None else str(v) for v in df[c].tolist()], type=pa.string()))
-        names.append(c)
-    return pa.Table.from_arrays(arrays, names=names)
+    """A chunk's result rows as an Arrow table (:func:`table_of_columns`; a value missing from a row is null)."""
+    names = dict.fromkeys(k for r in rows for k in r)  # every column, in the order of first appearance
+    return table_of_columns({c: [r.get(c) for r in rows] for c in names})
+
+
+def table_of_columns(columns: dict[str, list]) -> pa.Table:
+    """Result columns (name -> one value per design) as an Arrow table: the leading columns first, then the inputs
+    (sorted), then the rest in the given order; None and NaN are null; a column of ints with nulls is float (as
+    pandas would make it); a column of mixed types is kept as text (nulls stay null)."""
+    lead = [c for c in FIRST_COLUMNS if c in columns] + sorted(c for c in columns if c.startswith("input."))
+    order = lead + [c for c in columns if c not in set(lead)]
+    return pa.Table.from_arrays([_column(columns[c]) for c in order], names=order)
+
+
+def _column(values: list) -> pa.Array:
+    try:
+        a = pa.array(values, from_pandas=True)  # from_pandas: NaN is null, as None is
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: keep them as text
+        return pa.array([None if v is None or v != v else str(v) for v in values], type=pa.string())
+    if pa.types.is_integer(a.type) and a.null_count:
+        a = a.cast(pa.float64())
+    return a
 
 
 def write_part(out_dir: Path, rows: list[dict] | pa.Table) -> Path:
