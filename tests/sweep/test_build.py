@@ -173,6 +173,17 @@ def test_fast_build_edge_rows(row):
     assert not _problems(DesignBuilder(base), base, row)
 
 
+def test_the_design_checks_run_once_every_section_is_in_place(fast_calls):
+    """A half cell made a full cell with its window: the cell section alone (old window) fails the design's cross
+    check, the two together pass; the design's validators run on the final design (as validating the mapping
+    does), so the row is built by assignment and equals the full validation."""
+    base = _bases()["siox"]
+    row = {"cell.kind": "full", "protocol.v_max_V": 4.2, "protocol.v_min_V": 2.8}
+    assert not _problems(DesignBuilder(base), base, row)
+    assert fast_calls["n"] == 1
+    assert _problems(DesignBuilder(base), base, {"cell.kind": "full"}) == []  # alone: the same error both ways
+
+
 def test_the_comparison_catches_a_wrong_fast_path(monkeypatch):
     """The property test can fail: a fast path that sets values without validating them is caught."""
     def unvalidated(design, plan, values):

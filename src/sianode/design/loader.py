@@ -158,21 +158,30 @@ def _assignable(model: type[BaseModel]) -> bool:
 def with_values(design: Design, plan: dict, values: dict[str, Any]) -> Design:
     """``design`` with ``values`` (dotted path -> plain scalar) set along ``plan`` (:func:`assignment_plan`) by
     pydantic's assignment validation: each section on a path is copied (the rest is shared with ``design``),
-    each changed field validated and every changed section's model validators run, up to the Design's own.
+    each changed field validated and every changed section's model validators run, up to the Design's own (a
+    section's validators once its changed sub-sections are all in place, again after each further leaf).
     Raises (pydantic's ValidationError, TypeError for a value that is not a plain scalar) where
     :func:`design_from_dict` is the owner of the message."""
 
     def assign(model: BaseModel, tree: dict, prefix: str) -> BaseModel:
         new = model.model_copy()
         validate = type(new).__pydantic_validator__.validate_assignment
-        for name, sub in tree.items():
-            if sub is None:
-                v = values[prefix + name]
-                if type(v) not in _PLAIN:  # exact types only; anything else takes design_from_dict
-                    raise TypeError(f"{prefix + name}: not a plain scalar")
-                validate(new, name, v)
+        leaves = [name for name, sub in tree.items() if sub is None]
+        sections = [(name, sub) for name, sub in tree.items() if sub is not None]
+        for j, (name, sub) in enumerate(sections):
+            section = assign(getattr(model, name), sub, prefix + name + ".")
+            if leaves or j < len(sections) - 1:
+                # the section is a validated copy of the same model, already in the fields set (assignment_plan):
+                # assignment would take the instance as it is; the model's own validators run once, on the last
+                # assignment below, with every changed field in place (as validating the whole mapping runs them)
+                new.__dict__[name] = section
             else:
-                validate(new, name, assign(getattr(model, name), sub, prefix + name + "."))
+                validate(new, name, section)
+        for name in leaves:
+            v = values[prefix + name]
+            if type(v) not in _PLAIN:  # exact types only; anything else takes design_from_dict
+                raise TypeError(f"{prefix + name}: not a plain scalar")
+            validate(new, name, v)
         return new
 
     return assign(design, plan, "")
