@@ -138,13 +138,24 @@ def test_thickness_after_is_its_parts():
     assert np.all(whole >= L0)
 
 
-def test_running_sums_of_the_knee_fit_equal_cumsum():
+@pytest.mark.parametrize("from_end", [False, True])
+def test_running_sums_of_the_knee_fit_go_row_by_row_as_cumsum(from_end):
+    """_hinge_sums of wide chunks (cycle by cycle, straight into X^T y) == the same sums from np.cumsum, bit for bit
+    (signed zeros of the first row included)."""
     rng = np.random.default_rng(4)
-    for shape in [(500, 64), (30, 16), (30, 15), (12,)]:
-        a = rng.normal(size=shape) * 10.0 ** rng.integers(-6, 6, size=shape)
-        zero = np.zeros((1,) + a.shape[1:])
-        np.testing.assert_array_equal(knee._prefix(a), np.concatenate([zero, np.cumsum(a, axis=0)]))
-        np.testing.assert_array_equal(knee._suffix(a), np.concatenate([np.cumsum(a[::-1], axis=0)[::-1], zero]))
+    for shape, min_points in [((500, 64), 5), ((30, 16), 5), ((30, 15), 5), ((11, 40), 5), ((12, 20), 1)]:
+        y = rng.normal(size=shape) * 10.0 ** rng.integers(-6, 6, size=shape)
+        y[0, :4] = y[-1, :4] = -0.0
+        n = shape[0]
+        w = (np.arange(n) - (n - 1.0 if from_end else 0.0)) / (n - 1.0)
+        cand = np.arange(min_points, n - min_points)
+        got = np.empty((cand.size, shape[1]))
+        knee._hinge_sums(y, w, cand, got, from_end)
+        zero = np.zeros((1, shape[1]))
+        s0, s1 = (np.concatenate([np.cumsum(a[::-1], axis=0)[::-1], zero])[cand + 1] if from_end
+                  else np.concatenate([zero, np.cumsum(a, axis=0)])[cand] for a in (y, w[:, None] * y))
+        want = s1 - w[cand, None] * s0
+        assert got.tobytes() == want.tobytes(), shape
 
 
 # ----------------------------------------------------------------------------- stage.run_batch
