@@ -134,7 +134,8 @@ def _suffix(a):
 
 def _hinge_sums(yc, w, cand, out, from_end: bool):
     """``out[i] = Σ w_j y_j - w_k Σ y_j`` over the cycles ``j`` left of candidate ``k = cand[i]`` (``from_end``:
-    right of it), i.e. ``Σ l y`` (``Σ r y``) of :func:`knee_point` with ``w = u`` (``v``), for every design.
+    right of it), i.e. ``Σ l y`` (``Σ r y``) of :func:`knee_point` with ``w = u`` (``v``), for every design;
+    ``cand``: consecutive cycles (the candidates of :func:`knee_point`).
 
     The running sums add one cycle at a time in the order of :func:`_prefix` (:func:`_suffix`); wide chunks add
     row by row and write each candidate's row of ``out`` as they pass it (no (cycles, designs) sum arrays)."""
