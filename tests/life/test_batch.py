@@ -210,6 +210,25 @@ def test_a_batch_with_tables_and_bands_equals_each_design_alone(designs):
         assert "uncertainty_source" in g.summary
 
 
+def test_the_electrolyte_reads_the_materials_anode_geometry_only_at_its_loading(designs):
+    """design_electrolytes with the materials stage's anode geometries == solving them again; a geometry at another
+    loading (a posterior row's materials: the extras of the nominal ones) is solved again, one at this loading read."""
+    from sianode.electrolyte_amount import design_electrolytes
+
+    ds, ups = designs
+    built = stage.inputs_from_designs(ds, ups)
+    mats = [u["materials"].data for u in ups]
+    args = ([float(m.density_g_cm3) for m in mats], [b[1]["anode_loading_mg_cm2"] for b in built],
+            [b[1]["cathode_loading_mg_cm2"] for b in built], [b[1]["electrolyte_amount"].capacity_mAh_cm2 for b in built])
+    geos = [m.extras["anode_geometry"] for m in mats]
+    solved = design_electrolytes(ds, *args)
+    assert design_electrolytes(ds, *args, geos) == solved == [b[1]["electrolyte_amount"] for b in built]
+    elsewhere = [dataclasses.replace(g, loading_mg_cm2=g.loading_mg_cm2 * 1.01, porosity=0.9) for g in geos]
+    assert design_electrolytes(ds, *args, elsewhere) == solved
+    here = [dataclasses.replace(g, porosity=0.9) for g in geos]  # read, not solved: its (wrong) porosity shows
+    assert all(a.pore_fill_g_Ah > b.pore_fill_g_Ah for a, b in zip(design_electrolytes(ds, *args, here), solved))
+
+
 def test_inputs_of_a_design_are_its_inputs_in_the_batch(designs):
     ds, ups = designs
     got = stage.run_batch(ds[:3] + ds[24:27], ups[:3] + ups[24:27], tables=False, samples=0)

@@ -124,9 +124,12 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
     if forming:  # the formation of all full cells at once (a design it rejects raises its own error)
         for (i, _), qc in zip(forming, formation_q_cells([a for _, a in forming])):
             first[i] = first[i][:-1] + (qc,)
+    # the anode coating's geometry as the materials stage solved it (at its loading and envelope density)
     amounts = design_electrolytes(designs, [float(f[0].data.density_g_cm3) for f in first],
                                   [f[8].anode_mg_cm2 for f in first], [f[8].cathode_mg_cm2 for f in first],
-                                  [f[14] for f in first]) if designs else []
+                                  [f[14] for f in first],
+                                  [getattr(f[0].data, "extras", {}).get("anode_geometry") for f in first]
+                                  ) if designs else []
     out = []
     for design, f, amount in zip(designs, first, amounts):
         mres, kd, full, q, ice, el_key, ef, c, loads, loading_g_cm2, np_rev, dose_cm2, cathode_ice, v_cathode, _ = f
