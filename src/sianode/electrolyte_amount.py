@@ -63,18 +63,22 @@ def design_electrolyte(design, envelope_density_g_cm3: float, anode_mg_cm2: floa
 
 
 def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_mg_cm2,
-                        capacity_mAh_cm2) -> list[ElectrolyteAmount]:
+                        capacity_mAh_cm2, anode_geometries=None) -> list[ElectrolyteAmount]:
     """:func:`design_electrolyte` of many designs (one value per design in each sequence; the cathode loading
     None for half cells): the coatings' geometry in one array call per coating formulation
     (:func:`sianode.electrode.coating.coating_pores`), the rest elementwise. A design's numbers are those it has
-    alone; an invalid design raises its own error."""
+    alone; an invalid design raises its own error.
+
+    ``anode_geometries``: the caller's :class:`~sianode.electrode.coating.AnodeGeometry` of each design, or None
+    (e.g. the materials stage's ``extras["anode_geometry"]``): one at this design's loading and envelope density is
+    read, not solved again (the same numbers); the others are solved here."""
     d = {k: v.value for k, v in STACK_DEFAULTS.items()}
     rho_a = np.array(envelope_density_g_cm3, dtype=float)
     m_a = np.array(anode_mg_cm2, dtype=float)
     full = np.array([x.cell.kind == "full" for x in designs])
     # anode pores (cm3/cm2): porosity x thickness in um x 1e-4, as the anode's geometry reports them
-    por, thick = coating_pores([anode_coating(x) for x in designs], m_a, rho_a, "electrode")
-    v_pore = por * (thick * 1e4) * 1e-4
+    por, thick_um = _anode_pores(designs, m_a, rho_a, anode_geometries)
+    v_pore = por * thick_um * 1e-4
     if full.any():
         fi = np.flatnonzero(full)
         fd = [designs[i] for i in fi]
@@ -110,3 +114,20 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
             ec, src = float(HALF_CELL_EC_G_AH), HALF_CELL_EC_G_AH.source
         out.append(ElectrolyteAmount(float(ec), fill[i], float(ec * qi), qi, src))
     return out
+
+
+def _anode_pores(designs, m_a, rho_a, geometries):
+    """(porosity, thickness in um) of each design's anode coating at loadings ``m_a`` and envelope densities
+    ``rho_a``: read from ``geometries`` where one is at that loading and density, the rest from
+    :func:`sianode.electrode.coating.coating_pores` (thickness cm x 1e4, as ``AnodeGeometry.thickness_um``)."""
+    por, thick_um = np.empty(len(designs)), np.empty(len(designs))
+    todo = []
+    for i, (g, m, rho) in enumerate(zip(geometries or [None] * len(designs), m_a.tolist(), rho_a.tolist())):
+        if g is not None and g.loading_mg_cm2 == m and g.envelope_density_g_cm3 == rho:
+            por[i], thick_um[i] = g.porosity, g.thickness_um
+        else:
+            todo.append(i)
+    if todo:
+        p, t = coating_pores([anode_coating(designs[i]) for i in todo], m_a[todo], rho_a[todo], "electrode")
+        por[todo], thick_um[todo] = p, t * 1e4
+    return por, thick_um

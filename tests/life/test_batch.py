@@ -138,13 +138,24 @@ def test_thickness_after_is_its_parts():
     assert np.all(whole >= L0)
 
 
-def test_running_sums_of_the_knee_fit_equal_cumsum():
+@pytest.mark.parametrize("from_end", [False, True])
+def test_running_sums_of_the_knee_fit_go_row_by_row_as_cumsum(from_end):
+    """_hinge_sums of wide chunks (cycle by cycle, straight into X^T y) == the same sums from np.cumsum, bit for bit
+    (signed zeros of the first row included)."""
     rng = np.random.default_rng(4)
-    for shape in [(500, 64), (30, 16), (30, 15), (12,)]:
-        a = rng.normal(size=shape) * 10.0 ** rng.integers(-6, 6, size=shape)
-        zero = np.zeros((1,) + a.shape[1:])
-        np.testing.assert_array_equal(knee._prefix(a), np.concatenate([zero, np.cumsum(a, axis=0)]))
-        np.testing.assert_array_equal(knee._suffix(a), np.concatenate([np.cumsum(a[::-1], axis=0)[::-1], zero]))
+    for shape, min_points in [((500, 64), 5), ((30, 16), 5), ((30, 15), 5), ((11, 40), 5), ((12, 20), 1)]:
+        y = rng.normal(size=shape) * 10.0 ** rng.integers(-6, 6, size=shape)
+        y[0, :4] = y[-1, :4] = -0.0
+        n = shape[0]
+        w = (np.arange(n) - (n - 1.0 if from_end else 0.0)) / (n - 1.0)
+        cand = np.arange(min_points, n - min_points)
+        got = np.empty((cand.size, shape[1]))
+        knee._hinge_sums(y, w, cand, got, from_end)
+        zero = np.zeros((1, shape[1]))
+        s0, s1 = (np.concatenate([np.cumsum(a[::-1], axis=0)[::-1], zero])[cand + 1] if from_end
+                  else np.concatenate([zero, np.cumsum(a, axis=0)])[cand] for a in (y, w[:, None] * y))
+        want = s1 - w[cand, None] * s0
+        assert got.tobytes() == want.tobytes(), shape
 
 
 # ----------------------------------------------------------------------------- stage.run_batch
@@ -197,6 +208,25 @@ def test_a_batch_with_tables_and_bands_equals_each_design_alone(designs):
         assert not _close(g.summary, want.summary), (ds[i].name, _close(g.summary, want.summary))
         assert not _close(g.tables, want.tables), ds[i].name
         assert "uncertainty_source" in g.summary
+
+
+def test_the_electrolyte_reads_the_materials_anode_geometry_only_at_its_loading(designs):
+    """design_electrolytes with the materials stage's anode geometries == solving them again; a geometry at another
+    loading (a posterior row's materials: the extras of the nominal ones) is solved again, one at this loading read."""
+    from sianode.electrolyte_amount import design_electrolytes
+
+    ds, ups = designs
+    built = stage.inputs_from_designs(ds, ups)
+    mats = [u["materials"].data for u in ups]
+    args = ([float(m.density_g_cm3) for m in mats], [b[1]["anode_loading_mg_cm2"] for b in built],
+            [b[1]["cathode_loading_mg_cm2"] for b in built], [b[1]["electrolyte_amount"].capacity_mAh_cm2 for b in built])
+    geos = [m.extras["anode_geometry"] for m in mats]
+    solved = design_electrolytes(ds, *args)
+    assert design_electrolytes(ds, *args, geos) == solved == [b[1]["electrolyte_amount"] for b in built]
+    elsewhere = [dataclasses.replace(g, loading_mg_cm2=g.loading_mg_cm2 * 1.01, porosity=0.9) for g in geos]
+    assert design_electrolytes(ds, *args, elsewhere) == solved
+    here = [dataclasses.replace(g, porosity=0.9) for g in geos]  # read, not solved: its (wrong) porosity shows
+    assert all(a.pore_fill_g_Ah > b.pore_fill_g_Ah for a, b in zip(design_electrolytes(ds, *args, here), solved))
 
 
 def test_inputs_of_a_design_are_its_inputs_in_the_batch(designs):

@@ -369,7 +369,7 @@ def simulate(inputs: LifeInputs, cycles: int, record=RECORDABLE, memory_limit_by
         "retention": lambda v: np.divide(v, cap1, out=v), "lam": lambda v: np.subtract(1.0, v, out=v),
         "r_sei_ohm_m2": lambda v: np.multiply(p["resistivity"], v, out=v),
         "electrolyte_remaining": lambda v: np.subtract(1.0, np.divide(v, m_el0, out=v), out=v),
-        "energy_mWh_g": lambda v: np.copyto(v, np.where(full, v * dv, np.nan)),
+        "energy_mWh_g": lambda v: np.copyto(np.multiply(v, dv, out=v), np.nan, where=~full),  # NaN: half cells
     }
     for r, convert in after.items():
         if r in out:  # once per output, even if ``record`` names it twice

@@ -111,53 +111,66 @@ def knee_point(capacity, cycles=None, min_points: int = 5, steepening: float = 1
     return float(res[0]) if one else res
 
 
-#: Designs from which the running sums go row by row (NumPy's accumulate along the first axis of a wide
-#: (cycles, designs) array is several times slower than adding one row at a time; the same sums in the same order).
+#: Designs from which the running sums of the fit go cycle by cycle, straight into ``X^T y`` (NumPy's accumulate
+#: along the first axis of a wide (cycles, designs) array is several times slower than adding one row at a time, and
+#: whole prefix-sum arrays cost memory passes; the same sums in the same order).
 ROWWISE_FROM = 16
 
 
 def _prefix(a):
-    """``out[k] = sum(a[:k], axis=0)`` (length N + 1), summed in order (as ``numpy.cumsum``)."""
+    """``out[k] = sum(a[:k], axis=0)`` (length N + 1), summed in order (``numpy.cumsum``)."""
     out = np.zeros((a.shape[0] + 1,) + a.shape[1:])
-    if a.ndim == 1 or a.shape[1] < ROWWISE_FROM or a.shape[0] == 0:
-        np.cumsum(a, axis=0, out=out[1:])
-        return out
-    out[1] = a[0]
-    for k in range(1, a.shape[0]):
-        np.add(out[k], a[k], out=out[k + 1])
+    np.cumsum(a, axis=0, out=out[1:])
     return out
 
 
 def _suffix(a):
-    """``out[k] = sum(a[k:], axis=0)`` (length N + 1), summed from the end (as ``numpy.cumsum`` of the reversed
+    """``out[k] = sum(a[k:], axis=0)`` (length N + 1), summed from the end (``numpy.cumsum`` of the reversed
     rows)."""
-    n = a.shape[0]
-    out = np.zeros((n + 1,) + a.shape[1:])
-    if a.ndim == 1 or a.shape[1] < ROWWISE_FROM or n == 0:
-        out[:n] = np.cumsum(a[::-1], axis=0)[::-1]
-        return out
-    out[n - 1] = a[n - 1]
-    for k in range(n - 2, -1, -1):
-        np.add(out[k + 1], a[k], out=out[k])
+    out = np.zeros((a.shape[0] + 1,) + a.shape[1:])
+    out[:-1] = np.cumsum(a[::-1], axis=0)[::-1]
     return out
+
+
+def _hinge_sums(yc, w, cand, out, from_end: bool):
+    """``out[i] = Σ w_j y_j - w_k Σ y_j`` over the cycles ``j`` left of candidate ``k = cand[i]`` (``from_end``:
+    right of it), i.e. ``Σ l y`` (``Σ r y``) of :func:`knee_point` with ``w = u`` (``v``), for every design;
+    ``cand``: consecutive cycles (the candidates of :func:`knee_point`).
+
+    The running sums add one cycle at a time in the order of :func:`_prefix` (:func:`_suffix`); wide chunks add
+    row by row and write each candidate's row of ``out`` as they pass it (no (cycles, designs) sum arrays)."""
+    lo, hi = int(cand[0]), int(cand[-1])
+    if yc.shape[1] < ROWWISE_FROM:
+        s0, s1 = ((_suffix(a)[cand + 1] if from_end else _prefix(a)[cand]) for a in (yc, w[:, None] * yc))
+        np.subtract(s1, w[cand, None] * s0, out=out)
+        return
+    s0, s1, t = np.zeros(yc.shape[1]), np.zeros(yc.shape[1]), np.empty(yc.shape[1])
+    order = range(yc.shape[0] - 1, lo - 1, -1) if from_end else range(hi + 1)
+    for n, k in enumerate(order):  # s0, s1: the sums over the cycles passed before k
+        if lo <= k <= hi:
+            np.subtract(s1, np.multiply(w[k], s0, out=t), out=out[k - lo])
+        if n == 0:  # the first row itself, as the prefix sums hold it
+            np.copyto(s0, yc[k])
+            np.multiply(w[k], yc[k], out=s1)
+        else:
+            np.add(s0, yc[k], out=s0)
+            np.add(s1, np.multiply(w[k], yc[k], out=t), out=s1)
 
 
 def _fit(y, u, v, cand, A, x, steepening):
     """Knees of the columns of ``y`` (one chunk of designs): see :func:`knee_point`."""
     # residual from the straight line alpha + beta u (in every candidate's model space)
     uc = u - u.mean()
-    y0 = y - y.mean(axis=0)
-    beta = uc @ y0 / (uc @ uc)
-    yc = y0 - uc[:, None] * beta
-    uk, vk = u[cand, None], v[cand, None]
-    LY0, LY1 = _prefix(yc)[cand], _prefix(u[:, None] * yc)[cand]
-    RY0, RY1 = _suffix(yc)[cand + 1], _suffix(v[:, None] * yc)[cand + 1]
+    yc = y - y.mean(axis=0)
+    beta = uc @ yc / (uc @ uc)
+    np.subtract(yc, uc[:, None] * beta, out=yc)
     b = np.empty((cand.size, 3, y.shape[1]))  # X^T y per candidate and design
     b[:, 0] = yc.sum(axis=0)
-    b[:, 1] = LY1 - uk * LY0
-    b[:, 2] = RY1 - vk * RY0
+    _hinge_sums(yc, u, cand, b[:, 1], from_end=False)
+    _hinge_sums(yc, v, cand, b[:, 2], from_end=True)
     coef = np.linalg.solve(A, b)  # (candidates, 3, designs)
-    sse = (yc * yc).sum(axis=0) - np.einsum("cid,cid->cd", coef, b)
+    sse = np.einsum("cid,cid->cd", coef, b)
+    np.subtract(np.multiply(yc, yc, out=yc).sum(axis=0), sse, out=sse)  # Σy² - c · X^T y
     best = np.argmin(sse, axis=0)  # the first candidate on an exact tie
     cols = np.arange(y.shape[1])
     b1 = coef[best, 1, cols] + beta

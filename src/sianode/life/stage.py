@@ -124,9 +124,12 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
     if forming:  # the formation of all full cells at once (a design it rejects raises its own error)
         for (i, _), qc in zip(forming, formation_q_cells([a for _, a in forming])):
             first[i] = first[i][:-1] + (qc,)
+    # the anode coating's geometry as the materials stage solved it (at its loading and envelope density)
     amounts = design_electrolytes(designs, [float(f[0].data.density_g_cm3) for f in first],
                                   [f[8].anode_mg_cm2 for f in first], [f[8].cathode_mg_cm2 for f in first],
-                                  [f[14] for f in first]) if designs else []
+                                  [f[14] for f in first],
+                                  [getattr(f[0].data, "extras", {}).get("anode_geometry") for f in first]
+                                  ) if designs else []
     out = []
     for design, f, amount in zip(designs, first, amounts):
         mres, kd, full, q, ice, el_key, ef, c, loads, loading_g_cm2, np_rev, dose_cm2, cathode_ice, v_cathode, _ = f
@@ -246,14 +249,19 @@ def _knees(retention, n_cyc: int) -> np.ndarray:
         return out
     ok = np.all(np.isfinite(retention), axis=0)
     out[:] = None
-    if ok.any():
+    if ok.all():  # the usual case: every curve, without a copy
+        out[:] = knee.knee_point(retention)
+    elif ok.any():
         out[ok] = knee.knee_point(retention[:, ok])
     return out
 
 
-def _column(traj: dict, k: int) -> dict:
-    """Design ``k`` of batch trajectories, shaped as a batch of one."""
-    return {key: v[:, k:k + 1] if v.ndim == 2 else v[k:k + 1] for key, v in traj.items()}
+def _columns(traj: dict) -> list[dict]:
+    """Every design of batch trajectories, each shaped as a batch of one: ``v[:, k:k + 1]`` of a (cycles, designs)
+    array, ``v[k:k + 1]`` of a per-design one (views; each array is split once, not sliced once per design)."""
+    split = [list(v.reshape(v.shape + (1,)).swapaxes(0, 1)) if v.ndim == 2 else list(v.reshape(-1, 1))
+             for v in traj.values()]
+    return [dict(zip(traj, cols)) for cols in zip(*split)]
 
 
 #: Stacked LifeInputs fields the summaries read.
@@ -287,10 +295,9 @@ def _results(designs, upstreams, inp, built, n_cyc, traj, ref, pre, tables, samp
         "regime": regime}.items()}
     ref_of = {k: j for j, k in enumerate(pre)}
     out = []
-    for k, design in enumerate(designs):
+    for k, (design, traj_k) in enumerate(zip(designs, _columns(traj))):
         kn, (one, info_k) = knees[k], built[k]
         amount = info_k["electrolyte_amount"]
-        traj_k = _column(traj, k)
         post = uncertainty.Posterior.from_calibration(getattr(design, "calibration", None))
         bands, band_tab = _bands(design, upstreams[k], one, post, n_cyc, samples, seed, options) if samples else ({}, {})
         summary = {
