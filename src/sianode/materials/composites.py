@@ -228,16 +228,16 @@ def _siox_per_gram(x_o: float, x_end: float, f: float, molar_volume_cm3_mol: flo
     if molar_volume_cm3_mol is None:
         molar_volume_cm3_mol = float(lisi.molar_volume_cm3_mol(x_end))
     n = 1.0 / (M_SI_G_MOL + x_o * M_O_G_MOL)
-    op = {k: v.value for k, v in OXIDE_PARAMETERS.items()}
+    op = OXIDE_PARAMETERS
     irr = n * x_o * (2.0 - f) * Q_PER_MOL_LI_MAH
     si_active = n * (1.0 - f * x_o / 4.0)
     rev = si_active * x_end * Q_PER_MOL_LI_MAH
     # initial: amorphous mix of Si and SiO2
-    v0 = n * (1 - x_o / 2) * lisi.MOLAR_VOLUME_ASI_CM3_MOL + n * (x_o / 2) * M_SIO2 / op["rho_sio2_g_cm3"]
+    v0 = n * (1 - x_o / 2) * lisi.MOLAR_VOLUME_ASI_CM3_MOL + n * (x_o / 2) * M_SIO2 / op["rho_sio2_g_cm3"].value
     n_li4sio4 = n * f * x_o / 4.0
     n_li2o = n * (1 - f) * x_o
-    v1 = (si_active * molar_volume_cm3_mol + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"]
-          + n_li2o * M_LI2O / op["rho_li2o_g_cm3"])
+    v1 = (si_active * molar_volume_cm3_mol + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"].value
+          + n_li2o * M_LI2O / op["rho_li2o_g_cm3"].value)
     return rev, irr, v1 - v0, v0, si_active * M_SI_G_MOL
 
 
@@ -486,9 +486,10 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
     v_x = np.asarray(lisi.molar_volume_cm3_mol(x_end), dtype=float).reshape(n).tolist()  # cm3 per mol Si at x_end
     xs = x_end.tolist()
     sums = np.empty((n, 9))
+    siox: dict = {}  # _siox_per_gram by (x of SiOx, x_end, molar volume): a batch has few (the native oxide's)
     for k, p in enumerate(parts):
         q_si, v_si, xe = q_x[k], v_x[k], xs[k]
-        mass = sum(c.mass_g for c in p.constituents)
+        mass = sum([c.mass_g for c in p.constituents])
         rev = irr_ox = irr_c = rev_si = 0.0
         dv = 0.0
         m_si_active = m_c = 0.0
@@ -503,7 +504,10 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
                 m_si_active += c.mass_g
                 cryst_m += c.mass_g * c.crystalline_fraction
             elif c.kind == "siox":
-                r_, i_, dv_, v0_, msi_ = _siox_per_gram(c.siox_x, xe, f, v_si)
+                key = (c.siox_x, xe, v_si)
+                if key not in siox:
+                    siox[key] = _siox_per_gram(c.siox_x, xe, f, v_si)
+                r_, i_, dv_, v0_, msi_ = siox[key]
                 rev += c.mass_g * r_
                 rev_si += c.mass_g * r_
                 irr_ox += c.mass_g * i_
@@ -698,30 +702,41 @@ def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> 
         else:
             comps.append([c])
             carbon.append(m_c / mass)
-    mix: list = [None] * n
-    for k in sorted({len(cs) for cs in comps}):
-        idx = [i for i in range(n) if len(comps[i]) == k]
-        cols = {key: v.tolist() for key, v in _blend([comps[i] for i in idx]).items()}
-        for r, i in enumerate(idx):
-            mix[i] = {key: v[r] for key, v in cols.items()}
+    mix = _blend_by_size(comps)
     flat = [(c, x) for cs, x in zip(comps, xe) for c in cs]
     for (c, _), curve in zip(flat, component_voltage_curves([c for c, _ in flat], [x for _, x in flat])):
         c.voltage_curve = curve
+    br = [mix["br_" + k] for k in IRREVERSIBLE_PARTS]
     out = []
-    for i, active in enumerate(actives):
-        b, cs, (_, dv, _, _) = mix[i], comps[i], evaluated[i]
-        pore_fill, buffer = _pore_numbers(si_mats[i], parts[i], dv)
+    for i, (active, cs, b) in enumerate(zip(actives, comps, zip(*br))):
+        pore_fill, buffer = _pore_numbers(si_mats[i], parts[i], evaluated[i][1])
         props = CompositeProperties(
-            family=active.family, reversible_capacity_mAh_g=b["rev"], first_lithiation_capacity_mAh_g=b["first"],
-            ice=b["ice"], irreversible_breakdown_mAh_g={k: b["br_" + k] for k in IRREVERSIBLE_PARTS},
-            capacity_mAh_cm3=b["cap"], capacity_lithiated_mAh_cm3=b["cap_lith"], si_mass_frac=b["si_frac"],
-            carbon_mass_frac=float(carbon[i]), particle_expansion=b["exp"], pore_filling_fraction=pore_fill,
-            buffer_volume_fraction=buffer, specific_surface_area_m2_g=b["ssa"], density_g_cm3=b["rho"], x_end=xe[i],
-            crystalline_fraction=cs[0].crystalline_fraction, components=cs, si_surface_area_m2_g=b["ssa_si"],
-            si_reversible_capacity_mAh_g=b["si_rev"])
+            family=active.family, reversible_capacity_mAh_g=mix["rev"][i],
+            first_lithiation_capacity_mAh_g=mix["first"][i], ice=mix["ice"][i],
+            irreversible_breakdown_mAh_g=dict(zip(IRREVERSIBLE_PARTS, b)), capacity_mAh_cm3=mix["cap"][i],
+            capacity_lithiated_mAh_cm3=mix["cap_lith"][i], si_mass_frac=mix["si_frac"][i],
+            carbon_mass_frac=float(carbon[i]), particle_expansion=mix["exp"][i], pore_filling_fraction=pore_fill,
+            buffer_volume_fraction=buffer, specific_surface_area_m2_g=mix["ssa"][i], density_g_cm3=mix["rho"][i],
+            x_end=xe[i], crystalline_fraction=cs[0].crystalline_fraction, components=cs,
+            si_surface_area_m2_g=mix["ssa_si"][i], si_reversible_capacity_mAh_g=mix["si_rev"][i])
         props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
         out.append(props)
     return out
+
+
+def _blend_by_size(comps: list[list[ComponentProperties]]) -> dict[str, list]:
+    """:func:`_blend` of every design, called once per number of components; each quantity one list over the
+    designs (in their order, as Python floats)."""
+    n = len(comps)
+    sizes = sorted({len(cs) for cs in comps})
+    if len(sizes) == 1:  # (a sweep: one kind of blend)
+        return {key: v.tolist() for key, v in _blend(comps).items()}
+    cols: dict = {}
+    for k in sizes:
+        idx = [i for i in range(n) if len(comps[i]) == k]
+        for key, v in _blend([comps[i] for i in idx]).items():
+            cols.setdefault(key, np.empty(n))[idx] = v
+    return {key: v.tolist() for key, v in cols.items()}
 
 
 def _pore_numbers(m, p: _Particle, dv_solid: float):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -252,34 +253,35 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     # crack surface per g of active material: a_crack x Si volume per g (electrochemically active Si)
     crack_m2_g = a_crack * col("si_mass_frac") / (pores.RHO_SI_G_CM3 * 1e6)
 
-    arrays = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, crit=crit, frames=frames, e_p=e_p,
-                  strain_amp=strain_amp, dh=dh, vm_max=vm_max, vm_lin=vm_lin, parts=parts, intact=intact, bind=bind,
-                  load=load, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, fresh=fresh, L=L, t_cycle=t_cycle,
-                  phi_si=phi_si, c_rate=c_rate, crack_m2_g=crack_m2_g)
-    # every per-design array as a list (read design by design in _result: one conversion per batch)
-    arrays["rows"] = {k: a.tolist() for k, a in arrays.items() if isinstance(a, np.ndarray)}
-    arrays["rows"].update(load={k: a.tolist() for k, a in load.items()},
-                          intact_sei_per_cycle=np.asarray(intact.sei_per_cycle).tolist())
-    arrays["part_rows"] = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in vars(parts).items()}
-    return [_result(design, i, n, arrays, tables) for n, (design, i) in enumerate(zip(designs, inp))]
+    # every per-design number as a Python float (one conversion per batch), then the results design by design
+    cols = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, e_p=e_p, strain_amp=strain_amp, dh=dh,
+                vm_max=vm_max, vm_lin=vm_lin, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, phi_si=phi_si,
+                c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle))
+    rows = {k: a.tolist() for k, a in cols.items()}
+    rows.update(part=_records(vars(parts)), load=_records(load), bind=bind, crit=crit, frames=frames,
+                sei_in=_records({"fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
+                                 "anode_potential_V": [i["u_V"] for i in inp],
+                                 "wetting": ef["fresh_surface_wetting"]}))
+    return [_result(design, i, dict(zip(rows, row)), tables) for design, i, row in zip(designs, inp, zip(*rows.values()))]
 
 
-def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
-    """StageResult of design ``n`` of a batch from the arrays of :func:`run_batch` (``v``)."""
-    bind, f, r = v["bind"][n], v["frames"][n], v["rows"]
+def _records(cols: dict) -> list[dict]:
+    """One dict per design from columns over the batch (a 1-d array or a list: one value per design, read as
+    Python numbers; anything else: the same value for every design), keys in the order of ``cols``."""
+    n = max(len(c) for c in cols.values() if isinstance(c, list) or np.ndim(c) == 1)
+    vals = [c if isinstance(c, list) else c.tolist() if np.ndim(c) == 1 else
+            repeat(c.tolist() if isinstance(c, np.ndarray) else c, n) for c in cols.values()]
+    return [dict(zip(cols, row)) for row in zip(*vals)]
+
+
+def _result(design, i: dict, r: dict, tables: bool) -> StageResult:
+    """StageResult of one design of a batch from its row ``r`` of :func:`run_batch` (Python numbers)."""
+    bind, f, part, load_n, sei_in, crit = r["bind"], r["frames"], r["part"], r["load"], r["sei_in"], r["crit"]
     fr, sse, p_conf = i["fr"], i["sse"], i["p_conf"]
-    size, d_c, margin, fractures = (float(r["size"][n]), float(r["d_c"][n]), float(r["margin"][n]),
-                                    bool(r["fractures"][n]))
-    e_p, strain_amp, dh = float(r["e_p"][n]), float(r["strain_amp"][n]), float(r["dh"][n])
-    vm_max, vm_lin = float(r["vm_max"][n]), float(r["vm_lin"][n])
-    part = {k: (val[n] if isinstance(val, list) else val) for k, val in v["part_rows"].items()}
+    size, d_c, margin, fractures = r["size"], r["d_c"], r["margin"], r["fractures"]
+    e_p, strain_amp, dh, vm_max, vm_lin = r["e_p"], r["strain_amp"], r["dh"], r["vm_max"], r["vm_lin"]
     irr_per_cycle = part["sei_per_cycle"]
-    growth_m2_g, a_v, a_crack = float(r["growth_m2_g"][n]), float(r["a_v"][n]), float(r["a_crack"][n])
-    sei_in = {"fresh_fraction": float(r["fresh"][n]), "sei_thickness_per_cycle_m": float(r["L"][n]),
-              "cycle_time_s": float(r["t_cycle"][n]), "anode_potential_V": i["u_V"],
-              "wetting": float(i["ef"]["fresh_surface_wetting"])}
-    load_n = {k: float(a[n]) for k, a in r["load"].items()}
-    crit = v["crit"][n]
+    growth_m2_g, a_v, a_crack = r["growth_m2_g"], r["a_v"], r["a_crack"]
 
     solid_state = None
     if sse is not None:
@@ -298,15 +300,14 @@ def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
         locked_swelling=part["pulverisation"] + part["binder_failure"], end_of_life_swelling=part["delithiated"],
         sei_growth_surface_m2_g=growth_m2_g,
         extras={"critical_size": dict(vars(crit)), "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_swelling": {**sei_in, "si_volume_fraction": float(r["phi_si"][n]),
+                "irreversible_swelling": {**sei_in, "si_volume_fraction": r["phi_si"],
                                           "sei_surface_per_si_volume_m": a_v + a_crack,
                                           "particle_surface_per_si_volume_m": a_v,
                                           "crack_surface_per_si_volume_m": a_crack,
                                           "surface": ("particle surface + crack faces of fragments of the critical size"
                                                       if fractures else "particle (BET) surface")},
-                "c_rate": float(r["c_rate"][n]), "binder_load": load_n, "swelling_parts": part},
-        crack_surface_area_m2_g=float(r["crack_m2_g"][n]),
-        irreversible_swelling_intact_per_cycle=float(r["intact_sei_per_cycle"][n]))
+                "c_rate": r["c_rate"], "binder_load": load_n, "swelling_parts": part},
+        crack_surface_area_m2_g=r["crack_m2_g"], irreversible_swelling_intact_per_cycle=r["intact"])
     summary = {
         "si_feature": i["feature"], "si_phase": i["phase"], "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
