@@ -207,25 +207,21 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     fractures = size > d_c
     radius = size / 2
 
-    # particle stress over one a-LixSi cycle: unconfined designs in one look-up, confined ones solved per pressure
+    # particle stress over one a-LixSi cycle: every design unconfined in one look-up (the binder load's cycle and
+    # the unconfined designs' own), the confined ones solved per pressure
     beta = dimensionless_rate(radius, c_rate)
-    free = p_conf == 0.0
-    cyc_free = cycling_stress(beta[free], "amorphous") if np.any(free) else None
-    frames: list = [None] * len(inp)
-    k_free = iter(range(int(free.sum())))
-    for n in range(len(inp)):
-        frames[n] = (cyc_free, next(k_free)) if free[n] else (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
-    vm_cyc, vm_lin = np.empty(len(inp)), np.empty(len(inp))  # largest von Mises over the cycle, plastic / elastic
-    if cyc_free is not None:
-        vm_cyc[free], vm_lin[free] = cyc_free.max_von_mises_Pa, cyc_free.max_von_mises_linear_Pa
-    for n in np.flatnonzero(~free):
+    cyc = cycling_stress(beta, "amorphous")
+    frames = [(cyc, n) for n in range(len(inp))]
+    vm_cyc, vm_lin = cyc.max_von_mises_Pa, cyc.max_von_mises_linear_Pa  # largest von Mises over the cycle
+    for n in np.flatnonzero(p_conf != 0.0):
+        frames[n] = (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
         vm_cyc[n], vm_lin[n] = frames[n][0].max_von_mises_Pa[0], frames[n][0].max_von_mises_linear_Pa[0]
     front = {key: max(r["max_von_mises_Pa"] for r in _front_table(*key)) for key in set(zip(phases, p_conf.tolist()))}
     vm_front = np.array([front[key] for key in zip(phases, p_conf.tolist())])
     vm_max = np.maximum(vm_front, vm_cyc)
     # binder verdict (Liu et al. 2025 criterion: particle stress vs binder modulus) with the stress of the
     # elasto-plastic particle model on an unconfined a-LixSi cycle (binder_load), never an elastic stress above yield
-    load = binder_load.particle_surface_stress(radius, c_rate)
+    load = binder_load.surface_stress(cyc, beta.shape)  # (binder_load.particle_surface_stress of radius, c_rate)
     bind = [binder_load.binder_damage(s, i["binder"]) for s, i in zip(load["max_surface_von_mises_Pa"], inp)]
     damaged = np.array([b["damaged"] for b in bind])
 
