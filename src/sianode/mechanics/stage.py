@@ -122,14 +122,20 @@ def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
     return pd.DataFrame(list(_front_table(phase, float(pressure))) + fr.rows(0))
 
 
-def _si_inputs(designs, props, upstreams) -> list[dict]:
-    """Per-design inputs the mechanics physics needs (geometry rules and earlier stages' results), one dict per
-    design; the envelope expansion at the protocol rate for the whole batch in one array call."""
-    from sianode.interphase import calendar, electrolytes
+#: The per-design inputs of :func:`_si_inputs`, in the order of its rows.
+_INPUTS = ("size", "feature", "phase", "sse", "p_conf", "c_rate", "density", "si_mass_frac", "fr", "growth_m2_g",
+           "binder", "cycles", "T_K", "u_V", "ef")
 
-    si_factor = float(calendar.MATERIAL_SEI_FACTORS["silicon"])
+
+def _si_inputs(designs, props, upstreams) -> dict[str, list]:
+    """Per-design inputs the mechanics physics needs (geometry rules and earlier stages' results), one list over
+    the designs per input (:data:`_INPUTS`, and ``e_p``: the envelope expansion at the protocol rate, for the whole
+    batch in one array call)."""
+    from sianode.interphase import electrolytes
+
     factors: dict = {}  # electrolyte factors by electrolyte key (one look-up per kind in the batch)
-    out = []
+    of_electrolyte: dict = {}  # (electrolyte, its factors) by id: the designs of a sweep share one electrolyte
+    rows = []
     for design, props_, upstream in zip(designs, props, upstreams):
         if not hasattr(design, "active") or not hasattr(design, "electrode"):
             raise InputError("design must be a sianode.design.Design", field="design")
@@ -150,22 +156,22 @@ def _si_inputs(designs, props, upstreams) -> list[dict]:
         if geo is None:
             geo = anode_geometry(design, float(props_.density_g_cm3), ms["anode_loading_mg_cm2"])
         c_rate = protocol_c_rate(design.protocol, props_.reversible_capacity_mAh_g)
-        key = electrolytes.electrolyte_key(design.electrolyte)
-        if key not in factors:
-            factors[key] = electrolytes.get(key).values()
-        out.append({
-            "size": size, "feature": feature, "phase": phase, "sse": sse, "p_conf": float(p_conf), "c_rate": c_rate,
-            "density": float(props_.density_g_cm3), "si_mass_frac": float(props_.si_mass_frac),
-            "fr": swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
-                                              conductive=geo.conductive_volume_fraction, porosity=geo.porosity),
-            "growth_m2_g": sei_growth_surface_m2_g(design, props_), "binder": design.electrode.binder,
-            "cycles": design.protocol.cycles, "T_K": design.protocol.temperature_C + 273.15,
-            "u_V": 0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"])),
-            "ef": dict(factors[key]), "si_factor": si_factor})
+        if id(el_) not in of_electrolyte:  # (the electrolyte is kept with its factors, so its id stays its own)
+            key = electrolytes.electrolyte_key(el_)
+            if key not in factors:
+                factors[key] = electrolytes.get(key).values()
+            of_electrolyte[id(el_)] = (el_, factors[key])
+        rows.append((
+            size, feature, phase, sse, float(p_conf), c_rate, float(props_.density_g_cm3), float(props_.si_mass_frac),
+            swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
+                                        conductive=geo.conductive_volume_fraction, porosity=geo.porosity),
+            sei_growth_surface_m2_g(design, props_), design.electrode.binder, design.protocol.cycles,
+            design.protocol.temperature_C + 273.15,
+            0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"])),
+            of_electrolyte[id(el_)][1]))
+    out = dict(zip(_INPUTS, map(list, zip(*rows))))
     # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
-    e_p = particle_expansions_at(props, [i["c_rate"] for i in out]).tolist()
-    for i, e in zip(out, e_p):
-        i["e_p"] = e
+    out["e_p"] = particle_expansions_at(props, out["c_rate"])
     return out
 
 
@@ -189,14 +195,16 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     check_batch(designs, upstreams)
     if not designs:
         return []
+    from sianode.interphase import calendar
+
     props = [require(u, "materials", "mechanics").data for u in upstreams]
     inp = _si_inputs(designs, props, upstreams)
 
     def col(key, dtype=float):
-        return np.array([i[key] for i in inp], dtype=dtype)
+        return np.array(inp[key], dtype=dtype)
 
-    size, c_rate, p_conf, e_p = col("size"), col("c_rate"), col("p_conf"), col("e_p")
-    phases = [i["phase"] for i in inp]
+    size, c_rate, p_conf, e_p = col("size"), col("c_rate"), col("p_conf"), inp["e_p"]
+    phases = inp["phase"]
     crit_of: dict = {}  # one critical size per phase and confining pressure (each design gets its own dict of it)
     for key in zip(phases, p_conf.tolist()):
         if key not in crit_of:
@@ -211,7 +219,7 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     # the unconfined designs' own), the confined ones solved per pressure
     beta = dimensionless_rate(radius, c_rate)
     cyc = cycling_stress(beta, "amorphous")
-    frames = [(cyc, n) for n in range(len(inp))]
+    frames = [(cyc, n) for n in range(len(designs))]
     vm_cyc, vm_lin = cyc.max_von_mises_Pa, cyc.max_von_mises_linear_Pa  # largest von Mises over the cycle
     for n in np.flatnonzero(p_conf != 0.0):
         frames[n] = (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
@@ -222,18 +230,19 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     # binder verdict (Liu et al. 2025 criterion: particle stress vs binder modulus) with the stress of the
     # elasto-plastic particle model on an unconfined a-LixSi cycle (binder_load), never an elastic stress above yield
     load = binder_load.surface_stress(cyc, beta.shape)  # (binder_load.particle_surface_stress of radius, c_rate)
-    bind = [binder_load.binder_damage(s, i["binder"]) for s, i in zip(load["max_surface_von_mises_Pa"], inp)]
+    bind = [binder_load.binder_damage(s, b) for s, b in zip(load["max_surface_von_mises_Pa"], inp["binder"])]
     damaged = np.array([b["damaged"] for b in bind])
 
     strain_amp = (1 + e_p) ** (1 / 3) - 1
-    fa = np.array([i["fr"].active for i in inp])
-    eps = np.array([i["fr"].porosity for i in inp])
+    fa = np.array([f.active for f in inp["fr"]])
+    eps = np.array([f.porosity for f in inp["fr"]])
     dh = swelling.thickness_change(fa, eps, e_p)
     # SEI per cycle on fresh surface: same electrolyte factors and anode potential as the life stage
-    ef = {k: np.array([i["ef"][k] for i in inp]) for k in inp[0]["ef"]}
+    ef = {k: np.array([e[k] for e in inp["ef"]]) for k in inp["ef"][0]}
     t_cycle = 2.0 * 3600.0 / np.maximum(c_rate, 1e-6)
     L, _ = sei.grow(0.0, t_cycle, temperature_K=col("T_K"), anode_potential_V=col("u_V"),
-                    solvent_factor=ef["solvent_factor"], electron_factor=ef["electron_factor"] * col("si_factor"))
+                    solvent_factor=ef["solvent_factor"],
+                    electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]))
     fresh = breathing.fresh_surface_fraction(strain_amp, ef["sei_fracture_area_strain"], ef["fresh_surface_wetting"])
     phi_si = np.minimum(np.maximum(col("si_mass_frac") * col("density") / pores.RHO_SI_G_CM3, 1e-9), 1.0)
     growth_m2_g = col("growth_m2_g")
@@ -255,10 +264,11 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
                 c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle))
     rows = {k: a.tolist() for k, a in cols.items()}
     rows.update(part=_records(vars(parts)), load=_records(load), bind=bind, crit=crit, frames=frames,
+                **{k: inp[k] for k in ("feature", "phase", "fr", "sse", "p_conf")},
                 sei_in=_records({"fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
-                                 "anode_potential_V": [i["u_V"] for i in inp],
+                                 "anode_potential_V": inp["u_V"],
                                  "wetting": ef["fresh_surface_wetting"]}))
-    return [_result(design, i, dict(zip(rows, row)), tables) for design, i, row in zip(designs, inp, zip(*rows.values()))]
+    return [_result(design, dict(zip(rows, row)), tables) for design, row in zip(designs, zip(*rows.values()))]
 
 
 def _records(cols: dict) -> list[dict]:
@@ -270,10 +280,10 @@ def _records(cols: dict) -> list[dict]:
     return [dict(zip(cols, row)) for row in zip(*vals)]
 
 
-def _result(design, i: dict, r: dict, tables: bool) -> StageResult:
+def _result(design, r: dict, tables: bool) -> StageResult:
     """StageResult of one design of a batch from its row ``r`` of :func:`run_batch` (Python numbers)."""
     bind, f, part, load_n, sei_in, crit = r["bind"], r["frames"], r["part"], r["load"], r["sei_in"], r["crit"]
-    fr, sse, p_conf = i["fr"], i["sse"], i["p_conf"]
+    fr, sse, p_conf, feature, phase = r["fr"], r["sse"], r["p_conf"], r["feature"], r["phase"]
     size, d_c, margin, fractures = r["size"], r["d_c"], r["margin"], r["fractures"]
     e_p, strain_amp, dh, vm_max, vm_lin = r["e_p"], r["strain_amp"], r["dh"], r["vm_max"], r["vm_lin"]
     irr_per_cycle = part["sei_per_cycle"]
@@ -289,7 +299,7 @@ def _result(design, i: dict, r: dict, tables: bool) -> StageResult:
     check = swelling.check_limits(dh)
     data = MechanicsResult(
         surface_hoop_strain_amplitude=strain_amp, particle_volume_expansion=e_p, critical_diameter_m=d_c,
-        feature_size_m=size, feature=i["feature"], phase=i["phase"], fractures=fractures, fracture_margin=margin,
+        feature_size_m=size, feature=feature, phase=phase, fractures=fractures, fracture_margin=margin,
         electrode_thickness_change=dh, irreversible_swelling_per_cycle=irr_per_cycle, max_von_mises_Pa=vm_max,
         max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
         swelling_limit_check=check, solid_state=solid_state,
@@ -305,7 +315,7 @@ def _result(design, i: dict, r: dict, tables: bool) -> StageResult:
                 "c_rate": r["c_rate"], "binder_load": load_n, "swelling_parts": part},
         crack_surface_area_m2_g=r["crack_m2_g"], irreversible_swelling_intact_per_cycle=r["intact"])
     summary = {
-        "si_feature": i["feature"], "si_phase": i["phase"], "si_feature_size_nm": size * 1e9,
+        "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
         "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
         "confining_pressure_MPa": p_conf / 1e6,
         "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
@@ -325,7 +335,7 @@ def _result(design, i: dict, r: dict, tables: bool) -> StageResult:
     if not tables:
         return StageResult(name="mechanics", summary=summary, tables={}, data=data)
     frames, k = f
-    stress = pd.DataFrame(list(_front_table(i["phase"], p_conf)) + frames.rows(k))
+    stress = pd.DataFrame(list(_front_table(phase, p_conf)) + frames.rows(k))
     cyc = swelling.swelling_over_cycles(dh, part["sei_per_cycle"], design.protocol.cycles, locked=data.locked_swelling)
     crit_p = pd.DataFrame([{"stack_pressure_MPa": P, **{
         f"critical_diameter_{ph}_nm": critical_diameter(ph, pressure=_conf(P, sse)).critical_diameter_m * 1e9
