@@ -21,7 +21,7 @@ from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
 from sianode.materials.measured import apply_measured
 from sianode.protocol import c_rate as protocol_c_rate
-from sianode.results import StageResult, check_batch
+from sianode.results import StageResult, batch_summaries, check_batch
 
 #: Earlier stages this stage reads (none: it is the first).
 REQUIRES: tuple[str, ...] = ()
@@ -149,8 +149,8 @@ def _properties(designs) -> list:
 def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     """The StageResult of each design: the per-design quantities of the summary computed on arrays over the batch
     (Li15Si4 fraction, delivered capacity and Si utilisation, areal and electrode capacities), then the summaries
-    from those columns (:func:`_summaries`). (The steps that can fail run in the order one design's result always
-    ran them.)"""
+    from those columns (:func:`sianode.results.batch_summaries`). (The steps that can fail run in the order one
+    design's result always ran them.)"""
     n = len(designs)
     v_min = [_v_min(d) for d in designs]
     half = [i for i in range(n) if v_min[i] is not None]
@@ -201,7 +201,7 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
         "si_diffusion_radius_nm": col("si_diffusion_radius_m") * 1e9}
     own = [_own_keys(d, ld) for d, ld in zip(designs, loads)]
     return [StageResult(name="materials", summary=s, tables=_tables(p) if tables else {}, data=p)
-            for s, p in zip(_summaries(head, own, tail), props)]
+            for s, p in zip(batch_summaries(head, own, tail), props)]
 
 
 def _own_keys(design, loads) -> list[tuple[str, object]]:
@@ -215,21 +215,6 @@ def _own_keys(design, loads) -> list[tuple[str, object]]:
         out.append(("calibrated_properties", ", ".join(measured)))
         if "si_diffusivity_m2_s" in measured:
             out.append(("si_diffusivity_m2_s", float(measured["si_diffusivity_m2_s"])))
-    return out
-
-
-def _summaries(head: dict, own: list, tail: dict) -> list[dict]:
-    """One summary per design from columns over the batch (``head`` and ``tail``: key -> array or list, numbers
-    as Python floats), with each design's own entries (``own[i]``: (key, value) pairs) between them."""
-    def rows(cols):
-        return zip(*(c.tolist() if isinstance(c, np.ndarray) else c for c in cols.values()))
-
-    out = []
-    for h, o, t in zip(rows(head), own, rows(tail)):
-        s = dict(zip(head, h))
-        s.update(o)
-        s.update(zip(tail, t))
-        out.append(s)
     return out
 
 

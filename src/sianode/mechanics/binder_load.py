@@ -38,7 +38,8 @@ def surface_stress(frames, shape: tuple) -> dict:
     :func:`sianode.mechanics.cycling_stress.cycling_stress` of the raveled ``beta``, unconfined), shaped as ``beta``
     (``shape``; ``()``: floats). For a caller that has that cycle already (the mechanics stage)."""
     out = {"max_surface_von_mises_Pa": frames.max_surface_von_mises_Pa,
-           "max_surface_hoop_tension_Pa": frames.max_surface_hoop_tension_Pa, "max_von_mises_Pa": frames.max_von_mises_Pa}
+           "max_surface_hoop_tension_Pa": frames.max_surface_hoop_tension_Pa,
+           "max_von_mises_Pa": frames.max_von_mises_Pa}
     if shape == ():
         return {k: float(v[0]) for k, v in out.items()}
     return {k: v.reshape(shape) for k, v in out.items()}

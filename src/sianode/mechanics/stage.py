@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -39,7 +38,7 @@ from sianode.mechanics.cycling_stress import cycling_stress, dimensionless_rate
 from sianode.mechanics.fracture import critical_diameter, front_stress
 from sianode.mechanics.properties import LISI, lisi_young_modulus
 from sianode.protocol import c_rate as protocol_c_rate
-from sianode.results import StageResult, check_batch, require
+from sianode.results import StageResult, batch_rows, batch_summaries, check_batch, require
 
 #: Earlier stages this stage reads.
 REQUIRES: tuple[str, ...] = ("materials",)
@@ -259,34 +258,43 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     crack_m2_g = a_crack * col("si_mass_frac") / (pores.RHO_SI_G_CM3 * 1e6)
 
     # every per-design number as a Python float (one conversion per batch), then the results design by design
-    cols = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, e_p=e_p, strain_amp=strain_amp, dh=dh,
+    n = len(designs)
+    check = [swelling.check_limits(x) for x in dh.tolist()]
+    head = {
+        "si_feature": inp["feature"], "si_phase": inp["phase"], "si_feature_size_nm": size * 1e9,
+        "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
+        "confining_pressure_MPa": p_conf / 1e6,
+        "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
+        "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
+        "electrode_thickness_change_pct": 100 * dh, "swelling_check": check,
+        "irreversible_swelling_per_cycle_pct": 100 * parts.sei_per_cycle,
+        "crack_surface_area_m2_g": crack_m2_g, "sei_growth_surface_m2_g": growth_m2_g}
+    after = (100 * parts.delithiated).tolist()
+    own = [[(f"thickness_change_after_{c}_cycles_pct", x)] for c, x in zip(inp["cycles"], after)]
+    tail = {
+        "swelling_sei_pct": 100 * parts.sei, "swelling_pulverisation_pct": 100 * parts.pulverisation,
+        "swelling_binder_failure_pct": 100 * parts.binder_failure,
+        "binder_surface_stress_GPa": load["max_surface_von_mises_Pa"] / 1e9,
+        "binder_stress_to_modulus_ratio": [b["ratio"] for b in bind], "binder_damaged": [b["damaged"] for b in bind]}
+    rows = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, e_p=e_p, strain_amp=strain_amp, dh=dh,
                 vm_max=vm_max, vm_lin=vm_lin, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, phi_si=phi_si,
-                c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle))
-    rows = {k: a.tolist() for k, a in cols.items()}
-    rows.update(part=_records(vars(parts)), load=_records(load), bind=bind, crit=crit, frames=frames,
+                c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle),
+                part=batch_rows(vars(parts), n), load=batch_rows(load, n), bind=bind, crit=crit, frames=frames,
+                check=check, summary=batch_summaries(head, own, tail),
                 **{k: inp[k] for k in ("feature", "phase", "fr", "sse", "p_conf")},
-                sei_in=_records({"fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
-                                 "anode_potential_V": inp["u_V"],
-                                 "wetting": ef["fresh_surface_wetting"]}))
-    return [_result(design, dict(zip(rows, row)), tables) for design, row in zip(designs, zip(*rows.values()))]
-
-
-def _records(cols: dict) -> list[dict]:
-    """One dict per design from columns over the batch (a 1-d array or a list: one value per design, read as
-    Python numbers; anything else: the same value for every design), keys in the order of ``cols``."""
-    n = max(len(c) for c in cols.values() if isinstance(c, list) or np.ndim(c) == 1)
-    vals = [c if isinstance(c, list) else c.tolist() if np.ndim(c) == 1 else
-            repeat(c.tolist() if isinstance(c, np.ndarray) else c, n) for c in cols.values()]
-    return [dict(zip(cols, row)) for row in zip(*vals)]
+                sei_in=batch_rows({"fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
+                                   "anode_potential_V": inp["u_V"], "wetting": ef["fresh_surface_wetting"]}, n))
+    return [_result(design, r, tables) for design, r in zip(designs, batch_rows(rows, n))]
 
 
 def _result(design, r: dict, tables: bool) -> StageResult:
-    """StageResult of one design of a batch from its row ``r`` of :func:`run_batch` (Python numbers)."""
+    """StageResult of one design of a batch from its row ``r`` of :func:`run_batch` (Python numbers; its summary
+    made from the batch's columns)."""
     bind, f, part, load_n, sei_in, crit = r["bind"], r["frames"], r["part"], r["load"], r["sei_in"], r["crit"]
     fr, sse, p_conf, feature, phase = r["fr"], r["sse"], r["p_conf"], r["feature"], r["phase"]
     size, d_c, margin, fractures = r["size"], r["d_c"], r["margin"], r["fractures"]
     e_p, strain_amp, dh, vm_max, vm_lin = r["e_p"], r["strain_amp"], r["dh"], r["vm_max"], r["vm_lin"]
-    irr_per_cycle = part["sei_per_cycle"]
+    irr_per_cycle, check, summary = part["sei_per_cycle"], r["check"], r["summary"]
     growth_m2_g, a_v, a_crack = r["growth_m2_g"], r["a_v"], r["a_crack"]
 
     solid_state = None
@@ -296,7 +304,6 @@ def _result(design, r: dict, tables: bool) -> StageResult:
         E_p = float(lisi_young_modulus(lisi.X_MAX_PRACTICAL, host="amorphous"))
         conf = confined_particle(strain_amp, E_p, LISI["nu"].value, sse, design.electrolyte.stack_pressure_MPa * 1e6)
         solid_state = {"sse": sse.as_dict(), **conf.as_dict()}
-    check = swelling.check_limits(dh)
     data = MechanicsResult(
         surface_hoop_strain_amplitude=strain_amp, particle_volume_expansion=e_p, critical_diameter_m=d_c,
         feature_size_m=size, feature=feature, phase=phase, fractures=fractures, fracture_margin=margin,
@@ -314,21 +321,6 @@ def _result(design, r: dict, tables: bool) -> StageResult:
                                                       if fractures else "particle (BET) surface")},
                 "c_rate": r["c_rate"], "binder_load": load_n, "swelling_parts": part},
         crack_surface_area_m2_g=r["crack_m2_g"], irreversible_swelling_intact_per_cycle=r["intact"])
-    summary = {
-        "si_feature": feature, "si_phase": phase, "si_feature_size_nm": size * 1e9,
-        "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
-        "confining_pressure_MPa": p_conf / 1e6,
-        "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
-        "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
-        "electrode_thickness_change_pct": 100 * dh, "swelling_check": check,
-        "irreversible_swelling_per_cycle_pct": 100 * irr_per_cycle,
-        "crack_surface_area_m2_g": data.crack_surface_area_m2_g, "sei_growth_surface_m2_g": growth_m2_g,
-        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * part["delithiated"],
-        "swelling_sei_pct": 100 * part["sei"], "swelling_pulverisation_pct": 100 * part["pulverisation"],
-        "swelling_binder_failure_pct": 100 * part["binder_failure"],
-        "binder_surface_stress_GPa": load_n["max_surface_von_mises_Pa"] / 1e9,
-        "binder_stress_to_modulus_ratio": bind["ratio"], "binder_damaged": bind["damaged"],
-    }
     if solid_state:
         summary.update({"sse_hoop_stress_MPa": solid_state["sse_hoop_stress_Pa"] / 1e6,
                         "sse_contact_lost_on_delithiation": solid_state["contact_lost_on_delithiation"]})
