@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -520,7 +521,7 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
         sums[k] = (mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m)
     mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m = sums.T
     area, pore_area_cm2, sei_pore_cm3, void, env, si_area_frac, walls_si = np.array(
-        [[getattr(p, f) for p in parts] for f in ("area_cm2", "pore_area_cm2", "sei_pore_volume_cm3", "void_cm3",
+        [list(map(attrgetter(f), parts)) for f in ("area_cm2", "pore_area_cm2", "sei_pore_volume_cm3", "void_cm3",
                                                   "envelope_cm3", "si_area_fraction", "pore_walls_si")],
         dtype=float).reshape(7, n)
     given = np.array([s is not None for s in ssa_override])
@@ -642,7 +643,7 @@ def _blend(comps: list[list[ComponentProperties]]) -> dict[str, np.ndarray]:
     components)."""
     n, k = len(comps), len(comps[0])
     flat = [c for cs in comps for c in cs]  # (one list a field: few objects for the GC)
-    a = np.array([[getattr(c, f) for c in flat] for f in _BLEND_FIELDS]
+    a = np.array([list(map(attrgetter(f), flat)) for f in _BLEND_FIELDS]
                  + [[c.irreversible_breakdown_mAh_g[b] for c in flat] for b in IRREVERSIBLE_PARTS],
                  dtype=float).reshape(len(_BLEND_FIELDS) + len(IRREVERSIBLE_PARTS), n, k)
     w, q, dens, expn, ssa, ssa_si, si_frac, si_rev = a[:len(_BLEND_FIELDS)]
@@ -858,7 +859,7 @@ def particle_expansions_at(props_list, c_rates) -> np.ndarray:
         idx = [i for i, p in enumerate(props_list) if len(p.components) == k]
         comps = [c for i in idx for c in props_list[i].components]  # (one list a field: few objects for the GC)
         si, dv, void, env_g, w = np.array(
-            [[getattr(c, f) for c in comps] for f in ("si_mass_frac", "dv_solid_cm3_g", "void_cm3_g", "envelope_cm3_g",
+            [list(map(attrgetter(f), comps)) for f in ("si_mass_frac", "dv_solid_cm3_g", "void_cm3_g", "envelope_cm3_g",
                                                       "mass_frac")], dtype=float).reshape(5, len(idx), k)
         frac = np.where(si > 0, u[idx][:, None], 1.0)  # Si-bearing: utilised; graphite: full
         exp_ = _envelope_expansion(frac, dv, void, env_g)

@@ -11,6 +11,7 @@ ms) and deterministic. First stage of the chain: needs no upstream.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,7 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
         f_cryst[half] = voltage.li15si4_fraction(np.array([v_min[i] for i in half], dtype=float))
 
     def col(attr):
-        return np.array([getattr(p, attr) for p in props], dtype=float)
+        return np.array(list(map(attrgetter(attr), props)), dtype=float)
 
     rev, first, si_rev = col("reversible_capacity_mAh_g"), col("first_lithiation_capacity_mAh_g"), \
         col("si_reversible_capacity_mAh_g")
