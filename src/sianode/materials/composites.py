@@ -59,7 +59,7 @@ import pandas as pd
 from sianode import graphite as _graphite
 from sianode.errors import InputError
 from sianode.graphite import GRAPHITE as _GRAPHITE
-from sianode.materials import lisi, surface, voltage
+from sianode.materials import lisi, surface, utilisation, voltage
 from sianode.materials.lisi import FARADAY_C_MOL, MAH_PER_C, M_LI_G_MOL, M_O_G_MOL, M_SI_G_MOL
 from sianode.provenance import Parameter
 
@@ -197,15 +197,13 @@ class CompositeProperties:
         """Delivered fraction of the Si capacity at ``c_rate``
         (:func:`sianode.materials.utilisation.si_utilisation`, the one owner); a scalar C-rate is remembered
         (the materials, mechanics and life stages all ask for the protocol's rate). Arrays broadcast."""
-        from sianode.materials.utilisation import si_utilisation
-
-        if np.ndim(c_rate) == 0:
+        if type(c_rate) is float or np.ndim(c_rate) == 0:  # (a float asked first: np.ndim of one costs ~2 us)
             key = self._utilisation_key(c_rate)
             if key not in self._utilisation:
-                self._utilisation[key] = float(si_utilisation(c_rate, self.si_diffusion_radius_m,
-                                                              self.si_diffusivity_m2_s))
+                self._utilisation[key] = float(utilisation.si_utilisation(c_rate, self.si_diffusion_radius_m,
+                                                                          self.si_diffusivity_m2_s))
             return self._utilisation[key]
-        return si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
+        return utilisation.si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
 
     def delivered_capacity_mAh_g(self, c_rate):
         """Capacity delivered at ``c_rate``: the Si part times its utilisation (:meth:`si_utilisation_at`), the
@@ -817,15 +815,13 @@ def prime_si_utilisation(props_list, c_rates) -> None:
     """Solve the Si utilisation of many designs in one vectorised call
     (:func:`sianode.materials.utilisation.si_utilisation`) and remember each in its ``CompositeProperties``
     (what :meth:`CompositeProperties.si_utilisation_at` then returns): the same numbers as one call per design."""
-    from sianode.materials.utilisation import si_diffusivity_m2_s, si_utilisation
-
     todo = [(p, float(c)) for p, c in zip(props_list, c_rates) if p._utilisation_key(c) not in p._utilisation]
     if not todo:
         return
     c = np.array([c for _, c in todo])
     r = np.array([float(p.si_diffusion_radius_m) for p, _ in todo])
-    d = np.array([float(si_diffusivity_m2_s(p.si_diffusivity_m2_s)) for p, _ in todo])
-    u = np.atleast_1d(si_utilisation(c, r, d))
+    d = np.array([float(utilisation.si_diffusivity_m2_s(p.si_diffusivity_m2_s)) for p, _ in todo])
+    u = np.atleast_1d(utilisation.si_utilisation(c, r, d))
     for (p, c_i), u_i in zip(todo, u):
         p._utilisation[p._utilisation_key(c_i)] = float(u_i)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sianode.mechanics.binder import damage_indicator
 from sianode.mechanics.cycling_stress import cycling_stress, dimensionless_rate
 
 
@@ -47,6 +48,4 @@ def surface_stress(frames, shape: tuple) -> dict:
 
 def binder_damage(surface_stress_Pa, binder: str = "CMC") -> dict:
     """seeds/002 §3.1 criterion with the plastic stress: damaged when stress / binder modulus >= 1."""
-    from sianode.mechanics.binder import damage_indicator
-
     return damage_indicator(float(surface_stress_Pa), binder)
