@@ -277,25 +277,30 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
         "binder_surface_stress_GPa": load["max_surface_von_mises_Pa"] / 1e9,
         "binder_stress_to_modulus_ratio": [b["ratio"] for b in bind], "binder_damaged": [b["damaged"] for b in bind]}
     rows = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, e_p=e_p, strain_amp=strain_amp, dh=dh,
-                vm_max=vm_max, vm_lin=vm_lin, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, phi_si=phi_si,
-                c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle),
+                vm_max=vm_max, vm_lin=vm_lin, growth_m2_g=growth_m2_g, c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle),
                 part=batch_rows(vars(parts), n), load=batch_rows(load, n), bind=bind, crit=crit, frames=frames,
                 check=check, summary=batch_summaries(head, own, tail),
                 **{k: inp[k] for k in ("feature", "phase", "fr", "sse", "p_conf")},
-                sei_in=batch_rows({"fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
-                                   "anode_potential_V": inp["u_V"], "wetting": ef["fresh_surface_wetting"]}, n))
+                irreversible=batch_rows({
+                    "fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
+                    "anode_potential_V": inp["u_V"], "wetting": ef["fresh_surface_wetting"],
+                    "si_volume_fraction": phi_si,
+                    "sei_surface_per_si_volume_m": a_v + a_crack, "particle_surface_per_si_volume_m": a_v,
+                    "crack_surface_per_si_volume_m": a_crack,
+                    "surface": ["particle surface + crack faces of fragments of the critical size" if f else
+                                "particle (BET) surface" for f in fractures.tolist()]}, n))
     return [_result(design, r, tables) for design, r in zip(designs, batch_rows(rows, n))]
 
 
 def _result(design, r: dict, tables: bool) -> StageResult:
     """StageResult of one design of a batch from its row ``r`` of :func:`run_batch` (Python numbers; its summary
     made from the batch's columns)."""
-    bind, f, part, load_n, sei_in, crit = r["bind"], r["frames"], r["part"], r["load"], r["sei_in"], r["crit"]
+    bind, f, part, load_n, crit = r["bind"], r["frames"], r["part"], r["load"], r["crit"]
     fr, sse, p_conf, feature, phase = r["fr"], r["sse"], r["p_conf"], r["feature"], r["phase"]
     size, d_c, margin, fractures = r["size"], r["d_c"], r["margin"], r["fractures"]
     e_p, strain_amp, dh, vm_max, vm_lin = r["e_p"], r["strain_amp"], r["dh"], r["vm_max"], r["vm_lin"]
     irr_per_cycle, check, summary = part["sei_per_cycle"], r["check"], r["summary"]
-    growth_m2_g, a_v, a_crack = r["growth_m2_g"], r["a_v"], r["a_crack"]
+    growth_m2_g = r["growth_m2_g"]
 
     solid_state = None
     if sse is not None:
@@ -313,13 +318,8 @@ def _result(design, r: dict, tables: bool) -> StageResult:
         locked_swelling=part["pulverisation"] + part["binder_failure"], end_of_life_swelling=part["delithiated"],
         sei_growth_surface_m2_g=growth_m2_g,
         extras={"critical_size": dict(vars(crit)), "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_swelling": {**sei_in, "si_volume_fraction": r["phi_si"],
-                                          "sei_surface_per_si_volume_m": a_v + a_crack,
-                                          "particle_surface_per_si_volume_m": a_v,
-                                          "crack_surface_per_si_volume_m": a_crack,
-                                          "surface": ("particle surface + crack faces of fragments of the critical size"
-                                                      if fractures else "particle (BET) surface")},
-                "c_rate": r["c_rate"], "binder_load": load_n, "swelling_parts": part},
+                "irreversible_swelling": r["irreversible"], "c_rate": r["c_rate"], "binder_load": load_n,
+                "swelling_parts": part},
         crack_surface_area_m2_g=r["crack_m2_g"], irreversible_swelling_intact_per_cycle=r["intact"])
     if solid_state:
         summary.update({"sse_hoop_stress_MPa": solid_state["sse_hoop_stress_Pa"] / 1e6,
