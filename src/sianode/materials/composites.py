@@ -673,7 +673,6 @@ def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> 
     Raises the error of the first invalid material."""
     from sianode.materials.diffusion_length import si_diffusion_radius
 
-    n = len(actives)
     x_ends: dict = {}
     si_mats, parts, xe, ssas = [], [], [], []
     for active, v_min, ssa in zip(actives, v_min_V, specific_surface_area_m2_g):
