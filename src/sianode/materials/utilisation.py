@@ -52,6 +52,8 @@ _ROOTS = _sphere_roots()
 _ROOTS2 = _ROOTS ** 2
 # exp(-x) is exactly 0.0 in double precision beyond x = 745.13 (below half the smallest subnormal)
 _EXP_ZERO_FROM = 750.0
+# from this many taus on, :func:`_series` sums the short runs apart from the long ones
+_SPLIT_FROM = 64
 
 
 def _series(tau: np.ndarray) -> np.ndarray:
@@ -63,12 +65,15 @@ def _series(tau: np.ndarray) -> np.ndarray:
 
     NumPy sums a row of 200 pairwise: the first 96 terms in 8 interleaved partial sums, then the other 104. When
     a row's nonzero run fits in the first ``w`` columns (``w`` a multiple of 8, at most 96), the row cut to ``w``
-    gives the same sum bit for bit (the columns left out only add 0.0). So the rows whose run fits in 8 columns
-    (most of a solve's) are summed 8 wide, the others as wide as the longest of them needs."""
+    gives the same sum bit for bit (the columns left out only add 0.0). So the rows are as wide as the longest run
+    needs, except in a large solve with long runs: there the rows whose run fits in 8 columns (most of them) are
+    summed 8 wide, the others as wide as the longest of them needs."""
     t = tau.reshape(-1)
     n = np.full(t.shape, _ROOTS2.size)
     pos = t > 0  # (tau <= 0 or NaN: every term evaluated)
     n[pos] = np.searchsorted(_ROOTS2, _EXP_ZERO_FROM / t[pos])
+    if t.size < _SPLIT_FROM or int(n.max()) <= 8:  # (splitting a few rows costs more than it saves)
+        return _series_rows(t, n).reshape(tau.shape)
     out = np.empty(t.size)
     narrow = n <= 8
     for rows in (np.flatnonzero(narrow), np.flatnonzero(~narrow)):
