@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,33 @@ def check_batch(designs, upstreams) -> None:
         from sianode.errors import InputError
 
         raise InputError(f"{len(designs)} designs but {len(upstreams)} upstream mappings", field="upstreams")
+
+
+def batch_rows(cols: dict, n: int) -> list[dict]:
+    """One dict per design of a batch of ``n`` from columns over it, keys in the order of ``cols``: a list or a 1-d
+    array holds one value per design (an array read as Python numbers, ``tolist``); any other value is every
+    design's. How a stage's ``run_batch`` turns what it computed on arrays into per-design records."""
+    return [dict(zip(cols, row)) for row in zip(*_per_design(cols, n))]
+
+
+def batch_summaries(head: dict, own: list, tail: dict) -> list[dict]:
+    """One summary per design from columns over the batch (``head`` and ``tail`` as :func:`batch_rows`), with each
+    design's own entries (``own[i]``: (key, value) pairs, e.g. keys only some designs have) between them."""
+    n = len(own)
+    out = []
+    for h, o, t in zip(zip(*_per_design(head, n)), own, zip(*_per_design(tail, n))):
+        s = dict(zip(head, h))
+        s.update(o)
+        s.update(zip(tail, t))
+        out.append(s)
+    return out
+
+
+def _per_design(cols: dict, n: int) -> list:
+    import numpy as np
+
+    return [c if isinstance(c, list) else c.tolist() if np.ndim(c) == 1 else
+            repeat(c.tolist() if isinstance(c, np.ndarray) else c, n) for c in cols.values()]
 
 
 @dataclass

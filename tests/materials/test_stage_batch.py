@@ -117,6 +117,7 @@ def test_batch_equals_batches_of_one():
     for d, b in zip(ds, batch):
         one = stage.run_batch([d], [{}], tables=False)[0]
         assert_same(one.summary, b.summary)
+        assert list(one.summary) == list(b.summary)  # each design's own keys (cathode, calibration) in their place
         assert_same(one.data, b.data)  # components, voltage curves, extras
     # a shuffled batch gives the same again (no state carried from one design to the next)
     order = np.random.default_rng(3).permutation(len(ds))
@@ -275,3 +276,17 @@ def test_utilisation_bisection_stops_only_at_its_fixed_point():
     assert grid.shape == (12, 9)
     assert all(grid[i, j] == utilisation.diffusion_utilisation(float(c[i]), float(r[j]), float(d[0]))
                for i in range(12) for j in range(9))
+
+
+def test_batch_summaries_put_each_designs_own_keys_between_the_columns():
+    from sianode.results import batch_rows, batch_summaries
+
+    head = {"a": np.array([1.5, 2.5, 3.5]), "name": ["x", "y", "z"], "same": "all"}
+    tail = {"b": [True, False, True], "c": np.array([0.1, 0.2, 0.3]) * 3}
+    own = [[("k", 1.0)], [], [("k", 3.0), ("m", "only here")]]
+    got = batch_summaries(head, own, tail)
+    assert [list(s) for s in got] == [["a", "name", "same", "k", "b", "c"], ["a", "name", "same", "b", "c"],
+                                      ["a", "name", "same", "k", "m", "b", "c"]]
+    assert got[1] == {"a": 2.5, "name": "y", "same": "all", "b": False, "c": 0.2 * 3}
+    assert all(type(s["a"]) is float and type(s["c"]) is float for s in got)  # Python numbers, not NumPy scalars
+    assert batch_rows({"a": np.arange(3.0), "s": np.float64(2.0)}, 3) == [{"a": float(i), "s": 2.0} for i in range(3)]

@@ -68,6 +68,7 @@ def test_batch_equals_batches_of_one_on_varied_designs():
     for d, u, b in zip(ds, ups, batch):
         one = stage.run_batch([d], [u], tables=False)[0]
         m.assert_same(one.summary, b.summary)
+        assert list(one.summary) == list(b.summary)
         m.assert_same(one.data, b.data)  # extras too: critical size, binder, swelling parts, fractions
     assert {r.summary["si_phase"] for r in batch} == {"crystalline", "amorphous"}
     assert any(r.summary["fractures"] for r in batch) and not all(r.summary["fractures"] for r in batch)

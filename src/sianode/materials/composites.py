@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,7 @@ import pandas as pd
 from sianode import graphite as _graphite
 from sianode.errors import InputError
 from sianode.graphite import GRAPHITE as _GRAPHITE
-from sianode.materials import lisi, surface, voltage
+from sianode.materials import lisi, surface, utilisation, voltage
 from sianode.materials.lisi import FARADAY_C_MOL, MAH_PER_C, M_LI_G_MOL, M_O_G_MOL, M_SI_G_MOL
 from sianode.provenance import Parameter
 
@@ -196,15 +197,13 @@ class CompositeProperties:
         """Delivered fraction of the Si capacity at ``c_rate``
         (:func:`sianode.materials.utilisation.si_utilisation`, the one owner); a scalar C-rate is remembered
         (the materials, mechanics and life stages all ask for the protocol's rate). Arrays broadcast."""
-        from sianode.materials.utilisation import si_utilisation
-
-        if np.ndim(c_rate) == 0:
+        if type(c_rate) is float or np.ndim(c_rate) == 0:  # (a float asked first: np.ndim of one costs ~2 us)
             key = self._utilisation_key(c_rate)
             if key not in self._utilisation:
-                self._utilisation[key] = float(si_utilisation(c_rate, self.si_diffusion_radius_m,
-                                                              self.si_diffusivity_m2_s))
+                self._utilisation[key] = float(utilisation.si_utilisation(c_rate, self.si_diffusion_radius_m,
+                                                                          self.si_diffusivity_m2_s))
             return self._utilisation[key]
-        return si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
+        return utilisation.si_utilisation(c_rate, self.si_diffusion_radius_m, self.si_diffusivity_m2_s)
 
     def delivered_capacity_mAh_g(self, c_rate):
         """Capacity delivered at ``c_rate``: the Si part times its utilisation (:meth:`si_utilisation_at`), the
@@ -228,16 +227,16 @@ def _siox_per_gram(x_o: float, x_end: float, f: float, molar_volume_cm3_mol: flo
     if molar_volume_cm3_mol is None:
         molar_volume_cm3_mol = float(lisi.molar_volume_cm3_mol(x_end))
     n = 1.0 / (M_SI_G_MOL + x_o * M_O_G_MOL)
-    op = {k: v.value for k, v in OXIDE_PARAMETERS.items()}
+    op = OXIDE_PARAMETERS
     irr = n * x_o * (2.0 - f) * Q_PER_MOL_LI_MAH
     si_active = n * (1.0 - f * x_o / 4.0)
     rev = si_active * x_end * Q_PER_MOL_LI_MAH
     # initial: amorphous mix of Si and SiO2
-    v0 = n * (1 - x_o / 2) * lisi.MOLAR_VOLUME_ASI_CM3_MOL + n * (x_o / 2) * M_SIO2 / op["rho_sio2_g_cm3"]
+    v0 = n * (1 - x_o / 2) * lisi.MOLAR_VOLUME_ASI_CM3_MOL + n * (x_o / 2) * M_SIO2 / op["rho_sio2_g_cm3"].value
     n_li4sio4 = n * f * x_o / 4.0
     n_li2o = n * (1 - f) * x_o
-    v1 = (si_active * molar_volume_cm3_mol + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"]
-          + n_li2o * M_LI2O / op["rho_li2o_g_cm3"])
+    v1 = (si_active * molar_volume_cm3_mol + n_li4sio4 * M_LI4SIO4 / op["rho_li4sio4_g_cm3"].value
+          + n_li2o * M_LI2O / op["rho_li2o_g_cm3"].value)
     return rev, irr, v1 - v0, v0, si_active * M_SI_G_MOL
 
 
@@ -486,9 +485,10 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
     v_x = np.asarray(lisi.molar_volume_cm3_mol(x_end), dtype=float).reshape(n).tolist()  # cm3 per mol Si at x_end
     xs = x_end.tolist()
     sums = np.empty((n, 9))
+    siox: dict = {}  # _siox_per_gram by (x of SiOx, x_end, molar volume): a batch has few (the native oxide's)
     for k, p in enumerate(parts):
         q_si, v_si, xe = q_x[k], v_x[k], xs[k]
-        mass = sum(c.mass_g for c in p.constituents)
+        mass = sum([c.mass_g for c in p.constituents])
         rev = irr_ox = irr_c = rev_si = 0.0
         dv = 0.0
         m_si_active = m_c = 0.0
@@ -503,7 +503,10 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
                 m_si_active += c.mass_g
                 cryst_m += c.mass_g * c.crystalline_fraction
             elif c.kind == "siox":
-                r_, i_, dv_, v0_, msi_ = _siox_per_gram(c.siox_x, xe, f, v_si)
+                key = (c.siox_x, xe, v_si)
+                if key not in siox:
+                    siox[key] = _siox_per_gram(c.siox_x, xe, f, v_si)
+                r_, i_, dv_, v0_, msi_ = siox[key]
                 rev += c.mass_g * r_
                 rev_si += c.mass_g * r_
                 irr_ox += c.mass_g * i_
@@ -516,7 +519,7 @@ def _evaluate_batch(parts: list[_Particle], x_end, names, ssa_override) -> list[
         sums[k] = (mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m)
     mass, rev, irr_ox, irr_c, rev_si, dv, m_si_active, m_c, cryst_m = sums.T
     area, pore_area_cm2, sei_pore_cm3, void, env, si_area_frac, walls_si = np.array(
-        [[getattr(p, f) for p in parts] for f in ("area_cm2", "pore_area_cm2", "sei_pore_volume_cm3", "void_cm3",
+        [list(map(attrgetter(f), parts)) for f in ("area_cm2", "pore_area_cm2", "sei_pore_volume_cm3", "void_cm3",
                                                   "envelope_cm3", "si_area_fraction", "pore_walls_si")],
         dtype=float).reshape(7, n)
     given = np.array([s is not None for s in ssa_override])
@@ -638,7 +641,7 @@ def _blend(comps: list[list[ComponentProperties]]) -> dict[str, np.ndarray]:
     components)."""
     n, k = len(comps), len(comps[0])
     flat = [c for cs in comps for c in cs]  # (one list a field: few objects for the GC)
-    a = np.array([[getattr(c, f) for c in flat] for f in _BLEND_FIELDS]
+    a = np.array([list(map(attrgetter(f), flat)) for f in _BLEND_FIELDS]
                  + [[c.irreversible_breakdown_mAh_g[b] for c in flat] for b in IRREVERSIBLE_PARTS],
                  dtype=float).reshape(len(_BLEND_FIELDS) + len(IRREVERSIBLE_PARTS), n, k)
     w, q, dens, expn, ssa, ssa_si, si_frac, si_rev = a[:len(_BLEND_FIELDS)]
@@ -670,7 +673,6 @@ def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> 
     Raises the error of the first invalid material."""
     from sianode.materials.diffusion_length import si_diffusion_radius
 
-    n = len(actives)
     x_ends: dict = {}
     si_mats, parts, xe, ssas = [], [], [], []
     for active, v_min, ssa in zip(actives, v_min_V, specific_surface_area_m2_g):
@@ -698,30 +700,41 @@ def composite_properties_batch(actives, v_min_V, specific_surface_area_m2_g) -> 
         else:
             comps.append([c])
             carbon.append(m_c / mass)
-    mix: list = [None] * n
-    for k in sorted({len(cs) for cs in comps}):
-        idx = [i for i in range(n) if len(comps[i]) == k]
-        cols = {key: v.tolist() for key, v in _blend([comps[i] for i in idx]).items()}
-        for r, i in enumerate(idx):
-            mix[i] = {key: v[r] for key, v in cols.items()}
+    mix = _blend_by_size(comps)
     flat = [(c, x) for cs, x in zip(comps, xe) for c in cs]
     for (c, _), curve in zip(flat, component_voltage_curves([c for c, _ in flat], [x for _, x in flat])):
         c.voltage_curve = curve
+    br = [mix["br_" + k] for k in IRREVERSIBLE_PARTS]
     out = []
-    for i, active in enumerate(actives):
-        b, cs, (_, dv, _, _) = mix[i], comps[i], evaluated[i]
-        pore_fill, buffer = _pore_numbers(si_mats[i], parts[i], dv)
+    for i, (active, cs, b) in enumerate(zip(actives, comps, zip(*br))):
+        pore_fill, buffer = _pore_numbers(si_mats[i], parts[i], evaluated[i][1])
         props = CompositeProperties(
-            family=active.family, reversible_capacity_mAh_g=b["rev"], first_lithiation_capacity_mAh_g=b["first"],
-            ice=b["ice"], irreversible_breakdown_mAh_g={k: b["br_" + k] for k in IRREVERSIBLE_PARTS},
-            capacity_mAh_cm3=b["cap"], capacity_lithiated_mAh_cm3=b["cap_lith"], si_mass_frac=b["si_frac"],
-            carbon_mass_frac=float(carbon[i]), particle_expansion=b["exp"], pore_filling_fraction=pore_fill,
-            buffer_volume_fraction=buffer, specific_surface_area_m2_g=b["ssa"], density_g_cm3=b["rho"], x_end=xe[i],
-            crystalline_fraction=cs[0].crystalline_fraction, components=cs, si_surface_area_m2_g=b["ssa_si"],
-            si_reversible_capacity_mAh_g=b["si_rev"])
+            family=active.family, reversible_capacity_mAh_g=mix["rev"][i],
+            first_lithiation_capacity_mAh_g=mix["first"][i], ice=mix["ice"][i],
+            irreversible_breakdown_mAh_g=dict(zip(IRREVERSIBLE_PARTS, b)), capacity_mAh_cm3=mix["cap"][i],
+            capacity_lithiated_mAh_cm3=mix["cap_lith"][i], si_mass_frac=mix["si_frac"][i],
+            carbon_mass_frac=float(carbon[i]), particle_expansion=mix["exp"][i], pore_filling_fraction=pore_fill,
+            buffer_volume_fraction=buffer, specific_surface_area_m2_g=mix["ssa"][i], density_g_cm3=mix["rho"][i],
+            x_end=xe[i], crystalline_fraction=cs[0].crystalline_fraction, components=cs,
+            si_surface_area_m2_g=mix["ssa_si"][i], si_reversible_capacity_mAh_g=mix["si_rev"][i])
         props.si_diffusion_radius_m, props.extras["si_diffusion_radius_source"] = si_diffusion_radius(active)
         out.append(props)
     return out
+
+
+def _blend_by_size(comps: list[list[ComponentProperties]]) -> dict[str, list]:
+    """:func:`_blend` of every design, called once per number of components; each quantity one list over the
+    designs (in their order, as Python floats)."""
+    n = len(comps)
+    sizes = sorted({len(cs) for cs in comps})
+    if len(sizes) == 1:  # (a sweep: one kind of blend)
+        return {key: v.tolist() for key, v in _blend(comps).items()}
+    cols: dict = {}
+    for k in sizes:
+        idx = [i for i in range(n) if len(comps[i]) == k]
+        for key, v in _blend([comps[i] for i in idx]).items():
+            cols.setdefault(key, np.empty(n))[idx] = v
+    return {key: v.tolist() for key, v in cols.items()}
 
 
 def _pore_numbers(m, p: _Particle, dv_solid: float):
@@ -801,15 +814,13 @@ def prime_si_utilisation(props_list, c_rates) -> None:
     """Solve the Si utilisation of many designs in one vectorised call
     (:func:`sianode.materials.utilisation.si_utilisation`) and remember each in its ``CompositeProperties``
     (what :meth:`CompositeProperties.si_utilisation_at` then returns): the same numbers as one call per design."""
-    from sianode.materials.utilisation import si_diffusivity_m2_s, si_utilisation
-
     todo = [(p, float(c)) for p, c in zip(props_list, c_rates) if p._utilisation_key(c) not in p._utilisation]
     if not todo:
         return
     c = np.array([c for _, c in todo])
     r = np.array([float(p.si_diffusion_radius_m) for p, _ in todo])
-    d = np.array([float(si_diffusivity_m2_s(p.si_diffusivity_m2_s)) for p, _ in todo])
-    u = np.atleast_1d(si_utilisation(c, r, d))
+    d = np.array([float(utilisation.si_diffusivity_m2_s(p.si_diffusivity_m2_s)) for p, _ in todo])
+    u = np.atleast_1d(utilisation.si_utilisation(c, r, d))
     for (p, c_i), u_i in zip(todo, u):
         p._utilisation[p._utilisation_key(c_i)] = float(u_i)
 
@@ -843,7 +854,7 @@ def particle_expansions_at(props_list, c_rates) -> np.ndarray:
         idx = [i for i, p in enumerate(props_list) if len(p.components) == k]
         comps = [c for i in idx for c in props_list[i].components]  # (one list a field: few objects for the GC)
         si, dv, void, env_g, w = np.array(
-            [[getattr(c, f) for c in comps] for f in ("si_mass_frac", "dv_solid_cm3_g", "void_cm3_g", "envelope_cm3_g",
+            [list(map(attrgetter(f), comps)) for f in ("si_mass_frac", "dv_solid_cm3_g", "void_cm3_g", "envelope_cm3_g",
                                                       "mass_frac")], dtype=float).reshape(5, len(idx), k)
         frac = np.where(si > 0, u[idx][:, None], 1.0)  # Si-bearing: utilised; graphite: full
         exp_ = _envelope_expansion(frac, dv, void, env_g)

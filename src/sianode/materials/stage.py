@@ -11,6 +11,7 @@ ms) and deterministic. First stage of the chain: needs no upstream.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
 from sianode.materials.measured import apply_measured
 from sianode.protocol import c_rate as protocol_c_rate
-from sianode.results import StageResult, check_batch
+from sianode.results import StageResult, batch_summaries, check_batch
 
 #: Earlier stages this stage reads (none: it is the first).
 REQUIRES: tuple[str, ...] = ()
@@ -116,6 +117,23 @@ def _v_min(design):
     return design.protocol.v_min_V if design.cell.kind == "half" else None
 
 
+def _optional_field(model, name: str):
+    """``getattr(model, name, None)``; a schema model (pydantic, unknown keys forbidden) without that field gives
+    None at once (a failed look-up on a pydantic model raises inside and costs ~2 us a design)."""
+    fields = _model_fields(type(model))
+    if fields is not None and name not in fields:
+        return None
+    return getattr(model, name, None)
+
+
+@lru_cache(maxsize=64)
+def _model_fields(cls) -> frozenset | None:
+    """The field names of a pydantic model class (None for another class); memoised, as reading
+    ``model_fields`` costs ~1 us."""
+    fields = getattr(cls, "model_fields", None)
+    return None if fields is None else frozenset(fields)
+
+
 def _properties(designs) -> list:
     """Each design's ``CompositeProperties`` (one :func:`composites.composite_properties_batch` call for the batch),
     with the calibrated values of its ``[calibration]`` if any."""
@@ -125,9 +143,9 @@ def _properties(designs) -> list:
     ssas = []
     for design in designs:
         # optional measured area (schema field requested from the lead; used if present)
-        ssa = getattr(design.active, "specific_surface_area_m2_g", None)
+        ssa = _optional_field(design.active, "specific_surface_area_m2_g")
         if ssa is None and design.active.family == "si_graphite":
-            ssa = getattr(design.active.silicon, "specific_surface_area_m2_g", None)
+            ssa = _optional_field(design.active.silicon, "specific_surface_area_m2_g")
         ssas.append(ssa)
     props = composites.composite_properties_batch([d.active for d in designs], [_v_min(d) for d in designs], ssas)
     for n, design in enumerate(designs):
@@ -139,8 +157,9 @@ def _properties(designs) -> list:
 
 def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     """The StageResult of each design: the per-design quantities of the summary computed on arrays over the batch
-    (Li15Si4 fraction, delivered capacity and Si utilisation, areal and electrode capacities), then one summary
-    per design. (The steps that can fail run in the order one design's result always ran them.)"""
+    (Li15Si4 fraction, delivered capacity and Si utilisation, areal and electrode capacities), then the summaries
+    from those columns (:func:`sianode.results.batch_summaries`). (The steps that can fail run in the order one
+    design's result always ran them.)"""
     n = len(designs)
     v_min = [_v_min(d) for d in designs]
     half = [i for i in range(n) if v_min[i] is not None]
@@ -149,7 +168,7 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
         f_cryst[half] = voltage.li15si4_fraction(np.array([v_min[i] for i in half], dtype=float))
 
     def col(attr):
-        return np.array([getattr(p, attr) for p in props], dtype=float)
+        return np.array(list(map(attrgetter(attr), props)), dtype=float)
 
     rev, first, si_rev = col("reversible_capacity_mAh_g"), col("first_lithiation_capacity_mAh_g"), \
         col("si_reversible_capacity_mAh_g")
@@ -167,67 +186,55 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     for p, g in zip(props, geos):  # the coating geometry, owned here: the mechanics stage reads it (one solve)
         p.extras["anode_geometry"] = g
     thick = np.array([g.thickness_um for g in geos], dtype=float)
-    cols = dict(f_cryst=f_cryst, delivered=delivered, util=util, sei_over_si=sei_over_si,
-                areal=loading_g_cm2 * rev, areal_first=loading_g_cm2 * first,
-                el_cap=loading_g_cm2 * rev / (thick * 1e-4), radius_nm=col("si_diffusion_radius_m") * 1e9)
-    cols = {k: v.tolist() for k, v in cols.items()}
-    cols["avg_v"] = avg_v
-    return [_result(designs[i], props[i], float(c_rates[i]), loads[i], geos[i], {k: v[i] for k, v in cols.items()},
-                    tables) for i in range(n)]
+    head = {  # the summary's leading keys, each a column over the batch
+        "family": [p.family for p in props], "anode_loading_mg_cm2": anode, "reversible_capacity_mAh_g": rev,
+        "first_lithiation_capacity_mAh_g": first, "irreversible_capacity_mAh_g": first - rev,
+        "ice_pct": 100 * col("ice"), "c_rate": np.array(c_rates, dtype=float), "delivered_capacity_mAh_g": delivered,
+        "si_utilisation_first_cycle": util, "capacity_mAh_cm3": col("capacity_mAh_cm3"),
+        "capacity_lithiated_mAh_cm3": col("capacity_lithiated_mAh_cm3"),
+        "particle_expansion_pct": 100 * col("particle_expansion"), "si_mass_frac": si_frac,
+        "carbon_mass_frac": col("carbon_mass_frac"), "specific_surface_area_m2_g": col("specific_surface_area_m2_g"),
+        "sei_surface_over_si_m2_per_g_si": sei_over_si, "particle_density_g_cm3": col("density_g_cm3"),
+        "pore_filling_fraction": col("pore_filling_fraction"), "buffer_volume_fraction": col("buffer_volume_fraction"),
+        "x_end": col("x_end"), "li15si4_fraction": f_cryst, "areal_capacity_mAh_cm2": loading_g_cm2 * rev,
+        "first_lithiation_areal_capacity_mAh_cm2": loading_g_cm2 * first,
+        "average_delithiation_voltage_V": [float(v[0]) for v in avg_v],
+        "average_lithiation_voltage_V": [float(v[1]) for v in avg_v]}
+    tail = {  # after the design's own keys (cathode loading, calibration)
+        **{f"irreversible_{k}_mAh_g": np.array([p.irreversible_breakdown_mAh_g[k] for p in props], dtype=float)
+           for k in composites.IRREVERSIBLE_PARTS},
+        "electrode_density_g_cm3": [g.press_density_g_cm3 for g in geos],
+        "electrode_porosity": [g.porosity for g in geos],
+        "electrode_capacity_mAh_cm3": loading_g_cm2 * rev / (thick * 1e-4),
+        "electrode_thickness_um": [g.thickness_um for g in geos],
+        "si_diffusion_radius_nm": col("si_diffusion_radius_m") * 1e9}
+    own = [_own_keys(d, ld) for d, ld in zip(designs, loads)]
+    return [StageResult(name="materials", summary=s, tables=_tables(p) if tables else {}, data=p)
+            for s, p in zip(batch_summaries(head, own, tail), props)]
 
 
-def _result(design, props, c_rate: float, loads, geo, v: dict, tables: bool) -> StageResult:
-    """One design's StageResult from its row ``v`` of :func:`_results`."""
-    measured = calibrated_values(design)
-    f_cryst = v["f_cryst"]
-    summary = {
-        "family": props.family,
-        "anode_loading_mg_cm2": loads.anode_mg_cm2,
-        "reversible_capacity_mAh_g": props.reversible_capacity_mAh_g,
-        "first_lithiation_capacity_mAh_g": props.first_lithiation_capacity_mAh_g,
-        "irreversible_capacity_mAh_g": props.first_lithiation_capacity_mAh_g - props.reversible_capacity_mAh_g,
-        "ice_pct": 100 * props.ice,
-        "c_rate": c_rate,
-        "delivered_capacity_mAh_g": v["delivered"],
-        "si_utilisation_first_cycle": v["util"],
-        "capacity_mAh_cm3": props.capacity_mAh_cm3,
-        "capacity_lithiated_mAh_cm3": props.capacity_lithiated_mAh_cm3,
-        "particle_expansion_pct": 100 * props.particle_expansion,
-        "si_mass_frac": props.si_mass_frac,
-        "carbon_mass_frac": props.carbon_mass_frac,
-        "specific_surface_area_m2_g": props.specific_surface_area_m2_g,
-        "sei_surface_over_si_m2_per_g_si": v["sei_over_si"],
-        "particle_density_g_cm3": props.density_g_cm3,
-        "pore_filling_fraction": props.pore_filling_fraction,
-        "buffer_volume_fraction": props.buffer_volume_fraction,
-        "x_end": props.x_end,
-        "li15si4_fraction": f_cryst,
-        "areal_capacity_mAh_cm2": v["areal"],
-        "first_lithiation_areal_capacity_mAh_cm2": v["areal_first"],
-        "average_delithiation_voltage_V": v["avg_v"][0],
-        "average_lithiation_voltage_V": v["avg_v"][1],
-    }
+def _own_keys(design, loads) -> list[tuple[str, object]]:
+    """The summary entries only some designs have, in summary order: a full cell's cathode loading, the
+    calibrated properties (and a calibrated Si diffusivity)."""
+    out = []
     if loads.cathode_mg_cm2 is not None:
-        summary["cathode_loading_mg_cm2"] = loads.cathode_mg_cm2
+        out.append(("cathode_loading_mg_cm2", float(loads.cathode_mg_cm2)))
+    measured = calibrated_values(design)
     if measured:
-        summary["calibrated_properties"] = ", ".join(measured)
+        out.append(("calibrated_properties", ", ".join(measured)))
         if "si_diffusivity_m2_s" in measured:
-            summary["si_diffusivity_m2_s"] = measured["si_diffusivity_m2_s"]
-    for k, val in props.irreversible_breakdown_mAh_g.items():
-        summary[f"irreversible_{k}_mAh_g"] = val
-    summary = {k: (val if isinstance(val, str) else float(val)) for k, val in summary.items()}
-    summary["electrode_density_g_cm3"] = geo.press_density_g_cm3
-    summary["electrode_porosity"] = geo.porosity
-    summary["electrode_capacity_mAh_cm3"] = v["el_cap"]
-    summary["electrode_thickness_um"] = geo.thickness_um
-    summary["si_diffusion_radius_nm"] = v["radius_nm"]
-    tabs = {
+            out.append(("si_diffusivity_m2_s", float(measured["si_diffusivity_m2_s"])))
+    return out
+
+
+def _tables(props) -> dict[str, pd.DataFrame]:
+    """The stage's tidy tables of one design (reports; a sweep skips them)."""
+    return {
         "voltage_curves": _voltage_table(props),
         "volume_vs_capacity": _volume_table(props),
         "capacity_breakdown": props.breakdown,
         "phases": lisi.phase_table(),
-    } if tables else {}
-    return StageResult(name="materials", summary=summary, tables=tabs, data=props)
+    }
 
 
 # --------------------------------------------------------------------------- report

@@ -52,6 +52,8 @@ _ROOTS = _sphere_roots()
 _ROOTS2 = _ROOTS ** 2
 # exp(-x) is exactly 0.0 in double precision beyond x = 745.13 (below half the smallest subnormal)
 _EXP_ZERO_FROM = 750.0
+# from this many taus on, :func:`_series` sums the short runs apart from the long ones
+_SPLIT_FROM = 64
 
 
 def _series(tau: np.ndarray) -> np.ndarray:
@@ -62,19 +64,34 @@ def _series(tau: np.ndarray) -> np.ndarray:
     sweep's solve); the rest stay 0.0 and the sum runs over all 200 terms, as written.
 
     NumPy sums a row of 200 pairwise: the first 96 terms in 8 interleaved partial sums, then the other 104. When
-    every row's nonzero run fits in the first 96 columns, a row of ``w`` columns (``w`` a multiple of 8, at most 96)
-    gives the same sums bit for bit (the columns left out only add 0.0); so the rows are cut to ``w``."""
+    a row's nonzero run fits in the first ``w`` columns (``w`` a multiple of 8, at most 96), the row cut to ``w``
+    gives the same sum bit for bit (the columns left out only add 0.0). So the rows are as wide as the longest run
+    needs, except in a large solve with long runs: there the rows whose run fits in 8 columns (most of them) are
+    summed 8 wide, the others as wide as the longest of them needs."""
     t = tau.reshape(-1)
     n = np.full(t.shape, _ROOTS2.size)
     pos = t > 0  # (tau <= 0 or NaN: every term evaluated)
     n[pos] = np.searchsorted(_ROOTS2, _EXP_ZERO_FROM / t[pos])
+    if t.size < _SPLIT_FROM or int(n.max()) <= 8:  # (splitting a few rows costs more than it saves)
+        return _series_rows(t, n).reshape(tau.shape)
+    out = np.empty(t.size)
+    narrow = n <= 8
+    for rows in (np.flatnonzero(narrow), np.flatnonzero(~narrow)):
+        if rows.size:
+            out[rows] = _series_rows(t[rows], n[rows])
+    return out.reshape(tau.shape)
+
+
+def _series_rows(t: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The sums of :func:`_series` of the taus ``t`` whose first ``n`` terms are nonzero, in rows as wide as the
+    longest run needs (a multiple of 8; all 200 columns beyond 96)."""
     rows = np.repeat(np.arange(t.size), n)
     cols = np.arange(rows.size) - np.repeat(np.cumsum(n) - n, n)
-    longest = int(n.max()) if n.size else 0
+    longest = int(n.max())
     width = max(8, -(-longest // 8) * 8) if longest <= 96 else _ROOTS2.size
     terms = np.zeros((t.size, width))
     terms[rows, cols] = np.exp(-(t[rows] * _ROOTS2[cols])) / _ROOTS2[cols]
-    return np.sum(terms, axis=-1).reshape(tau.shape)
+    return np.sum(terms, axis=-1)
 
 
 def surface_soc(tau, lam):

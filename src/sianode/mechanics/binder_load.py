@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sianode.mechanics.binder import damage_indicator
 from sianode.mechanics.cycling_stress import cycling_stress, dimensionless_rate
 
 
@@ -30,16 +31,21 @@ def particle_surface_stress(radius_m, c_rate, host: str = "amorphous", diffusivi
     and C-rates give arrays. ``method``: "table" (master curve) or "direct" (solve).
     """
     beta = dimensionless_rate(radius_m, c_rate, diffusivity_m2_s)
-    fr = cycling_stress(np.ravel(beta), host=host, method=method)
-    out = {"max_surface_von_mises_Pa": fr.max_surface_von_mises_Pa,
-           "max_surface_hoop_tension_Pa": fr.max_surface_hoop_tension_Pa, "max_von_mises_Pa": fr.max_von_mises_Pa}
-    if np.ndim(beta) == 0:
+    return surface_stress(cycling_stress(np.ravel(beta), host=host, method=method), np.shape(beta))
+
+
+def surface_stress(frames, shape: tuple) -> dict:
+    """The stresses of :func:`particle_surface_stress` from the cycle it solves (``frames``: the
+    :func:`sianode.mechanics.cycling_stress.cycling_stress` of the raveled ``beta``, unconfined), shaped as ``beta``
+    (``shape``; ``()``: floats). For a caller that has that cycle already (the mechanics stage)."""
+    out = {"max_surface_von_mises_Pa": frames.max_surface_von_mises_Pa,
+           "max_surface_hoop_tension_Pa": frames.max_surface_hoop_tension_Pa,
+           "max_von_mises_Pa": frames.max_von_mises_Pa}
+    if shape == ():
         return {k: float(v[0]) for k, v in out.items()}
-    return {k: v.reshape(np.shape(beta)) for k, v in out.items()}
+    return {k: v.reshape(shape) for k, v in out.items()}
 
 
 def binder_damage(surface_stress_Pa, binder: str = "CMC") -> dict:
     """seeds/002 §3.1 criterion with the plastic stress: damaged when stress / binder modulus >= 1."""
-    from sianode.mechanics.binder import damage_indicator
-
     return damage_indicator(float(surface_stress_Pa), binder)

@@ -38,7 +38,7 @@ from sianode.mechanics.cycling_stress import cycling_stress, dimensionless_rate
 from sianode.mechanics.fracture import critical_diameter, front_stress
 from sianode.mechanics.properties import LISI, lisi_young_modulus
 from sianode.protocol import c_rate as protocol_c_rate
-from sianode.results import StageResult, check_batch, require
+from sianode.results import StageResult, batch_rows, batch_summaries, check_batch, require
 
 #: Earlier stages this stage reads.
 REQUIRES: tuple[str, ...] = ("materials",)
@@ -121,14 +121,20 @@ def _stress_tables(radius: float, phase: str, c_rate: float, pressure: float):
     return pd.DataFrame(list(_front_table(phase, float(pressure))) + fr.rows(0))
 
 
-def _si_inputs(designs, props, upstreams) -> list[dict]:
-    """Per-design inputs the mechanics physics needs (geometry rules and earlier stages' results), one dict per
-    design; the envelope expansion at the protocol rate for the whole batch in one array call."""
-    from sianode.interphase import calendar, electrolytes
+#: The per-design inputs of :func:`_si_inputs`, in the order of its rows.
+_INPUTS = ("size", "feature", "phase", "sse", "p_conf", "c_rate", "density", "si_mass_frac", "fr", "growth_m2_g",
+           "binder", "cycles", "T_K", "u_V", "ef")
 
-    si_factor = float(calendar.MATERIAL_SEI_FACTORS["silicon"])
+
+def _si_inputs(designs, props, upstreams) -> dict[str, list]:
+    """Per-design inputs the mechanics physics needs (geometry rules and earlier stages' results), one list over
+    the designs per input (:data:`_INPUTS`, and ``e_p``: the envelope expansion at the protocol rate, for the whole
+    batch in one array call)."""
+    from sianode.interphase import electrolytes
+
     factors: dict = {}  # electrolyte factors by electrolyte key (one look-up per kind in the batch)
-    out = []
+    of_electrolyte: dict = {}  # (electrolyte, its factors) by id: the designs of a sweep share one electrolyte
+    rows = []
     for design, props_, upstream in zip(designs, props, upstreams):
         if not hasattr(design, "active") or not hasattr(design, "electrode"):
             raise InputError("design must be a sianode.design.Design", field="design")
@@ -149,22 +155,22 @@ def _si_inputs(designs, props, upstreams) -> list[dict]:
         if geo is None:
             geo = anode_geometry(design, float(props_.density_g_cm3), ms["anode_loading_mg_cm2"])
         c_rate = protocol_c_rate(design.protocol, props_.reversible_capacity_mAh_g)
-        key = electrolytes.electrolyte_key(design.electrolyte)
-        if key not in factors:
-            factors[key] = electrolytes.get(key).values()
-        out.append({
-            "size": size, "feature": feature, "phase": phase, "sse": sse, "p_conf": float(p_conf), "c_rate": c_rate,
-            "density": float(props_.density_g_cm3), "si_mass_frac": float(props_.si_mass_frac),
-            "fr": swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
-                                              conductive=geo.conductive_volume_fraction, porosity=geo.porosity),
-            "growth_m2_g": sei_growth_surface_m2_g(design, props_), "binder": design.electrode.binder,
-            "cycles": design.protocol.cycles, "T_K": design.protocol.temperature_C + 273.15,
-            "u_V": 0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"])),
-            "ef": dict(factors[key]), "si_factor": si_factor})
+        if id(el_) not in of_electrolyte:  # (the electrolyte is kept with its factors, so its id stays its own)
+            key = electrolytes.electrolyte_key(el_)
+            if key not in factors:
+                factors[key] = electrolytes.get(key).values()
+            of_electrolyte[id(el_)] = (el_, factors[key])
+        rows.append((
+            size, feature, phase, sse, float(p_conf), c_rate, float(props_.density_g_cm3), float(props_.si_mass_frac),
+            swelling.ElectrodeFractions(active=geo.active_volume_fraction, binder=geo.binder_volume_fraction,
+                                        conductive=geo.conductive_volume_fraction, porosity=geo.porosity),
+            sei_growth_surface_m2_g(design, props_), design.electrode.binder, design.protocol.cycles,
+            design.protocol.temperature_C + 273.15,
+            0.5 * (float(ms["average_lithiation_voltage_V"]) + float(ms["average_delithiation_voltage_V"])),
+            of_electrolyte[id(el_)][1]))
+    out = dict(zip(_INPUTS, map(list, zip(*rows))))
     # envelope expansion at the Si utilisation of the protocol rate (materials owns both; c-rate -> 0: x_end)
-    e_p = particle_expansions_at(props, [i["c_rate"] for i in out]).tolist()
-    for i, e in zip(out, e_p):
-        i["e_p"] = e
+    out["e_p"] = particle_expansions_at(props, out["c_rate"])
     return out
 
 
@@ -188,14 +194,16 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     check_batch(designs, upstreams)
     if not designs:
         return []
+    from sianode.interphase import calendar
+
     props = [require(u, "materials", "mechanics").data for u in upstreams]
     inp = _si_inputs(designs, props, upstreams)
 
     def col(key, dtype=float):
-        return np.array([i[key] for i in inp], dtype=dtype)
+        return np.array(inp[key], dtype=dtype)
 
-    size, c_rate, p_conf, e_p = col("size"), col("c_rate"), col("p_conf"), col("e_p")
-    phases = [i["phase"] for i in inp]
+    size, c_rate, p_conf, e_p = col("size"), col("c_rate"), col("p_conf"), inp["e_p"]
+    phases = inp["phase"]
     crit_of: dict = {}  # one critical size per phase and confining pressure (each design gets its own dict of it)
     for key in zip(phases, p_conf.tolist()):
         if key not in crit_of:
@@ -206,37 +214,34 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     fractures = size > d_c
     radius = size / 2
 
-    # particle stress over one a-LixSi cycle: unconfined designs in one look-up, confined ones solved per pressure
+    # particle stress over one a-LixSi cycle: every design unconfined in one look-up (the binder load's cycle and
+    # the unconfined designs' own), the confined ones solved per pressure
     beta = dimensionless_rate(radius, c_rate)
-    free = p_conf == 0.0
-    cyc_free = cycling_stress(beta[free], "amorphous") if np.any(free) else None
-    frames: list = [None] * len(inp)
-    k_free = iter(range(int(free.sum())))
-    for n in range(len(inp)):
-        frames[n] = (cyc_free, next(k_free)) if free[n] else (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
-    vm_cyc, vm_lin = np.empty(len(inp)), np.empty(len(inp))  # largest von Mises over the cycle, plastic / elastic
-    if cyc_free is not None:
-        vm_cyc[free], vm_lin[free] = cyc_free.max_von_mises_Pa, cyc_free.max_von_mises_linear_Pa
-    for n in np.flatnonzero(~free):
+    cyc = cycling_stress(beta, "amorphous")
+    frames = [(cyc, n) for n in range(len(designs))]
+    vm_cyc, vm_lin = cyc.max_von_mises_Pa, cyc.max_von_mises_linear_Pa  # largest von Mises over the cycle
+    for n in np.flatnonzero(p_conf != 0.0):
+        frames[n] = (cycling_stress(beta[n], "amorphous", p_conf[n]), 0)
         vm_cyc[n], vm_lin[n] = frames[n][0].max_von_mises_Pa[0], frames[n][0].max_von_mises_linear_Pa[0]
     front = {key: max(r["max_von_mises_Pa"] for r in _front_table(*key)) for key in set(zip(phases, p_conf.tolist()))}
     vm_front = np.array([front[key] for key in zip(phases, p_conf.tolist())])
     vm_max = np.maximum(vm_front, vm_cyc)
     # binder verdict (Liu et al. 2025 criterion: particle stress vs binder modulus) with the stress of the
     # elasto-plastic particle model on an unconfined a-LixSi cycle (binder_load), never an elastic stress above yield
-    load = binder_load.particle_surface_stress(radius, c_rate)
-    bind = [binder_load.binder_damage(s, i["binder"]) for s, i in zip(load["max_surface_von_mises_Pa"], inp)]
+    load = binder_load.surface_stress(cyc, beta.shape)  # (binder_load.particle_surface_stress of radius, c_rate)
+    bind = [binder_load.binder_damage(s, b) for s, b in zip(load["max_surface_von_mises_Pa"], inp["binder"])]
     damaged = np.array([b["damaged"] for b in bind])
 
     strain_amp = (1 + e_p) ** (1 / 3) - 1
-    fa = np.array([i["fr"].active for i in inp])
-    eps = np.array([i["fr"].porosity for i in inp])
+    fa = np.array([f.active for f in inp["fr"]])
+    eps = np.array([f.porosity for f in inp["fr"]])
     dh = swelling.thickness_change(fa, eps, e_p)
     # SEI per cycle on fresh surface: same electrolyte factors and anode potential as the life stage
-    ef = {k: np.array([i["ef"][k] for i in inp]) for k in inp[0]["ef"]}
+    ef = {k: np.array([e[k] for e in inp["ef"]]) for k in inp["ef"][0]}
     t_cycle = 2.0 * 3600.0 / np.maximum(c_rate, 1e-6)
     L, _ = sei.grow(0.0, t_cycle, temperature_K=col("T_K"), anode_potential_V=col("u_V"),
-                    solvent_factor=ef["solvent_factor"], electron_factor=ef["electron_factor"] * col("si_factor"))
+                    solvent_factor=ef["solvent_factor"],
+                    electron_factor=ef["electron_factor"] * float(calendar.MATERIAL_SEI_FACTORS["silicon"]))
     fresh = breathing.fresh_surface_fraction(strain_amp, ef["sei_fracture_area_strain"], ef["fresh_surface_wetting"])
     phi_si = np.minimum(np.maximum(col("si_mass_frac") * col("density") / pores.RHO_SI_G_CM3, 1e-9), 1.0)
     growth_m2_g = col("growth_m2_g")
@@ -252,34 +257,50 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     # crack surface per g of active material: a_crack x Si volume per g (electrochemically active Si)
     crack_m2_g = a_crack * col("si_mass_frac") / (pores.RHO_SI_G_CM3 * 1e6)
 
-    arrays = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, crit=crit, frames=frames, e_p=e_p,
-                  strain_amp=strain_amp, dh=dh, vm_max=vm_max, vm_lin=vm_lin, parts=parts, intact=intact, bind=bind,
-                  load=load, growth_m2_g=growth_m2_g, a_v=a_v, a_crack=a_crack, fresh=fresh, L=L, t_cycle=t_cycle,
-                  phi_si=phi_si, c_rate=c_rate, crack_m2_g=crack_m2_g)
-    # every per-design array as a list (read design by design in _result: one conversion per batch)
-    arrays["rows"] = {k: a.tolist() for k, a in arrays.items() if isinstance(a, np.ndarray)}
-    arrays["rows"].update(load={k: a.tolist() for k, a in load.items()},
-                          intact_sei_per_cycle=np.asarray(intact.sei_per_cycle).tolist())
-    arrays["part_rows"] = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in vars(parts).items()}
-    return [_result(design, i, n, arrays, tables) for n, (design, i) in enumerate(zip(designs, inp))]
+    # every per-design number as a Python float (one conversion per batch), then the results design by design
+    n = len(designs)
+    check = [swelling.check_limits(x) for x in dh.tolist()]
+    head = {
+        "si_feature": inp["feature"], "si_phase": inp["phase"], "si_feature_size_nm": size * 1e9,
+        "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
+        "confining_pressure_MPa": p_conf / 1e6,
+        "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
+        "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
+        "electrode_thickness_change_pct": 100 * dh, "swelling_check": check,
+        "irreversible_swelling_per_cycle_pct": 100 * parts.sei_per_cycle,
+        "crack_surface_area_m2_g": crack_m2_g, "sei_growth_surface_m2_g": growth_m2_g}
+    after = (100 * parts.delithiated).tolist()
+    own = [[(f"thickness_change_after_{c}_cycles_pct", x)] for c, x in zip(inp["cycles"], after)]
+    tail = {
+        "swelling_sei_pct": 100 * parts.sei, "swelling_pulverisation_pct": 100 * parts.pulverisation,
+        "swelling_binder_failure_pct": 100 * parts.binder_failure,
+        "binder_surface_stress_GPa": load["max_surface_von_mises_Pa"] / 1e9,
+        "binder_stress_to_modulus_ratio": [b["ratio"] for b in bind], "binder_damaged": [b["damaged"] for b in bind]}
+    rows = dict(size=size, d_c=d_c, margin=margin, fractures=fractures, e_p=e_p, strain_amp=strain_amp, dh=dh,
+                vm_max=vm_max, vm_lin=vm_lin, growth_m2_g=growth_m2_g, c_rate=c_rate, crack_m2_g=crack_m2_g, intact=np.asarray(intact.sei_per_cycle),
+                part=batch_rows(vars(parts), n), load=batch_rows(load, n), bind=bind, crit=crit, frames=frames,
+                check=check, summary=batch_summaries(head, own, tail),
+                **{k: inp[k] for k in ("feature", "phase", "fr", "sse", "p_conf")},
+                irreversible=batch_rows({
+                    "fresh_fraction": fresh, "sei_thickness_per_cycle_m": L, "cycle_time_s": t_cycle,
+                    "anode_potential_V": inp["u_V"], "wetting": ef["fresh_surface_wetting"],
+                    "si_volume_fraction": phi_si,
+                    "sei_surface_per_si_volume_m": a_v + a_crack, "particle_surface_per_si_volume_m": a_v,
+                    "crack_surface_per_si_volume_m": a_crack,
+                    "surface": ["particle surface + crack faces of fragments of the critical size" if f else
+                                "particle (BET) surface" for f in fractures.tolist()]}, n))
+    return [_result(design, r, tables) for design, r in zip(designs, batch_rows(rows, n))]
 
 
-def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
-    """StageResult of design ``n`` of a batch from the arrays of :func:`run_batch` (``v``)."""
-    bind, f, r = v["bind"][n], v["frames"][n], v["rows"]
-    fr, sse, p_conf = i["fr"], i["sse"], i["p_conf"]
-    size, d_c, margin, fractures = (float(r["size"][n]), float(r["d_c"][n]), float(r["margin"][n]),
-                                    bool(r["fractures"][n]))
-    e_p, strain_amp, dh = float(r["e_p"][n]), float(r["strain_amp"][n]), float(r["dh"][n])
-    vm_max, vm_lin = float(r["vm_max"][n]), float(r["vm_lin"][n])
-    part = {k: (val[n] if isinstance(val, list) else val) for k, val in v["part_rows"].items()}
-    irr_per_cycle = part["sei_per_cycle"]
-    growth_m2_g, a_v, a_crack = float(r["growth_m2_g"][n]), float(r["a_v"][n]), float(r["a_crack"][n])
-    sei_in = {"fresh_fraction": float(r["fresh"][n]), "sei_thickness_per_cycle_m": float(r["L"][n]),
-              "cycle_time_s": float(r["t_cycle"][n]), "anode_potential_V": i["u_V"],
-              "wetting": float(i["ef"]["fresh_surface_wetting"])}
-    load_n = {k: float(a[n]) for k, a in r["load"].items()}
-    crit = v["crit"][n]
+def _result(design, r: dict, tables: bool) -> StageResult:
+    """StageResult of one design of a batch from its row ``r`` of :func:`run_batch` (Python numbers; its summary
+    made from the batch's columns)."""
+    bind, f, part, load_n, crit = r["bind"], r["frames"], r["part"], r["load"], r["crit"]
+    fr, sse, p_conf, feature, phase = r["fr"], r["sse"], r["p_conf"], r["feature"], r["phase"]
+    size, d_c, margin, fractures = r["size"], r["d_c"], r["margin"], r["fractures"]
+    e_p, strain_amp, dh, vm_max, vm_lin = r["e_p"], r["strain_amp"], r["dh"], r["vm_max"], r["vm_lin"]
+    irr_per_cycle, check, summary = part["sei_per_cycle"], r["check"], r["summary"]
+    growth_m2_g = r["growth_m2_g"]
 
     solid_state = None
     if sse is not None:
@@ -288,47 +309,25 @@ def _result(design, i: dict, n: int, v: dict, tables: bool) -> StageResult:
         E_p = float(lisi_young_modulus(lisi.X_MAX_PRACTICAL, host="amorphous"))
         conf = confined_particle(strain_amp, E_p, LISI["nu"].value, sse, design.electrolyte.stack_pressure_MPa * 1e6)
         solid_state = {"sse": sse.as_dict(), **conf.as_dict()}
-    check = swelling.check_limits(dh)
     data = MechanicsResult(
         surface_hoop_strain_amplitude=strain_amp, particle_volume_expansion=e_p, critical_diameter_m=d_c,
-        feature_size_m=size, feature=i["feature"], phase=i["phase"], fractures=fractures, fracture_margin=margin,
+        feature_size_m=size, feature=feature, phase=phase, fractures=fractures, fracture_margin=margin,
         electrode_thickness_change=dh, irreversible_swelling_per_cycle=irr_per_cycle, max_von_mises_Pa=vm_max,
         max_von_mises_linear_elastic_Pa=vm_lin, confining_pressure_Pa=p_conf, binder_damaged=bind["damaged"],
         swelling_limit_check=check, solid_state=solid_state,
         locked_swelling=part["pulverisation"] + part["binder_failure"], end_of_life_swelling=part["delithiated"],
         sei_growth_surface_m2_g=growth_m2_g,
         extras={"critical_size": dict(vars(crit)), "binder": bind, "electrode_fractions": fr.__dict__,
-                "irreversible_swelling": {**sei_in, "si_volume_fraction": float(r["phi_si"][n]),
-                                          "sei_surface_per_si_volume_m": a_v + a_crack,
-                                          "particle_surface_per_si_volume_m": a_v,
-                                          "crack_surface_per_si_volume_m": a_crack,
-                                          "surface": ("particle surface + crack faces of fragments of the critical size"
-                                                      if fractures else "particle (BET) surface")},
-                "c_rate": float(r["c_rate"][n]), "binder_load": load_n, "swelling_parts": part},
-        crack_surface_area_m2_g=float(r["crack_m2_g"][n]),
-        irreversible_swelling_intact_per_cycle=float(r["intact_sei_per_cycle"][n]))
-    summary = {
-        "si_feature": i["feature"], "si_phase": i["phase"], "si_feature_size_nm": size * 1e9,
-        "critical_diameter_nm": d_c * 1e9, "fractures": fractures, "fracture_margin": margin,
-        "confining_pressure_MPa": p_conf / 1e6,
-        "particle_volume_expansion_pct": 100 * e_p, "surface_hoop_strain_amplitude_pct": 100 * strain_amp,
-        "max_von_mises_GPa": vm_max / 1e9, "max_von_mises_linear_elastic_GPa": vm_lin / 1e9,
-        "electrode_thickness_change_pct": 100 * dh, "swelling_check": check,
-        "irreversible_swelling_per_cycle_pct": 100 * irr_per_cycle,
-        "crack_surface_area_m2_g": data.crack_surface_area_m2_g, "sei_growth_surface_m2_g": growth_m2_g,
-        f"thickness_change_after_{design.protocol.cycles}_cycles_pct": 100 * part["delithiated"],
-        "swelling_sei_pct": 100 * part["sei"], "swelling_pulverisation_pct": 100 * part["pulverisation"],
-        "swelling_binder_failure_pct": 100 * part["binder_failure"],
-        "binder_surface_stress_GPa": load_n["max_surface_von_mises_Pa"] / 1e9,
-        "binder_stress_to_modulus_ratio": bind["ratio"], "binder_damaged": bind["damaged"],
-    }
+                "irreversible_swelling": r["irreversible"], "c_rate": r["c_rate"], "binder_load": load_n,
+                "swelling_parts": part},
+        crack_surface_area_m2_g=r["crack_m2_g"], irreversible_swelling_intact_per_cycle=r["intact"])
     if solid_state:
         summary.update({"sse_hoop_stress_MPa": solid_state["sse_hoop_stress_Pa"] / 1e6,
                         "sse_contact_lost_on_delithiation": solid_state["contact_lost_on_delithiation"]})
     if not tables:
         return StageResult(name="mechanics", summary=summary, tables={}, data=data)
     frames, k = f
-    stress = pd.DataFrame(list(_front_table(i["phase"], p_conf)) + frames.rows(k))
+    stress = pd.DataFrame(list(_front_table(phase, p_conf)) + frames.rows(k))
     cyc = swelling.swelling_over_cycles(dh, part["sei_per_cycle"], design.protocol.cycles, locked=data.locked_swelling)
     crit_p = pd.DataFrame([{"stack_pressure_MPa": P, **{
         f"critical_diameter_{ph}_nm": critical_diameter(ph, pressure=_conf(P, sse)).critical_diameter_m * 1e9
