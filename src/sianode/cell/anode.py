@@ -377,7 +377,7 @@ def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_gri
     Each component's curve is tabulated on ``n_grid`` points of its theta and made strictly decreasing; a table's
     U grid is the sorted union of its components' table potentials and the bounds, clipped to [-0.05, 2.0] V
     (``np.unique`` row by row), and ``theta_i`` is each table interpolated there. Tables shorter than the longest
-    are padded: U with its top potential, theta with zeros (:func:`_invert_rows` reads neither).
+    are padded: U with its top potential, theta with any number (:func:`_invert_rows` reads neither).
     """
     keys = [tuple(_curve_key(c, branch) for c in comps) for comps in rows]
     index: dict = {}
@@ -411,12 +411,17 @@ def _tables_of(rows, keys, branch: str, n_grid: int):
     u_lo, u_hi = -0.05, 2.0
     grid = _grid(n_grid)
     b, n = len(rows), len(rows[0])
+    rows_of: list[dict] = [{} for _ in range(n)]  # component i: curve key -> the rows that have it
+    for j, key in enumerate(keys):
+        for i in range(n):
+            rows_of[i].setdefault(key[i], []).append(j)
     u = np.empty((b, n, n_grid))
-    done: dict = {}  # curve key -> (row, component) where it was tabulated
-    for j, comps in enumerate(rows):
-        for i, c in enumerate(comps):
-            at = done.setdefault(keys[j][i], (j, i))
-            u[j, i] = c.voltage(grid, branch) if at == (j, i) else u[at]
+    done: dict = {}  # curve key -> its table (a curve tabulated once, whichever rows and components have it)
+    for i in range(n):
+        for key, js in rows_of[i].items():
+            if key not in done:
+                done[key] = rows[js[0]][i].voltage(grid, branch)
+            u[js, i] = done[key]
     # force strictly decreasing U(theta) so the inverse is single-valued
     u = np.minimum.accumulate(u, axis=2) - 1e-9 * grid
     tu = u[:, :, ::-1]  # ascending U, with theta grid[::-1]
@@ -428,16 +433,21 @@ def _tables_of(rows, keys, branch: str, n_grid: int):
     np.not_equal(srt[:, 1:], srt[:, :-1], out=keep[:, 1:])  # np.unique, row by row
     lengths = keep.sum(axis=1)
     k = int(lengths.max())
-    row, col = np.nonzero(keep)  # the kept values, row by row
-    rank = np.arange(row.size) - (np.cumsum(lengths) - lengths)[row]  # each one's position in its row
-    u_all = np.full((b, k), u_hi)  # a row's last value is u_hi: its padding
-    u_all.ravel()[row * k + rank] = srt[row, col]
+    # a row's repeats replaced by u_hi (its largest value) and sorted to its end: its distinct values, then u_hi
+    # as its padding
+    srt[~keep] = u_hi
+    srt.sort(axis=1)
+    u_all = np.ascontiguousarray(srt[:, :k])
     tg = grid[::-1]
     th_tab = np.zeros((b, n, k))
     n_rows = lengths.tolist()
-    for j, n_j in enumerate(n_rows):
-        for i in range(n):
-            th_tab[j, i, :n_j] = np.interp(u_all[j, :n_j], tu[j, i], tg)
+    for i in range(n):  # one np.interp per distinct curve over the U grids of the rows that have it
+        for js in rows_of[i].values():
+            j = js[0]
+            if len(js) == 1:
+                th_tab[j, i, :n_rows[j]] = np.interp(u_all[j, :n_rows[j]], tu[j, i], tg)
+            else:  # each point interpolated on its own: the same numbers as row by row
+                th_tab[js, i] = np.interp(u_all[js], tu[j, i], tg)
     return u_all, th_tab, n_rows
 
 

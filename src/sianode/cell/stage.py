@@ -225,9 +225,10 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     check_batch(designs, upstreams)
     preps = _prepare(designs, upstreams)
     groups: dict = {}
+    keys: dict = {}
     for i, p in enumerate(preps):
         # with tables, a design's notes are its own (a format's sizing notes quote the batch's extreme)
-        groups.setdefault(_group_key(p) if not tables else i, []).append(i)
+        groups.setdefault(_group_key(p, keys) if not tables else i, []).append(i)
     out: list = [None] * len(preps)
     memo: dict = {}  # the graphite references' costs (designs of a sweep share their reference)
     for idx in groups.values():
@@ -277,9 +278,26 @@ def _arg_key(v):
     return v
 
 
-def _group_key(p: dict):
-    """Designs with equal keys share one :func:`sianode.cell.stack.cell_model` call."""
-    return (p["cathode"], len(p["blend"].components), tuple((k, _arg_key(v)) for k, v in p["kw"].items()))
+def _group_key(p: dict, memo: dict | None = None):
+    """Designs with equal keys share one :func:`sianode.cell.stack.cell_model` call: the same cathode, number of
+    anode components and model arguments' :func:`_arg_key`. With ``memo`` (a batch's), each part that is not a
+    number is computed once per object (a sweep's designs share their sections' objects) and stands as its rank
+    among the batch's distinct parts (cheap to hash); the objects stay alive with the batch, so their ids do."""
+    kw = p["kw"]
+    if memo is None:
+        return (p["cathode"], len(p["blend"].components), tuple(kw), tuple(map(_arg_key, kw.values())))
+    by_id = memo.setdefault("by_id", {})
+    ranks = memo.setdefault("ranks", {})
+
+    def part(v, key=_arg_key):
+        if _is_number(v):
+            return "number"
+        r = by_id.get(id(v))
+        if r is None:
+            r = by_id[id(v)] = ranks.setdefault(key(v), len(ranks))
+        return r
+
+    return (part(p["cathode"], lambda v: v), len(p["blend"].components), tuple(kw), tuple(map(part, kw.values())))
 
 
 def _stack_arg(vals: list):
@@ -438,7 +456,7 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
         "criteria_total": int(n_criteria),
         "practical_range_warnings": int(len(warnings)),
         "swelling_source": "mechanics stage",
-        **{f"geometry_{k}": x for k, x in geo.items()},
+        **{k: v[k] for _, k in geo_keys},
     }
     tabs = {
         "bom": res.bom(),
