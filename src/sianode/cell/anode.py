@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Callable, Sequence
 
 import numpy as np
@@ -345,8 +346,8 @@ class StackedBlend(_Mixing):
         """The rows' components' ``attr`` as an array (n, B) (memoised; read-only)."""
         v = self._columns.get(attr)
         if v is None:
-            v = self._columns[attr] = np.array([[getattr(c, attr) for c in b.components] for b in self.rows],
-                                               dtype=float).T
+            get = attrgetter(attr)
+            v = self._columns[attr] = np.array([list(map(get, b.components)) for b in self.rows], dtype=float).T
             v.flags.writeable = False
         return v
 

@@ -290,11 +290,12 @@ def _group_key(p: dict, memo: dict | None = None):
     ranks = memo.setdefault("ranks", {})
 
     def part(v, key=_arg_key):
-        if _is_number(v):
+        if type(v) is float:  # the common case, first
             return "number"
         r = by_id.get(id(v))
         if r is None:
-            r = by_id[id(v)] = ranks.setdefault(key(v), len(ranks))
+            k = key(v)
+            r = by_id[id(v)] = k if isinstance(k, str) and k == "number" else ranks.setdefault(k, len(ranks))
         return r
 
     return (part(p["cathode"], lambda v: v), len(p["blend"].components), tuple(kw), tuple(map(part, kw.values())))
@@ -348,8 +349,15 @@ def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> lis
     shares = [_si_share(p["blend"]) for p in preps]
     costs, passed, total = _group_numbers(res, kw, cathode.name, shares, n)
     geo_keys = [(k[len("geometry_"):], k) for k in res.values if k.startswith("geometry_")]
-    return [_result(p, r, r0, tables, memo, sh, c, (k, total), geo_keys)
-            for p, r, r0, sh, c, k in zip(preps, one, nopre, shares, costs, passed)]
+    return [_result(p, r, r0, v, tables, memo, sh, c, (k, total), geo_keys)
+            for p, r, r0, v, sh, c, k in zip(preps, one, nopre, _value_rows(res.values, n), shares, costs, passed)]
+
+
+def _value_rows(values: dict, n: int) -> list[dict]:
+    """Each design's model values as floats, from the group's (arrays of shape (n,), or one design's scalars and
+    0-d arrays): the columns converted at once, then one dict per design."""
+    cols = [np.broadcast_to(np.asarray(x, dtype=float), (n,)).tolist() for x in values.values()]
+    return [dict(zip(values, r)) for r in zip(*cols)]
 
 
 def _si_share(blend: AnodeBlend) -> float:
@@ -367,10 +375,11 @@ def _group_numbers(res: CellResult, kw: dict, cathode_name: str, shares: list, n
     return np.broadcast_to(cost, (n,)).tolist(), np.broadcast_to(passed, (n,)).tolist(), total
 
 
-def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo: dict, si_share: float,
+def _result(p: dict, res: CellResult, res_nopre: CellResult, v: dict, tables: bool, memo: dict, si_share: float,
             cost: float, criteria: tuple[int, int], geo_keys: list[tuple[str, str]]) -> StageResult:
-    """One design's stage result from its cell-model result (and its no-prelithiation twin), its Si cost share,
-    materials cost and (criteria passed, evaluated) (:func:`_group_numbers`); ``memo`` keeps the numbers of each
+    """One design's stage result from its cell-model result (and its no-prelithiation twin), its values as floats
+    (:func:`_value_rows`), its Si cost share, materials cost and (criteria passed, evaluated)
+    (:func:`_group_numbers`); ``memo`` keeps the numbers of each
     graphite reference cell (a read-only, memoised result) for the batch; ``geo_keys``: (geometry name, value key)
     of the group's geometry values."""
     design, upstream, blend, kw, loads, amount, half, cathode = (
@@ -388,7 +397,6 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
     res_gr = _per_sections(p["shared"], graphite_reference, design)
     gr_wh_kg, gr_wh_l, gr_ah, gr_cost = _reference_numbers(res_gr, cathode.name, memo)
     notes += res.notes
-    v = dict(zip(res.values, map(float, res.values.values())))  # one design: floats, NumPy scalars or 0-d arrays
     v["np_ratio"] = float(kw["np_ratio"])
     n_passed, n_criteria = criteria
     cost_args = (res, cathode.name, si_share, kw.get("prelithiation", "none"))
