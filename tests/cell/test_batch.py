@@ -278,12 +278,13 @@ def test_stacked_rows_of_shared_curves_equal_blends_alone(spec_batch, branch, mo
     assert not np.array_equal(nudged._inverse_tables(branch, 241)[1], b0._inverse_tables(branch, 241)[1])
     for j, b in enumerate(rows):
         assert np.array_equal(got[j], b.delithiation_voltage_V(th_q[j], branch=branch)), j
-    tabs = sb._inverse_tables(branch, 241)
+    u_all, th_tab, lengths, tab = sb._inverse_tables(branch, 241)
+    assert len(u_all) == 7 and tab.tolist() == [0, 1, 2, 3, 4, 5, 0, 0, 6, 3, 0]  # rows of equal curves: one table
     for j, b in enumerate(rows):
         one = b._inverse_tables(branch, 241)
-        n_j = one[2][0]
-        assert tabs[2][j] == n_j
-        assert np.array_equal(tabs[0][j, :n_j], one[0][0]) and np.array_equal(tabs[1][j, :, :n_j], one[1][0])
+        n_j, t = one[2][0], tab[j]
+        assert lengths[t] == n_j and one[3].tolist() == [0]
+        assert np.array_equal(u_all[t, :n_j], one[0][0]) and np.array_equal(th_tab[t, :, :n_j], one[1][0])
 
 
 def test_curve_key_tells_functions_apart():
@@ -341,3 +342,62 @@ def test_cost_and_criteria_of_stacked_designs_equal_designs_alone(mixed_batch):
                                                                        a.summary["criteria_total"])
             assert passed[j] == int(_criteria.evaluate(v)["passed"].sum())
     assert len({a.summary["criteria_passed"] for _, _, rs, _ in groups for a in rs}) > 1  # the counts vary
+
+
+# ----------------------------------------------------------------------------- per-batch work done once
+def test_anode_blends_equal_blends_alone(mixed_batch):
+    """The blends of a batch (weights normalised and checked over the batch at once) are each design's own blend:
+    the same components, the same weights to the bit, the same attributes."""
+    from sianode.cell.anode import anode_blends
+
+    _, ups = mixed_batch
+    props = [u["materials"].data for u in ups]
+    assert len({len(anode_from_composite(p).components) for p in props}) > 1  # blends of several sizes
+    for got, p in zip(anode_blends(props), props):
+        alone = anode_from_composite(p)
+        assert type(got) is AnodeBlend and set(vars(got)) == set(vars(alone))
+        assert got.weights.dtype == alone.weights.dtype and np.array_equal(got.weights, alone.weights)
+        assert [vars(c) for c in got.components] == [vars(c) for c in alone.components] or all(
+            a.name == b.name and a.reversible_capacity_mAh_g == b.reversible_capacity_mAh_g and a.ice == b.ice
+            and a.density_g_cm3 == b.density_g_cm3 for a, b in zip(got.components, alone.components))
+        assert got.reversible_capacity_mAh_g == alone.reversible_capacity_mAh_g
+
+
+def test_anode_blends_bad_design_raises_its_own_error(spec_batch):
+    from dataclasses import replace
+
+    from sianode.cell.anode import anode_blends
+
+    _, ups = spec_batch
+    props = [u["materials"].data for u in ups[:4]]
+    bad = copy.copy(props[2])
+    bad.components = [replace(bad.components[0], mass_frac=-0.5), *bad.components[1:]]
+    with pytest.raises(InputError) as alone:
+        anode_from_composite(bad)
+    with pytest.raises(InputError) as batch:
+        anode_blends(props[:2] + [bad] + props[3:])
+    assert str(batch.value) == str(alone.value) and batch.value.field == alone.value.field
+
+
+def test_designs_sharing_a_cell_section_keep_their_own_electrolyte_and_cycles(mixed_batch):
+    """What depends on the cell and electrolyte sections and the cycle count is computed once per batch for the
+    designs that share those objects (stage._per_sections): designs that share the cell section object but not the
+    electrolyte or the cycles keep their own separator, reference and numbers."""
+    ds, ups = mixed_batch
+    solid = next(d for d in ds if d.electrolyte.kind == "solid")
+    liquid = next(d for d in ds if d.electrolyte.kind != "solid" and d.cell.kind == "full"
+                  and d.cell.prelithiation.method == "none")
+    u = _upstreams([liquid])[0]
+    twin = liquid.model_copy(update={"electrolyte": solid.electrolyte})  # the same cell section object
+    other = liquid.model_copy(update={"protocol": liquid.protocol.model_copy(update={"cycles": 50})})
+    assert twin.cell is liquid.cell is other.cell
+    got = stage.run_batch([liquid, twin, other], [u, u, u], tables=False)
+    for d, g in zip((liquid, twin, other), got):
+        alone = stage.run_batch([d], [u], tables=False)[0]
+        assert not _diff(g.summary, alone.summary), _diff(g.summary, alone.summary)
+        assert g.data["graphite_reference"].values.keys() == alone.data["graphite_reference"].values.keys()
+        assert all(np.array_equal(g.data["graphite_reference"].values[k], alone.data["graphite_reference"].values[k])
+                   for k in alone.data["graphite_reference"].values)
+    for k in ("mass_g", "graphite_reference_Wh_kg"):  # the solid twin is another cell, with another reference
+        assert got[0].summary[k] != got[1].summary[k], k
+    assert got[0].data["graphite_reference"] is not got[2].data["graphite_reference"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Callable, Sequence
 
 import numpy as np
@@ -179,7 +180,8 @@ class _Mixing:
         theta = np.asarray(theta, dtype=float)
         if self._n_components == 1:
             return self._single_voltage(theta, branch)
-        u_all, th_tab, lengths = self._inverse_tables(branch, n_grid)  # (T, K), (T, n, K), (T,): T = 1 or B
+        # tables (T, K), (T, n, K), (T,) and each row's table (1 or B,): T <= B distinct tables
+        u_all, th_tab, lengths, tab = self._inverse_tables(branch, n_grid)
         shares = self.capacity_shares  # (n, *batch)
         extra = theta.ndim > shares.ndim - 1  # theta carries a trailing axis of points per design
         sh = shares[..., None] if extra else shares
@@ -190,42 +192,45 @@ class _Mixing:
         sh_rows = shares.reshape((n,) + (1,) * (len(rows_shape) - len(batch)) + batch)
         c_rows = _broadcast(sh_rows, (n,) + rows_shape).reshape(n, -1)  # (n, B)
         th_rows = _broadcast(theta, target).reshape(c_rows.shape[1], -1)  # (B, Q)
-        if u_all.shape[0] != 1 and u_all.shape[0] != th_rows.shape[0]:
+        if len(tab) != 1 and len(tab) != th_rows.shape[0]:
             raise InputError(f"theta of shape {theta.shape} does not give one row per design of the "
-                             f"{u_all.shape[0]} stacked blends", field="anode.theta")
+                             f"{len(tab)} stacked blends", field="anode.theta")
+        if len(tab) == 1:
+            tab = np.zeros(th_rows.shape[0], dtype=np.intp)
         out = np.empty_like(th_rows)
         for a in range(0, th_rows.shape[0], chunk):
             b = min(a + chunk, th_rows.shape[0])
-            tabs = (u_all, th_tab, lengths) if u_all.shape[0] == 1 else (u_all[a:b], th_tab[a:b], lengths[a:b])
-            out[a:b] = _invert_rows(c_rows[:, a:b], *tabs, th_rows[a:b])
+            out[a:b] = _invert_rows(c_rows[:, a:b], u_all, th_tab, lengths, tab[a:b], th_rows[a:b])
         return out.reshape(target)
 
 
-def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, theta: np.ndarray) -> np.ndarray:
-    """U at ``theta`` (R, Q) of R blends with capacity shares ``c`` (n, R) and tables ``u_all`` (T, K) ascending,
-    ``th_tab`` (T, n, K) (T = 1: one table for every row; T = R: a table per row) of ``lengths`` (T,) knots.
+def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, tab: np.ndarray,
+                 theta: np.ndarray) -> np.ndarray:
+    """U at ``theta`` (R, Q) of R blends with capacity shares ``c`` (n, R), row ``j`` on table ``tab[j]`` of
+    ``u_all`` (T, K) ascending, ``th_tab`` (T, n, K) of ``lengths`` (T,) knots.
 
     ``Theta(U) = sum_i c_i theta_i(U)`` is one matrix product per row (the same call for a row alone or in a
     batch, so each row's numbers are those of the row alone) and is inverted by linear interpolation between
     the knots, found in each row by ``np.searchsorted(Theta_row, q, side="left")``.
-    A row's table may be padded beyond its length at its top potential (:class:`StackedBlend`): those knots
-    repeat its last one (the first knot of the ascending Theta) and change no number.
+    A table may be shorter than K (:class:`StackedBlend`): its row is padded at its top potential (first here)
+    with its first knot (the first knot of the ascending Theta), which changes no number.
     """
     r = theta.shape[0]
     k = u_all.shape[1]
     big = np.empty((r, k))
-    i1 = np.empty(theta.shape, dtype=np.intp)
-    q = np.empty(theta.shape)
     ct = np.ascontiguousarray(c.T)  # (R, n): each row's shares contiguous, so every row takes the same BLAS path
-    for j in range(r):  # row by row: a row's matrix product and search are the same calls whatever the batch
-        t = 0 if th_tab.shape[0] == 1 else j
+    tabs = tab.tolist()
+    for j in range(r):  # row by row: a row's matrix product is the same call whatever the batch
+        t = tabs[j]
         n_j = lengths[t]
-        row = big[j]
-        row[k - n_j:] = (ct[j:j + 1] @ th_tab[t, :, :n_j])[0, ::-1]  # ascending Theta <-> U descending
-        row[:k - n_j] = row[k - n_j]  # the padding (at the top potential: first here) repeats the first knot
-        q[j] = np.clip(theta[j], row[0], row[-1])
-        i1[j] = np.searchsorted(row, q[j], side="left")
-    ua = u_all[:, ::-1]
+        big[j, k - n_j:] = (ct[j:j + 1] @ th_tab[t, :, :n_j])[0, ::-1]  # ascending Theta <-> U descending
+    pad = k - np.asarray(lengths)[tab]
+    if pad.any():  # the padding repeats each row's first knot
+        big = np.take_along_axis(big, np.maximum(np.arange(k), pad[:, None]), axis=1)
+    q = np.clip(theta, big[:, :1], big[:, -1:])
+    i1 = np.empty(theta.shape, dtype=np.intp)
+    for j in range(r):
+        i1[j] = big[j].searchsorted(q[j], side="left")
     base = (np.arange(r) * k)[:, None]
     flat = big.ravel()
     i1 = np.minimum(np.maximum(i1, 1), k - 1)  # integers: np.clip without its overhead
@@ -233,11 +238,9 @@ def _invert_rows(c: np.ndarray, u_all: np.ndarray, th_tab: np.ndarray, lengths, 
     x0, x1 = flat[base + i0], flat[base + i1]
     rising = x1 > x0
     w = np.where(rising, (q - x0) / np.where(rising, x1 - x0, 1.0), 0.0)
-    if ua.shape[0] == 1:
-        u0, u1 = ua[0][i0], ua[0][i1]
-    else:
-        uf = np.ascontiguousarray(ua).ravel()
-        u0, u1 = uf[base + i0], uf[base + i1]
+    uf = u_all.ravel()  # ascending U: position i of a row is its U at k - 1 - i
+    tb = (tab * k + k - 1)[:, None]
+    u0, u1 = uf[tb - i0], uf[tb - i1]
     return u0 + w * (u1 - u0)
 
 
@@ -269,6 +272,14 @@ class AnodeBlend(_Mixing):
         for i, c in enumerate(self.components):
             _check_component(c, f"anode.components[{i}]")
         self.weights = w
+
+    @classmethod
+    def _checked(cls, components: Sequence[AnodeComponent], weights: np.ndarray) -> "AnodeBlend":
+        """The blend of ``components`` and 1-D float ``weights`` that already passed :meth:`__post_init__`'s
+        checks (:func:`anode_blends` checks a batch's at once): the same object, built without checking again."""
+        b = cls.__new__(cls)
+        b.components, b.weights, b._tables, b._columns = components, weights, {}, {}
+        return b
 
     @property
     def _n_components(self) -> int:
@@ -335,8 +346,8 @@ class StackedBlend(_Mixing):
         """The rows' components' ``attr`` as an array (n, B) (memoised; read-only)."""
         v = self._columns.get(attr)
         if v is None:
-            v = self._columns[attr] = np.array([[getattr(c, attr) for c in b.components] for b in self.rows],
-                                               dtype=float).T
+            get = attrgetter(attr)
+            v = self._columns[attr] = np.array([list(map(get, b.components)) for b in self.rows], dtype=float).T
             v.flags.writeable = False
         return v
 
@@ -360,25 +371,28 @@ class StackedBlend(_Mixing):
 
 def _inverse_tables(rows: Sequence[Sequence[AnodeComponent]], branch: str, n_grid: int):
     """Inverse-curve tables of B blends' components (each row's components, n per row) for
-    :meth:`_Mixing.delithiation_voltage_V`: (U grid (B, K) ascending, theta_i(U) (B, n, K), each row's length (B,)).
+    :meth:`_Mixing.delithiation_voltage_V`: (U grid (T, K) ascending, theta_i(U) (T, n, K), each table's length
+    (T,), each row's table (B,)), one table per distinct row (rows of equal curves share theirs: a sweep's designs
+    share many).
 
-    Each component's curve is tabulated on ``n_grid`` points of its theta and made strictly decreasing; a row's
+    Each component's curve is tabulated on ``n_grid`` points of its theta and made strictly decreasing; a table's
     U grid is the sorted union of its components' table potentials and the bounds, clipped to [-0.05, 2.0] V
-    (``np.unique`` row by row), and ``theta_i`` is each table interpolated there. Rows shorter than the longest
-    are padded at the top potential with copies of their last column (:func:`_invert_rows` reads them as
-    nothing).
+    (``np.unique`` row by row), and ``theta_i`` is each table interpolated there. Tables shorter than the longest
+    are padded: U with its top potential, theta with any number (:func:`_invert_rows` reads neither).
     """
     keys = [tuple(_curve_key(c, branch) for c in comps) for comps in rows]
-    first: dict = {}
-    which = [first.setdefault(k, j) for j, k in enumerate(keys)]
-    if len(first) == len(rows):
-        return _tables_of(rows, keys, branch, n_grid)
-    # rows of equal curves (a sweep's designs share few): each distinct row's tables once, gathered per row
-    # (a row's tables depend on its own curves only, and the padding length is the same longest row's)
-    pos = {j: r for r, j in enumerate(first.values())}
-    u_all, th_tab, lengths = _tables_of([rows[j] for j in first.values()], list(first), branch, n_grid)
-    idx = np.array([pos[j] for j in which])
-    return u_all[idx], th_tab[idx], [lengths[r] for r in idx.tolist()]
+    index: dict = {}
+    firsts: list = []  # the first row of each distinct key
+    tab = []
+    for j, key in enumerate(keys):
+        t = index.get(key)
+        if t is None:
+            t = index[key] = len(firsts)
+            firsts.append(j)
+        tab.append(t)
+    # a row's tables depend on its own curves only (the padding length is the same longest row's)
+    return (*_tables_of([rows[j] for j in firsts], [keys[j] for j in firsts], branch, n_grid),
+            np.array(tab, dtype=np.intp))
 
 
 def _curve_key(c: AnodeComponent, branch: str):
@@ -398,12 +412,17 @@ def _tables_of(rows, keys, branch: str, n_grid: int):
     u_lo, u_hi = -0.05, 2.0
     grid = _grid(n_grid)
     b, n = len(rows), len(rows[0])
+    rows_of: list[dict] = [{} for _ in range(n)]  # component i: curve key -> the rows that have it
+    for j, key in enumerate(keys):
+        for i in range(n):
+            rows_of[i].setdefault(key[i], []).append(j)
     u = np.empty((b, n, n_grid))
-    done: dict = {}  # curve key -> (row, component) where it was tabulated
-    for j, comps in enumerate(rows):
-        for i, c in enumerate(comps):
-            at = done.setdefault(keys[j][i], (j, i))
-            u[j, i] = c.voltage(grid, branch) if at == (j, i) else u[at]
+    done: dict = {}  # curve key -> its table (a curve tabulated once, whichever rows and components have it)
+    for i in range(n):
+        for key, js in rows_of[i].items():
+            if key not in done:
+                done[key] = rows[js[0]][i].voltage(grid, branch)
+            u[js, i] = done[key]
     # force strictly decreasing U(theta) so the inverse is single-valued
     u = np.minimum.accumulate(u, axis=2) - 1e-9 * grid
     tu = u[:, :, ::-1]  # ascending U, with theta grid[::-1]
@@ -415,19 +434,21 @@ def _tables_of(rows, keys, branch: str, n_grid: int):
     np.not_equal(srt[:, 1:], srt[:, :-1], out=keep[:, 1:])  # np.unique, row by row
     lengths = keep.sum(axis=1)
     k = int(lengths.max())
-    dest = np.cumsum(keep, axis=1)
-    dest += (np.arange(b) * k - 1)[:, None]  # flat position of each kept value in its row of u_all
-    u_all = np.full((b, k), u_hi)  # a row's last value is u_hi: its padding
-    u_all.ravel()[dest[keep]] = srt[keep]
+    # a row's repeats replaced by u_hi (its largest value) and sorted to its end: its distinct values, then u_hi
+    # as its padding
+    srt[~keep] = u_hi
+    srt.sort(axis=1)
+    u_all = np.ascontiguousarray(srt[:, :k])
     tg = grid[::-1]
-    th_tab = np.empty((b, n, k))
+    th_tab = np.zeros((b, n, k))
     n_rows = lengths.tolist()
-    for j, n_j in enumerate(n_rows):
-        for i in range(n):
-            th_tab[j, i, :n_j] = np.interp(u_all[j, :n_j], tu[j, i], tg)
-    if b > 1:  # rows shorter than the longest: their padding repeats their last column
-        last = th_tab[np.arange(b), :, lengths - 1]  # (B, n)
-        th_tab = np.where((np.arange(k) >= lengths[:, None])[:, None, :], last[:, :, None], th_tab)
+    for i in range(n):  # one np.interp per distinct curve over the U grids of the rows that have it
+        for js in rows_of[i].values():
+            j = js[0]
+            if len(js) == 1:
+                th_tab[j, i, :n_rows[j]] = np.interp(u_all[j, :n_rows[j]], tu[j, i], tg)
+            else:  # each point interpolated on its own: the same numbers as row by row
+                th_tab[js, i] = np.interp(u_all[js], tu[j, i], tg)
     return u_all, th_tab, n_rows
 
 
@@ -457,17 +478,29 @@ def two_component(a: AnodeComponent, b: AnodeComponent, frac_b) -> AnodeBlend:
 
 
 # ----------------------------------------------------------------------------- materials-stage adapter
-def _branch_curve(curve, q_rev: float, branch: str = "delithiation", th=None) -> Callable[[np.ndarray], np.ndarray]:
+class _BranchCurve:
+    """U(theta) of one branch of a materials-stage voltage curve: linear interpolation of ``u`` on ``th`` at theta
+    clipped to [0, 1]. A small object, not a closure (a sweep builds a few per design)."""
+
+    __slots__ = ("th", "u")
+
+    def __init__(self, th: np.ndarray, u: np.ndarray):
+        self.th, self.u = th, u
+
+    def __call__(self, theta):
+        return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), self.th, self.u)
+
+    @property
+    def curve_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """What the curve computes from: its content keys the shared inverse tables (:func:`_curve_key`)."""
+        return self.th, self.u
+
+
+def _branch_curve(curve, q_rev: float, branch: str = "delithiation", th=None) -> _BranchCurve:
     """U(theta) of one branch of a materials-stage :class:`~sianode.materials.composites.VoltageCurve`
     (capacity axis increasing; theta = capacity / q_rev, or ``th`` if given (that), linear interpolation,
     clipped to [0, 1])."""
-    th, u = curve.capacity_mAh_g / q_rev if th is None else th, curve.branch(branch)
-
-    def f(theta):
-        return np.interp(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), th, u)
-
-    f.curve_arrays = (th, u)  # what f computes from: its content keys the shared inverse tables (_curve_key)
-    return f
+    return _BranchCurve(curve.capacity_mAh_g / q_rev if th is None else th, curve.branch(branch))
 
 
 def component_from_properties(c, fallback_density_g_cm3: float | None = None) -> AnodeComponent:
@@ -495,8 +528,38 @@ def anode_from_composite(props) -> AnodeBlend:
     Each component keeps its own capacity, ICE, envelope density, expansion (``expansion_at``) and
     delithiation voltage curve as computed by :mod:`sianode.materials.composites`.
     """
+    comps, w = _composite_parts(props)
+    w = np.asarray(w)
+    return AnodeBlend(comps, w / np.sum(w))
+
+
+def anode_blends(props_list) -> list[AnodeBlend]:
+    """:func:`anode_from_composite` of many materials-stage results: the same blends, their mass fractions
+    normalised and checked (:meth:`AnodeBlend.__post_init__`'s checks) over the designs at once, one array per
+    number of components, instead of blend by blend. A batch with a design that fails is built design by design,
+    so the first failing design raises its own error."""
+    try:
+        parts = [_composite_parts(p) for p in props_list]
+        groups: dict = {}
+        for j, (_, w) in enumerate(parts):
+            groups.setdefault(len(w), []).append(j)
+        out: list = [None] * len(parts)
+        for idx in groups.values():
+            raw = np.array([parts[j][1] for j in idx], dtype=float)  # (B, n): a row's sum is np.sum of the row
+            w = raw / np.sum(raw, axis=1, keepdims=True)
+            if not np.isfinite(w).all() or (w < 0).any() or (np.abs(w.sum(axis=1) - 1.0) > 1e-6).any():
+                raise InputError("a blend's mass fractions do not pass its checks", field="anode.weights")
+            for j, row in zip(idx, w):
+                for i, c in enumerate(parts[j][0]):
+                    _check_component(c, f"anode.components[{i}]")
+                out[j] = AnodeBlend._checked(parts[j][0], row)
+        return out
+    except Exception:  # noqa: BLE001 - design by design below: the first bad design's own error
+        return [anode_from_composite(p) for p in props_list]
+
+
+def _composite_parts(props) -> tuple[list[AnodeComponent], list[float]]:
+    """The blend's components of a materials-stage ``CompositeProperties`` and their mass fractions as given."""
     comps = list(getattr(props, "components", []) or []) or [props]
     rho0 = props.capacity_mAh_cm3 / props.reversible_capacity_mAh_g if not getattr(props, "components", None) else None
-    out = [component_from_properties(c, rho0) for c in comps]
-    w = np.asarray([float(getattr(c, "mass_frac", 1.0)) for c in comps])
-    return AnodeBlend(out, w / np.sum(w))
+    return [component_from_properties(c, rho0) for c in comps], [float(getattr(c, "mass_frac", 1.0)) for c in comps]

@@ -60,12 +60,12 @@ def check(values: dict, np_ratio_reversible: float, ec_ratio_g_Ah: float | None 
 
     def rng(key, value, label, unit):
         lo, hi = PRACTICAL_RANGES[key]
-        allowed = f"{'' if lo is None else f'>= {lo.value:g}'}{' and ' if lo is not None and hi is not None else ''}" \
-                  f"{'' if hi is None else f'<= {hi.value:g}'} {unit}"
-        if lo is not None and value < lo.value:
-            out.append(Warning_(label, value, unit, allowed, lo.source))
-        elif hi is not None and value > hi.value:
-            out.append(Warning_(label, value, unit, allowed, hi.source))
+        below, above = lo is not None and value < lo.value, hi is not None and value > hi.value
+        if below or above:  # the range's text only for a warning
+            allowed = (f"{'' if lo is None else f'>= {lo.value:g}'}"
+                       f"{' and ' if lo is not None and hi is not None else ''}"
+                       f"{'' if hi is None else f'<= {hi.value:g}'} {unit}")
+            out.append(Warning_(label, value, unit, allowed, (lo if below else hi).source))
 
     rng("coating_thickness_um", float(values["cathode_thickness_um"]), "cathode coating thickness per side", "µm")
     rng("coating_thickness_um", float(values["anode_coating_thickness_um"]), "anode coating thickness per side", "µm")

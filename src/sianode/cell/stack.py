@@ -279,11 +279,11 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     v_anode = np.mean(u_a, axis=-1)
     # charge: same states, anode on its lithiation branch (hysteresis) -> round-trip energy efficiency
     th_top = np.clip(u_top, 0.0, 1.0)  # the anode at the top of the first charge, on the same branch
-    one = np.ndim(th_top) == 0  # one design: its top-of-charge point rides along as one more point of its
-    # charge branch (one call; each point is inverted on its own in the design's one row: the same numbers)
-    u_ch = anode.delithiation_voltage_V(np.append(th_a, th_top) if one else th_a, branch="lithiation")
-    u_a_ch = u_ch[:-1] if one else u_ch
-    u_top_ch = u_ch[-1] if one else anode.delithiation_voltage_V(th_top, branch="lithiation")
+    # each design's top-of-charge point rides along as one more point of its charge branch (one call; each point
+    # is inverted on its own in the design's row: the same numbers)
+    th_ch = np.concatenate([th_a, np.broadcast_to(th_top, th_a.shape[:-1])[..., None]], axis=-1)
+    u_ch = anode.delithiation_voltage_V(th_ch, branch="lithiation")
+    u_a_ch, u_top_ch = u_ch[..., :-1], u_ch[..., -1]
     v_charge = np.mean(u_c - u_a_ch, axis=-1)
     # top of the first charge: Li metal on the anode pins it at the Li/Li+ potential (0 V) where Li plated;
     # that Li is then isolated (dead): it adds nothing to the discharge voltage or energy

@@ -32,7 +32,7 @@ from sianode.cathodes import design_cathode, get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell import practical as _practical
-from sianode.cell.anode import AnodeBlend, StackedBlend, anode_from_composite, two_component
+from sianode.cell.anode import AnodeBlend, StackedBlend, anode_blends, anode_from_composite, two_component
 from sianode.cell.formats import format_from_design
 from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
                                     graphite_reference, separator_kwargs)
@@ -70,9 +70,11 @@ def _model_inputs(design, upstream):
     return _inputs([design], [upstream])[0]
 
 
-def _inputs(designs, upstreams) -> list[tuple]:
+def _inputs(designs, upstreams, shared: dict | None = None) -> list[tuple]:
     """(:func:`model_kwargs`, loadings, electrolyte amount or None) of each design, each computed once; the
-    electrolyte amounts of the full liquid cells together (:func:`_electrolytes`)."""
+    electrolyte amounts of the full liquid cells together (:func:`_electrolytes`). ``shared``: the batch's
+    :func:`_per_sections` memo."""
+    shared = {} if shared is None else shared
     out, need = [], []
     for design, upstream in zip(designs, upstreams):
         props = require(upstream, "materials", "cell").data
@@ -81,12 +83,13 @@ def _inputs(designs, upstreams) -> list[tuple]:
         c = design.cell
         kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
         kw.update(_mechanics(mech, design.protocol.cycles))
-        kw.update(separator_kwargs(design))
+        kw.update(_per_sections(shared, separator_kwargs, design))
         loads = full_cell_loadings(design, props)
         if c.kind == "full":
             kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
-                      allow_np_below_1=c.allow_np_below_1, cell_format=format_from_design(design),
-                      cathode_coating=cathode_coating(design),
+                      allow_np_below_1=c.allow_np_below_1,
+                      cell_format=_per_sections(shared, format_from_design, design),
+                      cathode_coating=_per_sections(shared, cathode_coating, design),
                       prelithiation=c.prelithiation.method, dose_mAh_cm2=c.prelithiation.dose_mAh_cm2,
                       eol_energy_retention=float(life.summary["final_retention_pct"]) / 100.0)
             if design.electrolyte.kind != "solid":  # the design's one E/C (the life stage reads the same)
@@ -107,6 +110,24 @@ def _inputs(designs, upstreams) -> list[tuple]:
     return out
 
 
+def _blend(props) -> AnodeBlend:
+    """One design's anode blend from its materials result (a batch builds its designs' at once:
+    :func:`sianode.cell.anode.anode_blends`)."""
+    return anode_from_composite(props)
+
+
+def _per_sections(shared: dict, fn, design):
+    """``fn(design)`` for a function of the design's cell and electrolyte sections and cycle count only (the
+    cathode's coating and format, the separator, the graphite reference), once per batch for the designs that
+    share those section objects (a sweep's designs share the sections it does not vary). ``shared`` is the batch's
+    memo: its keys hold the sections' ids, which stay valid while the batch holds the designs. Treat the values
+    as read-only."""
+    key = (fn, id(design.cell), id(design.electrolyte), design.protocol.cycles)
+    if key not in shared:
+        shared[key] = fn(design)
+    return shared[key]
+
+
 def _electrolytes(designs, props, loads) -> list:
     """The designs' electrolyte amounts (full cells) at their first-cycle capacities
     (:func:`sianode.electrode.formation.formation_q_cells` over the designs at once, then
@@ -120,10 +141,6 @@ def _electrolytes(designs, props, loads) -> list:
         args.append((qc_rev, cathode.ice, m_a * pr.reversible_capacity_mAh_g, pr.ice, dose))
     return design_electrolytes(designs, [float(pr.density_g_cm3) for pr in props], [ld.anode_mg_cm2 for ld in loads],
                                [ld.cathode_mg_cm2 for ld in loads], formation_q_cells(args))
-
-
-def _blend(props) -> AnodeBlend:
-    return anode_from_composite(props)
 
 
 def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:
@@ -215,9 +232,10 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
     check_batch(designs, upstreams)
     preps = _prepare(designs, upstreams)
     groups: dict = {}
+    keys: dict = {}
     for i, p in enumerate(preps):
         # with tables, a design's notes are its own (a format's sizing notes quote the batch's extreme)
-        groups.setdefault(_group_key(p) if not tables else i, []).append(i)
+        groups.setdefault(_group_key(p, keys) if not tables else i, []).append(i)
     out: list = [None] * len(preps)
     memo: dict = {}  # the graphite references' costs (designs of a sweep share their reference)
     for idx in groups.values():
@@ -235,13 +253,16 @@ def run_batch(designs, upstreams, *, tables: bool = True) -> list[StageResult]:
 
 
 def _prepare(designs, upstreams) -> list[dict]:
-    """Each design's own inputs of the cell model: blend, cathode, :func:`model_kwargs`, loadings, electrolyte."""
+    """Each design's own inputs of the cell model: blend, cathode, :func:`model_kwargs`, loadings, electrolyte, and
+    the batch's :func:`_per_sections` memo (``shared``)."""
+    shared: dict = {}
+    inputs = _inputs(designs, upstreams, shared)
+    blends = anode_blends([upstream["materials"].data for upstream in upstreams])
     out = []
-    for design, upstream, (kw, loads, amount) in zip(designs, upstreams, _inputs(designs, upstreams)):
+    for design, upstream, blend, (kw, loads, amount) in zip(designs, upstreams, blends, inputs):
         half = design.cell.kind == "half"
-        out.append(dict(design=design, upstream=upstream, blend=_blend(upstream["materials"].data), kw=kw,
-                        loads=loads, amount=amount, half=half,
-                        cathode=get_cathode(MATCHED_CATHODE) if half else design_cathode(design)))
+        out.append(dict(design=design, upstream=upstream, blend=blend, kw=kw, loads=loads, amount=amount, half=half,
+                        cathode=get_cathode(MATCHED_CATHODE) if half else design_cathode(design), shared=shared))
     return out
 
 
@@ -264,9 +285,27 @@ def _arg_key(v):
     return v
 
 
-def _group_key(p: dict):
-    """Designs with equal keys share one :func:`sianode.cell.stack.cell_model` call."""
-    return (p["cathode"], len(p["blend"].components), tuple((k, _arg_key(v)) for k, v in p["kw"].items()))
+def _group_key(p: dict, memo: dict | None = None):
+    """Designs with equal keys share one :func:`sianode.cell.stack.cell_model` call: the same cathode, number of
+    anode components and model arguments' :func:`_arg_key`. With ``memo`` (a batch's), each part that is not a
+    number is computed once per object (a sweep's designs share their sections' objects) and stands as its rank
+    among the batch's distinct parts (cheap to hash); the objects stay alive with the batch, so their ids do."""
+    kw = p["kw"]
+    if memo is None:
+        return (p["cathode"], len(p["blend"].components), tuple(kw), tuple(map(_arg_key, kw.values())))
+    by_id = memo.setdefault("by_id", {})
+    ranks = memo.setdefault("ranks", {})
+
+    def part(v, key=_arg_key):
+        if type(v) is float:  # the common case, first
+            return "number"
+        r = by_id.get(id(v))
+        if r is None:
+            k = key(v)
+            r = by_id[id(v)] = k if isinstance(k, str) and k == "number" else ranks.setdefault(k, len(ranks))
+        return r
+
+    return (part(p["cathode"], lambda v: v), len(p["blend"].components), tuple(kw), tuple(map(part, kw.values())))
 
 
 def _stack_arg(vals: list):
@@ -288,12 +327,13 @@ def _split(res: CellResult, n: int) -> list[CellResult]:
             return [v] * n
         return (v if v.shape == (n,) else np.broadcast_to(v, (n,))).tolist()
 
-    def cols(d):
-        return {k: col(v) for k, v in d.items()}
+    def rows(d):  # the designs' dicts: the columns transposed at once
+        if not d:
+            return [{} for _ in range(n)]
+        return [dict(zip(d, r)) for r in zip(*(col(v) for v in d.values()))]
 
-    parts = [cols(d) for d in (res.values, res.mass_g, res.volume_cm3, res.inputs, res.geometry)]
-    return [CellResult(*({k: c[i] for k, c in part.items()} for part in parts[:3]), list(res.notes),
-                       *({k: c[i] for k, c in part.items()} for part in parts[3:])) for i in range(n)]
+    parts = [rows(d) for d in (res.values, res.mass_g, res.volume_cm3, res.inputs, res.geometry)]
+    return [CellResult(v, m, vol, list(res.notes), inp, geo) for v, m, vol, inp, geo in zip(*parts)]
 
 
 def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> list[StageResult]:
@@ -315,8 +355,16 @@ def _run_group(preps: list[dict], tables: bool, memo: dict | None = None) -> lis
     memo = {} if memo is None else memo
     shares = [_si_share(p["blend"]) for p in preps]
     costs, passed, total = _group_numbers(res, kw, cathode.name, shares, n)
-    return [_result(p, r, r0, tables, memo, sh, c, (k, total))
-            for p, r, r0, sh, c, k in zip(preps, one, nopre, shares, costs, passed)]
+    geo_keys = [(k[len("geometry_"):], k) for k in res.values if k.startswith("geometry_")]
+    return [_result(p, r, r0, v, tables, memo, sh, c, (k, total), geo_keys)
+            for p, r, r0, v, sh, c, k in zip(preps, one, nopre, _value_rows(res.values, n), shares, costs, passed)]
+
+
+def _value_rows(values: dict, n: int) -> list[dict]:
+    """Each design's model values as floats, from the group's (arrays of shape (n,), or one design's scalars and
+    0-d arrays): the columns converted at once, then one dict per design."""
+    cols = [np.broadcast_to(np.asarray(x, dtype=float), (n,)).tolist() for x in values.values()]
+    return [dict(zip(values, r)) for r in zip(*cols)]
 
 
 def _si_share(blend: AnodeBlend) -> float:
@@ -334,11 +382,13 @@ def _group_numbers(res: CellResult, kw: dict, cathode_name: str, shares: list, n
     return np.broadcast_to(cost, (n,)).tolist(), np.broadcast_to(passed, (n,)).tolist(), total
 
 
-def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo: dict, si_share: float,
-            cost: float, criteria: tuple[int, int]) -> StageResult:
-    """One design's stage result from its cell-model result (and its no-prelithiation twin), its Si cost share,
-    materials cost and (criteria passed, evaluated) (:func:`_group_numbers`); ``memo`` keeps the cost of each
-    graphite reference cell (a read-only, memoised result) for the batch."""
+def _result(p: dict, res: CellResult, res_nopre: CellResult, v: dict, tables: bool, memo: dict, si_share: float,
+            cost: float, criteria: tuple[int, int], geo_keys: list[tuple[str, str]]) -> StageResult:
+    """One design's stage result from its cell-model result (and its no-prelithiation twin), its values as floats
+    (:func:`_value_rows`), its Si cost share, materials cost and (criteria passed, evaluated)
+    (:func:`_group_numbers`); ``memo`` keeps the numbers of each
+    graphite reference cell (a read-only, memoised result) for the batch; ``geo_keys``: (geometry name, value key)
+    of the group's geometry values."""
     design, upstream, blend, kw, loads, amount, half, cathode = (
         p[k] for k in ("design", "upstream", "blend", "kw", "loads", "amount", "half", "cathode"))
     c = design.cell
@@ -351,9 +401,9 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
                      "simulated the half cell)")
     else:
         notes.append(loads.note + " (one rule for every stage: sianode.electrode.loading)")
-    res_gr = graphite_reference(design)
+    res_gr = _per_sections(p["shared"], graphite_reference, design)
+    gr_wh_kg, gr_wh_l, gr_ah, gr_cost = _reference_numbers(res_gr, cathode.name, memo)
     notes += res.notes
-    v = {k: float(x) for k, x in res.values.items()}  # one design: floats, NumPy scalars or 0-d arrays
     v["np_ratio"] = float(kw["np_ratio"])
     n_passed, n_criteria = criteria
     cost_args = (res, cathode.name, si_share, kw.get("prelithiation", "none"))
@@ -361,7 +411,7 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
     pore_fill = amount.pore_fill_g_Ah if amount is not None else None
     warnings = _practical.check(v, np_rev, v["electrolyte_g_per_Ah"] if design.electrolyte.kind != "solid" else None,
                                 pore_fill)
-    geo = {k[len("geometry_"):]: x for k, x in v.items() if k.startswith("geometry_")}
+    geo = {g: v[k] for g, k in geo_keys}
     pf = getattr(kw.get("cell_format"), "packing_factor", None)
     if pf is not None:
         warnings += _practical.roll_fit(geo, pf)
@@ -412,16 +462,16 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
         "anode_potential_top_of_charge_V": v["anode_potential_top_of_charge_V"],
         "li_reservoir_mAh_cm2": v["li_reservoir_mAh_cm2"],
         "anode_coating_thickness_um": v["anode_coating_thickness_um"],
-        "graphite_reference_Wh_kg": float(res_gr.values["specific_energy_Wh_kg"]),
-        "graphite_reference_Wh_L": float(res_gr.values["energy_density_Wh_L"]),
-        "graphite_reference_capacity_Ah": float(res_gr.values["capacity_Ah"]),
+        "graphite_reference_Wh_kg": gr_wh_kg,
+        "graphite_reference_Wh_L": gr_wh_l,
+        "graphite_reference_capacity_Ah": gr_ah,
         "materials_cost_usd_per_kWh": cost,
-        "graphite_reference_cost_usd_per_kWh": _reference_cost(res_gr, cathode.name, memo),
+        "graphite_reference_cost_usd_per_kWh": gr_cost,
         "criteria_passed": int(n_passed),
         "criteria_total": int(n_criteria),
         "practical_range_warnings": int(len(warnings)),
         "swelling_source": "mechanics stage",
-        **{f"geometry_{k}": x for k, x in geo.items()},
+        **{k: v[k] for _, k in geo_keys},
     }
     tabs = {
         "bom": res.bom(),
@@ -445,11 +495,15 @@ def _result(p: dict, res: CellResult, res_nopre: CellResult, tables: bool, memo:
     return out
 
 
-def _reference_cost(res_gr: CellResult, cathode_name: str, memo: dict) -> float:
-    """Materials cost (USD/kWh) of a graphite reference cell, once per reference and cathode in a batch."""
+def _reference_numbers(res_gr: CellResult, cathode_name: str, memo: dict) -> tuple[float, float, float, float]:
+    """Wh/kg, Wh/L, capacity (Ah) and materials cost (USD/kWh) of a graphite reference cell, once per reference and
+    cathode in a batch."""
     key = (id(res_gr), cathode_name)
     if key not in memo:
-        memo[key] = (res_gr, _cost.materials_cost_usd_per_kWh(res_gr, cathode_name, 0.0))  # holds res_gr: id stays
+        v = res_gr.values
+        memo[key] = (res_gr, (float(v["specific_energy_Wh_kg"]), float(v["energy_density_Wh_L"]),
+                              float(v["capacity_Ah"]),
+                              _cost.materials_cost_usd_per_kWh(res_gr, cathode_name, 0.0)))  # holds res_gr: id stays
     return memo[key][1]
 
 

@@ -32,7 +32,7 @@ design defaults (:data:`STACK_DEFAULTS`) are the one table of these numbers, eac
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -273,13 +273,17 @@ def coating_geometry(c: Coating, active_mg_cm2, rho_active, extra_mg_cm2=0.0, ex
 
 #: Fields of a :class:`Coating` that may be arrays (one value per design of a batch): its packing.
 PACKING_FIELDS = ("porosity", "press_density_g_cm3", "thickness_um")
+_PACKING_AT = [i for i, f in enumerate(fields(Coating)) if f.name in PACKING_FIELDS]  # their places among the fields
 
 
 def formulation_key(c: Coating) -> tuple:
     """What designs must share for their coatings to be one :func:`stack_coatings` (all but the packing
     numbers; which packing is given is shared)."""
-    return tuple("number" if f in PACKING_FIELDS and x is not None and not isinstance(x, str) else x
-                 for f, x in vars(c).items())
+    key = list(vars(c).values())  # the fields in their order (a dataclass sets them so)
+    for i in _PACKING_AT:
+        if key[i] is not None and not isinstance(key[i], str):
+            key[i] = "number"
+    return tuple(key)
 
 
 def stack_coatings(coatings) -> Coating:
