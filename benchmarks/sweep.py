@@ -10,11 +10,12 @@ Runs, in the same process:
    ``REPEATS`` (the machine may be shared). Both warm (caches filled first; the cold first call is printed too).
    The rows of loop and batch are checked equal (rel 1e-9) before the ratio is printed. For comparison the same
    no-table work is also timed one design at a time (the evaluator on batches of one): what batching alone gives.
-2. One process, one core: the batch evaluator over ``N_ONE`` designs in chunks of 2048 (design building and
-   validation included), and where the time goes per design (each stage's ``run_batch``, no tables).
+2. One process, one core: the sweep's task (:func:`sianode.sweep.runner.evaluate_part`: designs built and
+   validated, the stages, the Arrow table) over ``N_ONE`` designs in chunks of 2048, and where the time goes per
+   design (the build and each stage's ``run_batch`` on one chunk, no tables).
 3. The whole sweep as ``sianode sweep SPEC --workers 2`` runs it (:func:`sianode.sweep.runner.run_sweep`: a
    ``distributed.LocalCluster`` of two worker processes, designs validated in the tasks, results written to
-   Parquet) over all ``N`` designs; its rows for the designs of part 2 are checked equal to part 2's rows.
+   Parquet) over all ``N`` designs; its rows for the first chunk are checked equal to that chunk's rows from :func:`~sianode.sweep.runner.evaluate_chunk`.
    ``designs_per_s`` is this rate (2 cores, cluster start-up included).
 4. A sweep that includes the echem stage (PyBaMM) on a ``distributed.LocalCluster`` with 1 worker and with 2
    workers (processes, one thread each; the same tasks, warm workers, alternated, best of two); results
@@ -38,7 +39,7 @@ from sianode.chain import ModelChain  # noqa: E402
 from sianode.design.loader import design_from_dict  # noqa: E402
 from sianode.sweep.evaluate import BatchEvaluator, same_rows, scalar  # noqa: E402
 from sianode.sweep.sampling import DesignBuilder, Samples, design_data  # noqa: E402
-from sianode.sweep.runner import sweep_options  # noqa: E402
+from sianode.sweep.runner import Task, _chunks, _cyclic_gc_paused, evaluate_chunk, evaluate_part, sweep_options  # noqa: E402
 from sianode.sweep.spec import load_spec  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
@@ -132,36 +133,40 @@ def main() -> None:
     t_one_each = (time.perf_counter() - t) / N_LOOP
     print(f"for comparison, the same no-table work one design at a time (batches of one, rows equal): "
           f"{1e3 * t_one_each:.2f} ms/design -> batching alone {t_one_each / min(t_sub):.1f}x")
-    t = time.perf_counter()
-    n_ok, chunk, t_build, one_rows = 0, 2048, 0.0, []
-    for start in range(0, N_ONE, chunk):
-        tb = time.perf_counter()
-        ds = designs(spec, start, min(start + chunk, N_ONE))
-        t_build += time.perf_counter() - tb
-        rows = ev.evaluate(ds, STAGES, OPTIONS)
-        n_ok += sum(r["status"] == "ok" for r in rows)
-        if start == 0:
-            one_rows = rows
+    # 2. one process, one core: the sweep's own task (evaluate_part: designs built, stages, Arrow table) per chunk
+    items = list(_chunks(spec, Samples(spec), STAGES, 2048, set()))
+    one_rows = evaluate_chunk(items[0], STAGES, "batch", OPTIONS, spec.base_data)  # rows for the check in part 3
+    t, n_one, n_ok = time.perf_counter(), 0, 0
+    for c in items:
+        if n_one >= N_ONE:
+            break
+        table = evaluate_part(Task(c, STAGES, "batch", OPTIONS, spec.base_data))
+        n_one += table.num_rows
+        n_ok += table.column("status").to_pylist().count("ok")
     t_one = time.perf_counter() - t
-    print(f"one process: {N_ONE} designs ({n_ok} ok) through {'+'.join(STAGES)} in {t_one:.1f} s "
-          f"({N_ONE / t_one:.0f} designs/s on one core; of which building + validating designs {t_build:.1f} s)")
+    print(f"one process: {n_one} designs ({n_ok} ok) through {'+'.join(STAGES)} in {t_one:.1f} s "
+          f"({n_one / t_one:.0f} designs/s on one core; the sweep's task on chunks of 2048)")
 
-    # 2b. where the time goes: each stage's run_batch on the same designs (warm), and the design build
+    # 2b. where the time goes: each stage's run_batch on one chunk of 2048 designs (warm; the cyclic garbage
+    # collector paused, as in a sweep's task), and the design build
     from sianode.chain import stage_module
 
-    few = designs(spec, 0, 200)
-    print("per-design cost (us/design, warm, batch of 200, no tables):")
-    print(f"  building + validating designs            {1e6 * t_build / N_ONE:8.0f}")
+    print("per-design cost (us/design, warm, one chunk of 2048, no tables, collector paused as in a task):")
+    with _cyclic_gc_paused():
+        t = time.perf_counter()
+        few = designs(spec, 0, 2048)
+        print(f"  building + validating designs            {1e6 * (time.perf_counter() - t) / len(few):8.0f}")
+        res: dict = {}
+        for name in STAGES:
+            mod = stage_module(name)
+            ups = [{r: res[r][i] for r in getattr(mod, "REQUIRES", ())} for i in range(len(few))]
+            t = time.perf_counter()
+            res[name] = mod.run_batch(few, ups, tables=False, **OPTIONS.get(name, {}))
+            print(f"  {name:<40} {1e6 * (time.perf_counter() - t) / len(few):8.0f}")
+        del res
     fast_us, full_us = build_us(spec)
     print(f"  (512 designs, best of 5: DesignBuilder {fast_us:.0f}, full validation of each mapping {full_us:.0f})")
-    res: dict = {}
-    for name in STAGES:
-        mod = stage_module(name)
-        ups = [{r: res[r][i] for r in getattr(mod, "REQUIRES", ())} for i in range(len(few))]
-        t = time.perf_counter()
-        res[name] = mod.run_batch(few, ups, tables=False, **OPTIONS.get(name, {}))
-        print(f"  {name:<40} {1e6 * (time.perf_counter() - t) / len(few):8.0f}")
-    print(f"  echem, PyBaMM (incl. requirements)       {1e3 * per_design_ms(lambda ds: loop_rows(ds, ['echem']), few[:2]):8.0f}")
+    print(f"  echem, PyBaMM (incl. requirements, 2 designs) {1e3 * per_design_ms(lambda ds: loop_rows(ds, ['echem']), few[:2]):8.0f}")
 
     # 3. the sweep as `sianode sweep SPEC --workers 2` runs it, all N designs
     rate = sweep_two_workers(spec, one_rows)
@@ -196,7 +201,7 @@ def sweep_two_workers(spec, one_rows) -> float:
         seconds = time.perf_counter() - t
         df = read_results(out)
         assert len(df) == N and outcome.evaluated == N, f"sweep wrote {len(df)} rows for {N} designs"
-        got = df.set_index("design_index").sort_index()
+        got = df.sort_values("design_index").reset_index(drop=True)
         bad = []
         for i, ref in enumerate(one_rows):
             row = {k: _parquet_value(got.iloc[i][k], ref[k]) for k in ref}
