@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sianode.cathodes import design_cathode
-from sianode.electrode.coating import STACK_DEFAULTS, anode_coating, cathode_coating, coating_pores
+from sianode.electrode.coating import STACK_DEFAULT_VALUES, anode_coating, cathode_coating, coating_pores
 from sianode.provenance import Parameter
 
 HALF_CELL_EC_G_AH = Parameter(40.0, "g/Ah", "flooded coin half cell (~70 uL electrolyte on ~2 mAh)",
@@ -72,7 +72,7 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
     ``anode_geometries``: the caller's :class:`~sianode.electrode.coating.AnodeGeometry` of each design, or None
     (e.g. the materials stage's ``extras["anode_geometry"]``): one at this design's loading and envelope density is
     read, not solved again (the same numbers); the others are solved here."""
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     rho_a = np.array(envelope_density_g_cm3, dtype=float)
     m_a = np.array(anode_mg_cm2, dtype=float)
     full = np.array([x.cell.kind == "full" for x in designs])

@@ -33,6 +33,7 @@ design defaults (:data:`STACK_DEFAULTS`) are the one table of these numbers, eac
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,8 @@ STACK_DEFAULTS = {
     "cathode_loading_mg_cm2": Parameter(18.75, "mg/cm2", "seeds/002 §2.3: NCM811 pouch, 18.75 mg/cm2 (used when "
                                         "a cell section gives no cathode loading, e.g. the graphite reference)"),
 }
+#: The values of :data:`STACK_DEFAULTS` (read-only; built once, as the coatings of every design read them).
+STACK_DEFAULT_VALUES = MappingProxyType({k: v.value for k, v in STACK_DEFAULTS.items()})
 
 
 def sse_density_g_cm3(sse_class: str) -> float:
@@ -112,7 +115,7 @@ class Coating:
 
 def cathode_coating_default(solid: bool = False, **kw) -> Coating:
     """The default cathode coating (96:2:2 NCM, 25 % porosity; solid state: SSE composite, 10 %)."""
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     if solid:
         base = dict(active_wt_frac=1 - d["solid_cathode_sse_wt_frac"] - 0.03, binder_wt_frac=0.0,
                     conductive_wt_frac=0.03, sse_wt_frac=d["solid_cathode_sse_wt_frac"], porosity=0.10)
@@ -126,7 +129,7 @@ def cathode_coating_default(solid: bool = False, **kw) -> Coating:
 
 def anode_coating_default(**kw) -> Coating:
     """A default graphite-type anode coating (95:3.5:1.5, CMC/SBR, 30 % porosity, 8 µm Cu)."""
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     base = dict(active_wt_frac=0.95, binder_wt_frac=0.035, conductive_wt_frac=0.015,
                 binder_density_g_cm3=BINDER_DENSITY_G_CM3["CMC/SBR"].value, porosity=d["anode_porosity"],
                 foil_um=d["cu_foil_um"])
@@ -143,7 +146,7 @@ def cathode_coating(design) -> Coating:
     Solid-state designs use the SSE composite cathode of :func:`cathode_coating_default`.
     """
     ce = design.cell.cathode_electrode
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     if design.electrolyte.kind == "solid":
         return cathode_coating_default(solid=True, foil_um=ce.al_foil_um)
     kw = dict(active_wt_frac=ce.active_wt_frac, binder_wt_frac=ce.binder_wt_frac,
