@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sianode.cathodes import design_cathode, get_cathode
+from sianode.electrode.coating import cathode_coating, cathode_loading_from_thickness
 from sianode.errors import InputError
 
 
@@ -115,8 +116,6 @@ def full_cell_loadings(design, props) -> FullCellLoadings:
 
 def cathode_loading_from_geometry(design) -> float | None:
     """Cathode active loading (mg/cm2) fixed by ``cell.cathode_electrode.thickness_um`` and its packing, else None."""
-    from sianode.electrode.coating import cathode_coating, cathode_loading_from_thickness
-
     ce = design.cell.cathode_electrode
     if design.cell.kind != "full" or ce.thickness_um is None or (ce.porosity is None and ce.press_density_g_cm3 is None):
         return None
