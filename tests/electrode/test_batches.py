@@ -8,8 +8,9 @@ from sianode.cathodes import design_cathode
 from sianode.chain import run_stage
 from sianode.design.loader import example_names, load_example
 from sianode.design.schema import SolidElectrolyte
-from sianode.electrode.coating import (STACK_DEFAULTS, anode_coating, anode_coating_default, anode_geometry,
-                                       cathode_coating, coating_geometry, coating_pores)
+from sianode.electrode.coating import (STACK_DEFAULTS, AnodeGeometry, anode_coating, anode_coating_default,
+                                       anode_geometries, anode_geometry, cathode_coating, coating_geometry,
+                                       coating_pores, packing_source)
 from sianode.electrolyte_amount import HALF_CELL_EC_G_AH, design_electrolyte, design_electrolytes
 from sianode.errors import InputError
 
@@ -92,6 +93,37 @@ def test_coating_pores_batch_and_errors():
     with pytest.raises(InputError) as ei:
         coating_pores(batch, np.r_[m[5:7], 5.0, m[7:10]], np.r_[rho[5:7], 2.0, rho[7:10]], "electrode")
     assert str(ei.value) == str(alone.value) and ei.value.field == alone.value.field
+
+
+def test_anode_geometries_of_many_designs_equal_each_alone_and_the_reference():
+    """Mixed formulations and packings in one batch: each design's geometry is the one coating_geometry gives it alone
+    (the formula as written before the batching), in the design's own place."""
+    rng = np.random.default_rng(7)
+    ds = _designs()
+    rho = rng.uniform(2.1, 2.6, len(ds)).tolist()
+    m_a = rng.uniform(2.0, 12.0, len(ds)).tolist()
+    many = anode_geometries(ds, rho, m_a)
+    assert len({anode_coating(d).porosity for d in ds}) > 1 and len({anode_coating(d).sse_wt_frac for d in ds}) > 1
+    for i, d in enumerate(ds):
+        g = {k: float(np.asarray(v)) for k, v in coating_geometry(anode_coating(d), m_a[i], rho[i],
+                                                                   where="electrode").items()}
+        ref = AnodeGeometry(m_a[i], g["thickness"] * 1e4, g["porosity"], g["mass"] / g["thickness"], g["phi_active"],
+                            g["phi_binder"], g["phi_conductive"], g["phi_sse"], rho[i], packing_source(d))
+        assert many[i] == ref == anode_geometry(d, rho[i], m_a[i]), d.name
+
+
+def test_a_batch_raises_its_first_invalid_designs_own_error():
+    """Two invalid designs in two formulation groups, the later group's one first in the batch: its error is the
+    batch's (as each design alone, in order, would raise)."""
+    ds = _designs()
+    liquid = ds[0]
+    solid = next(d for d in ds if d.name == liquid.name and d.electrolyte.kind == "solid")
+    assert liquid.electrolyte.kind != "solid"
+    with pytest.raises(InputError) as alone:
+        anode_geometry(solid, -1.0, 5.0)
+    with pytest.raises(InputError) as ei:
+        anode_geometries([liquid, solid, liquid, liquid], [2.3, -1.0, -2.0, 2.3], [5.0] * 4)
+    assert "-1.0" in str(alone.value) and str(ei.value) == str(alone.value) and ei.value.field == alone.value.field
 
 
 def test_the_life_stage_reads_the_same_electrolyte():

@@ -16,7 +16,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
-from sianode.electrode.coating import anode_geometry
+from sianode.electrode.coating import anode_geometries
 from sianode.electrode.loading import full_cell_loadings
 from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
@@ -182,7 +182,7 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     loading_g_cm2 = anode * 1e-3
     avg_v = [(_average_voltage(p, "delithiation", f), _average_voltage(p, "lithiation", f))
              for p, f in zip(props, f_cryst.tolist())]
-    geos = [anode_geometry(d, p.density_g_cm3, ld.anode_mg_cm2) for d, p, ld in zip(designs, props, loads)]
+    geos = anode_geometries(designs, [p.density_g_cm3 for p in props], [ld.anode_mg_cm2 for ld in loads])
     for p, g in zip(props, geos):  # the coating geometry, owned here: the mechanics stage reads it (one solve)
         p.extras["anode_geometry"] = g
     thick = np.array([g.thickness_um for g in geos], dtype=float)
