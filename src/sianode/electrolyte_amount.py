@@ -63,7 +63,7 @@ def design_electrolyte(design, envelope_density_g_cm3: float, anode_mg_cm2: floa
 
 
 def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_mg_cm2,
-                        capacity_mAh_cm2, anode_geometries=None) -> list[ElectrolyteAmount]:
+                        capacity_mAh_cm2, anode_geometries=None, cathode_coatings=None) -> list[ElectrolyteAmount]:
     """:func:`design_electrolyte` of many designs (one value per design in each sequence; the cathode loading
     None for half cells): the coatings' geometry in one array call per coating formulation
     (:func:`sianode.electrode.coating.coating_pores`), the rest elementwise. A design's numbers are those it has
@@ -71,7 +71,8 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
 
     ``anode_geometries``: the caller's :class:`~sianode.electrode.coating.AnodeGeometry` of each design, or None
     (e.g. the materials stage's ``extras["anode_geometry"]``): one at this design's loading and envelope density is
-    read, not solved again (the same numbers); the others are solved here."""
+    read, not solved again (the same numbers); the others are solved here. ``cathode_coatings``: the caller's
+    :func:`~sianode.electrode.coating.cathode_coating` of each design (None for a half cell), or None: built here."""
     d = STACK_DEFAULT_VALUES
     rho_a = np.array(envelope_density_g_cm3, dtype=float)
     m_a = np.array(anode_mg_cm2, dtype=float)
@@ -82,8 +83,8 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
     if full.any():
         fi = np.flatnonzero(full)
         fd = [designs[i] for i in fi]
-        c_por, c_thick = coating_pores([cathode_coating(x) for x in fd], np.array([cathode_mg_cm2[i] for i in fi],
-                                                                                   dtype=float),
+        coats = [cathode_coating(x) for x in fd] if cathode_coatings is None else [cathode_coatings[i] for i in fi]
+        c_por, c_thick = coating_pores(coats, np.array([cathode_mg_cm2[i] for i in fi], dtype=float),
                                        np.array([design_cathode(x).density_g_cm3 for x in fd], dtype=float),
                                        "cathode")
         v_pore[fi] = v_pore[fi] + c_por * c_thick

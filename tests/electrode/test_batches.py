@@ -76,6 +76,23 @@ def test_electrolytes_of_many_designs_equal_each_alone_and_the_reference():
         assert (one.ec_ratio_g_Ah, one.pore_fill_g_Ah, one.mass_mg_cm2, one.capacity_mAh_cm2) == ref, d.name
 
 
+def test_electrolytes_read_the_callers_geometries_and_coatings_only_where_they_fit():
+    """The caller's anode geometries (at the design's loading and density) and cathode coatings give the same amounts;
+    a geometry at another loading or density is not read (a posterior row's copy of the nominal extras)."""
+    rng = np.random.default_rng(19)
+    ds = _designs()
+    rho = rng.uniform(2.1, 2.6, len(ds)).tolist()
+    m_a = rng.uniform(2.0, 12.0, len(ds)).tolist()
+    m_c = [float(x) if d.cell.kind == "full" else None for x, d in zip(rng.uniform(10, 25, len(ds)), ds)]
+    q = rng.uniform(1.0, 5.0, len(ds)).tolist()
+    ref = design_electrolytes(ds, rho, m_a, m_c, q)
+    coats = [cathode_coating(d) if d.cell.kind == "full" else None for d in ds]
+    geos = anode_geometries(ds, rho, m_a)
+    assert design_electrolytes(ds, rho, m_a, m_c, q, geos, coats) == ref
+    off = anode_geometries(ds, [r * 1.01 for r in rho[:10]] + rho[10:], [m * 1.01 for m in m_a[:5]] + m_a[5:])
+    assert design_electrolytes(ds, rho, m_a, m_c, q, off, coats) == ref
+
+
 def test_coating_pores_batch_and_errors():
     rng = np.random.default_rng(3)
     coats = [anode_coating_default(porosity=float(p)) for p in rng.uniform(0.2, 0.5, 5)]

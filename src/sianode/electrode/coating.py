@@ -303,8 +303,12 @@ def grouped_geometries(coatings, active_mg_cm2, rho_active, where: str = "coatin
     m = np.asarray(active_mg_cm2, dtype=float)
     rho = np.asarray(rho_active, dtype=float)
     groups: dict = {}
+    keys: dict = {}  # each coating object's key once (a batch's designs may share one, e.g. the cell stage's cathode's)
     for i, c in enumerate(coatings):
-        groups.setdefault(formulation_key(c), []).append(i)
+        k = keys.get(id(c))
+        if k is None:
+            k = keys[id(c)] = formulation_key(c)
+        groups.setdefault(k, []).append(i)
     out = []
     for idx in groups.values():
         if len(idx) == 1:
