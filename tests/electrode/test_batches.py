@@ -11,7 +11,9 @@ from sianode.design.schema import SolidElectrolyte
 from sianode.electrode.coating import (STACK_DEFAULTS, AnodeGeometry, anode_coating, anode_coating_default,
                                        anode_geometries, anode_geometry, cathode_coating, coating_geometry,
                                        coating_pores, packing_source)
+from sianode.electrode.loading import design_loadings, full_cell_loadings
 from sianode.electrolyte_amount import HALF_CELL_EC_G_AH, design_electrolyte, design_electrolytes
+from sianode.materials.measured import apply_measured
 from sianode.errors import InputError
 
 def _designs():
@@ -141,6 +143,25 @@ def test_a_batch_raises_its_first_invalid_designs_own_error():
     with pytest.raises(InputError) as ei:
         anode_geometries([liquid, solid, liquid, liquid], [2.3, -1.0, -2.0, 2.3], [5.0] * 4)
     assert "-1.0" in str(alone.value) and str(ei.value) == str(alone.value) and ei.value.field == alone.value.field
+
+
+def test_stored_loadings_are_read_only_for_the_inputs_they_were_computed_from():
+    """The materials stage's loadings are read again for its design; another N/P, anode loading, electrolyte kind or
+    capacity (a posterior row's copy of the extras) gets its own."""
+    d = load_example("nano_si_graphite")
+    props = run_stage(d, "materials").data
+    assert design_loadings(d, props) is props.extras["loadings"].loadings == full_cell_loadings(d, props)
+    others = [d.model_copy(update={"cell": d.cell.model_copy(update={"np_ratio": d.cell.np_ratio * 1.1})}),
+              d.model_copy(update={"electrode": d.electrode.model_copy(update={"loading_mg_cm2": 3.3})}),
+              d.model_copy(update={"cell": d.cell.model_copy(update={"kind": "half"})})]
+    assert full_cell_loadings(others[0], props) != props.extras["loadings"].loadings
+    for o in others:
+        assert design_loadings(o, props) == full_cell_loadings(o, props)
+    row = apply_measured(props, reversible_capacity_mAh_g=0.9 * props.reversible_capacity_mAh_g, source="row",
+                         tables=False)
+    assert design_loadings(d, row) == full_cell_loadings(d, row) != props.extras["loadings"].loadings
+    row = apply_measured(props, si_diffusivity_m2_s=1e-16, source="row", tables=False)  # the same loadings' inputs
+    assert design_loadings(d, row) is props.extras["loadings"].loadings
 
 
 def test_the_life_stage_reads_the_same_electrolyte():

@@ -39,7 +39,7 @@ from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP,
 from sianode.cell.stack import CellResult, cell_model
 from sianode.electrode.coating import Coating, anode_coating, cathode_coating, formulation_key, stack_coatings
 from sianode.electrode.formation import design_dose_mAh_cm2, formation_q_cells
-from sianode.electrode.loading import full_cell_loadings
+from sianode.electrode.loading import design_loadings
 from sianode.electrolyte_amount import design_electrolytes
 from sianode.errors import InputError
 from sianode.results import StageResult, check_batch, require
@@ -84,7 +84,7 @@ def _inputs(designs, upstreams, shared: dict | None = None) -> list[tuple]:
         kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
         kw.update(_mechanics(mech, design.protocol.cycles))
         kw.update(_per_sections(shared, separator_kwargs, design))
-        loads = full_cell_loadings(design, props)
+        loads = design_loadings(design, props)
         if c.kind == "full":
             kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
                       allow_np_below_1=c.allow_np_below_1,
