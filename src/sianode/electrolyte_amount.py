@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sianode.cathodes import design_cathode
-from sianode.electrode.coating import STACK_DEFAULTS, anode_coating, cathode_coating, coating_pores
+from sianode.electrode.coating import STACK_DEFAULT_VALUES, anode_coating, cathode_coating, coating_pores
 from sianode.provenance import Parameter
 
 HALF_CELL_EC_G_AH = Parameter(40.0, "g/Ah", "flooded coin half cell (~70 uL electrolyte on ~2 mAh)",
@@ -63,7 +63,7 @@ def design_electrolyte(design, envelope_density_g_cm3: float, anode_mg_cm2: floa
 
 
 def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_mg_cm2,
-                        capacity_mAh_cm2, anode_geometries=None) -> list[ElectrolyteAmount]:
+                        capacity_mAh_cm2, anode_geometries=None, cathode_coatings=None) -> list[ElectrolyteAmount]:
     """:func:`design_electrolyte` of many designs (one value per design in each sequence; the cathode loading
     None for half cells): the coatings' geometry in one array call per coating formulation
     (:func:`sianode.electrode.coating.coating_pores`), the rest elementwise. A design's numbers are those it has
@@ -71,8 +71,9 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
 
     ``anode_geometries``: the caller's :class:`~sianode.electrode.coating.AnodeGeometry` of each design, or None
     (e.g. the materials stage's ``extras["anode_geometry"]``): one at this design's loading and envelope density is
-    read, not solved again (the same numbers); the others are solved here."""
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    read, not solved again (the same numbers); the others are solved here. ``cathode_coatings``: the caller's
+    :func:`~sianode.electrode.coating.cathode_coating` of each design (None for a half cell), or None: built here."""
+    d = STACK_DEFAULT_VALUES
     rho_a = np.array(envelope_density_g_cm3, dtype=float)
     m_a = np.array(anode_mg_cm2, dtype=float)
     full = np.array([x.cell.kind == "full" for x in designs])
@@ -82,8 +83,8 @@ def design_electrolytes(designs, envelope_density_g_cm3, anode_mg_cm2, cathode_m
     if full.any():
         fi = np.flatnonzero(full)
         fd = [designs[i] for i in fi]
-        c_por, c_thick = coating_pores([cathode_coating(x) for x in fd], np.array([cathode_mg_cm2[i] for i in fi],
-                                                                                   dtype=float),
+        coats = [cathode_coating(x) for x in fd] if cathode_coatings is None else [cathode_coatings[i] for i in fi]
+        c_por, c_thick = coating_pores(coats, np.array([cathode_mg_cm2[i] for i in fi], dtype=float),
                                        np.array([design_cathode(x).density_g_cm3 for x in fd], dtype=float),
                                        "cathode")
         v_pore[fi] = v_pore[fi] + c_por * c_thick

@@ -8,9 +8,12 @@ from sianode.cathodes import design_cathode
 from sianode.chain import run_stage
 from sianode.design.loader import example_names, load_example
 from sianode.design.schema import SolidElectrolyte
-from sianode.electrode.coating import (STACK_DEFAULTS, anode_coating, anode_coating_default, anode_geometry,
-                                       cathode_coating, coating_geometry, coating_pores)
+from sianode.electrode.coating import (STACK_DEFAULTS, AnodeGeometry, anode_coating, anode_coating_default,
+                                       anode_geometries, anode_geometry, cathode_coating, coating_geometry,
+                                       coating_pores, packing_source)
+from sianode.electrode.loading import design_loadings, full_cell_loadings
 from sianode.electrolyte_amount import HALF_CELL_EC_G_AH, design_electrolyte, design_electrolytes
+from sianode.materials.measured import apply_measured
 from sianode.errors import InputError
 
 def _designs():
@@ -75,6 +78,23 @@ def test_electrolytes_of_many_designs_equal_each_alone_and_the_reference():
         assert (one.ec_ratio_g_Ah, one.pore_fill_g_Ah, one.mass_mg_cm2, one.capacity_mAh_cm2) == ref, d.name
 
 
+def test_electrolytes_read_the_callers_geometries_and_coatings_only_where_they_fit():
+    """The caller's anode geometries (at the design's loading and density) and cathode coatings give the same amounts;
+    a geometry at another loading or density is not read (a posterior row's copy of the nominal extras)."""
+    rng = np.random.default_rng(19)
+    ds = _designs()
+    rho = rng.uniform(2.1, 2.6, len(ds)).tolist()
+    m_a = rng.uniform(2.0, 12.0, len(ds)).tolist()
+    m_c = [float(x) if d.cell.kind == "full" else None for x, d in zip(rng.uniform(10, 25, len(ds)), ds)]
+    q = rng.uniform(1.0, 5.0, len(ds)).tolist()
+    ref = design_electrolytes(ds, rho, m_a, m_c, q)
+    coats = [cathode_coating(d) if d.cell.kind == "full" else None for d in ds]
+    geos = anode_geometries(ds, rho, m_a)
+    assert design_electrolytes(ds, rho, m_a, m_c, q, geos, coats) == ref
+    off = anode_geometries(ds, [r * 1.01 for r in rho[:10]] + rho[10:], [m * 1.01 for m in m_a[:5]] + m_a[5:])
+    assert design_electrolytes(ds, rho, m_a, m_c, q, off, coats) == ref
+
+
 def test_coating_pores_batch_and_errors():
     rng = np.random.default_rng(3)
     coats = [anode_coating_default(porosity=float(p)) for p in rng.uniform(0.2, 0.5, 5)]
@@ -92,6 +112,56 @@ def test_coating_pores_batch_and_errors():
     with pytest.raises(InputError) as ei:
         coating_pores(batch, np.r_[m[5:7], 5.0, m[7:10]], np.r_[rho[5:7], 2.0, rho[7:10]], "electrode")
     assert str(ei.value) == str(alone.value) and ei.value.field == alone.value.field
+
+
+def test_anode_geometries_of_many_designs_equal_each_alone_and_the_reference():
+    """Mixed formulations and packings in one batch: each design's geometry is the one coating_geometry gives it alone
+    (the formula as written before the batching), in the design's own place."""
+    rng = np.random.default_rng(7)
+    ds = _designs()
+    rho = rng.uniform(2.1, 2.6, len(ds)).tolist()
+    m_a = rng.uniform(2.0, 12.0, len(ds)).tolist()
+    many = anode_geometries(ds, rho, m_a)
+    assert len({anode_coating(d).porosity for d in ds}) > 1 and len({anode_coating(d).sse_wt_frac for d in ds}) > 1
+    for i, d in enumerate(ds):
+        g = {k: float(np.asarray(v)) for k, v in coating_geometry(anode_coating(d), m_a[i], rho[i],
+                                                                   where="electrode").items()}
+        ref = AnodeGeometry(m_a[i], g["thickness"] * 1e4, g["porosity"], g["mass"] / g["thickness"], g["phi_active"],
+                            g["phi_binder"], g["phi_conductive"], g["phi_sse"], rho[i], packing_source(d))
+        assert many[i] == ref == anode_geometry(d, rho[i], m_a[i]), d.name
+
+
+def test_a_batch_raises_its_first_invalid_designs_own_error():
+    """Two invalid designs in two formulation groups, the later group's one first in the batch: its error is the
+    batch's (as each design alone, in order, would raise)."""
+    ds = _designs()
+    liquid = ds[0]
+    solid = next(d for d in ds if d.name == liquid.name and d.electrolyte.kind == "solid")
+    assert liquid.electrolyte.kind != "solid"
+    with pytest.raises(InputError) as alone:
+        anode_geometry(solid, -1.0, 5.0)
+    with pytest.raises(InputError) as ei:
+        anode_geometries([liquid, solid, liquid, liquid], [2.3, -1.0, -2.0, 2.3], [5.0] * 4)
+    assert "-1.0" in str(alone.value) and str(ei.value) == str(alone.value) and ei.value.field == alone.value.field
+
+
+def test_stored_loadings_are_read_only_for_the_inputs_they_were_computed_from():
+    """The materials stage's loadings are read again for its design; another N/P, anode loading, electrolyte kind or
+    capacity (a posterior row's copy of the extras) gets its own."""
+    d = load_example("nano_si_graphite")
+    props = run_stage(d, "materials").data
+    assert design_loadings(d, props) is props.extras["loadings"].loadings == full_cell_loadings(d, props)
+    others = [d.model_copy(update={"cell": d.cell.model_copy(update={"np_ratio": d.cell.np_ratio * 1.1})}),
+              d.model_copy(update={"electrode": d.electrode.model_copy(update={"loading_mg_cm2": 3.3})}),
+              d.model_copy(update={"cell": d.cell.model_copy(update={"kind": "half"})})]
+    assert full_cell_loadings(others[0], props) != props.extras["loadings"].loadings
+    for o in others:
+        assert design_loadings(o, props) == full_cell_loadings(o, props)
+    row = apply_measured(props, reversible_capacity_mAh_g=0.9 * props.reversible_capacity_mAh_g, source="row",
+                         tables=False)
+    assert design_loadings(d, row) == full_cell_loadings(d, row) != props.extras["loadings"].loadings
+    row = apply_measured(props, si_diffusivity_m2_s=1e-16, source="row", tables=False)  # the same loadings' inputs
+    assert design_loadings(d, row) is props.extras["loadings"].loadings
 
 
 def test_the_life_stage_reads_the_same_electrolyte():

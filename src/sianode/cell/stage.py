@@ -39,7 +39,7 @@ from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP,
 from sianode.cell.stack import CellResult, cell_model
 from sianode.electrode.coating import Coating, anode_coating, cathode_coating, formulation_key, stack_coatings
 from sianode.electrode.formation import design_dose_mAh_cm2, formation_q_cells
-from sianode.electrode.loading import full_cell_loadings
+from sianode.electrode.loading import design_loadings
 from sianode.electrolyte_amount import design_electrolytes
 from sianode.errors import InputError
 from sianode.results import StageResult, check_batch, require
@@ -84,7 +84,7 @@ def _inputs(designs, upstreams, shared: dict | None = None) -> list[tuple]:
         kw: dict[str, Any] = dict(anode_coating=anode_coating(design), eol_cycles=design.protocol.cycles)
         kw.update(_mechanics(mech, design.protocol.cycles))
         kw.update(_per_sections(shared, separator_kwargs, design))
-        loads = full_cell_loadings(design, props)
+        loads = design_loadings(design, props)
         if c.kind == "full":
             kw.update(cathode_loading_mg_cm2=loads.cathode_mg_cm2, np_ratio=c.np_ratio, np_basis=c.np_basis,
                       allow_np_below_1=c.allow_np_below_1,
@@ -103,7 +103,8 @@ def _inputs(designs, upstreams, shared: dict | None = None) -> list[tuple]:
                 kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=c.ec_ratio_g_Ah)
         out.append((kw, loads, None))
     if need:
-        for (i, _, _, _), amount in zip(need, _electrolytes(*zip(*((d, p, ld) for _, d, p, ld in need)))):
+        coats = [out[i][0]["cathode_coating"] for i, _, _, _ in need]
+        for (i, _, _, _), amount in zip(need, _electrolytes(*zip(*((d, p, ld) for _, d, p, ld in need)), coats)):
             kw, loads, _ = out[i]
             kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=amount.ec_ratio_g_Ah)
             out[i] = (kw, loads, amount)
@@ -128,10 +129,11 @@ def _per_sections(shared: dict, fn, design):
     return shared[key]
 
 
-def _electrolytes(designs, props, loads) -> list:
+def _electrolytes(designs, props, loads, cathode_coatings) -> list:
     """The designs' electrolyte amounts (full cells) at their first-cycle capacities
     (:func:`sianode.electrode.formation.formation_q_cells` over the designs at once, then
-    :func:`sianode.electrolyte_amount.design_electrolytes`)."""
+    :func:`sianode.electrolyte_amount.design_electrolytes` with the designs' cathode coatings and the anode coating
+    geometries the materials stage solved, ``extras["anode_geometry"]``)."""
     args = []
     for design, pr, ld in zip(designs, props, loads):
         cathode = design_cathode(design)
@@ -140,7 +142,8 @@ def _electrolytes(designs, props, loads) -> list:
         dose = design_dose_mAh_cm2(design, qc_rev, cathode.ice, pr.ice)
         args.append((qc_rev, cathode.ice, m_a * pr.reversible_capacity_mAh_g, pr.ice, dose))
     return design_electrolytes(designs, [float(pr.density_g_cm3) for pr in props], [ld.anode_mg_cm2 for ld in loads],
-                               [ld.cathode_mg_cm2 for ld in loads], formation_q_cells(args))
+                               [ld.cathode_mg_cm2 for ld in loads], formation_q_cells(args),
+                               [getattr(pr, "extras", {}).get("anode_geometry") for pr in props], cathode_coatings)
 
 
 def _si_sweep(cathode, blend: AnodeBlend, kw) -> pd.DataFrame:

@@ -33,6 +33,7 @@ design defaults (:data:`STACK_DEFAULTS`) are the one table of these numbers, eac
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,8 @@ STACK_DEFAULTS = {
     "cathode_loading_mg_cm2": Parameter(18.75, "mg/cm2", "seeds/002 §2.3: NCM811 pouch, 18.75 mg/cm2 (used when "
                                         "a cell section gives no cathode loading, e.g. the graphite reference)"),
 }
+#: The values of :data:`STACK_DEFAULTS` (read-only; built once, as the coatings of every design read them).
+STACK_DEFAULT_VALUES = MappingProxyType({k: v.value for k, v in STACK_DEFAULTS.items()})
 
 
 def sse_density_g_cm3(sse_class: str) -> float:
@@ -112,7 +115,7 @@ class Coating:
 
 def cathode_coating_default(solid: bool = False, **kw) -> Coating:
     """The default cathode coating (96:2:2 NCM, 25 % porosity; solid state: SSE composite, 10 %)."""
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     if solid:
         base = dict(active_wt_frac=1 - d["solid_cathode_sse_wt_frac"] - 0.03, binder_wt_frac=0.0,
                     conductive_wt_frac=0.03, sse_wt_frac=d["solid_cathode_sse_wt_frac"], porosity=0.10)
@@ -126,7 +129,7 @@ def cathode_coating_default(solid: bool = False, **kw) -> Coating:
 
 def anode_coating_default(**kw) -> Coating:
     """A default graphite-type anode coating (95:3.5:1.5, CMC/SBR, 30 % porosity, 8 µm Cu)."""
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     base = dict(active_wt_frac=0.95, binder_wt_frac=0.035, conductive_wt_frac=0.015,
                 binder_density_g_cm3=BINDER_DENSITY_G_CM3["CMC/SBR"].value, porosity=d["anode_porosity"],
                 foil_um=d["cu_foil_um"])
@@ -143,7 +146,7 @@ def cathode_coating(design) -> Coating:
     Solid-state designs use the SSE composite cathode of :func:`cathode_coating_default`.
     """
     ce = design.cell.cathode_electrode
-    d = {k: v.value for k, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     if design.electrolyte.kind == "solid":
         return cathode_coating_default(solid=True, foil_um=ce.al_foil_um)
     kw = dict(active_wt_frac=ce.active_wt_frac, binder_wt_frac=ce.binder_wt_frac,
@@ -293,16 +296,20 @@ def stack_coatings(coatings) -> Coating:
                           for f in PACKING_FIELDS if getattr(c0, f) is not None})
 
 
-def coating_pores(coatings, active_mg_cm2, rho_active, where: str = "coating"):
-    """(porosity, thickness in cm) of many designs' coatings (arrays (n,)), :func:`coating_geometry` called once per
-    group of one :func:`formulation_key` with arrays (a design alone: with its floats). A group that fails is
-    re-run design by design, so an invalid design raises its own error."""
+def grouped_geometries(coatings, active_mg_cm2, rho_active, where: str = "coating") -> list[tuple[list[int], dict]]:
+    """:func:`coating_geometry` of many designs' coatings: ``[(indices, geometry), ...]``, one call per group of one
+    :func:`formulation_key` with arrays (a design alone: with its floats). If a group fails, the designs are re-run
+    one by one in their order, so a batch raises the error its first invalid design raises alone."""
     m = np.asarray(active_mg_cm2, dtype=float)
     rho = np.asarray(rho_active, dtype=float)
-    por, thick = np.empty(len(coatings)), np.empty(len(coatings))
     groups: dict = {}
+    keys: dict = {}  # each coating object's key once (a batch's designs may share one, e.g. the cell stage's cathode's)
     for i, c in enumerate(coatings):
-        groups.setdefault(formulation_key(c), []).append(i)
+        k = keys.get(id(c))
+        if k is None:
+            k = keys[id(c)] = formulation_key(c)
+        groups.setdefault(k, []).append(i)
+    out = []
     for idx in groups.values():
         if len(idx) == 1:
             i = idx[0]
@@ -311,9 +318,17 @@ def coating_pores(coatings, active_mg_cm2, rho_active, where: str = "coating"):
             try:
                 g = coating_geometry(stack_coatings([coatings[i] for i in idx]), m[idx], rho[idx], where=where)
             except InputError:
-                for i in idx:  # the first invalid design's own error
+                for i in range(len(coatings)):  # the first invalid design's own error
                     coating_geometry(coatings[i], float(m[i]), float(rho[i]), where=where)
                 raise
+        out.append((idx, g))
+    return out
+
+
+def coating_pores(coatings, active_mg_cm2, rho_active, where: str = "coating"):
+    """(porosity, thickness in cm) of many designs' coatings (arrays (n,)), from :func:`grouped_geometries`."""
+    por, thick = np.empty(len(coatings)), np.empty(len(coatings))
+    for idx, g in grouped_geometries(coatings, active_mg_cm2, rho_active, where):
         por[idx], thick[idx] = g["porosity"], g["thickness"]
     return por, thick
 
@@ -335,12 +350,26 @@ class AnodeGeometry:
 
 
 def anode_geometry(design, envelope_density_g_cm3: float, anode_mg_cm2: float) -> AnodeGeometry:
-    """Geometry of the design's anode coating (:func:`anode_coating`) at ``anode_mg_cm2`` active loading.
+    """Geometry of the design's anode coating (:func:`anode_coating`) at ``anode_mg_cm2`` active loading:
+    :func:`anode_geometries` of one design.
 
     ``envelope_density_g_cm3`` is the materials stage's particle envelope density (module docstring).
     """
-    g = coating_geometry(anode_coating(design), anode_mg_cm2, envelope_density_g_cm3, where="electrode")
-    f = {k: float(np.asarray(v)) for k, v in g.items()}
-    return AnodeGeometry(float(anode_mg_cm2), f["thickness"] * 1e4, f["porosity"], f["mass"] / f["thickness"],
-                         f["phi_active"], f["phi_binder"], f["phi_conductive"], f["phi_sse"],
-                         float(envelope_density_g_cm3), packing_source(design))
+    return anode_geometries([design], [envelope_density_g_cm3], [anode_mg_cm2])[0]
+
+
+#: The :func:`coating_geometry` outputs an :class:`AnodeGeometry` reads, in the order :func:`anode_geometries` takes.
+_GEOMETRY_KEYS = ("thickness", "porosity", "mass", "phi_active", "phi_binder", "phi_conductive", "phi_sse")
+
+
+def anode_geometries(designs, envelope_density_g_cm3, anode_mg_cm2) -> list[AnodeGeometry]:
+    """:func:`anode_geometry` of many designs (one value per design in each sequence): the coatings' geometry in one
+    array call per formulation (:func:`grouped_geometries`); each design's numbers are those it has alone."""
+    out: list = [None] * len(designs)
+    for idx, g in grouped_geometries([anode_coating(d) for d in designs], anode_mg_cm2, envelope_density_g_cm3,
+                                     where="electrode"):
+        cols = zip(*(np.broadcast_to(g[k], (len(idx),)).tolist() for k in _GEOMETRY_KEYS))
+        for i, (t, eps, mass, phi_a, phi_b, phi_c, phi_s) in zip(idx, cols):
+            out[i] = AnodeGeometry(float(anode_mg_cm2[i]), t * 1e4, eps, mass / t, phi_a, phi_b, phi_c, phi_s,
+                                   float(envelope_density_g_cm3[i]), packing_source(designs[i]))
+    return out

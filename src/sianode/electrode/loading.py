@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sianode.cathodes import design_cathode, get_cathode
+from sianode.electrode.coating import cathode_coating, cathode_loading_from_thickness
 from sianode.errors import InputError
 
 
@@ -113,10 +114,40 @@ def full_cell_loadings(design, props) -> FullCellLoadings:
     return FullCellLoadings(m_a, m_c, True, note, np_rev)
 
 
+def loadings_key(design, props) -> tuple:
+    """Everything :func:`full_cell_loadings` reads of ``design`` and ``props`` (the anode capacities, the anode
+    loading, the electrolyte's kind for the cathode coating, the cell section): loadings stored with an equal key
+    are this design's."""
+    caps = (None, None) if props is None else (props.reversible_capacity_mAh_g, props.first_lithiation_capacity_mAh_g)
+    return (*caps, design.electrode.loading_mg_cm2, design.electrolyte.kind, design.cell)
+
+
+@dataclass(frozen=True)
+class StoredLoadings:
+    """A design's loadings with the :func:`loadings_key` of their inputs, as the materials stage keeps them
+    (``extras["loadings"]``) for the later stages (:func:`design_loadings`)."""
+
+    key: tuple
+    loadings: FullCellLoadings
+
+    def __deepcopy__(self, memo):
+        """Itself: it is read-only, and a deep copy of the extras (a calibration posterior row's) would otherwise copy
+        the design's cell section in the key (~70 us)."""
+        return self
+
+
+def design_loadings(design, props) -> FullCellLoadings:
+    """:func:`full_cell_loadings` of ``design``, read from ``props.extras["loadings"]`` (:class:`StoredLoadings`)
+    when they were computed from the same inputs, else computed (e.g. a calibration posterior row: a copy of the
+    nominal extras with other capacities)."""
+    stored = getattr(props, "extras", {}).get("loadings")
+    if stored is not None and stored.key == loadings_key(design, props):
+        return stored.loadings
+    return full_cell_loadings(design, props)
+
+
 def cathode_loading_from_geometry(design) -> float | None:
     """Cathode active loading (mg/cm2) fixed by ``cell.cathode_electrode.thickness_um`` and its packing, else None."""
-    from sianode.electrode.coating import cathode_coating, cathode_loading_from_thickness
-
     ce = design.cell.cathode_electrode
     if design.cell.kind != "full" or ce.thickness_um is None or (ce.porosity is None and ce.press_density_g_cm3 is None):
         return None

@@ -25,7 +25,7 @@ import pandas as pd
 
 from sianode.cathodes import design_cathode
 from sianode.electrode.formation import design_dose_mAh_cm2
-from sianode.electrode.loading import full_cell_loadings
+from sianode.electrode.loading import design_loadings
 from sianode.electrolyte_amount import design_electrolytes
 from sianode.errors import InputError
 from sianode.interphase import calendar, electrolytes, sei
@@ -105,7 +105,7 @@ def inputs_from_designs(designs, upstreams, soc_max: float | None = None, ec_rat
         c = protocol_c_rate(pr, q) if c_rate is None else c_rate
         if not full:  # a half cell delivers its Si's utilisation at this rate (the one owner, materials.utilisation)
             q = float(mat.delivered_capacity_mAh_g(c))
-        loads = full_cell_loadings(design, mat)
+        loads = design_loadings(design, mat)
         loading_g_cm2 = loads.anode_mg_cm2 * 1e-3
         if full:
             cathode = design_cathode(design)

@@ -16,8 +16,8 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
-from sianode.electrode.coating import anode_geometry
-from sianode.electrode.loading import full_cell_loadings
+from sianode.electrode.coating import anode_geometries
+from sianode.electrode.loading import StoredLoadings, full_cell_loadings, loadings_key
 from sianode.errors import InputError
 from sianode.materials import composites, lisi, voltage
 from sianode.materials.measured import apply_measured
@@ -96,7 +96,9 @@ def run(design, upstream=None) -> StageResult:
     Summary keys carry their units. Tables: ``voltage_curves``, ``volume_vs_capacity``,
     ``capacity_breakdown``, ``phases``. ``data`` is the :class:`CompositeProperties`; its
     ``extras["anode_geometry"]`` is the design's anode coating geometry (``AnodeGeometry`` of
-    :func:`sianode.electrode.coating.anode_geometry` at the reported loading and the particle envelope density).
+    :func:`sianode.electrode.coating.anode_geometry` at the reported loading and the particle envelope density) and
+    its ``extras["loadings"]`` the design's loadings (``StoredLoadings``: the life and cell stages read them through
+    :func:`sianode.electrode.loading.design_loadings`).
     """
     return run_batch([design], [upstream])[0]
 
@@ -182,9 +184,10 @@ def _results(designs, props, c_rates, tables: bool) -> list[StageResult]:
     loading_g_cm2 = anode * 1e-3
     avg_v = [(_average_voltage(p, "delithiation", f), _average_voltage(p, "lithiation", f))
              for p, f in zip(props, f_cryst.tolist())]
-    geos = [anode_geometry(d, p.density_g_cm3, ld.anode_mg_cm2) for d, p, ld in zip(designs, props, loads)]
-    for p, g in zip(props, geos):  # the coating geometry, owned here: the mechanics stage reads it (one solve)
+    geos = anode_geometries(designs, [p.density_g_cm3 for p in props], [ld.anode_mg_cm2 for ld in loads])
+    for d, p, g, ld in zip(designs, props, geos, loads):  # owned here: mechanics, life and cell read them
         p.extras["anode_geometry"] = g
+        p.extras["loadings"] = StoredLoadings(loadings_key(d, p), ld)
     thick = np.array([g.thickness_um for g in geos], dtype=float)
     head = {  # the summary's leading keys, each a column over the batch
         "family": [p.family for p in props], "anode_loading_mg_cm2": anode, "reversible_capacity_mAh_g": rev,
