@@ -82,7 +82,8 @@ from sianode.provenance import Parameter
 # ----------------------------------------------------------------------------- parameter tables
 # One definition of coating densities, stack defaults and the coating geometry: sianode.electrode.coating
 # (re-exported here for callers of the cell model).
-from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULTS,  # noqa: E402,F401
+from sianode.electrode.coating import (BINDER_DENSITY_G_CM3, CONDUCTIVE_DENSITY_G_CM3, STACK_DEFAULT_VALUES,  # noqa: E402,F401
+                                       STACK_DEFAULTS,
                                        Coating, anode_coating_default, cathode_coating_default, coating_geometry,
                                        sse_density_g_cm3)
 from sianode.electrode.formation import LI_METAL_UM_PER_MAH_CM2, auto_dose, formation  # noqa: E402
@@ -314,7 +315,7 @@ def cell_model(cathode: CathodeMaterial, anode: AnodeBlend, *, cathode_loading_m
     t_a_eol_discharged = t_c * (1 + eol_cycles * irr) + t_li
 
     # --- separator and electrolyte
-    d = {k2: v.value for k2, v in STACK_DEFAULTS.items()}
+    d = STACK_DEFAULT_VALUES
     if solid:
         t_s = solid_state.separator_um * 1e-4
         eps_s = solid_state.separator_porosity
