@@ -80,8 +80,10 @@ def sweep(
                 err_console.print(f"[yellow]interrupted[/yellow]: {n} designs are stored in {out / store.RESULTS}; "
                                   "run the same command again to resume")
                 raise typer.Exit(130)
-        df = store.read_results(out)
-        path = report.write_report(out, spec, df, st, outcome.seconds)
+        with console.status(f"writing the report of {outcome.total} designs"):
+            df = store.read_results(out)
+            tr = report.transitions(df, spec)
+            path = report.write_report(out, spec, df, st, outcome.seconds, changes=tr)
         counts = report.summary_lines(df, spec)
         t = Table(title=f"sweep {spec_path.name}: {counts['designs']} designs through {', '.join(st)}")
         for c in ("designs", "ok", "failed", "invalid", "feasible"):
@@ -91,7 +93,6 @@ def sweep(
         rate = outcome.evaluated / outcome.seconds if outcome.seconds > 0 and outcome.evaluated else 0.0
         console.print(f"evaluated {outcome.evaluated} designs in {outcome.seconds:.1f} s ({rate:.3g} designs/s)"
                       + (f"; {outcome.skipped} already stored (resumed)" if outcome.skipped else ""))
-        tr = report.transitions(df, spec)
         if len(tr):
             tt = Table(title="where true/false results change (between two neighbouring values)")
             held = [c for c in tr.columns if c not in ("result", "along", "from", "to", "change")]

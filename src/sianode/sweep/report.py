@@ -122,30 +122,56 @@ def _py(v):
 
 
 def transitions(df: pd.DataFrame, spec: SweepSpec) -> pd.DataFrame:
-    """Where each true/false result changes along each numeric varied field (other fields held)."""
+    """Where each true/false result changes along each numeric varied field (other fields held): one row per
+    change between two neighbouring values of the field, the held values first; by field, then by held values
+    (sorted), result and position along the field.
+
+    Vectorised over the designs (a Latin hypercube of 10^5 designs has ~10^5 one-design groups: no loop over
+    them)."""
     ok = df[df.status == "ok"]
     bools = _flipping_booleans(ok)
-    rows = []
+    parts = []
+    if not bools:
+        return pd.DataFrame()
     for f in [f for f in spec.fields if f.numeric]:
         x = f"input.{f.path}"
         others = [f"input.{g.path}" for g in spec.fields if g is not f]
-        groups = ok.groupby(others, dropna=False) if others else [((), ok)]
-        for key, g in groups:
-            key = key if isinstance(key, tuple) else (key,)
-            g = g.sort_values(x)
-            for b in bools:
-                v = g[b].astype(bool).to_numpy()
-                xs = pd.to_numeric(g[x]).to_numpy()
-                flips = np.flatnonzero(v[1:] != v[:-1])
-                for k in flips:
-                    rows.append({**{o[len("input."):]: val for o, val in zip(others, key)}, "result": b,
-                                 "along": f.path, "from": xs[k], "to": xs[k + 1], "change": f"{v[k]} → {v[k + 1]}"})
-    return pd.DataFrame(rows)
+        gid = (ok.groupby(others, dropna=False, sort=True).ngroup().to_numpy() if others
+               else np.zeros(len(ok), dtype=int))
+        xs_all = pd.to_numeric(ok[x]).to_numpy()
+        order = np.lexsort((xs_all, gid))  # by group (its held values, sorted), then along x (stable on ties)
+        same, xs = gid[order][1:] == gid[order][:-1], xs_all[order]
+        found = []  # (group, result, position) of every change
+        for j, b in enumerate(bools):
+            v = ok[b].astype(bool).to_numpy()[order]
+            k = np.flatnonzero(same & (v[1:] != v[:-1]))
+            found.append(np.stack([gid[order][k], np.full(k.size, j), k, v[k], v[k + 1]], axis=1))
+        hits = np.concatenate(found) if found else np.empty((0, 5), dtype=int)
+        hits = hits[np.lexsort((hits[:, 2], hits[:, 1], hits[:, 0]))]
+        held = ok[others].iloc[order[hits[:, 2]]] if others else pd.DataFrame(index=range(len(hits)))
+        part = held.reset_index(drop=True).rename(columns=lambda c: c[len("input."):])
+        part["result"] = [bools[j] for j in hits[:, 1]]
+        part["along"] = f.path
+        part["from"], part["to"] = xs[hits[:, 2]], xs[hits[:, 2] + 1]
+        part["change"] = [f"{bool(a)} → {bool(b)}" for a, b in zip(hits[:, 3], hits[:, 4])]
+        parts.append(part)
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _flipping_booleans(ok: pd.DataFrame) -> list[str]:
-    return [c for c in ok.columns if not c.startswith("input.") and c not in ("status", "message")
-            and ok[c].dropna().map(lambda v: isinstance(v, (bool, np.bool_))).all() and ok[c].nunique() == 2]
+    """The true/false results (bool columns; object columns of bools and nulls, as Parquet gives them back) that
+    are true for some designs and false for others."""
+    out = []
+    for c in ok.columns:
+        if c.startswith("input.") or c in ("status", "message"):
+            continue
+        s = ok[c]
+        if (pd.api.types.is_bool_dtype(s.dtype)
+                or (s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("boolean", "empty"))):
+            if s.nunique() == 2:
+                out.append(c)
+    return out
 
 
 def _responses(df: pd.DataFrame, spec: SweepSpec) -> list[str]:
@@ -182,7 +208,10 @@ def _colour_field(fields: list, exclude) -> str | None:
     return f"input.{cats[0].path}" if cats else None
 
 
-def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[str], seconds: float | None = None) -> Path:
+def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[str], seconds: float | None = None,
+                 changes: pd.DataFrame | None = None) -> Path:
+    """Write ``DIR/report.html`` and ``DIR/best/``; ``changes``: :func:`transitions` of ``df`` when the caller has
+    it (the CLI prints it too), else computed here."""
     import matplotlib.pyplot as plt
 
     from sianode.report.html import Section, figure, kv_table, paragraph, render, table
@@ -257,7 +286,7 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
             + ("Colour: " + _label(colour) + ". " if colour else "")
             + ("Other varied fields are spread over each curve." if len(varied) > 2 else "")) + figure(fig)))
 
-    tr = transitions(df, spec)
+    tr = transitions(df, spec) if changes is None else changes
     if len(tr):
         secs.append(Section("Where true/false results change", paragraph(
             "For each result that is true for some designs and false for others: the two neighbouring values of "
