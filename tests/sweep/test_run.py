@@ -155,3 +155,25 @@ def test_bundled_example_specs_run(tmp_path):
 
             html = write_report(out, spec, rows, stages).read_text()
             assert "Response to active.si_fraction" in html and "Response to protocol.cycles" not in html
+
+
+def test_report_of_many_designs_draws_a_subset_and_says_so(local, monkeypatch, tmp_path):
+    """Beyond report.MAX_SHOWN designs the response plots draw a seeded random subset and the caption says how
+    many of how many; the feasibility map draws the most common status first (the rare ones stay visible)."""
+    import matplotlib.axes
+
+    from sianode.sweep import report
+
+    out, _ = local
+    df, spec = store.read_results(out), parse_spec(SPEC)
+    drawn = []
+    real = matplotlib.axes.Axes.scatter
+    monkeypatch.setattr(matplotlib.axes.Axes, "scatter",
+                        lambda self, x, y, **kw: drawn.append(kw.get("label")) or real(self, x, y, **kw))
+    monkeypatch.setattr(report, "MAX_SHOWN", 10)
+    html = report.write_report(tmp_path, spec, df, ["materials", "mechanics"]).read_text()
+    assert f"A random 10 of the {int((df.status == 'ok').sum())} designs that ran are shown" in html
+    counts = [int(lbl.rsplit("(", 1)[1].rstrip(")")) for lbl in drawn if lbl and "(" in lbl]
+    assert len(counts) == 3 and counts == sorted(counts, reverse=True)  # invalid, violating, feasible: most first
+    monkeypatch.setattr(report, "MAX_SHOWN", 5000)
+    assert "A random" not in report.write_report(tmp_path, spec, df, ["materials", "mechanics"]).read_text()

@@ -20,6 +20,9 @@ import pandas as pd
 from sianode.sweep.spec import SweepSpec
 
 MAX_RESPONSES = 4
+#: Designs drawn in a response plot at most (a seeded random subset beyond: 10^5 points are a blot in which one
+#: colour hides the other); every design is in results.parquet and in the feasibility map.
+MAX_SHOWN = 5000
 N_BEST = 10
 
 
@@ -247,6 +250,9 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
     # responses per varied field
     resp = _responses(df, spec)
     ok = df[df.status == "ok"]
+    shown = ok.sample(MAX_SHOWN, random_state=0).sort_index() if len(ok) > MAX_SHOWN else ok
+    subset = (f" A random {len(shown):,} of the {len(ok):,} designs that ran are shown (all of them are in "
+              "results.parquet and the feasibility map)." if len(shown) < len(ok) else "")
     varied = _varied(spec, df)
     for f in varied:
         if not resp or not len(ok):
@@ -256,7 +262,7 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
         n = len(resp)
         fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
         for ax, key in zip(axes[0], resp):
-            groups = ok.groupby(colour) if colour else [(None, ok)]
+            groups = shown.groupby(colour) if colour else [(None, shown)]
             cats = sorted(ok[x].astype(str).unique()) if not f.numeric else []
             for j, (gname, g) in enumerate(groups):
                 y = g[key].astype(float) if g[key].dtype == bool else pd.to_numeric(g[key], errors="coerce")
@@ -284,7 +290,8 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
         secs.append(Section(f"Response to {f.path}", paragraph(
             "Each point is a design that ran without failure; x marks designs that violate a constraint. "
             + ("Colour: " + _label(colour) + ". " if colour else "")
-            + ("Other varied fields are spread over each curve." if len(varied) > 2 else "")) + figure(fig)))
+            + ("Other varied fields are spread over each curve." if len(varied) > 2 else "") + subset)
+            + figure(fig)))
 
     tr = transitions(df, spec) if changes is None else changes
     if len(tr):
@@ -315,10 +322,11 @@ def write_report(out_dir: Path, spec: SweepSpec, df: pd.DataFrame, stages: list[
         cats = sorted(df[col].astype(str).unique())
         return df.loc[m, col].astype(str).map(cats.index)
 
-    for st, colr in colours.items():
-        m = pd.Series(status == st, index=df.index)
-        if m.any():
-            ax.scatter(coord(xf, xa, m), coord(yf, ya, m), s=14, color=colr, label=f"{st} ({int(m.sum())})")
+    size = 14 if len(df) <= 2000 else 3
+    masks = {st: pd.Series(status == st, index=df.index) for st in colours}
+    for st in sorted((st for st in colours if masks[st].any()), key=lambda st: -int(masks[st].sum())):
+        m = masks[st]  # the most common first: the rare ones (often the feasible designs) are drawn on top
+        ax.scatter(coord(xf, xa, m), coord(yf, ya, m), s=size, color=colours[st], label=f"{st} ({int(m.sum())})")
     for f, col, setter, scale in ((xf, xa, ax.set_xticks, ax.set_xscale), (yf, ya, ax.set_yticks, ax.set_yscale)):
         if f is None:
             continue
