@@ -110,11 +110,12 @@ def test_inventory_bounds_and_one_answer(design):
 @given(designs(kind="full"), st.floats(0.05, 3.0))
 def test_excess_prelithiation_never_raises_energy(design, extra):
     from sianode.cell import stage as cell_stage
+    from sianode.cell.anode import anode_from_composite
     from sianode.cell.stack import cell_model
 
     up = upstream_for(design, "cell")
     kw = cell_stage.model_kwargs(design, up)
-    blend = cell_stage._blend(up["materials"].data)
+    blend = anode_from_composite(up["materials"].data)  # the blend the cell stage builds (cell.anode)
     from sianode.cathodes import get_cathode
 
     cathode = get_cathode(design.cell.cathode)

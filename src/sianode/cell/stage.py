@@ -32,7 +32,7 @@ from sianode.cathodes import design_cathode, get_cathode
 from sianode.cell import cost as _cost
 from sianode.cell import criteria as _criteria
 from sianode.cell import practical as _practical
-from sianode.cell.anode import AnodeBlend, StackedBlend, anode_blends, anode_from_composite, two_component
+from sianode.cell.anode import AnodeBlend, StackedBlend, anode_blends, two_component
 from sianode.cell.formats import format_from_design
 from sianode.cell.reference import (MATCHED_CATHODE, MATCHED_FORMAT, MATCHED_NP, graphite_component,
                                     graphite_reference, separator_kwargs)
@@ -109,12 +109,6 @@ def _inputs(designs, upstreams, shared: dict | None = None) -> list[tuple]:
             kw.update(electrolyte="ec_ratio", ec_ratio_g_Ah=amount.ec_ratio_g_Ah)
             out[i] = (kw, loads, amount)
     return out
-
-
-def _blend(props) -> AnodeBlend:
-    """One design's anode blend from its materials result (a batch builds its designs' at once:
-    :func:`sianode.cell.anode.anode_blends`)."""
-    return anode_from_composite(props)
 
 
 def _per_sections(shared: dict, fn, design):
